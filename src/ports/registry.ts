@@ -1,0 +1,41 @@
+/**
+ * Registry: model versions with lineage and the aliases `champion` and `challenger`. Moving an alias
+ * is a compare-and-set: the caller states which version it expects the alias to hold now, and a
+ * concurrent move makes the call fail with NsError code ALIAS_CONFLICT.
+ */
+export type Alias = 'champion' | 'challenger';
+
+export interface ModelVersion {
+  version: number;
+  runId: string;
+  createdAt: string;
+  /** Artifact-store key of the model bundle and its sha256. */
+  bundleKey: string;
+  bundleSha256: string;
+  modelKind: string;
+  metrics: Record<string, number>;
+  snapshotSha256: string;
+  schemaHash: string;
+}
+
+export type NewModelVersion = Omit<ModelVersion, 'version' | 'createdAt'>;
+
+export interface AliasChange {
+  alias: Alias;
+  from: number | null;
+  to: number | null;
+  at: string;
+  reason: string;
+}
+
+export interface Registry {
+  describe(): string;
+  register(version: NewModelVersion): Promise<ModelVersion>;
+  list(): Promise<ModelVersion[]>;
+  get(version: number): Promise<ModelVersion | undefined>;
+  getAlias(alias: Alias): Promise<ModelVersion | undefined>;
+  /** Compare-and-set: fails with ALIAS_CONFLICT when the alias does not hold `expected` now. */
+  setAlias(alias: Alias, version: number | null, expected: number | null, reason: string): Promise<void>;
+  /** Alias moves, newest first (rollback uses it). */
+  history(alias: Alias): Promise<AliasChange[]>;
+}

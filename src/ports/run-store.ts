@@ -1,0 +1,25 @@
+/**
+ * RunStore: the index of pipeline runs (status, stages, summary) that the CLI and UI list. The run's
+ * artifacts and manifest live in the ArtifactStore; this is the queryable index next to them.
+ */
+export type PipelineRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface RunRecord {
+  id: string;
+  status: PipelineRunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Last completed stage, for resume. */
+  lastStage: string | null;
+  /** Stage-by-stage summary and headline metrics; free-form JSON written by the pipeline. */
+  summary: Record<string, unknown>;
+  error: { code: string; message: string } | null;
+}
+
+export interface RunStore {
+  create(run: RunRecord): Promise<void>;
+  update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void>;
+  get(id: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  list(limit?: number): Promise<RunRecord[]>;
+}

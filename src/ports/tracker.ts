@@ -1,0 +1,31 @@
+/**
+ * Tracker: params, metrics, tags and artifacts per run (one parent run per pipeline run, one child
+ * run per candidate model). Embedded default: local SQLite store; production: MLflow REST API.
+ */
+export type ParamValue = string | number | boolean;
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  step?: number;
+  /** ms since epoch; defaults to now. */
+  timestamp?: number;
+}
+
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED';
+
+export interface StartRunOptions {
+  name: string;
+  parentRunId?: string;
+  tags?: Record<string, string>;
+}
+
+export interface Tracker {
+  describe(): string;
+  startRun(options: StartRunOptions): Promise<string>;
+  logParams(runId: string, params: Record<string, ParamValue>): Promise<void>;
+  logMetrics(runId: string, metrics: readonly MetricPoint[]): Promise<void>;
+  setTags(runId: string, tags: Record<string, string>): Promise<void>;
+  logArtifact(runId: string, path: string, body: Uint8Array | string): Promise<void>;
+  endRun(runId: string, status: Exclude<RunStatus, 'RUNNING'>): Promise<void>;
+}
