@@ -1,0 +1,46 @@
+/**
+ * Configuration from the environment (the original project's variable names kept), validated once at
+ * start-up; a wrong value stops the program with one line naming the variable.
+ */
+import { z } from 'zod';
+import { NsError } from '../core/errors.js';
+
+const optionalUrl = z.string().trim().min(1).optional();
+
+const schema = z.object({
+  NS_HOME: z.string().default('.networksecurity'),
+  NS_DATA_DIR: z.string().optional(),
+  NS_ARTIFACTS_DIR: z.string().optional(),
+  NS_SCHEMA: z.string().default('config/schema.yaml'),
+  NS_HOST: z.string().default('127.0.0.1'),
+  NS_PORT: z.coerce.number().int().min(0).max(65535).default(8501),
+  NS_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  NS_SEED: z.coerce.number().int().default(42),
+  MONGO_DB_URL: optionalUrl,
+  MONGO_DB_NAME: z.string().default('networksecurity'),
+  MONGO_COLLECTION: z.string().default('phishingdata'),
+  S3_BUCKET: z.string().optional(),
+  S3_PREFIX: z.string().default(''),
+  S3_ENDPOINT: optionalUrl,
+  AWS_REGION: z.string().default('us-east-1'),
+  MLFLOW_TRACKING_URI: optionalUrl,
+  MLFLOW_EXPERIMENT_NAME: z.string().default('networksecurity'),
+  REDIS_URL: optionalUrl,
+  NS_TRACKING: z.enum(['on', 'off']).default('on'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Parses the environment; throws NsError CONFIG_INVALID naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new NsError('CONFIG_INVALID', `Environment variable ${name} is invalid: ${issue.message}.`, {
+      kind: 'config',
+      hint: `Fix or unset ${name} and run again.`,
+    });
+  }
+  return result.data;
+}

@@ -1,0 +1,20 @@
+/**
+ * The composition root's product: every port wired to a concrete adapter, chosen from the
+ * configuration (environment). Only src/main (and tests) import adapters.
+ */
+import type { Logger } from '../core/logger.js';
+import type { ArtifactStore, JobQueue, RecordStore, Registry, RunStore, Tracker } from '../ports/index.js';
+import type { Config } from './config.js';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  records: RecordStore;
+  artifacts: ArtifactStore;
+  runs: RunStore;
+  registry: Registry;
+  /** Undefined when tracking is off. */
+  tracker: Tracker | undefined;
+  queue: JobQueue;
+  close(): Promise<void>;
+}
