@@ -1,0 +1,379 @@
+/**
+ * CSV rows -> validated numeric records. Three steps, usable alone or together:
+ *
+ * - `planHeader` maps the header to schema columns (aliases such as port_no -> port, any order) and
+ *   throws whole-file errors (missing, extra, duplicate columns, wrong delimiter, no header);
+ * - `parseRow` turns one row into feature values in schema order, or a `RowError` with the line and the
+ *   reason (value outside the allowed set, not a number, short or long row);
+ * - `readRecordsCsv` streams a whole file (text or bytes) through both, keeping the good rows in one
+ *   typed-array matrix and the bad rows as errors (never dropped silently).
+ *
+ * Missing values: empty cells and pandas' default NA spellings (NA, na, N/A, NaN, null, None, …)
+ * become NaN; imputation happens later. Cells are trimmed before parsing.
+ *
+ * @example
+ *   const res = await readRecordsCsv(chunks, schema, { requireTarget: true });
+ *   res.X.rows; res.errors[0]; // { line: 7, column: 'SFH', value: '2', reason: "value 2 is not allowed (-1, 0, 1)" }
+ */
+import { NsError } from '../core/errors.js';
+import { matrix, type Matrix } from '../core/matrix.js';
+import { CsvTokenizer, type CsvRow } from './csv.js';
+import type { Schema } from './schema.js';
+
+export interface RowError {
+  line: number;
+  column?: string;
+  value?: string;
+  reason: string;
+}
+
+export interface HeaderPlan {
+  /** For each schema feature (in schema order), the index of its cell in a row. */
+  featureIndex: Int32Array;
+  /** Index of the target's cell, -1 when the file has no target column. */
+  targetIndex: number;
+  /** The header cells as read (trimmed). */
+  header: string[];
+  /** Whether a row without a label is an error. */
+  requireTarget: boolean;
+  /** Header cells that are not schema columns (only non-empty with `allowExtra`). */
+  extra: string[];
+}
+
+export interface PlanOptions {
+  requireTarget: boolean;
+  /** Ignore columns the schema does not know instead of failing with CSV_EXTRA_COLUMNS. */
+  allowExtra?: boolean;
+}
+
+/** pandas' default NA strings plus lowercase `na` (the original Mongo records used it). */
+const NA_STRINGS = new Set(['', 'na', 'NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', 'NaN', 'nan', '-NaN', '-nan', 'NULL', 'null', 'None', '<NA>', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN']);
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const SHOW_MAX = 40;
+
+/** Parses one cell: a number, NaN for missing, undefined when not a number. */
+function parseCell(s: string): number | undefined {
+  // Fast path for the one- and two-character integers that make up almost all of the data.
+  const len = s.length;
+  if (len === 1) {
+    const d = s.charCodeAt(0) - 48;
+    if (d >= 0 && d <= 9) return d;
+  } else if (len === 2 && s.charCodeAt(0) === 45) {
+    const d = s.charCodeAt(1) - 48;
+    if (d >= 0 && d <= 9) return -d;
+  }
+  const t = s.trim();
+  if (NA_STRINGS.has(t)) return NaN;
+  if (!NUMBER_RE.test(t)) return undefined;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+interface Compiled {
+  allowed: Float64Array[];
+  integer: boolean[];
+  targetAllowed: Float64Array;
+  allowedText: string[];
+  targetText: string;
+}
+
+const compiledCache = new WeakMap<Schema, Compiled>();
+
+function compile(schema: Schema): Compiled {
+  let c = compiledCache.get(schema);
+  if (c === undefined) {
+    const list = (name: string) => schema.allowedValues[name] ?? [];
+    c = {
+      allowed: schema.features.map((f) => Float64Array.from(list(f))),
+      integer: schema.features.map((f) => schema.types[f] !== 'float64'),
+      targetAllowed: Float64Array.from(schema.targetValues),
+      allowedText: schema.features.map((f) => list(f).join(', ')),
+      targetText: schema.targetValues.join(', '),
+    };
+    compiledCache.set(schema, c);
+  }
+  return c;
+}
+
+function isAllowed(allowed: Float64Array, v: number): boolean {
+  for (let k = 0; k < allowed.length; k++) if (allowed[k] === v) return true;
+  return false;
+}
+
+function show(s: string): string {
+  return s.length > SHOW_MAX ? `${s.slice(0, SHOW_MAX)}…` : s;
+}
+
+/**
+ * Maps a header row to the schema. Throws NsError (kind 'input') CSV_DELIMITER, CSV_NO_HEADER,
+ * CSV_DUPLICATE_COLUMNS, CSV_MISSING_COLUMNS or CSV_EXTRA_COLUMNS.
+ *
+ * @example
+ *   const plan = planHeader(['Result', 'port_no', ...rest], schema, { requireTarget: true });
+ */
+export function planHeader(header: string[], schema: Schema, opts: PlanOptions): HeaderPlan {
+  const names = header.map((h) => h.trim());
+  if (names.length === 1) {
+    const only = names[0]!;
+    const found = ([[';', 'semicolons'], ['\t', 'tabs'], ['|', 'pipes']] as const).find(([d]) => only.includes(d));
+    if (found) {
+      throw new NsError('CSV_DELIMITER', `The header is one column separated by ${found[1]}, not commas.`, {
+        hint: 'Save the file as comma-separated values (",") with one header row.', details: { delimiter: found[0] },
+      });
+    }
+  }
+  if (names.length > 1 && names.every((n) => n !== '' && parseCell(n) !== undefined)) {
+    throw new NsError('CSV_NO_HEADER', 'The first line holds values, not column names.', {
+      hint: `Add a header row naming the columns (${schema.columns.slice(0, 3).join(', ')}, …; see config/schema.yaml).`,
+    });
+  }
+  const index = new Map<string, number>();
+  const duplicates: string[] = [];
+  const extra: string[] = [];
+  const known = new Set(schema.columns);
+  names.forEach((raw, i) => {
+    const name = schema.aliases[raw] ?? raw;
+    if (!known.has(name)) {
+      extra.push(raw === '' ? `(empty name, column ${i + 1})` : raw);
+      return;
+    }
+    if (index.has(name)) duplicates.push(raw === name ? name : `${raw} (= ${name})`);
+    else index.set(name, i);
+  });
+  if (duplicates.length > 0) {
+    throw new NsError('CSV_DUPLICATE_COLUMNS', `Columns appear more than once: ${duplicates.join(', ')}.`, {
+      hint: 'Keep one column per name (another spelling of a name, e.g. port_no for port, counts as the same column).', details: { duplicates },
+    });
+  }
+  const missing = schema.features.filter((f) => !index.has(f));
+  if (opts.requireTarget && !index.has(schema.target)) missing.push(schema.target);
+  if (missing.length > 0) {
+    const also = extra.length > 0 ? ` Unexpected: ${extra.join(', ')}.` : '';
+    throw new NsError('CSV_MISSING_COLUMNS', `Missing column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.${also}`, {
+      hint: 'The header must name every schema column, in any order (see config/schema.yaml).', details: { missing, extra },
+    });
+  }
+  if (extra.length > 0 && opts.allowExtra !== true) {
+    throw new NsError('CSV_EXTRA_COLUMNS', `Unexpected column${extra.length > 1 ? 's' : ''}: ${extra.join(', ')}.`, {
+      hint: 'Remove the columns that are not in config/schema.yaml.', details: { extra },
+    });
+  }
+  return {
+    featureIndex: Int32Array.from(schema.features, (f) => index.get(f)!),
+    targetIndex: index.get(schema.target) ?? -1,
+    header: names,
+    requireTarget: opts.requireTarget,
+    extra,
+  };
+}
+
+/**
+ * Parses one data row into `out` (feature values in schema order, NaN = missing) and returns its
+ * label (NaN when the file has no target column, or the label is missing and not required), or a
+ * RowError naming the first bad cell.
+ */
+export function parseRow(row: CsvRow, plan: HeaderPlan, schema: Schema, out: Float64Array): { label: number } | RowError {
+  const line = row.line;
+  if (row.error !== undefined) return { line, reason: row.error };
+  const cells = row.cells;
+  const width = plan.header.length;
+  if (cells.length !== width) {
+    return { line, reason: `expected ${width} values, found ${cells.length}${cells.length < width ? ' (short row)' : ' (long row)'}` };
+  }
+  const c = compile(schema);
+  const fi = plan.featureIndex;
+  for (let j = 0; j < fi.length; j++) {
+    const s = cells[fi[j]!]!;
+    const v = parseCell(s);
+    if (v === undefined) return { line, column: schema.features[j]!, value: show(s), reason: `'${show(s.trim())}' is not a number` };
+    if (v === v) {
+      const allowed = c.allowed[j]!;
+      if (allowed.length > 0 ? !isAllowed(allowed, v) : c.integer[j] && !Number.isInteger(v)) {
+        const rule = allowed.length > 0 ? `allowed: ${c.allowedText[j]}` : 'whole numbers only';
+        return { line, column: schema.features[j]!, value: show(s), reason: `value ${v} is not allowed (${rule})` };
+      }
+    }
+    out[j] = v;
+  }
+  if (plan.targetIndex < 0) return { label: NaN };
+  const s = cells[plan.targetIndex]!;
+  const label = parseCell(s);
+  if (label === undefined) return { line, column: schema.target, value: show(s), reason: `'${show(s.trim())}' is not a number` };
+  if (label !== label) {
+    return plan.requireTarget ? { line, column: schema.target, value: show(s), reason: `the label ${schema.target} is missing` } : { label };
+  }
+  if (!isAllowed(c.targetAllowed, label)) {
+    return { line, column: schema.target, value: show(s), reason: `label ${label} is not allowed (allowed: ${c.targetText})` };
+  }
+  return { label };
+}
+
+/** One line describing a row error, e.g. "line 7: SFH: value 2 is not allowed (allowed: -1, 0, 1)". */
+export function describeRowError(e: RowError): string {
+  return `line ${e.line}: ${e.column !== undefined ? `${e.column}: ` : ''}${e.reason}`;
+}
+
+/**
+ * True when the first bytes of a file are not UTF-8 text: a NUL byte, or a byte sequence that is not
+ * valid UTF-8 (a multi-byte character cut off at the very end of the sample is allowed).
+ */
+export function detectBinary(firstBytes: Uint8Array): boolean {
+  const b = firstBytes;
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c === 0) return true;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
+    else return true;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return false; // cut off by the sample's end
+      const d = b[i + k]!;
+      if ((d & 0xc0) !== 0x80) return true;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return true;
+    i += need + 1;
+  }
+  return false;
+}
+
+export interface ReadOptions extends PlanOptions {
+  /** Any row error becomes NsError CSV_ROW_ERRORS (after the whole file is read). */
+  strict?: boolean;
+  /** Stop with NsError CSV_TOO_MANY_ERRORS once more rows than this are bad (default: no limit). */
+  maxErrors?: number;
+}
+
+export interface ReadResult {
+  /** The good rows, features in schema order (NaN = missing). */
+  X: Matrix;
+  /** Labels of the good rows; null when the file has no target column. */
+  y: Float64Array | null;
+  /** Source line of each good row. */
+  lines: Uint32Array;
+  /** Every bad row, in file order. */
+  errors: RowError[];
+  header: string[];
+  /** Data rows seen (good + bad; blank lines not counted). */
+  rowsRead: number;
+}
+
+const BINARY_HINT = 'Pass a UTF-8 CSV text file (re-save it as "CSV UTF-8" if it came from a spreadsheet).';
+
+function binaryError(message: string, cause?: unknown): NsError {
+  return new NsError('CSV_BINARY', message, { hint: BINARY_HINT, cause });
+}
+
+function rowErrorSummary(errors: RowError[]): string {
+  return errors.slice(0, 3).map(describeRowError).join('; ');
+}
+
+/**
+ * Reads a whole CSV (chunks of text or bytes) into validated records.
+ * Whole-file errors (NsError, kind 'input'): CSV_EMPTY, CSV_NO_ROWS, CSV_BINARY, plus planHeader's;
+ * with `strict`, CSV_ROW_ERRORS; with `maxErrors`, CSV_TOO_MANY_ERRORS.
+ */
+export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ReadOptions): Promise<ReadResult> {
+  const nf = schema.features.length;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const tokenizer = new CsvTokenizer();
+  let plan: HeaderPlan | null = null;
+  let first = true;
+  let sawText = false;
+  let cap = 1024;
+  let X = new Float64Array(cap * nf);
+  let y = new Float64Array(cap);
+  let lines = new Uint32Array(cap);
+  let good = 0;
+  let rowsRead = 0;
+  const errors: RowError[] = [];
+  const maxErrors = opts.maxErrors ?? Infinity;
+  let out = new Float64Array(nf);
+
+  const take = (rows: CsvRow[]): void => {
+    for (const row of rows) {
+      if (plan === null) {
+        if (row.cells.every((c) => c.trim() === '')) continue; // whitespace before the header
+        plan = planHeader(row.cells, schema, opts);
+        continue;
+      }
+      rowsRead++;
+      if (good === cap) {
+        cap *= 2;
+        const X2 = new Float64Array(cap * nf); X2.set(X); X = X2;
+        const y2 = new Float64Array(cap); y2.set(y); y = y2;
+        const l2 = new Uint32Array(cap); l2.set(lines); lines = l2;
+        out = X.subarray(good * nf, (good + 1) * nf);
+      }
+      const r = parseRow(row, plan, schema, out);
+      if ('reason' in r) {
+        errors.push(r);
+        if (errors.length > maxErrors) {
+          throw new NsError('CSV_TOO_MANY_ERRORS', `More than ${maxErrors} rows have errors, e.g. ${rowErrorSummary(errors)}.`, {
+            hint: 'Check that this is the right file for this schema.', details: { firstErrors: errors.slice(0, 10) },
+          });
+        }
+        continue;
+      }
+      y[good] = r.label;
+      lines[good] = row.line;
+      good++;
+      out = X.subarray(good * nf, (good + 1) * nf);
+    }
+  };
+  out = X.subarray(0, nf);
+
+  for await (const chunk of source) {
+    let text: string;
+    if (typeof chunk === 'string') {
+      if (first && chunk.length > 0 && chunk.includes('\u0000')) throw binaryError('The file contains NUL characters; it looks binary, not CSV text.');
+      text = chunk;
+    } else {
+      if (first && chunk.length > 0 && detectBinary(chunk.subarray(0, 65536))) throw binaryError('The file is not UTF-8 text; it looks binary.');
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch (e) {
+        throw binaryError('The file contains bytes that are not valid UTF-8.', e);
+      }
+    }
+    if (text.length === 0) continue;
+    first = false;
+    if (!sawText && /\S/.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) sawText = true;
+    take(tokenizer.push(text));
+  }
+  try {
+    const tail = decoder.decode();
+    if (tail.length > 0) take(tokenizer.push(tail));
+  } catch (e) {
+    throw binaryError('The file ends in the middle of a UTF-8 character.', e);
+  }
+  take(tokenizer.end());
+
+  if (!sawText || plan === null) throw new NsError('CSV_EMPTY', 'The file is empty.', { hint: 'Pass a CSV with a header row and at least one data row.' });
+  const header = (plan as HeaderPlan).header;
+  const hasTarget = (plan as HeaderPlan).targetIndex >= 0;
+  if (rowsRead === 0) throw new NsError('CSV_NO_ROWS', 'The file has a header but no data rows.', { hint: 'Add at least one data row below the header.' });
+  if (opts.strict === true && errors.length > 0) {
+    throw new NsError('CSV_ROW_ERRORS', `${errors.length} of ${rowsRead} rows have errors: ${rowErrorSummary(errors)}.`, {
+      hint: 'Fix those rows, or run without --strict to process the good rows and report the bad ones.', details: { errorCount: errors.length, firstErrors: errors.slice(0, 10) },
+    });
+  }
+  return {
+    X: matrix(good, nf, X.slice(0, good * nf)),
+    y: hasTarget ? y.slice(0, good) : null,
+    lines: lines.slice(0, good),
+    errors,
+    header,
+    rowsRead,
+  };
+}
