@@ -1,0 +1,134 @@
+/**
+ * Batch scoring of an uploaded CSV: reads the stream chunk by chunk (stopping at the size limit),
+ * checks the header once (all features present; extra columns are kept and passed through), turns
+ * each row into feature values or a row-level error, and writes the scored CSV back in chunks with
+ * `prediction`, `prob_phishing` and `error` columns appended.
+ */
+import type { Readable } from 'node:stream';
+import { NsError } from '../core/errors.js';
+import { matrix, type Matrix } from '../core/matrix.js';
+import { CsvRecordSplitter, csvCell, isPlainRecord, parseCsvRecord } from './csv.js';
+import type { ColumnResolver } from './rows.js';
+import { featureValue } from './rows.js';
+
+/** A parsed upload: the raw records, the matrix of valid rows and the error of each invalid row. */
+export interface CsvBatch {
+  header: string[];
+  /** Raw text of each data record (without line break). */
+  lines: string[];
+  /** Valid rows only, in order. */
+  X: Matrix;
+  /** For each record: its row in X, or -1 when it has an error. */
+  rowOf: Int32Array;
+  /** Error message by record index. */
+  errors: Map<number, string>;
+}
+
+/** Raised when the upload passes `limitBytes`. */
+export function uploadTooLarge(limitBytes: number): NsError {
+  return new NsError('UPLOAD_TOO_LARGE', `The upload is larger than ${limitBytes} bytes.`, { kind: 'limit', hint: 'Split the file into smaller parts.' });
+}
+
+/** Reads records from a byte stream, enforcing the size limit. */
+export async function readCsvRecords(stream: AsyncIterable<Uint8Array | string>, limitBytes: number, onRecord: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder('utf-8');
+  const splitter = new CsvRecordSplitter();
+  let bytes = 0;
+  let first = true;
+  for await (const chunk of stream) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (bytes > limitBytes) {
+      (stream as Partial<Readable>).destroy?.();
+      throw uploadTooLarge(limitBytes);
+    }
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    for (const line of splitter.push(text)) onRecord(line);
+  }
+  const tail = decoder.decode();
+  for (const line of [...splitter.push(tail), ...splitter.end()]) onRecord(line);
+}
+
+/** Parses an uploaded CSV against a model's columns; header problems throw, row problems are kept per row. */
+export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, cols: ColumnResolver, limitBytes: number): Promise<CsvBatch> {
+  const p = cols.featureNames.length;
+  let header: string[] | undefined;
+  let colIdx: number[] = [];
+  const lines: string[] = [];
+  const errors = new Map<number, string>();
+  let data = new Float64Array(1024 * p);
+  let valid = 0;
+  let rowOf = new Int32Array(1024);
+  const onRecord = (line: string): void => {
+    if (header === undefined) {
+      if (line.trim() === '') return;
+      header = parseCsvRecord(line).map((h) => h.trim());
+      colIdx = checkHeader(header, cols);
+      return;
+    }
+    if (line === '') return;
+    const r = lines.length;
+    lines.push(line);
+    if (r >= rowOf.length) { const g = new Int32Array(rowOf.length * 2); g.set(rowOf); rowOf = g; }
+    if ((valid + 1) * p > data.length) { const g = new Float64Array(data.length * 2); g.set(data); data = g; }
+    const cells = parseCsvRecord(line);
+    if (cells.length !== header.length) {
+      errors.set(r, `expected ${header.length} values, found ${cells.length}`);
+      rowOf[r] = -1;
+      return;
+    }
+    const off = valid * p;
+    for (let j = 0; j < cells.length; j++) {
+      const c = colIdx[j]!;
+      if (c < 0) continue;
+      const v = featureValue(cells[j]);
+      if (v === undefined) {
+        const cell = cells[j]!.trim();
+        errors.set(r, cell === '' || cell.toLowerCase() === 'na' ? `${cols.featureNames[c]} is missing` : `${cols.featureNames[c]} is ${JSON.stringify(cells[j])}, not -1, 0 or 1`);
+        rowOf[r] = -1;
+        return;
+      }
+      data[off + c] = v;
+    }
+    rowOf[r] = valid++;
+  };
+  await readCsvRecords(stream, limitBytes, onRecord);
+  if (header === undefined || lines.length === 0) {
+    throw new NsError('CSV_EMPTY', header === undefined ? 'The CSV file is empty.' : 'The CSV file has a header but no rows.', { hint: 'Upload a CSV with a header row and at least one data row.' });
+  }
+  return { header, lines, X: matrix(valid, p, data.slice(0, valid * p)), rowOf: rowOf.slice(0, lines.length), errors };
+}
+
+/** Header → model column per position (-1: passed through). Missing features or duplicates throw. */
+function checkHeader(header: string[], cols: ColumnResolver): number[] {
+  const seen = new Set<number>();
+  const idx = header.map((h) => {
+    const i = cols.indexOf(h);
+    if (i === undefined || i < 0) return -1;
+    if (seen.has(i)) throw new NsError('DUPLICATE_FEATURE', `The CSV header names feature ${h} twice.`, { hint: 'Keep one column per feature.', details: { feature: h } });
+    seen.add(i);
+    return i;
+  });
+  const missing = cols.featureNames.filter((_, i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new NsError('MISSING_FEATURES', `The CSV header lacks ${missing.length} feature(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`, {
+      hint: 'The first line must name all 30 features (see GET /api/v1/schema).', details: { missing },
+    });
+  }
+  return idx;
+}
+
+/** The scored CSV in chunks of about `rowsPerChunk` lines. */
+export function* scoredCsvChunks(batch: CsvBatch, label: Float64Array, probPhishing: Float64Array, rowsPerChunk = 4096): Generator<string> {
+  yield [...batch.header.map(csvCell), 'prediction', 'prob_phishing', 'error'].join(',') + '\n';
+  let parts: string[] = [];
+  for (let r = 0; r < batch.lines.length; r++) {
+    const line = batch.lines[r]!;
+    const echoed = isPlainRecord(line) ? line : parseCsvRecord(line).map(csvCell).join(',');
+    const i = batch.rowOf[r]!;
+    parts.push(i >= 0 ? `${echoed},${label[i]},${Number(probPhishing[i]!.toFixed(6))},` : `${echoed},,,${csvCell(batch.errors.get(r) ?? 'invalid row')}`);
+    if (parts.length >= rowsPerChunk) { yield parts.join('\n') + '\n'; parts = []; }
+  }
+  if (parts.length > 0) yield parts.join('\n') + '\n';
+}

@@ -1,0 +1,82 @@
+/**
+ * What the HTTP server needs from the rest of the program, as interfaces. The composition root
+ * (src/main) implements them with the real pipeline, registry and loaded champion; tests pass fakes.
+ * The server never imports adapters: everything it touches arrives here.
+ */
+import type { Logger, ProgressListener } from '../core/logger.js';
+import type { Matrix } from '../core/matrix.js';
+import type { Registry, RunStore } from '../ports/index.js';
+
+/** An immutable loaded champion; swapping the champion means replacing the object. */
+export interface ScoringModel {
+  version: number;
+  kind: string;
+  /** Canonical schema order; rows handed to `predict` follow it. */
+  featureNames: string[];
+  /** label: -1 phishing, 1 legitimate; probPhishing in [0, 1]. */
+  predict(X: Matrix): { label: Float64Array; probPhishing: Float64Array };
+  /** Per-feature additive contributions to the phishing score (n x features) and the base value per row. */
+  contributions?(X: Matrix): { values: Matrix; base: Float64Array } | undefined;
+}
+
+/**
+ * The part of the data schema (src/data/schema.ts) the server reads. Declared structurally so the
+ * real Schema object can be passed as it is.
+ */
+export interface ServerSchema {
+  /** Feature names in canonical order (without the target). */
+  readonly features: readonly string[];
+  readonly target: string;
+  /** Other spellings accepted on input, mapped to the canonical name (e.g. port_no → port). */
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly hash: string;
+}
+
+export interface ServerLimits {
+  /** Largest JSON body in bytes (413 above it). */
+  jsonBodyBytes: number;
+  /** Largest CSV upload in bytes (413 above it). */
+  csvUploadBytes: number;
+  /** Predict requests per minute per client address (429 above it). */
+  predictPerMinute: number;
+}
+
+export interface SnapshotInfo {
+  sha256: string;
+  rows: number;
+  createdAt: string;
+  runId: string;
+}
+
+export interface ServerDeps {
+  schema: ServerSchema;
+  /** The current champion; read once per request so in-flight requests finish on the model they started with. */
+  getModel(): ScoringModel | undefined;
+  runs: RunStore;
+  registry: Registry;
+  /** Starts a pipeline run in the background and returns its id at once. */
+  startRun(opts: { full?: boolean }): Promise<{ runId: string }>;
+  /** Live progress of a run; returns the unsubscribe function. */
+  subscribe(runId: string, listener: ProgressListener): () => void;
+  /** A run artifact by name ('validation_report.json', 'drift_report.json', 'metrics.json', 'curves.json'); undefined when absent. */
+  readRunArtifact(runId: string, name: string): Promise<Uint8Array | undefined>;
+  /** Moves the champion alias to `version` (compare-and-set against `expected`) and swaps the served model. */
+  promote(version: number, expected: number | null): Promise<void>;
+  /** Moves the champion alias back to the version it held before. */
+  rollback(): Promise<void>;
+  listSnapshots(): Promise<SnapshotInfo[]>;
+  /**
+   * Token required on state-changing endpoints (Authorization: Bearer … or X-API-Token). When
+   * undefined, state-changing requests are accepted from loopback addresses only.
+   */
+  apiToken: string | undefined;
+  limits: ServerLimits;
+  logger: Logger;
+  /** Folder of the built UI (index.html); defaults to <package>/dist/ui. */
+  uiDir?: string;
+  /** Version string reported by /version and /v2; defaults to the package version. */
+  appVersion?: string;
+}
+
+/** Default limits: 1 MiB JSON, 64 MiB CSV, 600 predict calls per minute per address. */
+export const defaultLimits: ServerLimits = { jsonBodyBytes: 1 << 20, csvUploadBytes: 64 << 20, predictPerMinute: 600 };

@@ -1,0 +1,50 @@
+/**
+ * POST /api/v1/predict/csv: a CSV upload (raw `text/csv` body or a `multipart/form-data` file field)
+ * comes back as CSV with `prediction` (-1 phishing, 1 legitimate), `prob_phishing` and `error` columns.
+ * Rows with bad values get an error instead of failing the file; the header must name every feature.
+ * Headers X-Rows, X-Row-Errors and X-Model-Version summarise the result.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NsError } from '../../core/errors.js';
+import type { RouteContext } from '../context.js';
+import { parseCsvBatch, scoredCsvChunks, uploadTooLarge } from '../csv-batch.js';
+
+/** Slack for multipart boundaries and part headers when comparing Content-Length with the file limit. */
+const multipartOverhead = 16 * 1024;
+
+async function uploadStream(request: FastifyRequest, limit: number): Promise<AsyncIterable<Uint8Array | string>> {
+  const type = request.headers['content-type'] ?? '';
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  if (type.startsWith('multipart/form-data')) {
+    if (declared > limit + multipartOverhead) throw uploadTooLarge(limit);
+    const file = await request.file({ limits: { fileSize: limit, files: 1 } });
+    if (!file) throw new NsError('CSV_EMPTY', 'The form has no file.', { hint: 'Send the CSV in a file field of the form.' });
+    return file.file;
+  }
+  if (declared > limit) throw uploadTooLarge(limit);
+  return request.body as Readable;
+}
+
+/** Registers POST /api/v1/predict/csv. */
+export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): void {
+  app.post('/api/v1/predict/csv', { config: { rateLimit: ctx.predictRateLimit } }, async (request, reply) => {
+    const type = request.headers['content-type'] ?? '';
+    if (!type.startsWith('text/csv') && !type.startsWith('multipart/form-data')) {
+      throw new NsError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted here.`, {
+        httpStatus: 415, hint: 'Send the file as text/csv, or as multipart/form-data with a file field.',
+      });
+    }
+    const model = ctx.requireModel();
+    const limit = ctx.deps.limits.csvUploadBytes;
+    const batch = await parseCsvBatch(await uploadStream(request, limit), ctx.columnsFor(model), limit);
+    const { label, probPhishing } = batch.X.rows > 0 ? ctx.score(model, batch.X) : { label: new Float64Array(0), probPhishing: new Float64Array(0) };
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="predictions.csv"')
+      .header('x-model-version', String(model.version))
+      .header('x-rows', String(batch.lines.length))
+      .header('x-row-errors', String(batch.errors.size))
+      .send(Readable.from(scoredCsvChunks(batch, label, probPhishing)));
+  });
+}

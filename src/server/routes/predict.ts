@@ -1,0 +1,53 @@
+/**
+ * POST /api/v1/predict: one row (`{"row": {...}}`) or many (`{"rows": [{...}, ...]}`) as JSON objects
+ * keyed by feature name. Answers label, verdict, phishing probability and the model version; with
+ * `"contributions": true` also each feature's push towards "phishing" (positive) or "legitimate".
+ */
+import type { FastifyInstance } from 'fastify';
+import { NsError } from '../../core/errors.js';
+import type { RouteContext } from '../context.js';
+import { matrixFromRecords } from '../rows.js';
+
+interface PredictBody { row?: unknown; rows?: unknown; contributions?: unknown }
+
+/** Rounds a probability for the wire (12 significant digits are plenty and keep payloads short). */
+export const roundProb = (p: number): number => Number(p.toPrecision(12));
+
+/** Registers POST /api/v1/predict. */
+export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
+  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit } }, (request) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new NsError('BAD_REQUEST', 'The body must be a JSON object with "row" or "rows".', { hint: 'Send {"rows": [{"having_IP_Address": 1, …}]}.' });
+    }
+    const records = body.rows !== undefined ? body.rows : body.row !== undefined ? [body.row] : undefined;
+    if (!Array.isArray(records)) {
+      throw new NsError('BAD_REQUEST', 'Give "row" (an object) or "rows" (an array of objects).', { hint: 'Send {"rows": [{"having_IP_Address": 1, …}]}.' });
+    }
+    if (body.contributions !== undefined && typeof body.contributions !== 'boolean') {
+      throw new NsError('BAD_REQUEST', '"contributions" must be true or false.', { hint: 'Send "contributions": true to get per-feature contributions.' });
+    }
+    const model = ctx.requireModel();
+    const X = matrixFromRecords(records, ctx.columnsFor(model));
+    const { label, probPhishing } = ctx.score(model, X);
+    const contrib = body.contributions === true ? model.contributions?.(X) : undefined;
+    const names = model.featureNames;
+    const predictions = Array.from(label, (l, i) => {
+      const p: Record<string, unknown> = { label: l, verdict: l === -1 ? 'phishing' : 'legitimate', probPhishing: roundProb(probPhishing[i]!) };
+      if (contrib) {
+        const c: Record<string, number> = {};
+        const off = i * contrib.values.cols;
+        names.forEach((f, j) => { c[f] = roundProb(contrib.values.data[off + j]!); });
+        p.contributions = c;
+        p.base = roundProb(contrib.base[i]!);
+      }
+      return p;
+    });
+    return {
+      modelVersion: model.version,
+      modelKind: model.kind,
+      ...(body.contributions === true ? { contributionsAvailable: contrib !== undefined } : {}),
+      predictions,
+    };
+  });
+}
