@@ -104,7 +104,7 @@ export function parseSchema(yamlText: string): Schema {
   const { names, types } = parseColumns(doc.columns);
 
   const target = doc.target_column ?? 'Result';
-  if (typeof target !== 'string' || !names.includes(target)) throw invalid(`The target column ${String(target)} is not among \`columns\`.`);
+  if (typeof target !== 'string' || !names.includes(target)) throw invalid(`The target column ${JSON.stringify(target)} is not among \`columns\`.`);
   const features = names.filter((n) => n !== target);
   if (features.length === 0) throw invalid('The schema has no feature columns.');
   const columns = [...features, target];
