@@ -85,7 +85,7 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
       const v = featureValue(cells[j]);
       if (v === undefined) {
         const cell = cells[j]!.trim();
-        errors.set(r, cell === '' || cell.toLowerCase() === 'na' ? `${cols.featureNames[c]} is missing` : `${cols.featureNames[c]} is ${JSON.stringify(cells[j])}, not -1, 0 or 1`);
+        errors.set(r, cell === '' || cell.toLowerCase() === 'na' ? `${cols.featureNames[c]} is missing` : `${cols.featureNames[c]} is ${cell}; allowed: -1 0 1`);
         rowOf[r] = -1;
         return;
       }

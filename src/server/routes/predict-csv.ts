@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NsError } from '../../core/errors.js';
+import { NsError, isNsError } from '../../core/errors.js';
 import type { RouteContext } from '../context.js';
 import { parseCsvBatch, scoredCsvChunks, uploadTooLarge } from '../csv-batch.js';
 
@@ -37,7 +37,11 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
     }
     const model = ctx.requireModel();
     const limit = ctx.deps.limits.csvUploadBytes;
-    const batch = await parseCsvBatch(await uploadStream(request, limit), ctx.columnsFor(model), limit);
+    const batch = await parseCsvBatch(await uploadStream(request, limit), ctx.columnsFor(model), limit).catch((e: unknown) => {
+      // Stream errors without a status (a cut-off or malformed multipart body) are the client's input.
+      if (isNsError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+      throw new NsError('BAD_UPLOAD', 'The upload could not be read to its end.', { cause: e, hint: 'Send the file again; for multipart, check the boundaries.' });
+    });
     const { label, probPhishing } = batch.X.rows > 0 ? ctx.score(model, batch.X) : { label: new Float64Array(0), probPhishing: new Float64Array(0) };
     return reply
       .type('text/csv; charset=utf-8')

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
+
+describe('CsvRecordSplitter', () => {
+  it('splits records across chunk boundaries, CRLF and quoted line breaks included', () => {
+    const s = new CsvRecordSplitter();
+    const out = [...s.push('a,b\r\n1,"x'), ...s.push('\ny"\n2,'), ...s.push('3'), ...s.end()];
+    expect(out).toEqual(['a,b', '1,"x\ny"', '2,3']);
+  });
+  it('returns nothing for an empty stream', () => {
+    const s = new CsvRecordSplitter();
+    expect([...s.push(''), ...s.end()]).toEqual([]);
+  });
+});
+
+describe('parseCsvRecord', () => {
+  it('unquotes cells and keeps commas inside quotes', () => {
+    expect(parseCsvRecord('1,"a,b","say ""hi"""')).toEqual(['1', 'a,b', 'say "hi"']);
+    expect(parseCsvRecord('-1,0,1')).toEqual(['-1', '0', '1']);
+  });
+});
+
+describe('formula injection escaping', () => {
+  it('escapes formula-like text but leaves numbers alone', () => {
+    expect(isFormulaLike('-1')).toBe(false);
+    expect(isFormulaLike('+3.5e2')).toBe(false);
+    expect(isFormulaLike('=SUM(A1)')).toBe(true);
+    expect(isFormulaLike('@cmd')).toBe(true);
+    expect(isFormulaLike('-2+3')).toBe(true);
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('plain')).toBe('plain');
+  });
+  it('knows which raw records can be echoed unchanged', () => {
+    expect(isPlainRecord('-1,0,1,abc')).toBe(true);
+    expect(isPlainRecord('1,=cmd|x')).toBe(false);
+    expect(isPlainRecord('1,"quoted"')).toBe(false);
+  });
+});
