@@ -1,0 +1,131 @@
+/**
+ * The embedded model registry: versions with their lineage (run, bundle, data snapshot, schema hash,
+ * metrics) and the aliases `champion` / `challenger` in the local SQLite state file. Moving an alias is a
+ * compare-and-set inside an IMMEDIATE transaction, so two processes promoting at once cannot both win:
+ * the second sees that the alias no longer holds what it expected and gets ALIAS_CONFLICT.
+ */
+import { NsError } from '../../core/errors.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry } from '../../ports/registry.js';
+import { openTrackingDb, settle, type TrackingDb } from './db.js';
+
+interface VersionRow {
+  version: number; run_id: string; created_at: string; bundle_key: string; bundle_sha256: string; model_kind: string;
+  metrics: string; snapshot_sha256: string; schema_hash: string;
+}
+interface HistoryRow { alias: Alias; from_version: number | null; to_version: number | null; at: string; reason: string }
+
+const ALIASES: readonly Alias[] = ['champion', 'challenger'];
+
+function toVersion(row: VersionRow): ModelVersion {
+  return {
+    version: row.version, runId: row.run_id, createdAt: row.created_at, bundleKey: row.bundle_key,
+    bundleSha256: row.bundle_sha256, modelKind: row.model_kind, metrics: JSON.parse(row.metrics) as Record<string, number>,
+    snapshotSha256: row.snapshot_sha256, schemaHash: row.schema_hash,
+  };
+}
+
+/** The local registry plus what a remote mirror needs to remember per version. */
+export interface LocalRegistry extends Registry {
+  /** The remote (e.g. MLflow) model version a local version was mirrored to. */
+  remoteVersion(version: number): { name: string; version: string } | undefined;
+  setRemoteVersion(version: number, remote: { name: string; version: string }): void;
+  close(): void;
+}
+
+class SqliteLocalRegistry implements LocalRegistry {
+  constructor(private readonly db: TrackingDb, private readonly path: string) {}
+
+  describe(): string {
+    return `local:${this.path}`;
+  }
+
+  register(version: NewModelVersion): Promise<ModelVersion> {
+    return settle(() => this.registerSync(version));
+  }
+
+  private registerSync(version: NewModelVersion): ModelVersion {
+    const createdAt = new Date().toISOString();
+    const info = this.db.prepare(`INSERT INTO registry_versions
+      (run_id, created_at, bundle_key, bundle_sha256, model_kind, metrics, snapshot_sha256, schema_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(version.runId, createdAt, version.bundleKey, version.bundleSha256, version.modelKind, JSON.stringify(version.metrics),
+        version.snapshotSha256, version.schemaHash);
+    return { ...version, version: Number(info.lastInsertRowid), createdAt };
+  }
+
+  list(): Promise<ModelVersion[]> {
+    return settle(() => (this.db.prepare('SELECT * FROM registry_versions ORDER BY version DESC').all() as VersionRow[]).map(toVersion));
+  }
+
+  get(version: number): Promise<ModelVersion | undefined> {
+    return settle(() => {
+      const row = this.db.prepare('SELECT * FROM registry_versions WHERE version = ?').get(version) as VersionRow | undefined;
+      return row ? toVersion(row) : undefined;
+    });
+  }
+
+  getAlias(alias: Alias): Promise<ModelVersion | undefined> {
+    return settle(() => {
+      const row = this.db.prepare('SELECT v.* FROM registry_aliases a JOIN registry_versions v ON v.version = a.version WHERE a.alias = ?')
+        .get(alias) as VersionRow | undefined;
+      return row ? toVersion(row) : undefined;
+    });
+  }
+
+  setAlias(alias: Alias, version: number | null, expected: number | null, reason: string): Promise<void> {
+    if (!ALIASES.includes(alias)) {
+      return Promise.reject(new NsError('ALIAS_INVALID', `Unknown alias ${String(alias)}.`, { hint: 'Use champion or challenger.' }));
+    }
+    const move = this.db.transaction(() => {
+      const current = (this.db.prepare('SELECT version FROM registry_aliases WHERE alias = ?').get(alias) as { version: number } | undefined)?.version ?? null;
+      if (current !== expected) {
+        throw new NsError('ALIAS_CONFLICT', `Alias ${alias} holds version ${current ?? 'none'}, not ${expected ?? 'none'} as expected; another promotion won.`, {
+          kind: 'conflict', details: { alias, current, expected, requested: version },
+          hint: 'Reload the registry and decide again against the current version.',
+        });
+      }
+      if (version !== null && !this.db.prepare('SELECT 1 FROM registry_versions WHERE version = ?').get(version)) {
+        throw new NsError('MODEL_VERSION_NOT_FOUND', `Model version ${version} does not exist.`, {
+          kind: 'not_found', hint: 'List versions with `networksecurity models list`.',
+        });
+      }
+      if (version === null) this.db.prepare('DELETE FROM registry_aliases WHERE alias = ?').run(alias);
+      else this.db.prepare('INSERT INTO registry_aliases (alias, version) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET version = excluded.version').run(alias, version);
+      this.db.prepare('INSERT INTO registry_alias_history (alias, from_version, to_version, at, reason) VALUES (?, ?, ?, ?, ?)')
+        .run(alias, current, version, new Date().toISOString(), reason);
+    });
+    // IMMEDIATE takes the write lock before reading, so the read-compare-write cannot interleave with another process.
+    return settle(() => { move.immediate(); });
+  }
+
+  history(alias: Alias): Promise<AliasChange[]> {
+    return settle(() => (this.db.prepare('SELECT alias, from_version, to_version, at, reason FROM registry_alias_history WHERE alias = ? ORDER BY id DESC')
+      .all(alias) as HistoryRow[]).map((r) => ({ alias: r.alias, from: r.from_version, to: r.to_version, at: r.at, reason: r.reason })));
+  }
+
+  remoteVersion(version: number): { name: string; version: string } | undefined {
+    const row = this.db.prepare('SELECT remote_name, remote_version FROM registry_remote_versions WHERE version = ?').get(version) as
+      { remote_name: string; remote_version: string } | undefined;
+    return row ? { name: row.remote_name, version: row.remote_version } : undefined;
+  }
+
+  setRemoteVersion(version: number, remote: { name: string; version: string }): void {
+    this.db.prepare(`INSERT INTO registry_remote_versions (version, remote_name, remote_version) VALUES (?, ?, ?)
+      ON CONFLICT (version) DO UPDATE SET remote_name = excluded.remote_name, remote_version = excluded.remote_version`)
+      .run(version, remote.name, remote.version);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/**
+ * Opens the local registry on a SQLite file (created when missing); may share the file with the tracker.
+ *
+ * @example
+ *   const registry = openLocalRegistry('.networksecurity/state.db');
+ *   await registry.setAlias('champion', 3, null, 'first model');
+ */
+export function openLocalRegistry(dbPath: string): LocalRegistry {
+  return new SqliteLocalRegistry(openTrackingDb(dbPath, { registry: true }), dbPath);
+}
