@@ -115,7 +115,7 @@ describe('POST /api/v1/predict/csv', () => {
     expect(lines[2]!.startsWith("'=cmd|' /C calc'!A0,")).toBe(true);
     expect(lines[2]).toMatch(/,-1,-1,0\.\d+,$/);
     expect(lines[3]).toMatch(/,,,having_IP_Address is 7; allowed: -1 0 1$/);
-    expect(lines[4]).toBe('D,1,1,,,expected 32 values, found 3');
+    expect(lines[4]).toBe('D,1,1,,,expected 32 values but found 3');
   });
 
   it('accepts a multipart upload', async () => {

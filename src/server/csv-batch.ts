@@ -74,7 +74,7 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
     if ((valid + 1) * p > data.length) { const g = new Float64Array(data.length * 2); g.set(data); data = g; }
     const cells = parseCsvRecord(line);
     if (cells.length !== header.length) {
-      errors.set(r, `expected ${header.length} values, found ${cells.length}`);
+      errors.set(r, `expected ${header.length} values but found ${cells.length}`);
       rowOf[r] = -1;
       return;
     }
