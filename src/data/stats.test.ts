@@ -84,7 +84,7 @@ describe('chi2Sf matches scipy.stats.chi2.sf', () => {
 
 describe('jensenShannon and psi', () => {
   it('jensenShannon matches scipy jensenshannon(base=2)', () => {
-    for (const c of fx.jensenShannon) expectClose(jensenShannon(c.p, c.q), c.distance, 1e-12, `${c.p} vs ${c.q}`);
+    for (const c of fx.jensenShannon) expectClose(jensenShannon(c.p, c.q), c.distance, 1e-12, `${c.p.join('/')} vs ${c.q.join('/')}`);
   });
 
   it('psi is 0 for equal shares, symmetric, and finite for empty bins', () => {
