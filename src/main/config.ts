@@ -11,7 +11,8 @@ const schema = z.object({
   NS_HOME: z.string().default('.networksecurity'),
   NS_DATA_DIR: z.string().optional(),
   NS_ARTIFACTS_DIR: z.string().optional(),
-  NS_SCHEMA: z.string().default('config/schema.yaml'),
+  /** Empty means the schema shipped with the package. */
+  NS_SCHEMA: z.string().optional(),
   NS_HOST: z.string().default('127.0.0.1'),
   NS_PORT: z.coerce.number().int().min(0).max(65535).default(8501),
   NS_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),

@@ -5,9 +5,19 @@
 import type { Logger } from '../core/logger.js';
 import type { ArtifactStore, JobQueue, RecordStore, Registry, RunStore, Tracker } from '../ports/index.js';
 import type { Config } from './config.js';
+import type { Schema } from '../data/schema.js';
+
+export interface Paths {
+  home: string;
+  stateDb: string;
+  recordsDb: string;
+  artifacts: string;
+}
 
 export interface AppContext {
   config: Config;
+  schema: Schema;
+  paths: Paths;
   logger: Logger;
   records: RecordStore;
   artifacts: ArtifactStore;

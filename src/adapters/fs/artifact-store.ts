@@ -1,0 +1,82 @@
+/**
+ * The embedded ArtifactStore: a local folder. Keys map to relative paths; writes go to a temporary
+ * file in the same folder and are renamed into place, so a reader never sees half an artifact.
+ */
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { NsError } from '../../core/errors.js';
+import { sha256 } from '../../core/hash.js';
+import type { ArtifactStore, PutResult } from '../../ports/artifact-store.js';
+
+export class FsArtifactStore implements ArtifactStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  describe(): string {
+    return `file://${this.root}`;
+  }
+
+  /** Absolute path of a key; refuses keys that would escape the root. */
+  pathOf(key: string): string {
+    const p = resolve(this.root, key);
+    if (p !== this.root && !p.startsWith(this.root + sep)) {
+      throw new NsError('ARTIFACT_KEY_INVALID', `The artifact key "${key}" points outside the artifact folder.`, { hint: 'Use a relative key without "..".' });
+    }
+    return p;
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<PutResult> {
+    const path = this.pathOf(key);
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+    return { key, sha256: sha256(bytes), size: bytes.byteLength };
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(this.pathOf(key)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new NsError('ARTIFACT_NOT_FOUND', `No artifact ${key} in ${this.describe()}.`, { kind: 'not_found', hint: 'Check the run id or run the pipeline first.' });
+      }
+      throw e;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const base = this.pathOf(prefix.endsWith('/') || prefix === '' ? prefix : dirname(prefix));
+    let entries: string[];
+    try {
+      entries = await readdir(base, { recursive: true });
+    } catch {
+      return [];
+    }
+    const keys: string[] = [];
+    for (const e of entries) {
+      const full = join(base, e);
+      if (e.includes('.tmp-')) continue;
+      const key = relative(this.root, full).split(sep).join('/');
+      if (key.startsWith(prefix) && (await this.exists(key))) keys.push(key);
+    }
+    return keys.sort();
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

@@ -1,0 +1,10 @@
+/** Every CLI command, in the order `networksecurity --help` lists them. */
+import type { CliCommand } from '../command.js';
+import { etlCommand } from './etl.js';
+import { predictCommand } from './predict.js';
+import { runsCommand } from './runs.js';
+import { serveCommand } from './serve.js';
+import { trainCommand } from './train.js';
+import { upCommand } from './up.js';
+
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand];

@@ -1,0 +1,29 @@
+/**
+ * Loading a registered model version (the champion by default) from the artifact store, checking the
+ * bundle's sha256 against the registry and its schema against the current one.
+ */
+import { NsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
+import { Predictor } from '../pipeline/predictor.js';
+import type { AppContext } from './context.js';
+
+export async function loadModel(ctx: Pick<AppContext, 'registry' | 'artifacts' | 'schema'>, version?: number): Promise<Predictor | undefined> {
+  const mv = version === undefined ? await ctx.registry.getAlias('champion') : await ctx.registry.get(version);
+  if (!mv) {
+    if (version !== undefined) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
+    return undefined;
+  }
+  const bytes = await ctx.artifacts.get(mv.bundleKey);
+  if (sha256(bytes) !== mv.bundleSha256) {
+    throw new NsError('BUNDLE_CHECKSUM', `The bundle of model v${mv.version} in the artifact store does not match its registered sha256.`, {
+      kind: 'state', hint: 'Push the model again (`networksecurity train --from push`) or roll back.',
+    });
+  }
+  return Predictor.fromBundle(bytes, { version: mv.version, schemaHash: ctx.schema.hash });
+}
+
+export async function requireModel(ctx: Pick<AppContext, 'registry' | 'artifacts' | 'schema'>, version?: number): Promise<Predictor> {
+  const p = await loadModel(ctx, version);
+  if (!p) throw new NsError('NO_CHAMPION', 'There is no champion model yet.', { kind: 'not_found', hint: 'Train one first: networksecurity train' });
+  return p;
+}

@@ -1,0 +1,86 @@
+/**
+ * The composition root: reads the configuration and picks a concrete adapter for every port —
+ * embedded defaults (SQLite, local folder, local tracker and registry, in-process queue) unless
+ * MONGO_DB_URL, S3_BUCKET, MLFLOW_TRACKING_URI or REDIS_URL say otherwise. Production adapters are
+ * loaded lazily so the CLI starts fast on the defaults.
+ */
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { NsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { parseSchema, type Schema } from '../data/schema.js';
+import { FsArtifactStore } from '../adapters/fs/artifact-store.js';
+import { InlineJobQueue } from '../adapters/inline/job-queue.js';
+import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
+import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
+import { openLocalRegistry, openLocalTracker } from '../adapters/tracking/index.js';
+import type { ArtifactStore, RecordStore, Tracker } from '../ports/index.js';
+import type { AppContext, Paths } from './context.js';
+import { loadConfig, type Config } from './config.js';
+import { bundledSchemaPath } from './package-root.js';
+
+export function paths(config: Config): Paths {
+  const home = resolve(config.NS_HOME);
+  return {
+    home,
+    stateDb: resolve(home, 'state.db'),
+    recordsDb: resolve(config.NS_DATA_DIR ?? home, 'records.db'),
+    artifacts: resolve(config.NS_ARTIFACTS_DIR ?? resolve(home, 'artifacts')),
+  };
+}
+
+export function loadSchemaFile(path: string): Schema {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new NsError('SCHEMA_NOT_FOUND', `Cannot read the schema file ${path}.`, { kind: 'config', cause: e, hint: 'Set NS_SCHEMA to the path of schema.yaml, or run from the project folder.' });
+  }
+  return parseSchema(text);
+}
+
+async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
+  if (!config.MONGO_DB_URL) return new SqliteRecordStore(p.recordsDb);
+  const { openMongoRecordStore } = await import('../adapters/mongodb/record-store.js');
+  return openMongoRecordStore(config.MONGO_DB_URL, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION });
+}
+
+async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
+  if (!config.S3_BUCKET) return new FsArtifactStore(p.artifacts);
+  const { S3ArtifactStore } = await import('../adapters/s3/artifact-store.js');
+  return new S3ArtifactStore({ bucket: config.S3_BUCKET, prefix: config.S3_PREFIX, region: config.AWS_REGION, ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}) });
+}
+
+async function tracker(config: Config, p: Paths, logger: Logger): Promise<Tracker | undefined> {
+  if (config.NS_TRACKING === 'off') return undefined;
+  const local = openLocalTracker(p.stateDb);
+  if (!config.MLFLOW_TRACKING_URI) return local;
+  const { createMlflowTracker } = await import('../adapters/mlflow/tracker.js');
+  const env = process.env;
+  return createMlflowTracker({
+    uri: config.MLFLOW_TRACKING_URI, experimentName: config.MLFLOW_EXPERIMENT_NAME, local, logger,
+    ...(env['MLFLOW_TRACKING_USERNAME'] ? { username: env['MLFLOW_TRACKING_USERNAME'] } : {}),
+    ...(env['MLFLOW_TRACKING_PASSWORD'] ? { password: env['MLFLOW_TRACKING_PASSWORD'] } : {}),
+    ...(env['MLFLOW_TRACKING_TOKEN'] ? { token: env['MLFLOW_TRACKING_TOKEN'] } : {}),
+  });
+}
+
+export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
+  const config = loadConfig(env);
+  const p = paths(config);
+  const schema = loadSchemaFile(config.NS_SCHEMA ?? bundledSchemaPath);
+  const records = await recordStore(config, p);
+  const artifacts = await artifactStore(config, p);
+  const runs = new SqliteRunStore(p.stateDb);
+  const registry = openLocalRegistry(p.stateDb);
+  const track = await tracker(config, p, logger);
+  const queue = new InlineJobQueue();
+  return {
+    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue,
+    async close() {
+      await records.close();
+      await queue.close();
+      runs.close();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The server's dependencies, implemented with the real pipeline, registry and artifact store: the
+ * served champion (reloaded when the alias moves, here or in another process), background training
+ * runs with a replayable event log per run, reports and snapshots.
+ */
+import { NsError } from '../core/errors.js';
+import type { ProgressEvent, ProgressListener } from '../core/logger.js';
+import { runPipeline } from '../pipeline/runner.js';
+import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
+import type { PipelineOptions } from '../pipeline/types.js';
+import type { Predictor } from '../pipeline/predictor.js';
+import type { ServerDeps, SnapshotInfo } from '../server/index.js';
+import { defaultLimits } from '../server/index.js';
+import { loadModel } from './champion.js';
+import type { AppContext } from './context.js';
+import { pipelineDeps } from './pipeline-deps.js';
+
+const EVENT_HISTORY = 1000;
+
+export interface ServingState {
+  deps: ServerDeps;
+  /** Re-reads the champion alias and swaps the served model when it moved. */
+  refreshModel(): Promise<void>;
+  /** Resolves when no background run is active. */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number } = {}): Promise<ServingState> {
+  let model: Predictor | undefined = await loadModel(ctx);
+  const history = new Map<string, ProgressEvent[]>();
+  const listeners = new Map<string, Set<ProgressListener>>();
+  let active: Promise<unknown> = Promise.resolve();
+
+  const refreshModel = async (): Promise<void> => {
+    const alias = await ctx.registry.getAlias('champion');
+    if ((alias?.version ?? null) === (model?.version ?? null)) return;
+    try {
+      model = await loadModel(ctx);
+      ctx.logger.info(`serving model v${model?.version ?? '-'}`);
+    } catch (e) {
+      ctx.logger.error(`cannot load the new champion; still serving v${model?.version ?? '-'}`, { error: (e as Error).message });
+    }
+  };
+  const timer = setInterval(() => void refreshModel().catch(() => undefined), opts.pollMs ?? 5000);
+  timer.unref();
+
+  const publish = (e: ProgressEvent): void => {
+    if (!e.runId) return;
+    const h = history.get(e.runId) ?? [];
+    h.push(e);
+    if (h.length > EVENT_HISTORY) h.shift();
+    history.set(e.runId, h);
+    for (const l of listeners.get(e.runId) ?? []) l(e);
+  };
+
+  const deps: ServerDeps = {
+    schema: ctx.schema,
+    getModel: () => model,
+    runs: ctx.runs,
+    registry: ctx.registry,
+    async startRun({ full }) {
+      const options = { ...trainOptions(), ...(full ? { full: true } : {}) };
+      return new Promise((resolveId, reject) => {
+        let announced = false;
+        const run = runPipeline(pipelineDeps(ctx), {
+          options, fresh: true,
+          listener: (e) => {
+            if (!announced && e.runId) {
+              announced = true;
+              resolveId({ runId: e.runId });
+            }
+            publish(e);
+          },
+        }).then(async () => {
+          await refreshModel();
+        }, (e: unknown) => {
+          if (!announced) reject(e instanceof Error ? e : new Error(String(e)));
+          else ctx.logger.warn('background run failed', { error: (e as Error).message });
+        });
+        active = active.then(() => run);
+      });
+    },
+    subscribe(runId, listener) {
+      for (const e of history.get(runId) ?? []) listener(e);
+      const set = listeners.get(runId) ?? new Set();
+      set.add(listener);
+      listeners.set(runId, set);
+      return () => set.delete(listener);
+    },
+    async readRunArtifact(runId, name) {
+      if (!/^[\w.-]+$/.test(runId) || !/^[\w.-]+$/.test(name)) return undefined;
+      try {
+        return await ctx.artifacts.get(`${runId}/${name}`);
+      } catch (e) {
+        if (e instanceof NsError && e.code === 'ARTIFACT_NOT_FOUND') return undefined;
+        throw e;
+      }
+    },
+    async promote(version, expected) {
+      if (!(await ctx.registry.get(version))) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });
+      await promoteVersion(ctx.registry, version, expected, 'promoted from the web UI / API');
+      await refreshModel();
+    },
+    async rollback() {
+      await rollbackChampion(ctx.registry, 'rolled back from the web UI / API');
+      await refreshModel();
+    },
+    async listSnapshots(): Promise<SnapshotInfo[]> {
+      const seen = new Map<string, SnapshotInfo>();
+      for (const r of await ctx.runs.list(500)) {
+        const data = r.summary['data'] as { snapshotSha256?: string; rows?: number } | undefined;
+        if (data?.snapshotSha256 && !seen.has(data.snapshotSha256)) seen.set(data.snapshotSha256, { sha256: data.snapshotSha256, rows: data.rows ?? 0, createdAt: r.startedAt, runId: r.id });
+      }
+      return [...seen.values()];
+    },
+    apiToken: ctx.config.NS_API_TOKEN,
+    limits: defaultLimits,
+    logger: ctx.logger,
+  };
+  return { deps, refreshModel, idle: () => active.then(() => undefined), stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,29 @@
+/**
+ * Opening data sources named on the command line: a local path or an s3://bucket/key URI. Errors a
+ * user can cause (missing file, a folder, bad URI) become NsErrors before anything is read.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { NsError } from '../core/errors.js';
+import type { Config } from './config.js';
+
+export async function openSource(uri: string, config: Config): Promise<AsyncIterable<Uint8Array>> {
+  if (uri.startsWith('s3://')) {
+    const { openS3Object } = await import('../adapters/s3/source.js');
+    return openS3Object(uri, { region: config.AWS_REGION, ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}) });
+  }
+  let info;
+  try {
+    info = await stat(uri);
+  } catch {
+    throw new NsError('FILE_NOT_FOUND', `The file ${uri} does not exist.`, { hint: 'Check the path (relative paths start from the current folder).' });
+  }
+  if (!info.isFile()) throw new NsError('NOT_A_FILE', `${uri} is not a file.`, { hint: 'Pass the path of a CSV file.' });
+  return createReadStream(uri, { highWaterMark: 1 << 20 });
+}
+
+export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of source) parts.push(chunk);
+  return Buffer.concat(parts);
+}

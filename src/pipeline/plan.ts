@@ -1,0 +1,70 @@
+/**
+ * Training plans: which model families to try and with which parameter grids. `default` is tuned for
+ * this data (strong and fast), `original` is the Python project's five grids (GridSearchCV, cv=3), and
+ * `quick` is a small plan for tests and demos. Kinds missing from the estimator catalog are left out
+ * with a warning rather than failing the run.
+ */
+export interface CandidateSpec {
+  name: string;
+  kind: string;
+  /** Fixed parameters. */
+  params: Record<string, unknown>;
+  /** Grid searched by cross-validation; each key's values are tried in combination. */
+  grid: Record<string, unknown[]>;
+}
+
+export interface TrainingPlan {
+  preset: PresetName;
+  candidates: CandidateSpec[];
+}
+
+export const PRESETS = ['default', 'original', 'quick'] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+const spec = (name: string, kind: string, params: Record<string, unknown> = {}, grid: Record<string, unknown[]> = {}): CandidateSpec => ({ name, kind, params, grid });
+
+const plans: Record<PresetName, CandidateSpec[]> = {
+  default: [
+    spec('Logistic Regression', 'logistic_regression', { C: 1 }),
+    spec('Decision Tree', 'decision_tree', {}, { criterion: ['gini', 'entropy'] }),
+    spec('Random Forest', 'random_forest', { nEstimators: 200, randomState: 1 }, { maxFeatures: ['sqrt', 0.5] }),
+    spec('Extra Trees', 'extra_trees', { nEstimators: 200, randomState: 1 }),
+    spec('Gradient Boosting', 'hist_gradient_boosting', { maxIter: 300, maxDepth: 6, randomState: 1 }, { learningRate: [0.1, 0.3] }),
+    spec('AdaBoost', 'adaboost', { nEstimators: 100, randomState: 1 }),
+    spec('SVC', 'svc', { kernel: 'rbf', C: 1, randomState: 1 }),
+    spec('KNN', 'knn', { nNeighbors: 5 }),
+    spec('Naive Bayes', 'naive_bayes'),
+  ],
+  original: [
+    spec('Random Forest', 'random_forest', { randomState: 1 }, { nEstimators: [8, 16, 32, 128, 256] }),
+    spec('Decision Tree', 'decision_tree', {}, { criterion: ['gini', 'entropy', 'log_loss'] }),
+    spec('Gradient Boosting', 'hist_gradient_boosting', { maxDepth: 3, randomState: 1 }, {
+      learningRate: [0.1, 0.01, 0.05, 0.001], subsample: [0.6, 0.7, 0.75, 0.85, 0.9], maxIter: [8, 16, 32, 64, 128, 256],
+    }),
+    spec('Logistic Regression', 'logistic_regression'),
+    spec('AdaBoost', 'adaboost', { randomState: 1 }, { learningRate: [0.1, 0.01, 0.001], nEstimators: [8, 16, 32, 64, 128, 256] }),
+  ],
+  quick: [
+    spec('Logistic Regression', 'logistic_regression'),
+    spec('Decision Tree', 'decision_tree', { maxDepth: 12 }),
+    spec('Random Forest', 'random_forest', { nEstimators: 40, randomState: 1 }),
+  ],
+};
+
+export function trainingPlan(preset: PresetName, available: ReadonlySet<string>): { plan: TrainingPlan; missing: string[] } {
+  const all = plans[preset];
+  return {
+    plan: { preset, candidates: all.filter((c) => available.has(c.kind)) },
+    missing: all.filter((c) => !available.has(c.kind)).map((c) => c.kind),
+  };
+}
+
+/** Every combination of a grid, in a stable order (keys sorted, values in given order). */
+export function expandGrid(grid: Record<string, unknown[]>): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const key of Object.keys(grid).sort()) {
+    const values = grid[key]!;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+  }
+  return combos;
+}

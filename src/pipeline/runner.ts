@@ -1,0 +1,214 @@
+/**
+ * The pipeline runner: the one place where stages meet I/O. It creates or resumes a run, executes the
+ * stages in order (skipping those the manifest marks completed), keeps the RunStore index and the
+ * summary up to date, and emits progress events (CLI progress, server-sent events, tracking hooks).
+ *
+ * Resume rules: `from` re-runs a stage and everything after it in an existing run; otherwise a run left
+ * "running" by a process that no longer exists (killed) is resumed from its last completed stage;
+ * otherwise a new run starts.
+ */
+import { hostname } from 'node:os';
+import { NsError, toNsError } from '../core/errors.js';
+import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
+import type { Schema } from '../data/schema.js';
+import type { ArtifactStore, RecordStore, Registry, RunRecord, RunStore, Tracker } from '../ports/index.js';
+import { createTrackingSession } from './tracking-hooks.js';
+import { RunArtifacts } from './run-artifacts.js';
+import { ingest } from './stages/ingest.js';
+import { validate } from './stages/validate.js';
+import { transform } from './stages/transform.js';
+import { train } from './stages/train.js';
+import { evaluate } from './stages/evaluate.js';
+import { push } from './stages/push.js';
+import { buildSummary } from './summary.js';
+import { STAGES, type IngestOutput, type PipelineOptions, type StageContext, type StageName, type StageOutputs } from './types.js';
+
+export interface PipelineDeps {
+  schema: Schema;
+  records: RecordStore;
+  artifacts: ArtifactStore;
+  registry: Registry;
+  runs: RunStore;
+  logger: Logger;
+  libraryVersion: string;
+  /** Undefined when tracking is off. */
+  tracker: Tracker | undefined;
+}
+
+export interface RunRequest {
+  options: PipelineOptions;
+  /** Re-run this stage and the ones after it (in `runId`, or the latest run). */
+  from?: StageName;
+  runId?: string;
+  /** Start a new run even if the latest one was interrupted. */
+  fresh?: boolean;
+  listener?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  runId: string;
+  resumedFrom: StageName | null;
+  outputs: Partial<StageOutputs>;
+  record: RunRecord;
+}
+
+const stageFns: { [N in StageName]: (ctx: StageContext, extra: { previous: IngestOutput | null; snapshot: { key: string; sha256: string } | null }) => Promise<StageOutputs[N]> } = {
+  ingest: (ctx, extra) => ingest(ctx, extra),
+  validate: (ctx) => validate(ctx),
+  transform: (ctx) => transform(ctx),
+  train: (ctx) => train(ctx),
+  evaluate: (ctx) => evaluate(ctx),
+  push: (ctx) => push(ctx),
+};
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface ProcessTag { pid: number; host: string }
+
+/** A run marked running whose process is gone (killed, crashed) counts as interrupted. */
+export function isInterrupted(run: RunRecord): boolean {
+  if (run.status === 'interrupted') return true;
+  if (run.status !== 'running') return false;
+  const proc = run.summary['process'] as ProcessTag | undefined;
+  return !proc || (proc.host === hostname() && !processAlive(proc.pid));
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `run-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function lastSuccessfulIngest(deps: PipelineDeps, excludeRunId: string): Promise<IngestOutput | null> {
+  for (const r of await deps.runs.list(50)) {
+    if (r.id === excludeRunId || r.status !== 'succeeded') continue;
+    try {
+      const out = (await RunArtifacts.open(deps.artifacts, r.id)).outputs().ingest;
+      if (out) return out;
+    } catch {
+      // A run whose manifest is gone cannot serve as a base; look further back.
+    }
+  }
+  return null;
+}
+
+async function findSnapshot(deps: PipelineDeps, prefix: string): Promise<{ key: string; sha256: string }> {
+  for (const r of await deps.runs.list(1000)) {
+    try {
+      const out = (await RunArtifacts.open(deps.artifacts, r.id)).outputs().ingest;
+      if (out && out.snapshotSha256.startsWith(prefix)) return { key: out.snapshotKey, sha256: out.snapshotSha256 };
+    } catch {
+      // skip runs without a manifest
+    }
+  }
+  throw new NsError('SNAPSHOT_NOT_FOUND', `No recorded snapshot starts with ${prefix}.`, { kind: 'not_found', hint: 'List snapshots with `networksecurity data versions`.' });
+}
+
+async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run: RunArtifacts; record: RunRecord; resumedFrom: StageName | null }> {
+  const latest = (await deps.runs.list(1))[0];
+  if (latest && latest.status === 'running' && !isInterrupted(latest)) {
+    throw new NsError('RUN_IN_PROGRESS', `Run ${latest.id} is still in progress.`, { kind: 'conflict', hint: 'Wait for it to finish, or stop its process first.' });
+  }
+  const target = req.runId ? await deps.runs.get(req.runId) : latest;
+  if (req.runId && !target) throw new NsError('RUN_NOT_FOUND', `There is no run ${req.runId}.`, { kind: 'not_found', hint: 'List runs with `networksecurity runs`.' });
+  if (req.from && target) {
+    const run = await RunArtifacts.open(deps.artifacts, target.id);
+    await run.resetFrom(STAGES, req.from);
+    return { run, record: target, resumedFrom: req.from };
+  }
+  if (req.from && !target) throw new NsError('RUN_NOT_FOUND', 'There is no earlier run to re-run stages of.', { kind: 'not_found', hint: 'Run `networksecurity train` first.' });
+  if (!req.fresh && target && isInterrupted(target)) {
+    const run = await RunArtifacts.open(deps.artifacts, target.id);
+    const next = STAGES.find((s) => !run.completed(s)) ?? null;
+    return { run, record: target, resumedFrom: next };
+  }
+  const id = newRunId();
+  const run = await RunArtifacts.create(deps.artifacts, id, req.options, deps.libraryVersion);
+  const record: RunRecord = { id, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, lastStage: null, summary: {}, error: null };
+  await deps.runs.create(record);
+  return { run, record, resumedFrom: null };
+}
+
+export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<RunResult> {
+  const { run, resumedFrom } = await openOrCreate(deps, req);
+  const runId = run.runId;
+  const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? req.options : {}) } : req.options;
+  const emit = (e: Omit<ProgressEvent, 'at' | 'runId'>): void => req.listener?.({ ...e, runId, at: new Date().toISOString() });
+  const processTag: ProcessTag = { pid: process.pid, host: hostname() };
+  const stageTimes: Record<string, { startedAt: string; finishedAt?: string; status: string }> = {};
+  const updateIndex = async (patch: Partial<RunRecord>): Promise<void> => {
+    const summary = { ...buildSummary(run.outputs(), run.manifest, stageTimes), process: processTag };
+    await deps.runs.update(runId, { summary, ...patch });
+  };
+  await updateIndex({ status: 'running', finishedAt: null, error: null });
+  if (resumedFrom) emit({ type: 'message', message: `resuming run ${runId} from ${resumedFrom}` });
+
+  const tracking = await createTrackingSession(deps.tracker, {
+    runName: runId, pipelineRunId: runId, logger: deps.logger,
+    params: { seed: options.seed, test_size: options.testSize, split: 'leakage-aware-stratified', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+    tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
+  });
+  let previous: IngestOutput | null = null;
+  let snapshot: { key: string; sha256: string } | null = null;
+  let current: StageName | null = null;
+  try {
+    if (!run.completed('ingest')) {
+      snapshot = options.snapshot ? await findSnapshot(deps, options.snapshot) : null;
+      previous = snapshot ? null : await lastSuccessfulIngest(deps, runId);
+    }
+    for (const stage of STAGES) {
+      if (run.completed(stage)) {
+        emit({ type: 'stage_skipped', stage, message: 'completed earlier' });
+        continue;
+      }
+      current = stage;
+      const startedAt = new Date();
+      stageTimes[stage] = { startedAt: startedAt.toISOString(), status: 'running' };
+      emit({ type: 'stage_started', stage });
+      await updateIndex({});
+      const ctx: StageContext = {
+        runId, options, schema: deps.schema, records: deps.records, artifacts: deps.artifacts, registry: deps.registry, run,
+        outputs: run.outputs(), logger: deps.logger, tracking,
+        progress: (fraction, message, data) => emit({ type: 'stage_progress', stage, fraction, ...(message ? { message } : {}), ...(data ? { data } : {}) }),
+        ...(req.signal ? { signal: req.signal } : {}),
+      };
+      const output = await stageFns[stage](ctx, { previous, snapshot });
+      await run.completeStage(stage, startedAt, output);
+      stageTimes[stage] = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), status: 'completed' };
+      await updateIndex({ lastStage: stage });
+      emit({ type: 'stage_finished', stage, data: { durationMs: Date.now() - startedAt.getTime() } });
+    }
+    const outputs = run.outputs();
+    await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });
+    await trackRunEnd(tracking, outputs, deps.schema.hash);
+    await tracking.finish('FINISHED');
+    emit({ type: 'run_finished', data: { champion: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
+    return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
+  } catch (e) {
+    const err = toNsError(e);
+    if (current) stageTimes[current] = { ...stageTimes[current]!, finishedAt: new Date().toISOString(), status: 'failed' };
+    await updateIndex({ status: 'failed', finishedAt: new Date().toISOString(), error: { code: err.code, message: err.message } });
+    await tracking.finish('FAILED');
+    if (current) emit({ type: 'stage_failed', stage: current, message: err.message, data: { code: err.code } });
+    emit({ type: 'run_failed', message: err.message, data: { code: err.code } });
+    throw err;
+  }
+}
+
+/** Headline params and metrics of a finished run on the parent tracking run. */
+async function trackRunEnd(tracking: Awaited<ReturnType<typeof createTrackingSession>>, outputs: Partial<StageOutputs>, schemaHash: string): Promise<void> {
+  const { ingest: ing, evaluate: ev, push: p } = outputs;
+  if (ing) await tracking.logParams({ snapshot_sha256: ing.snapshotSha256, schema_hash: schemaHash, rows: ing.rows });
+  if (ev) {
+    const m = ev.candidate;
+    await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, gate_accepted: ev.accepted ? 1 : 0 });
+    await tracking.setTags({ 'networksecurity.gate': ev.reason, 'networksecurity.model_version': String(p?.version ?? '') });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Types shared by the pipeline runner and its stages. A stage is a typed async function of a
+ * StageContext: it reads earlier stages' outputs (plain JSON in the manifest) and artifacts, writes its
+ * own artifacts through RunArtifacts, and returns its outputs. Everything a stage returns is
+ * serialisable, so a stage can run in-process or as a queue job and be re-run from the manifest.
+ */
+import type { Logger, ProgressEvent } from '../core/logger.js';
+import type { Schema } from '../data/schema.js';
+import type { ArtifactStore, RecordStore, Registry } from '../ports/index.js';
+import type { RunArtifacts } from './run-artifacts.js';
+import type { TrainingPlan } from './plan.js';
+import type { TrackingSession } from './tracking-hooks.js';
+
+export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'push'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface PipelineOptions {
+  seed: number;
+  /** Share of rows held out for the final test. */
+  testSize: number;
+  /** Read every record instead of only those newer than the last run's watermark. */
+  full: boolean;
+  /** Reproduce a run on a recorded snapshot (sha256 prefix). */
+  snapshot?: string;
+  /** Candidate models and grids. */
+  plan: TrainingPlan;
+  imputer: 'most_frequent' | 'knn' | 'mean' | 'median';
+  scaler: 'none' | 'standard' | 'minmax' | 'robust';
+  cvFolds: number;
+  /** A candidate is accepted when its F1 is at least champion F1 − tolerance. */
+  tolerance: number;
+  /** The run fails validation when more than this share of rows is bad (bad rows are quarantined either way). */
+  maxBadRowShare: number;
+  /** Share of drifted features that makes the data set drift. */
+  driftShareThreshold: number;
+  /** Parallel workers for the training search (1 = in-process). */
+  jobs: number;
+}
+
+export interface StageContext {
+  runId: string;
+  options: PipelineOptions;
+  schema: Schema;
+  records: RecordStore;
+  artifacts: ArtifactStore;
+  registry: Registry;
+  run: RunArtifacts;
+  /** Outputs of the stages completed before this one. */
+  outputs: Partial<StageOutputs>;
+  logger: Logger;
+  progress(fraction: number, message?: string, data?: Record<string, unknown>): void;
+  signal?: AbortSignal;
+  /** Tracking of candidates (child runs); never throws. */
+  tracking: TrackingSession;
+}
+
+export interface IngestOutput {
+  snapshotKey: string;
+  snapshotSha256: string;
+  rows: number;
+  /** Highest record updatedAt seen (ms): the next incremental run reads only newer records. */
+  watermark: number;
+  newRecords: number;
+  baseSnapshot: string | null;
+  trainKey: string;
+  testKey: string;
+  trainRows: number;
+  testRows: number;
+  duplicates: { distinctVectors: number; duplicateRows: number; conflictingLabels: number };
+  split: { strategy: 'leakage-aware-stratified'; testSize: number; seed: number; groupsOnBothSides: number };
+}
+
+export interface ValidateOutput {
+  ok: boolean;
+  reportKey: string;
+  driftReportKey: string | null;
+  quarantineKey: string | null;
+  badRowCount: number;
+  trainKey: string;
+  testKey: string;
+  trainRows: number;
+  testRows: number;
+  drift: { datasetDrift: boolean; driftedShare: number; driftedFeatures: string[]; baselineVersion: number } | null;
+}
+
+export interface TransformOutput {
+  preprocessorKey: string;
+  steps: string[];
+}
+
+export interface CandidateResult {
+  name: string;
+  kind: string;
+  params: Record<string, unknown>;
+  cv: { f1: number; f1Std: number; folds: number[] };
+  test: TestMetrics;
+  fitMs: number;
+  featureImportances?: Record<string, number>;
+}
+
+export interface TestMetrics {
+  /** Headline: F1 with phishing (Result = -1) as the positive class. */
+  f1Phishing: number;
+  /** F1 with Result = 1 positive, as the original project reported. */
+  f1Legit: number;
+  precision: number;
+  recall: number;
+  accuracy: number;
+  rocAuc: number;
+  /** [[tn, fp], [fn, tp]] with phishing positive. */
+  confusion: [[number, number], [number, number]];
+}
+
+export interface TrainOutput {
+  candidates: CandidateResult[];
+  best: string;
+  bundleKey: string;
+  bundleSha256: string;
+  metricsKey: string;
+  curvesKey: string;
+}
+
+export interface EvaluateOutput {
+  accepted: boolean;
+  reason: string;
+  candidate: TestMetrics;
+  champion: { version: number; test: TestMetrics } | null;
+}
+
+export interface PushOutput {
+  version: number | null;
+  promoted: boolean;
+  bundleKey: string | null;
+}
+
+export interface StageOutputs {
+  ingest: IngestOutput;
+  validate: ValidateOutput;
+  transform: TransformOutput;
+  train: TrainOutput;
+  evaluate: EvaluateOutput;
+  push: PushOutput;
+}
+
+export type Stage<N extends StageName> = (ctx: StageContext) => Promise<StageOutputs[N]>;
+
+export type PipelineListener = (event: ProgressEvent) => void;

@@ -1,0 +1,36 @@
+/**
+ * Runs the real CLI (TypeScript sources through tsx) in a child process with its own NS_HOME, so
+ * tests see exactly what a user sees: stdout, stderr and the exit code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const bundledCsv = join(root, 'data/phisingData.csv');
+
+export interface CliResult { code: number; stdout: string; stderr: string }
+
+export function tempHome(prefix = 'ns-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+function cleanEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, ...extra };
+  for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) if (!(k in extra)) delete env[k];
+  return env;
+}
+
+export function startCli(args: string[], home: string, extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args], { cwd: home, env: cleanEnv(home, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function runCli(args: string[], home: string, extra: Record<string, string> = {}): Promise<CliResult> {
+  const child = startCli(args, home, extra);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done) => child.on('close', (code) => done({ code: code ?? -1, stdout, stderr })));
+}
