@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NsError } from '../core/errors.js';
 import { kolmogorovSf } from './kolmogorov.js';
-import { chi2Contingency, chi2Sf, homogeneityTest, jensenShannon, ks2samp, psi } from './stats.js';
+import { chi2Contingency, chi2Sf, homogeneityTest, jensenShannon, ks2samp, ks2sampCounts, psi } from './stats.js';
 
 interface Counts { values: number[]; counts: number[] }
 interface Fixtures {
@@ -39,6 +39,11 @@ describe('ks2samp matches scipy.stats.ks_2samp', () => {
       expect(r.method).toBe(c.method);
       expectClose(r.statistic, c.statistic, 1e-12, 'statistic');
       expectClose(r.pvalue, c.pvalue, 1e-9, 'p-value');
+      // from counts over the union of values, in order
+      const cats = [...new Set([...c.a.values, ...c.b.values])].sort((x, y) => x - y);
+      const countsOf = (s: Counts) => cats.map((v) => { const k = s.values.indexOf(v); return k < 0 ? 0 : s.counts[k]!; });
+      const rc = ks2sampCounts(countsOf(c.a), countsOf(c.b));
+      expect(rc).toEqual(r);
     });
   }
 

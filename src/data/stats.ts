@@ -124,6 +124,35 @@ export function ks2samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
     if (diff > maxS) maxS = diff;
     if (diff < minS) minS = diff;
   }
+  return ksResult(n1, n2, maxS, minS);
+}
+
+/**
+ * The same test from counts per ordered category (countsA[k] values equal to the k-th smallest
+ * category); what drift uses for discrete features, without sorting the samples.
+ */
+export function ks2sampCounts(countsA: ArrayLike<number>, countsB: ArrayLike<number>): KsResult {
+  let n1 = 0;
+  let n2 = 0;
+  for (let k = 0; k < countsA.length; k++) { n1 += countsA[k]!; n2 += countsB[k]!; }
+  if (n1 === 0 || n2 === 0) throw new NsError('KS_EMPTY_SAMPLE', 'A KS test needs values in both samples.', { kind: 'internal' });
+  let c1 = 0;
+  let c2 = 0;
+  let maxS = -Infinity;
+  let minS = Infinity;
+  for (let k = 0; k < countsA.length; k++) {
+    c1 += countsA[k]!;
+    c2 += countsB[k]!;
+    if (countsA[k]! + countsB[k]! === 0) continue;
+    const diff = c1 / n1 - c2 / n2;
+    if (diff > maxS) maxS = diff;
+    if (diff < minS) minS = diff;
+  }
+  return ksResult(n1, n2, maxS, minS);
+}
+
+/** D and its p-value from the extreme ECDF differences, choosing exact or asymptotic like scipy. */
+function ksResult(n1: number, n2: number, maxS: number, minS: number): KsResult {
   const negMin = Math.min(Math.max(-minS, 0), 1);
   let d = negMin > maxS ? negMin : maxS;
   const g = gcd(n1, n2);
