@@ -2,7 +2,7 @@
  * MLflow scoring-server protocol: the request examples of MLflow's "deploy a model locally" page,
  * adapted to our 30 features, answer as `mlflow models serve` would (status codes and body shapes).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/app.js';
 import { fakeModel, fakeWorld, featureNames, type FakeWorld } from '../../src/server/fake-deps.test-helpers.js';
@@ -17,7 +17,7 @@ let world: FakeWorld;
 beforeAll(async () => { world = fakeWorld(); app = await buildServer(world.deps); });
 afterAll(async () => { await app.close(); });
 
-const invoke = (payload: unknown, type = 'application/json'): ReturnType<FastifyInstance['inject']> =>
+const invoke = (payload: unknown, type = 'application/json'): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url: '/invocations', payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': type } });
 
 describe('POST /invocations', () => {
