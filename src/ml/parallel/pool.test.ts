@@ -1,0 +1,32 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { NsError } from '../../core/errors.js';
+import { toShared, WorkerPool } from './pool.js';
+
+const pool = new WorkerPool(1);
+afterAll(async () => {
+  await pool.close();
+});
+
+describe('WorkerPool', () => {
+  it('runs a registered task on a worker and turns failures into NsError', async () => {
+    await expect(pool.run('no.such.task', {})).rejects.toBeInstanceOf(NsError);
+    await expect(pool.run('forest.grow', { seeds: [1] })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('fails a queued task when its signal is already aborted', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(pool.run('forest.grow', {}, ctl.signal)).rejects.toMatchObject({ code: 'TASK_ABORTED' });
+  });
+});
+
+describe('toShared', () => {
+  it('copies onto a SharedArrayBuffer with the same type and values', () => {
+    const a = Float64Array.of(1.5, -2, 3);
+    const s = toShared(a);
+    expect(s).toBeInstanceOf(Float64Array);
+    expect(s.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(s)).toEqual([1.5, -2, 3]);
+    expect(toShared(s)).toBe(s);
+  });
+});

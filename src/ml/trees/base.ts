@@ -1,0 +1,172 @@
+/**
+ * Shared shell of the tree classifiers. Each family (decision tree, forests, boosting, AdaBoost) only
+ * implements `fitTrees`, which turns (X, y) into a FlatForest plus a link; everything a fitted model
+ * does — probabilities, labels, contributions, importances, state — lives here, once.
+ *
+ *   TreeClassifierBase
+ *     ├─ DecisionTreeClassifier        (link identity: leaf share of class 1)
+ *     ├─ RandomForest / ExtraTrees     (identity: mean of the trees' shares)
+ *     ├─ HistGradientBoostingClassifier (sigmoid of the summed log-odds)
+ *     └─ AdaBoostClassifier            (sigmoid of the normalised SAMME vote)
+ */
+import { NotFittedError, NsError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { matrix } from '../../core/matrix.js';
+import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray } from '../estimator.js';
+import type { BinMapper } from './binning.js';
+import type { FlatForest } from './flat-forest.js';
+import { forestContributions, forestImportances, forestScores, withPacked } from './flat-forest.js';
+import { checkPredictInput } from './validate.js';
+
+export type Link = 'identity' | 'sigmoid';
+
+/** Everything a fitted tree model holds. */
+export interface FittedTrees {
+  classes: Float64Array;
+  mapper: BinMapper;
+  forest: FlatForest;
+  link: Link;
+  /** Normalise importances per tree before averaging (forests) or sum raw gains (boosting). */
+  perTreeImportance: boolean;
+  /** Family-specific learned numbers (out-of-bag score, iterations run …). */
+  extra: Record<string, number | null>;
+}
+
+export abstract class TreeClassifierBase<P extends object> implements Classifier<P> {
+  abstract readonly kind: string;
+  /** Class name used in messages. */
+  protected abstract readonly label: string;
+  readonly params: Readonly<P>;
+  protected fitted: FittedTrees | undefined;
+
+  constructor(params: P) {
+    this.params = params;
+  }
+
+  /** Learns the trees; called by `fit` after nothing else. */
+  protected abstract fitTrees(X: Matrix, y: Float64Array, options: FitOptions): Promise<FittedTrees>;
+
+  abstract clone(): Classifier<P>;
+
+  async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    this.fitted = await this.fitTrees(X, y, options);
+    options.onProgress?.(1);
+    return this;
+  }
+
+  /** The fitted model, or NotFittedError. */
+  protected model(): FittedTrees {
+    if (this.fitted === undefined) throw new NotFittedError(this.label);
+    return this.fitted;
+  }
+
+  get classes(): Float64Array {
+    return this.model().classes;
+  }
+
+  /** Raw scores for classes[1]: probability (forests, trees) or log-odds (boosting, AdaBoost). */
+  decisionFunction(X: Matrix): Float64Array {
+    const m = this.model();
+    checkPredictInput(this.label, X, m.forest.nFeatures);
+    return forestScores(m.forest, m.mapper, X);
+  }
+
+  predictProba(X: Matrix): Matrix {
+    const s = this.decisionFunction(X);
+    const sigmoid = this.model().link === 'sigmoid';
+    const out = matrix(X.rows, 2);
+    const o = out.data;
+    for (let i = 0; i < s.length; i++) {
+      const p = sigmoid ? 1 / (1 + Math.exp(-s[i]!)) : s[i]!;
+      o[2 * i] = 1 - p;
+      o[2 * i + 1] = p;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const p = this.predictProba(X).data;
+    const c = this.classes;
+    const out = new Float64Array(X.rows);
+    for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? c[1]! : c[0]!;
+    return out;
+  }
+
+  getParams(): P {
+    return { ...this.params };
+  }
+
+  featureImportances(): Float64Array {
+    const m = this.model();
+    return forestImportances(m.forest, m.perTreeImportance);
+  }
+
+  /** Path contributions to the raw score of classes[1] (see flat-forest.ts); last column is the bias. */
+  contributions(X: Matrix): Matrix {
+    const m = this.model();
+    checkPredictInput(this.label, X, m.forest.nFeatures);
+    return forestContributions(m.forest, X);
+  }
+
+  toState(): ModelState {
+    const m = this.model();
+    const f = m.forest;
+    const arrays: Record<string, TypedArray> = {
+      classes: m.classes, edges: m.mapper.edges, offsets: m.mapper.offsets, roots: f.roots, feature: f.feature,
+      thresholdBin: f.thresholdBin, threshold: f.threshold, left: f.left, value: f.value, cover: f.cover, gain: f.gain,
+      baseScale: Float64Array.of(f.base, f.scale),
+    };
+    return {
+      kind: this.kind,
+      params: { ...this.params },
+      json: { nFeatures: f.nFeatures, link: m.link, perTreeImportance: m.perTreeImportance, extra: m.extra },
+      arrays,
+    };
+  }
+
+  /** Restores a fitted model written by toState (used by the factories' fromState). */
+  restoreState(state: ModelState): void {
+    if (state.kind !== this.kind) {
+      throw new NsError('STATE_KIND', `Model state of kind ${state.kind} cannot be loaded as ${this.kind}.`, { hint: 'Load it with the factory of its own kind.' });
+    }
+    const a = state.arrays;
+    const need = <T extends TypedArray>(name: string, C: abstract new (...args: never[]) => T): T => {
+      const v = a[name];
+      if (!(v instanceof C)) {
+        throw new NsError('STATE_CORRUPT', `Model state of ${this.kind} lacks a valid array "${name}".`, { hint: 'Re-train and save the model again.' });
+      }
+      return v;
+    };
+    const j = state.json as { nFeatures: number; link: Link; perTreeImportance: boolean; extra: Record<string, number | null> };
+    const bs = need('baseScale', Float64Array);
+    const nFeatures = j.nFeatures;
+    const forest: FlatForest = withPacked({
+      nFeatures, roots: need('roots', Int32Array), feature: need('feature', Int32Array), thresholdBin: need('thresholdBin', Uint8Array),
+      threshold: need('threshold', Float64Array), left: need('left', Int32Array), value: need('value', Float64Array),
+      cover: need('cover', Float64Array), gain: need('gain', Float64Array), packed: new Int32Array(0), base: bs[0]!, scale: bs[1]!,
+    });
+    this.fitted = {
+      classes: need('classes', Float64Array),
+      mapper: { nFeatures, edges: need('edges', Float64Array), offsets: need('offsets', Int32Array) },
+      forest, link: j.link, perTreeImportance: j.perTreeImportance, extra: { ...j.extra },
+    };
+  }
+}
+
+/** A ClassifierFactory for a tree family. */
+export function treeFactory<P extends object>(kind: string, make: (params?: Partial<P>) => TreeClassifierBase<P>): ClassifierFactory<P> {
+  return {
+    kind,
+    create: (params) => make(params),
+    fromState: (state) => {
+      const est = make(state.params as Partial<P>);
+      est.restoreState(state);
+      return est;
+    },
+  };
+}
+
+/** Throws when the caller aborted the fit. */
+export function throwIfAborted(label: string, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new NsError('FIT_ABORTED', `${label}: fitting was cancelled.`, { kind: 'state', hint: 'Start the fit again if it is still needed.' });
+}

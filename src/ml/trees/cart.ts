@@ -1,0 +1,209 @@
+/**
+ * CART on pre-binned columns for binary classification: depth-first growth, the split of each node
+ * chosen from per-bin class-weight histograms (one pass over the node's rows per candidate feature).
+ * Used by DecisionTree, RandomForest ('best' splitter), ExtraTrees ('random' splitter) and AdaBoost.
+ *
+ * Rows are the distinct vectors of compact.ts; w0[u] / w1[u] are the weights of class 0 / 1 on
+ * vector u (sample weight x class weight x bootstrap count) and cnt[u] the number of rows behind it,
+ * which the min-samples rules count.
+ */
+import type { Rng } from '../../core/rng.js';
+import type { TreeArrays } from './tree.js';
+import { TreeBuilderBuffer } from './tree.js';
+
+export type Criterion = 'gini' | 'entropy' | 'log_loss';
+
+/** The binned training vectors a tree is grown on. */
+export interface CartData {
+  n: number;
+  nFeatures: number;
+  /** Column-major bins: colBins[f * n + u]. */
+  colBins: Uint8Array;
+  /** Bins per feature. */
+  nBins: Int32Array;
+  edges: Float64Array;
+  offsets: Int32Array;
+}
+
+export interface CartOptions {
+  criterion: Criterion;
+  /** Infinity for unlimited. */
+  maxDepth: number;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  /** Non-constant features to examine per node (resolved from maxFeatures). */
+  maxFeatures: number;
+  splitter: 'best' | 'random';
+}
+
+/** sum_k c_k log c_k - W log W, i.e. -W * entropy; larger is purer. */
+function negEntropyMass(c0: number, c1: number): number {
+  const w = c0 + c1;
+  let s = 0;
+  if (c0 > 0) s += c0 * Math.log(c0);
+  if (c1 > 0) s += c1 * Math.log(c1);
+  return w > 0 ? s - w * Math.log(w) : 0;
+}
+
+/** (c0^2 + c1^2) / W = W - W * gini; larger is purer. */
+function giniPurityMass(c0: number, c1: number): number {
+  const w = c0 + c1;
+  return w > 0 ? (c0 * c0 + c1 * c1) / w : 0;
+}
+
+/** Weighted impurity W * imp(node) of a node with class weights c0, c1. */
+function impurityMass(entropy: boolean, c0: number, c1: number): number {
+  return entropy ? -negEntropyMass(c0, c1) : c0 + c1 - giniPurityMass(c0, c1);
+}
+
+/** Grows one tree; returns its arrays (leaf value = weighted share of class 1). */
+export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
+  const { n, nFeatures, colBins, nBins } = data;
+  const entropy = opt.criterion !== 'gini';
+  const purity = entropy ? negEntropyMass : giniPurityMass;
+  const minLeaf = opt.minSamplesLeaf;
+  const random = opt.splitter === 'random';
+
+  // Interleaved (w0, w1, cnt) per vector: the histogram pass touches one cache line per row, not three.
+  const wv = new Float64Array(3 * n);
+  const idx = new Int32Array(n);
+  let m = 0;
+  let W0 = 0;
+  let W1 = 0;
+  let Wc = 0;
+  for (let u = 0; u < n; u++) {
+    if (!(cnt[u]! > 0)) continue;
+    idx[m++] = u;
+    wv[3 * u] = w0[u]!;
+    wv[3 * u + 1] = w1[u]!;
+    wv[3 * u + 2] = cnt[u]!;
+    W0 += w0[u]!;
+    W1 += w1[u]!;
+    Wc += cnt[u]!;
+  }
+
+  const features = new Int32Array(nFeatures);
+  for (let f = 0; f < nFeatures; f++) features[f] = f;
+  const h = new Float64Array(3 * 256);
+  // Features found constant in a node stay constant below it: row d holds the flags a node at depth d
+  // inherits (depth-first order never overwrites a row a pending sibling still needs).
+  let constFlags = new Uint8Array(nFeatures * 64);
+
+  const buf = new TreeBuilderBuffer(Math.min(1 << 16, 2 * m + 1));
+  buf.addLeaf(W0 + W1 > 0 ? W1 / (W0 + W1) : 0.5, W0 + W1);
+
+  // Explicit stack of (node, start, end, depth, w0, w1, count): recursion depth would follow tree depth,
+  // and carrying the totals saves a pass over the node's rows.
+  const stack: number[] = [0, 0, m, 0, W0, W1, Wc];
+  while (stack.length > 0) {
+    const Nc = stack.pop()!;
+    const N1 = stack.pop()!;
+    const N0 = stack.pop()!;
+    const depth = stack.pop()!;
+    const end = stack.pop()!;
+    const start = stack.pop()!;
+    const node = stack.pop()!;
+    if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
+
+    let bestScore = -Infinity;
+    let bestF = -1;
+    let bestBin = 0;
+    let bL0 = 0;
+    let bL1 = 0;
+    let bLc = 0;
+    if ((depth + 2) * nFeatures > constFlags.length) {
+      const grown = new Uint8Array(constFlags.length * 2);
+      grown.set(constFlags);
+      constFlags = grown;
+    }
+    const flagsIn = depth * nFeatures;
+    const flagsOut = flagsIn + nFeatures;
+    constFlags.copyWithin(flagsOut, flagsIn, flagsOut);
+    let visited = 0;
+    let nonConstant = 0;
+    while (nonConstant < opt.maxFeatures && visited < nFeatures) {
+      const j = visited + rng.int(nFeatures - visited);
+      const f = features[j]!;
+      features[j] = features[visited]!;
+      features[visited] = f;
+      visited++;
+      if (constFlags[flagsIn + f] === 1) continue;
+
+      const nb = nBins[f]!;
+      h.fill(0, 0, 3 * nb);
+      const base = f * n;
+      // Hot loop, inlined by hand: one pass over the node's rows, three adds into the bin's slots.
+      for (let k = start; k < end; k++) {
+        const u = idx[k]!;
+        const b = 3 * colBins[base + u]!;
+        const o = 3 * u;
+        h[b]! += wv[o]!;
+        h[b + 1]! += wv[o + 1]!;
+        h[b + 2]! += wv[o + 2]!;
+      }
+      let lo = 0;
+      while (h[3 * lo + 2] === 0) lo++;
+      let hi = nb - 1;
+      while (h[3 * hi + 2] === 0) hi--;
+      if (lo === hi) {
+        constFlags[flagsOut + f] = 1;
+        continue;
+      }
+      nonConstant++;
+
+      // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
+      const last = random ? lo + rng.int(hi - lo) : hi - 1;
+      const first = random ? last : lo;
+      let L0 = 0;
+      let L1 = 0;
+      let Lc = 0;
+      for (let b = lo; b < first; b++) {
+        L0 += h[3 * b]!;
+        L1 += h[3 * b + 1]!;
+        Lc += h[3 * b + 2]!;
+      }
+      for (let b = first; b <= last; b++) {
+        const c = h[3 * b + 2]!;
+        if (c === 0 && !random) continue;
+        L0 += h[3 * b]!;
+        L1 += h[3 * b + 1]!;
+        Lc += c;
+        if (Lc < minLeaf) continue;
+        if (Nc - Lc < minLeaf) break;
+        const score = purity(L0, L1) + purity(N0 - L0, N1 - L1);
+        if (score > bestScore) {
+          bestScore = score;
+          bestF = f;
+          bestBin = b;
+          bL0 = L0;
+          bL1 = L1;
+          bLc = Lc;
+        }
+      }
+    }
+    if (bestF < 0) continue;
+
+    // Partition the node's rows in place: left part gets bin <= bestBin.
+    const base = bestF * n;
+    let i = start;
+    let j = end - 1;
+    while (i <= j) {
+      const u = idx[i]!;
+      if (colBins[base + u]! <= bestBin) i++;
+      else {
+        idx[i] = idx[j]!;
+        idx[j] = u;
+        j--;
+      }
+    }
+    const bR0 = N0 - bL0;
+    const bR1 = N1 - bL1;
+    const gain = impurityMass(entropy, N0, N1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);
+    const wl = bL0 + bL1;
+    const wr = bR0 + bR1;
+    const l = buf.split(node, bestF, bestBin, Math.max(0, gain), wl > 0 ? bL1 / wl : 0.5, wl, wr > 0 ? bR1 / wr : 0.5, wr);
+    stack.push(l + 1, i, end, depth + 1, bR0, bR1, Nc - bLc);
+    stack.push(l, start, i, depth + 1, bL0, bL1, bLc);
+  }
+  return buf.finish(data.edges, data.offsets);
+}

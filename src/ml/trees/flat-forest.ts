@@ -1,0 +1,194 @@
+/**
+ * All trees of a model flattened into one set of typed arrays, so batch prediction is one tight loop
+ * with no per-tree objects. The raw score of a row is `base + scale * sum_t value[leaf_t(x)]`
+ * (forest: mean of leaf probabilities; boosting: init + sum of steps; AdaBoost: normalised votes).
+ *
+ * Prediction works in bin space: each row is binned once with the fit's cut points (a few compares per
+ * feature), then every tree is walked with integer compares on a packed node array. Rows are scored in
+ * blocks, tree by tree, so one tree's nodes stay in cache for the whole block.
+ */
+import type { Matrix } from '../../core/matrix.js';
+import { matrix } from '../../core/matrix.js';
+import type { BinMapper } from './binning.js';
+import type { TreeArrays } from './tree.js';
+
+export interface FlatForest {
+  nFeatures: number;
+  /** Index of each tree's root. */
+  roots: Int32Array;
+  feature: Int32Array;
+  thresholdBin: Uint8Array;
+  threshold: Float64Array;
+  /** Absolute index of the left child (right = left + 1); -1 at leaves. */
+  left: Int32Array;
+  value: Float64Array;
+  cover: Float64Array;
+  gain: Float64Array;
+  /** Two int32 per node for the hot loop: [feature << 8 | thresholdBin (or -1 at a leaf), left]. */
+  packed: Int32Array;
+  /** Score = base + scale * sum of leaf values. */
+  base: number;
+  scale: number;
+}
+
+/** Concatenates trees into one FlatForest. */
+export function flattenTrees(trees: readonly TreeArrays[], nFeatures: number, base: number, scale: number): FlatForest {
+  let total = 0;
+  for (const t of trees) total += t.feature.length;
+  const roots = new Int32Array(trees.length);
+  const feature = new Int32Array(total);
+  const thresholdBin = new Uint8Array(total);
+  const threshold = new Float64Array(total);
+  const left = new Int32Array(total);
+  const value = new Float64Array(total);
+  const cover = new Float64Array(total);
+  const gain = new Float64Array(total);
+  let off = 0;
+  trees.forEach((t, i) => {
+    roots[i] = off;
+    feature.set(t.feature, off);
+    thresholdBin.set(t.thresholdBin, off);
+    threshold.set(t.threshold, off);
+    value.set(t.value, off);
+    cover.set(t.cover, off);
+    gain.set(t.gain, off);
+    for (let k = 0; k < t.left.length; k++) left[off + k] = t.left[k]! < 0 ? -1 : t.left[k]! + off;
+    off += t.feature.length;
+  });
+  return withPacked({ nFeatures, roots, feature, thresholdBin, threshold, left, value, cover, gain, packed: new Int32Array(0), base, scale });
+}
+
+/** (Re)builds the packed node array from the plain ones. */
+export function withPacked(f: FlatForest): FlatForest {
+  const n = f.feature.length;
+  const packed = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    const feat = f.feature[k]!;
+    packed[2 * k] = feat < 0 ? -1 : (feat << 8) | f.thresholdBin[k]!;
+    packed[2 * k + 1] = f.left[k]!;
+  }
+  return { ...f, packed };
+}
+
+const BLOCK = 256;
+
+/** Bins rows [start, start + m) of X into `out` (row-major, m x cols). */
+function binBlock(X: Matrix, start: number, m: number, mapper: BinMapper, out: Uint8Array): void {
+  const cols = X.cols;
+  const d = X.data;
+  const e = mapper.edges;
+  const offs = mapper.offsets;
+  for (let f = 0; f < cols; f++) {
+    const lo0 = offs[f]!;
+    const hi0 = offs[f + 1]!;
+    const small = hi0 - lo0 <= 8;
+    for (let r = 0; r < m; r++) {
+      const v = d[(start + r) * cols + f]!;
+      let k: number;
+      if (small) {
+        k = lo0;
+        while (k < hi0 && v > e[k]!) k++;
+      } else {
+        let lo = lo0;
+        let hi = hi0;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (v > e[mid]!) lo = mid + 1;
+          else hi = mid;
+        }
+        k = lo;
+      }
+      out[r * cols + f] = k - lo0;
+    }
+  }
+}
+
+/** Raw scores of every row of X. */
+export function forestScores(forest: FlatForest, mapper: BinMapper, X: Matrix): Float64Array {
+  const n = X.rows;
+  const cols = X.cols;
+  const out = new Float64Array(n);
+  const bins = new Uint8Array(Math.min(BLOCK, Math.max(n, 1)) * cols);
+  const { roots, packed, value } = forest;
+  const nTrees = roots.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const m = Math.min(BLOCK, n - start);
+    binBlock(X, start, m, mapper, bins);
+    for (let t = 0; t < nTrees; t++) {
+      const root = roots[t]!;
+      // Hot loop, inlined by hand: a call per node (or per row) costs more than the compare itself.
+      for (let r = 0; r < m; r++) {
+        const rb = r * cols;
+        let k = root;
+        let p = packed[2 * k]!;
+        while (p >= 0) {
+          k = packed[2 * k + 1]! + (bins[rb + (p >> 8)]! > (p & 255) ? 1 : 0);
+          p = packed[2 * k]!;
+        }
+        out[start + r]! += value[k]!;
+      }
+    }
+  }
+  const { base, scale } = forest;
+  for (let i = 0; i < n; i++) out[i] = base + scale * out[i]!;
+  return out;
+}
+
+/**
+ * Path contributions (Saabas): walking a row down a tree, each split moves the node value; the move is
+ * credited to the split's feature. Columns 0..cols-1 per feature, last column the bias (base + scaled
+ * root values); each row sums to the raw score.
+ */
+export function forestContributions(forest: FlatForest, X: Matrix): Matrix {
+  const { rows, cols, data } = X;
+  const out = matrix(rows, cols + 1);
+  const o = out.data;
+  const { roots, feature, threshold, left, value, scale, base } = forest;
+  let bias = 0;
+  for (let t = 0; t < roots.length; t++) bias += value[roots[t]!]!;
+  bias = base + scale * bias;
+  for (let i = 0; i < rows; i++) {
+    const xo = i * cols;
+    const oo = i * (cols + 1);
+    for (let t = 0; t < roots.length; t++) {
+      let k = roots[t]!;
+      let f = feature[k]!;
+      while (f >= 0) {
+        const next = left[k]! + (data[xo + f]! > threshold[k]! ? 1 : 0);
+        o[oo + f]! += scale * (value[next]! - value[k]!);
+        k = next;
+        f = feature[k]!;
+      }
+    }
+    o[oo + cols] = bias;
+  }
+  return out;
+}
+
+/**
+ * Gain-based importances, normalised to sum to 1. With `perTree`, each tree's importances are
+ * normalised first and then averaged (scikit-learn's forests); otherwise gains are summed over all trees.
+ */
+export function forestImportances(forest: FlatForest, perTree: boolean): Float64Array {
+  const imp = new Float64Array(forest.nFeatures);
+  const tmp = new Float64Array(forest.nFeatures);
+  const { roots, feature, gain } = forest;
+  for (let t = 0; t < roots.length; t++) {
+    const end = t + 1 < roots.length ? roots[t + 1]! : feature.length;
+    tmp.fill(0);
+    let s = 0;
+    for (let k = roots[t]!; k < end; k++) {
+      const f = feature[k]!;
+      if (f >= 0) {
+        tmp[f]! += gain[k]!;
+        s += gain[k]!;
+      }
+    }
+    const div = perTree ? s : 1;
+    if (div > 0) for (let f = 0; f < imp.length; f++) imp[f]! += tmp[f]! / div;
+  }
+  let total = 0;
+  for (let f = 0; f < imp.length; f++) total += imp[f]!;
+  if (total > 0) for (let f = 0; f < imp.length; f++) imp[f] = imp[f]! / total;
+  return imp;
+}

@@ -1,0 +1,43 @@
+/**
+ * Growing a batch of forest trees from seeds: the unit of work that runs in-process (nJobs = 1) or on
+ * a worker thread. Everything in a task is typed arrays (shared through SharedArrayBuffer when sent to
+ * a worker) plus numbers, so it crosses threads without copying the training data.
+ */
+import { Rng } from '../../core/rng.js';
+import type { CartOptions } from './cart.js';
+import { buildCart } from './cart.js';
+import { vectorWeights } from './prepare.js';
+import type { TreeArrays } from './tree.js';
+
+export interface ForestTask {
+  n: number;
+  nFeatures: number;
+  colBins: Uint8Array;
+  nBins: Int32Array;
+  edges: Float64Array;
+  offsets: Int32Array;
+  rowOf: Int32Array;
+  y01: Uint8Array;
+  rowWeight: Float64Array;
+  bootstrap: boolean;
+  cart: CartOptions;
+  seeds: number[];
+}
+
+/** How often each original row is drawn by the bootstrap of the tree with this seed. */
+export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
+  const counts = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) counts[rng.int(rows)]! += 1;
+  return counts;
+}
+
+/** Grows one tree per seed. The bootstrap draws come first from the tree's own generator. */
+export function growForestTrees(task: ForestTask): TreeArrays[] {
+  const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets };
+  return task.seeds.map((seed) => {
+    const rng = new Rng(seed);
+    const mult = task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined;
+    const { w0, w1, cnt } = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, mult);
+    return buildCart(data, w0, w1, cnt, task.cart, rng);
+  });
+}
