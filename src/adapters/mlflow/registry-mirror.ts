@@ -1,0 +1,152 @@
+/**
+ * The local registry with an MLflow model-registry mirror. The local registry decides (versions,
+ * compare-and-set alias moves, history); after each change the mirror registers the version in MLflow
+ * (registered model `networksecurity`, created when missing; source = the run's `model` artifact folder)
+ * and moves the same alias there. A mirror failure never undoes or fails the local change: it is
+ * reported as a warning, and `resync()` repeats whatever MLflow lacks.
+ */
+import { NsError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry } from '../../ports/registry.js';
+import type { LocalRegistry } from '../tracking/local-registry.js';
+import { mlflowErrorCode, type MlflowClient } from './client.js';
+import { LOCAL_RUN_ID_TAG, type MlflowTracker } from './tracker.js';
+
+/** Tag a tracking session puts on the parent run so registry versions (keyed by pipeline run) find it. */
+export const PIPELINE_RUN_ID_TAG = 'networksecurity.pipeline_run_id';
+/** Artifact folder of a run holding the model bundle; the MLflow model version points at it. */
+export const MODEL_ARTIFACT_DIR = 'model';
+
+export interface RegistryMirrorOptions {
+  modelName?: string;
+  /** Resolves local run ids to MLflow runs and gives the experiment to search. */
+  tracker?: MlflowTracker;
+  logger?: Logger;
+}
+
+export interface MirroredRegistry extends Registry {
+  /** Registers missing versions and sets both aliases in MLflow as they are locally; throws on failure. */
+  resync(): Promise<{ versions: number; aliases: number }>;
+}
+
+const ALIASES: readonly Alias[] = ['champion', 'challenger'];
+
+class MlflowMirroredRegistry implements MirroredRegistry {
+  private readonly modelName: string;
+  private modelReady = false;
+
+  constructor(private readonly local: LocalRegistry, private readonly client: MlflowClient, private readonly options: RegistryMirrorOptions) {
+    this.modelName = options.modelName ?? 'networksecurity';
+  }
+
+  describe(): string {
+    return `${this.local.describe()} + mlflow:${this.client.describe()} (registered model ${this.modelName})`;
+  }
+
+  list(): Promise<ModelVersion[]> { return this.local.list(); }
+  get(version: number): Promise<ModelVersion | undefined> { return this.local.get(version); }
+  getAlias(alias: Alias): Promise<ModelVersion | undefined> { return this.local.getAlias(alias); }
+  history(alias: Alias): Promise<AliasChange[]> { return this.local.history(alias); }
+
+  async register(version: NewModelVersion): Promise<ModelVersion> {
+    const registered = await this.local.register(version);
+    await this.bestEffort(`register version ${registered.version}`, () => this.mirrorVersion(registered));
+    return registered;
+  }
+
+  async setAlias(alias: Alias, version: number | null, expected: number | null, reason: string): Promise<void> {
+    await this.local.setAlias(alias, version, expected, reason);
+    await this.bestEffort(`move alias ${alias} to ${version ?? 'none'}`, () => this.mirrorAlias(alias, version));
+  }
+
+  async resync(): Promise<{ versions: number; aliases: number }> {
+    let versions = 0;
+    for (const v of (await this.local.list()).reverse()) {
+      if (this.local.remoteVersion(v.version)) continue;
+      await this.mirrorVersion(v);
+      versions++;
+    }
+    for (const alias of ALIASES) await this.mirrorAlias(alias, (await this.local.getAlias(alias))?.version ?? null);
+    return { versions, aliases: ALIASES.length };
+  }
+
+  private async bestEffort(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      this.options.logger?.warn(`MLflow registry mirror could not ${what}; the local registry has it (${(e as Error).message}). ` +
+        'Run `networksecurity models sync` when MLflow is back.', { what });
+    }
+  }
+
+  private async ensureModel(): Promise<void> {
+    if (this.modelReady) return;
+    try {
+      await this.client.createRegisteredModel(this.modelName);
+    } catch (e) {
+      if (mlflowErrorCode(e) !== 'RESOURCE_ALREADY_EXISTS') throw e;
+    }
+    this.modelReady = true;
+  }
+
+  /** The MLflow run of a version's run id: a tracked run id, or a pipeline run id tagged on its parent run. */
+  private async remoteRunOf(runId: string): Promise<{ runId: string; artifactUri: string }> {
+    const tracker = this.options.tracker;
+    const known = tracker?.remoteRun(runId);
+    if (known) return known;
+    if (tracker) {
+      const experimentId = await tracker.experimentId();
+      for (const tag of [LOCAL_RUN_ID_TAG, PIPELINE_RUN_ID_TAG]) {
+        const found = await this.client.searchRuns({ experiment_ids: [experimentId], filter: `tags.\`${tag}\` = '${runId}'`, max_results: 1 });
+        const info = found.runs?.[0]?.info;
+        if (info) return { runId: info.run_id, artifactUri: info.artifact_uri };
+      }
+    }
+    throw new NsError('MLFLOW_RUN_MISSING', `Run ${runId} is not in MLflow, so its model cannot be registered there.`, {
+      kind: 'state', hint: 'Replay the run with `networksecurity tracking replay <run>`, then sync the registry.',
+    });
+  }
+
+  private async mirrorVersion(v: ModelVersion): Promise<void> {
+    if (this.local.remoteVersion(v.version)) return;
+    await this.ensureModel();
+    const run = await this.remoteRunOf(v.runId);
+    const tags = {
+      'networksecurity.version': String(v.version), 'networksecurity.bundle_sha256': v.bundleSha256,
+      'networksecurity.snapshot_sha256': v.snapshotSha256, 'networksecurity.schema_hash': v.schemaHash,
+      'networksecurity.model_kind': v.modelKind,
+    };
+    const created = await this.client.createModelVersion({
+      name: this.modelName, source: `${run.artifactUri.replace(/\/+$/, '')}/${MODEL_ARTIFACT_DIR}`, run_id: run.runId,
+      description: `networksecurity model version ${v.version} (${v.modelKind})`,
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    });
+    this.local.setRemoteVersion(v.version, { name: this.modelName, version: created.model_version.version });
+  }
+
+  private async mirrorAlias(alias: Alias, version: number | null): Promise<void> {
+    await this.ensureModel();
+    if (version === null) {
+      try {
+        await this.client.deleteModelAlias(this.modelName, alias);
+      } catch (e) {
+        if (!(e instanceof NsError && e.kind === 'not_found')) throw e;
+      }
+      return;
+    }
+    const v = await this.local.get(version);
+    if (!v) return;
+    await this.mirrorVersion(v);
+    await this.client.setModelAlias(this.modelName, alias, this.local.remoteVersion(version)!.version);
+  }
+}
+
+/**
+ * The local registry mirrored to MLflow's model registry.
+ *
+ * @example
+ *   const registry = createMlflowRegistryMirror(openLocalRegistry(db), tracker.client, { tracker, logger });
+ */
+export function createMlflowRegistryMirror(localRegistry: LocalRegistry, mlflowClient: MlflowClient, options: RegistryMirrorOptions = {}): MirroredRegistry {
+  return new MlflowMirroredRegistry(localRegistry, mlflowClient, options);
+}
