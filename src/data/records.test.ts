@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NsError } from '../core/errors.js';
 import { detectBinary, parseRow, planHeader, readRecordsCsv, type ReadOptions } from './records.js';
 import { parseSchema } from './schema.js';
-import { chunked, dataLine, headerLine } from './test-support.js';
+import { chunked, dataLine, headerLine } from './test-support.test-helpers.js';
 
 const schema = parseSchema(readFileSync(new URL('../../config/schema.yaml', import.meta.url), 'utf8'));
 const bundled = readFileSync(new URL('../../data/phisingData.csv', import.meta.url));

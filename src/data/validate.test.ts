@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromRows, type Dataset } from '../core/matrix.js';
 import { readRecordsCsv } from './records.js';
 import { parseSchema } from './schema.js';
-import { chunked } from './test-support.js';
+import { chunked } from './test-support.test-helpers.js';
 import { duplicateCensus, validateDataset } from './validate.js';
 
 const schema = parseSchema(readFileSync(new URL('../../config/schema.yaml', import.meta.url), 'utf8'));
