@@ -52,6 +52,10 @@ ks = [
     ks_case("ternary large asymptotic, strong drift", ternary(30000, [0.3, 0.2, 0.5]), ternary(12000, [0.4, 0.2, 0.4])),
     ks_case("asymptotic with a small second sample", ternary(20000, [0.4, 0.1, 0.5]), ternary(100, [0.5, 0.1, 0.4])),
     ks_case("integers 0..999, asymptotic", rng.integers(0, 1000, size=12000), rng.integers(0, 1000, size=11000)),
+    ks_case("one value against many", [0.0], ternary(30, [0.3, 0.2, 0.5])),
+    ks_case("very unequal exact sizes", ternary(5, [0.3, 0.2, 0.5]), ternary(9000, [0.3, 0.2, 0.5])),
+    ks_case("equal sizes 10000, exact square", ternary(10000, [0.43, 0.05, 0.52]), ternary(10000, [0.44, 0.05, 0.51])),
+    ks_case("coprime sizes 9973 and 7919", ternary(9973, [0.43, 0.05, 0.52]), ternary(7919, [0.45, 0.05, 0.50])),
 ]
 same = ternary(60, [0.3, 0.2, 0.5])
 ks = ks + [ks_case("identical samples", same, same.copy())]
