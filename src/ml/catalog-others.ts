@@ -10,17 +10,17 @@ import { minMaxScaler, robustScaler, standardScaler } from './preprocessing/scal
 import { simpleImputer } from './preprocessing/simple-imputer.js';
 
 export const otherClassifiers: ClassifierFactory[] = [
-  logisticRegression as ClassifierFactory,
-  svcFactory as ClassifierFactory,
-  kNeighbors as ClassifierFactory,
-  gaussianNB as ClassifierFactory,
+  logisticRegression,
+  svcFactory,
+  kNeighbors,
+  gaussianNB,
 ];
 
 export const transformers: TransformerFactory[] = [
-  simpleImputer as TransformerFactory,
-  knnImputer as TransformerFactory,
-  standardScaler as TransformerFactory,
-  minMaxScaler as TransformerFactory,
-  robustScaler as TransformerFactory,
-  oneHot as TransformerFactory,
+  simpleImputer,
+  knnImputer,
+  standardScaler,
+  minMaxScaler,
+  robustScaler,
+  oneHot,
 ];

@@ -8,6 +8,8 @@ import { KernelRowCache, type KernelSpec } from './kernels.js';
 
 export interface SmoResult {
   alpha: Float64Array;
+  /** Final gradient (Q alpha - 1): the training decision values are y_i (G_i + 1) - rho. */
+  G: Float64Array;
   rho: number;
   iterations: number;
 }
@@ -155,7 +157,7 @@ export function smoSolve(
     const KiAgain = cache.row(i);
     for (let t = 0; t < n; t++) G[t]! += y[t]! * (KiAgain[t]! * di + Kj[t]! * dj);
   }
-  return { alpha, rho: computeRho(alpha, G, y, Cb), iterations: iter };
+  return { alpha, G, rho: computeRho(alpha, G, y, Cb), iterations: iter };
 }
 
 function selfDot(X: Float64Array, i: number, d: number): number {

@@ -8,7 +8,7 @@
  *   const knn = await kNeighbors.create({ nNeighbors: 5 }).fit(X, y); knn.predictProba(Xtest);
  */
 import { matrix, type Matrix } from '../../core/matrix.js';
-import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
+import type { ClassifierFactory, ModelState } from '../estimator.js';
 import { ProbabilisticClassifier, type EncodedState, type LearnedBase } from '../linear/base.js';
 import { checkParam, checkXy } from '../preprocessing/validation.js';
 

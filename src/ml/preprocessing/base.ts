@@ -73,7 +73,7 @@ export abstract class FittedTransformer<P extends object, S extends TransformerL
 
   toState(): ModelState {
     const { json, arrays } = this.encode(this.state());
-    return { kind: this.kind, params: { ...this.params } as Record<string, unknown>, json, arrays };
+    return { kind: this.kind, params: { ...this.params }, json, arrays };
   }
 }
 

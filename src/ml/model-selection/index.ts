@@ -1,0 +1,6 @@
+/** Model selection (public entry): splits, folds, feature-vector groups and hyper-parameter search. */
+export * from './groups.js';
+export * from './kfold.js';
+export * from './search.js';
+export * from './split.js';
+export type { Scoring } from './trial.js';

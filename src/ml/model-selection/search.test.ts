@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { takeRows, takeValues } from '../../core/matrix.js';
+import { parseNumericCsv } from '../fixtures/decode.js';
+import { gridSearchCV, parameterGrid, randomizedSearchCV, stratifiedSplit, type GridSpace, type TrialResult } from './index.js';
+
+const all = parseNumericCsv(readFileSync(new URL('../../../data/phisingData.csv', import.meta.url), 'utf8'));
+// 1,500 rows keep the search fast while leaving real differences between candidates.
+const { test: pick } = stratifiedSplit(all.y, { testSize: 1500 / all.y.length, seed: 3 });
+const X = takeRows(all.X, pick);
+const y = takeValues(all.y, pick);
+
+describe('parameterGrid', () => {
+  it('is the cartesian product in key order', () => {
+    expect(parameterGrid({ b: [1, 2], a: ['x', 'y'] })).toEqual([{ a: 'x', b: 1 }, { a: 'x', b: 2 }, { a: 'y', b: 1 }, { a: 'y', b: 2 }]);
+    expect(() => parameterGrid({ a: [] })).toThrow(/non-empty/);
+  });
+});
+
+describe('gridSearchCV', () => {
+  const spaces: GridSpace[] = [
+    { kind: 'logistic_regression', grid: { C: [0.001, 1] } },
+    { kind: 'knn', grid: { nNeighbors: [1, 15], weights: ['uniform', 'distance'] } },
+  ];
+
+  it('scores every candidate on every fold, picks the best mean and refits it', async () => {
+    const seen: TrialResult[] = [];
+    const r = await gridSearchCV(spaces, X, y, { cv: 3, seed: 0, onTrial: (t) => seen.push(t) });
+    expect(r.trials).toHaveLength(6);
+    expect(seen).toHaveLength(6);
+    for (const t of r.trials) {
+      expect(t.foldScores).toHaveLength(3);
+      expect(t.meanScore).toBeCloseTo(t.foldScores.reduce((a, b) => a + b, 0) / 3, 12);
+    }
+    expect(r.best.meanScore).toBe(Math.max(...r.trials.map((t) => t.meanScore)));
+    expect(r.bestEstimator?.kind).toBe(r.best.kind);
+    expect(r.bestEstimator?.getParams()).toMatchObject(r.best.params);
+    // A tiny C underfits: the strong penalty must lose to C = 1.
+    expect(r.trials[1]!.meanScore).toBeGreaterThan(r.trials[0]!.meanScore);
+  });
+
+  it('gives the same scores on 2 worker threads as in-process', async () => {
+    const a = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: false });
+    const b = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: false, nJobs: 2 });
+    expect(b.trials.map((t) => t.foldScores)).toEqual(a.trials.map((t) => t.foldScores));
+    expect(b.best.index).toBe(a.best.index);
+    expect(b.bestEstimator).toBeUndefined();
+  });
+
+  it('reports an unknown kind and a failing candidate as NsErrors', async () => {
+    await expect(gridSearchCV({ kind: 'nope', grid: {} }, X, y)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
+    await expect(gridSearchCV({ kind: 'logistic_regression', grid: { C: [-1] } }, X, y, { nJobs: 2 })).rejects.toMatchObject({ code: 'BAD_PARAM' });
+  });
+});
+
+describe('randomizedSearchCV', () => {
+  it('draws seeded candidates within their distributions', async () => {
+    const space = { kind: 'logistic_regression', distributions: { C: { logUniform: [0.01, 100] as [number, number] }, fitIntercept: [true, false] } };
+    const a = await randomizedSearchCV(space, 4, X, y, { seed: 9, refit: false });
+    const b = await randomizedSearchCV(space, 4, X, y, { seed: 9, refit: false });
+    expect(a.trials.map((t) => t.params)).toEqual(b.trials.map((t) => t.params));
+    for (const t of a.trials) {
+      expect(t.params.C).toBeGreaterThanOrEqual(0.01);
+      expect(t.params.C).toBeLessThanOrEqual(100);
+    }
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Hyper-parameter search, after scikit-learn's GridSearchCV / RandomizedSearchCV, over any classifier
+ * kind of the catalogs: every candidate (kind + params) is cross-validated on the same folds, scored
+ * (F1 for a chosen positive label by default), ranked by mean score (ties: the earlier candidate), and
+ * the best is refit on all the data. Per-fold scores are kept so a tracker can log them as steps.
+ * Folds and random candidates are seeded, and workers only change where tasks run, never the result.
+ *
+ * @example
+ *   const r = await gridSearchCV([{ kind: 'logistic_regression', grid: { C: [0.1, 1, 10] } }], X, y, { cv: 3, nJobs: 2 });
+ *   r.best.params; r.bestEstimator?.predict(Xtest);
+ */
+import { NsError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/rng.js';
+import { otherClassifiers } from '../catalog-others.js';
+import { treeClassifiers } from '../catalog-trees.js';
+import type { Classifier, ClassifierFactory } from '../estimator.js';
+import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
+import { runTasksInWorkers } from './pool.js';
+import type { Split } from './split.js';
+import { requireFactory, runTrialTask, type Scoring, type TrialTask, type TrialTaskResult } from './trial.js';
+
+/** A model kind and, per parameter, the values to try (the cartesian product is searched). */
+export interface GridSpace {
+  kind: string;
+  grid: Record<string, readonly unknown[]>;
+}
+
+/** A list of values (picked uniformly) or a numeric range. */
+export type Distribution = readonly unknown[] | { uniform: [number, number] } | { logUniform: [number, number] } | { intRange: [number, number] };
+
+export interface RandomSpace {
+  kind: string;
+  distributions: Record<string, Distribution>;
+}
+
+export interface SearchOptions {
+  /** Number of stratified folds (default 3) or explicit folds. */
+  cv?: number | readonly Split[];
+  /** With a numeric cv: keep each group in one fold (StratifiedGroupKFold), e.g. featureVectorGroups(X). */
+  groups?: Int32Array;
+  scoring?: Scoring;
+  /** Positive label for F1 / ROC AUC (default 1). */
+  posLabel?: number;
+  /** Worker threads; 1 (default) runs in-process. */
+  nJobs?: number;
+  /** Seeds the folds and the random candidates. */
+  seed?: number;
+  /** Refit the best candidate on all of X, y (default true). */
+  refit?: boolean;
+  /** Finds a factory by kind (default: both catalogs). Workers always use the catalogs. */
+  lookup?: (kind: string) => ClassifierFactory | undefined;
+  /** Called when a candidate has all its fold scores. */
+  onTrial?: (trial: TrialResult) => void;
+  signal?: AbortSignal;
+}
+
+export interface Candidate {
+  kind: string;
+  params: Record<string, unknown>;
+}
+
+export interface TrialResult extends Candidate {
+  index: number;
+  foldScores: number[];
+  meanScore: number;
+  stdScore: number;
+  /** Sum of the fold fit times. */
+  fitSeconds: number;
+}
+
+export interface SearchResult {
+  trials: TrialResult[];
+  best: TrialResult;
+  /** The best candidate refit on all the data (absent with refit: false). */
+  bestEstimator?: Classifier;
+  folds: readonly Split[];
+}
+
+/** The cartesian product of a grid, in key order then value order (like scikit-learn's ParameterGrid). */
+export function parameterGrid(grid: Record<string, readonly unknown[]>): Record<string, unknown>[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const key of Object.keys(grid).sort()) {
+    const values = grid[key]!;
+    if (!Array.isArray(values) || values.length === 0) {
+      throw new NsError('BAD_PARAM', `Grid values for "${key}" must be a non-empty list.`, { kind: 'config', hint: `Give ${key} at least one value.` });
+    }
+    out = out.flatMap((p) => values.map((v: unknown) => ({ ...p, [key]: v })));
+  }
+  return out;
+}
+
+/** nIter seeded random candidates per space. */
+export function sampleCandidates(spaces: readonly RandomSpace[], nIter: number, seed: number): Candidate[] {
+  const rng = new Rng(seed);
+  const out: Candidate[] = [];
+  for (const space of spaces) {
+    for (let t = 0; t < nIter; t++) {
+      const params: Record<string, unknown> = {};
+      for (const key of Object.keys(space.distributions).sort()) params[key] = draw(space.distributions[key]!, rng, key);
+      out.push({ kind: space.kind, params });
+    }
+  }
+  return out;
+}
+
+function draw(d: Distribution, rng: Rng, key: string): unknown {
+  if (Array.isArray(d)) {
+    if (d.length === 0) throw new NsError('BAD_PARAM', `Distribution for "${key}" is an empty list.`, { kind: 'config', hint: 'Give at least one value.' });
+    return d[rng.int(d.length)];
+  }
+  if ('uniform' in d) return d.uniform[0] + rng.next() * (d.uniform[1] - d.uniform[0]);
+  if ('logUniform' in d) {
+    const [a, b] = d.logUniform;
+    return Math.exp(Math.log(a) + rng.next() * (Math.log(b) - Math.log(a)));
+  }
+  if ('intRange' in d) return d.intRange[0] + rng.int(d.intRange[1] - d.intRange[0] + 1);
+  throw new NsError('BAD_PARAM', `Unknown distribution for "${key}".`, { kind: 'config', hint: 'Use a list, {uniform}, {logUniform} or {intRange}.' });
+}
+
+const catalogLookup = (kind: string): ClassifierFactory | undefined => [...treeClassifiers, ...otherClassifiers].find((f) => f.kind === kind);
+
+/** Exhaustive search over the grids of one or more kinds. */
+export function gridSearchCV(spaces: GridSpace | readonly GridSpace[], X: Matrix, y: Float64Array, options: SearchOptions = {}): Promise<SearchResult> {
+  const list = Array.isArray(spaces) ? (spaces as readonly GridSpace[]) : [spaces as GridSpace];
+  return searchCandidates(list.flatMap((s) => parameterGrid(s.grid).map((params) => ({ kind: s.kind, params }))), X, y, options);
+}
+
+/** nIter random candidates per kind, drawn from the distributions with options.seed. */
+export function randomizedSearchCV(spaces: RandomSpace | readonly RandomSpace[], nIter: number, X: Matrix, y: Float64Array, options: SearchOptions = {}): Promise<SearchResult> {
+  const list = Array.isArray(spaces) ? (spaces as readonly RandomSpace[]) : [spaces as RandomSpace];
+  if (!Number.isInteger(nIter) || nIter < 1) {
+    return Promise.reject(new NsError('BAD_PARAM', `nIter must be a positive integer, got ${nIter}.`, { kind: 'config', hint: 'Use e.g. 20.' }));
+  }
+  return searchCandidates(sampleCandidates(list, nIter, options.seed ?? 0), X, y, options);
+}
+
+/** Cross-validates the given candidates and picks the best (the engine under both searches). */
+export async function searchCandidates(candidates: readonly Candidate[], X: Matrix, y: Float64Array, options: SearchOptions = {}): Promise<SearchResult> {
+  if (candidates.length === 0) throw new NsError('BAD_PARAM', 'The search has no candidates.', { kind: 'config', hint: 'Give at least one kind with one value per parameter.' });
+  if (y.length !== X.rows) throw new NsError('BAD_SHAPE', `Got ${X.rows} rows in X but ${y.length} labels.`, { hint: 'Pass one label per row.' });
+  const lookup = options.lookup ?? catalogLookup;
+  for (const c of candidates) requireFactory(lookup, c.kind);
+  const cv = options.cv ?? 3;
+  const folds: readonly Split[] = typeof cv === 'number'
+    ? options.groups ? stratifiedGroupKFold(y, options.groups, cv, { seed: options.seed ?? 0 }) : stratifiedKFold(y, cv, { seed: options.seed ?? 0 })
+    : cv;
+  const scoring = options.scoring ?? 'f1';
+  const posLabel = options.posLabel ?? 1;
+  const tasks: TrialTask[] = [];
+  candidates.forEach((c, ci) => folds.forEach((f, fi) => tasks.push({ id: ci * folds.length + fi, kind: c.kind, params: c.params, train: f.train, test: f.test, scoring, posLabel })));
+  const trials: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(candidates.length);
+  const remaining = new Int32Array(candidates.length).fill(folds.length);
+  const perTask: TrialTaskResult[] = new Array<TrialTaskResult>(tasks.length);
+  const onResult = (r: TrialTaskResult): void => {
+    perTask[r.id] = r;
+    const ci = Math.floor(r.id / folds.length);
+    if (--remaining[ci]! === 0) {
+      const t = summarise(ci, candidates[ci]!, perTask.slice(ci * folds.length, (ci + 1) * folds.length));
+      trials[ci] = t;
+      options.onTrial?.(t);
+    }
+  };
+  const nJobs = options.nJobs ?? 1;
+  if (nJobs > 1) {
+    await runTasksInWorkers(tasks, X, y, nJobs, onResult, options.signal);
+  } else {
+    for (const task of tasks) {
+      options.signal?.throwIfAborted();
+      onResult(await runTrialTask(requireFactory(lookup, task.kind), X, y, task));
+    }
+  }
+  const done = trials as TrialResult[];
+  let best = done[0]!;
+  for (const t of done) if (t.meanScore > best.meanScore) best = t;
+  const result: SearchResult = { trials: done, best, folds };
+  if (options.refit !== false) result.bestEstimator = await requireFactory(lookup, best.kind).create(best.params).fit(X, y, { signal: options.signal });
+  return result;
+}
+
+function summarise(index: number, c: Candidate, results: TrialTaskResult[]): TrialResult {
+  const foldScores = results.map((r) => r.score);
+  const mean = foldScores.reduce((a, b) => a + b, 0) / foldScores.length;
+  const std = Math.sqrt(foldScores.reduce((a, b) => a + (b - mean) ** 2, 0) / foldScores.length);
+  return { index, kind: c.kind, params: c.params, foldScores, meanScore: mean, stdScore: std, fitSeconds: results.reduce((a, r) => a + r.fitSeconds, 0) };
+}
