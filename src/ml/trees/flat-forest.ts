@@ -24,7 +24,11 @@ export interface FlatForest {
   value: Float64Array;
   cover: Float64Array;
   gain: Float64Array;
-  /** Two int32 per node for the hot loop: [feature << 8 | thresholdBin (or -1 at a leaf), left]. */
+  /**
+   * Two int32 per node for the hot loop: [feature << 8 | thresholdBin, left]. A leaf points to itself
+   * with an impossible threshold ([0 << 8 | 255, itself]), so stepping past a leaf is harmless and
+   * several rows can be walked in lock-step without a leaf test per row.
+   */
   packed: Int32Array;
   /** Score = base + scale * sum of leaf values. */
   base: number;
@@ -64,8 +68,8 @@ export function withPacked(f: FlatForest): FlatForest {
   const packed = new Int32Array(2 * n);
   for (let k = 0; k < n; k++) {
     const feat = f.feature[k]!;
-    packed[2 * k] = feat < 0 ? -1 : (feat << 8) | f.thresholdBin[k]!;
-    packed[2 * k + 1] = f.left[k]!;
+    packed[2 * k] = feat < 0 ? 255 : (feat << 8) | f.thresholdBin[k]!;
+    packed[2 * k + 1] = feat < 0 ? k : f.left[k]!;
   }
   return { ...f, packed };
 }
@@ -114,16 +118,48 @@ export function forestScores(forest: FlatForest, mapper: BinMapper, X: Matrix): 
   for (let start = 0; start < n; start += BLOCK) {
     const m = Math.min(BLOCK, n - start);
     binBlock(X, start, m, mapper, bins);
+    const m4 = m - (m % 4);
     for (let t = 0; t < nTrees; t++) {
       const root = roots[t]!;
-      // Hot loop, inlined by hand: a call per node (or per row) costs more than the compare itself.
-      for (let r = 0; r < m; r++) {
+      // Hot loop, inlined by hand: four rows walk the tree in lock-step so the CPU overlaps their
+      // dependent loads (a single walk is a chain of cache hits, each waiting for the previous one).
+      for (let r = 0; r < m4; r += 4) {
+        const b0 = r * cols;
+        const b1 = b0 + cols;
+        const b2 = b1 + cols;
+        const b3 = b2 + cols;
+        let k0 = root;
+        let k1 = root;
+        let k2 = root;
+        let k3 = root;
+        for (;;) {
+          const p0 = packed[2 * k0]!;
+          const p1 = packed[2 * k1]!;
+          const p2 = packed[2 * k2]!;
+          const p3 = packed[2 * k3]!;
+          const n0 = packed[2 * k0 + 1]! + (bins[b0 + (p0 >> 8)]! > (p0 & 255) ? 1 : 0);
+          const n1 = packed[2 * k1 + 1]! + (bins[b1 + (p1 >> 8)]! > (p1 & 255) ? 1 : 0);
+          const n2 = packed[2 * k2 + 1]! + (bins[b2 + (p2 >> 8)]! > (p2 & 255) ? 1 : 0);
+          const n3 = packed[2 * k3 + 1]! + (bins[b3 + (p3 >> 8)]! > (p3 & 255) ? 1 : 0);
+          if (n0 === k0 && n1 === k1 && n2 === k2 && n3 === k3) break;
+          k0 = n0;
+          k1 = n1;
+          k2 = n2;
+          k3 = n3;
+        }
+        out[start + r]! += value[k0]!;
+        out[start + r + 1]! += value[k1]!;
+        out[start + r + 2]! += value[k2]!;
+        out[start + r + 3]! += value[k3]!;
+      }
+      for (let r = m4; r < m; r++) {
         const rb = r * cols;
         let k = root;
-        let p = packed[2 * k]!;
-        while (p >= 0) {
-          k = packed[2 * k + 1]! + (bins[rb + (p >> 8)]! > (p & 255) ? 1 : 0);
-          p = packed[2 * k]!;
+        for (;;) {
+          const p = packed[2 * k]!;
+          const next = packed[2 * k + 1]! + (bins[rb + (p >> 8)]! > (p & 255) ? 1 : 0);
+          if (next === k) break;
+          k = next;
         }
         out[start + r]! += value[k]!;
       }
