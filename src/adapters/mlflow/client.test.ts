@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getOrCreateExperiment } from './experiment.js';
 import { MlflowClient, metricValueFromWire, metricValueToWire, mlflowErrorCode, proxyPath } from './client.js';
 import { startFakeMlflow, type FakeMlflow } from './testing/fake-mlflow.js';
 
@@ -70,6 +71,22 @@ describe('MlflowClient', () => {
   it('rejects non-http tracking URIs as configuration errors', () => {
     expect(() => new MlflowClient({ uri: 'file:///tmp/mlruns' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', kind: 'config' }));
     expect(() => new MlflowClient({ uri: 'not a url' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
+describe('experiment get-or-create', () => {
+  it('treats RESOURCE_ALREADY_EXISTS as a race and reads the experiment again', async () => {
+    fake.experiments.set('shared', '7');
+    fake.staleReads = 1;
+    const client = new MlflowClient({ uri: fake.uri });
+    expect(await getOrCreateExperiment(client, 'shared')).toBe('7');
+    expect(fake.calls.map((c) => c.path.split('/').pop())).toEqual(['get-by-name', 'create', 'get-by-name']);
+  });
+
+  it('creates a missing experiment', async () => {
+    const client = new MlflowClient({ uri: fake.uri });
+    const id = await getOrCreateExperiment(client, 'fresh');
+    expect(fake.experiments.get('fresh')).toBe(id);
   });
 });
 

@@ -20,6 +20,9 @@ export interface FakeMlflow {
   calls: RecordedCall[];
   /** When set, every request answers with this HTTP status. */
   status: number | undefined;
+  /** Experiments that exist already (name to id); get-by-name pretends they do not while `staleReads` > 0. */
+  experiments: Map<string, string>;
+  staleReads: number;
   runs: Map<string, { experimentId: string; name: string; tags: Record<string, string>; params: Record<string, string>; status: string }>;
   close(): Promise<void>;
 }
@@ -28,15 +31,17 @@ const reply = (status: number, body: unknown): [number, unknown] => [status, bod
 
 export async function startFakeMlflow(): Promise<FakeMlflow> {
   const experiments = new Map<string, string>();
-  const fake: FakeMlflow = { uri: '', calls: [], status: undefined, runs: new Map(), close: () => Promise.resolve() };
+  const fake: FakeMlflow = { uri: '', calls: [], status: undefined, experiments, staleReads: 0, runs: new Map(), close: () => Promise.resolve() };
   let nextRun = 0;
   const route = (method: string, path: string, url: URL, json: Record<string, unknown>): [number, unknown] => {
     if (path === '/api/2.0/mlflow/experiments/get-by-name') {
-      const id = experiments.get(url.searchParams.get('experiment_name') ?? '');
+      const id = fake.staleReads > 0 ? undefined : experiments.get(url.searchParams.get('experiment_name') ?? '');
+      if (fake.staleReads > 0) fake.staleReads--;
       return id ? reply(200, { experiment: { experiment_id: id, name: url.searchParams.get('experiment_name'), lifecycle_stage: 'active' } })
         : reply(404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'no such experiment' });
     }
     if (path === '/api/2.0/mlflow/experiments/create') {
+      if (experiments.has(String(json.name))) return reply(400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'exists' });
       const id = String(experiments.size + 1);
       experiments.set(String(json.name), id);
       return reply(200, { experiment_id: id });
