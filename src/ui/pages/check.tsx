@@ -1,0 +1,112 @@
+/**
+ * Check a site: the 30 features as labelled choices grouped by where they come from, defaults set to
+ * the most common value; the verdict with its probability and the features that pushed it most, in
+ * words and as a bar chart.
+ */
+import { useState } from 'preact/hooks';
+import { errorText, postJson } from '../api.js';
+import { ChartView } from '../chart.js';
+import { describeValue, features, groups } from '../features.js';
+import { pct } from '../format.js';
+import type { PredictResponse } from '../types.js';
+
+const defaults = (): Record<string, number> => Object.fromEntries(features.map((f) => [f.name, f.common]));
+
+export function CheckPage() {
+  const [values, setValues] = useState(defaults);
+  const [result, setResult] = useState<PredictResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const check = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await postJson<PredictResponse>('/api/v1/predict', { row: values, contributions: true }));
+    } catch (err) {
+      setError(errorText(err));
+      setResult(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="check-title">
+      <header class="page-head">
+        <h1 id="check-title">Check a site</h1>
+        <p>Describe what you see on the site; each choice starts at the most common value in the training data.</p>
+      </header>
+      <div class="check-layout">
+        <form class="card features-form" onSubmit={(e) => void check(e)} aria-describedby="check-help">
+          <p id="check-help" class="muted">Change the choices that differ for the site you are checking, then press <kbd>Check</kbd>.</p>
+          {groups.map((g) => (
+            <fieldset key={g}>
+              <legend>{g}</legend>
+              <div class="feature-grid">
+                {features.filter((f) => f.group === g).map((f) => (
+                  <div class="field" key={f.name}>
+                    <label for={`f-${f.name}`}>{f.title}</label>
+                    <select id={`f-${f.name}`} name={f.name} value={String(values[f.name])}
+                      class={values[f.name] !== f.common ? 'changed' : undefined}
+                      onChange={(e) => setValues({ ...values, [f.name]: Number(e.currentTarget.value) })}>
+                      {f.values.map(([v, text]) => <option key={v} value={String(v)}>{text}</option>)}
+                    </select>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          ))}
+          <div class="row sticky-actions">
+            <button type="submit" class="primary" disabled={busy}>{busy ? 'Checking…' : 'Check'}</button>
+            <button type="button" class="secondary" onClick={() => { setValues(defaults()); setResult(null); }}>Reset to common values</button>
+          </div>
+        </form>
+        <aside class="result-col" aria-live="polite">
+          {error && <div class="alert error" role="alert">{error}</div>}
+          {result ? <Verdict result={result} values={values} /> : !error && <div class="card placeholder"><p>The verdict appears here.</p></div>}
+        </aside>
+      </div>
+    </section>
+  );
+}
+
+function Verdict(props: { result: PredictResponse; values: Record<string, number> }) {
+  const p = props.result.predictions[0]!;
+  const phishing = p.label === -1;
+  const contributions = Object.entries(p.contributions ?? {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const top = contributions.slice(0, 10);
+  return (
+    <div class={`card verdict ${phishing ? 'bad' : 'good'}`} data-testid="verdict">
+      <div class="verdict-head">
+        <span class="badge-big" aria-hidden="true">{phishing ? '!' : '✓'}</span>
+        <div>
+          <h2>{phishing ? 'Likely phishing' : 'Likely legitimate'}</h2>
+          <p>Probability of phishing: <strong>{pct(p.probPhishing)}</strong> · model v{props.result.modelVersion} ({props.result.modelKind})</p>
+        </div>
+      </div>
+      <div class="meter" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(p.probPhishing * 100)} aria-label="Probability of phishing">
+        <div style={{ width: `${(p.probPhishing * 100).toFixed(1)}%` }} />
+      </div>
+      {top.length > 0 ? (
+        <>
+          <h3>What pushed the verdict most</h3>
+          <ol class="reasons">
+            {top.slice(0, 5).map(([name, v]) => (
+              <li key={name}><span class={v > 0 ? 'towards-bad' : 'towards-good'}>{v > 0 ? 'towards phishing' : 'towards legitimate'}</span> {describeValue(name, props.values[name] ?? 0)}</li>
+            ))}
+          </ol>
+          <ChartView label="Bar chart of the ten features that pushed the verdict most" height={300} config={{
+            type: 'bar',
+            data: {
+              labels: top.map(([n]) => describeValue(n, props.values[n] ?? 0)),
+              datasets: [{ label: 'push towards phishing (+) or legitimate (−)', data: top.map(([, v]) => v), backgroundColor: top.map(([, v]) => (v > 0 ? '#dc2626' : '#16a34a')) }],
+            },
+            options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { y: { ticks: { autoSkip: false, font: { size: 11 } } } } },
+          }} />
+        </>
+      ) : <p class="muted">This model does not explain single predictions.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Models: the registry's versions with their metrics and lineage (run, data snapshot, schema), the
+ * champion, and promote / roll back — each after a confirmation, with the API token.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { errorText, getJson, postJson } from '../api.js';
+import { ConfirmDialog } from '../dialogs.js';
+import { num, short, when } from '../format.js';
+import type { Models } from '../types.js';
+
+type Pending = { kind: 'promote'; version: number } | { kind: 'rollback' } | null;
+
+export function ModelsPage() {
+  const [models, setModels] = useState<Models | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+  const load = (): void => { getJson<Models>('/api/v1/models').then(setModels, (e) => setError(errorText(e))); };
+  useEffect(load, []);
+
+  const act = async (ok: boolean): Promise<void> => {
+    const p = pending;
+    setPending(null);
+    if (!ok || !p || !models) return;
+    setError(null);
+    try {
+      const next = p.kind === 'promote'
+        ? await postJson<Models>(`/api/v1/models/${p.version}/promote`, { expected: models.champion }, { auth: true })
+        : await postJson<Models>('/api/v1/models/rollback', {}, { auth: true });
+      setModels(next);
+      setNotice(p.kind === 'promote' ? `Version ${p.version} is now the champion.` : `Rolled back: version ${next.champion ?? 'none'} is the champion.`);
+    } catch (e) {
+      setError(errorText(e));
+      load();
+    }
+  };
+
+  const metricKeys = models ? [...new Set(models.versions.flatMap((v) => Object.keys(v.metrics)))].slice(0, 4) : [];
+  return (
+    <section aria-labelledby="models-title">
+      <header class="page-head"><h1 id="models-title">Models</h1><p>Registered versions, their metrics and where they came from. The champion answers every prediction.</p></header>
+      {error && <div class="alert error" role="alert">{error}</div>}
+      {notice && <div class="alert info" role="status" data-testid="models-notice">{notice}</div>}
+      {models && (
+        <>
+          <div class="card">
+            <div class="row between wrap">
+              <div class="stats">
+                <span>Champion: <strong data-testid="champion">{models.champion === null ? 'none' : `v${models.champion}`}</strong></span>
+                <span>Serving: <strong>{models.serving === null ? 'none' : `v${models.serving}`}</strong></span>
+                {models.challenger !== null && <span>Challenger: <strong>v{models.challenger}</strong></span>}
+              </div>
+              <button type="button" class="secondary" disabled={models.history.length === 0} onClick={() => setPending({ kind: 'rollback' })}>Roll back the champion…</button>
+            </div>
+          </div>
+          <div class="card">
+            <h2>Versions</h2>
+            {models.versions.length === 0 ? <p class="muted">No versions yet. <a href="#/train">Train one</a>.</p> : (
+              <div class="table-wrap">
+                <table class="data-table" aria-label="Model versions" data-testid="versions">
+                  <thead><tr><th scope="col">Version</th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{k}</th>)}<th scope="col">Run</th><th scope="col">Data snapshot</th><th scope="col">Schema</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+                  <tbody>
+                    {models.versions.map((v) => (
+                      <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
+                        <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}</td>
+                        <td>{v.modelKind}</td><td>{when(v.createdAt)}</td>
+                        {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
+                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code>{short(v.runId, 18)}</code></a></td>
+                        <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 10)}</code></td>
+                        <td><code title={v.schemaHash}>{short(v.schemaHash, 8)}</code></td>
+                        <td>{v.version !== models.champion && <button type="button" class="secondary small" onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote v{v.version}…</button>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+          <div class="card">
+            <h2>Champion history</h2>
+            {models.history.length === 0 ? <p class="muted">The champion has not moved yet.</p> : (
+              <ul class="history">{models.history.map((h, i) => <li key={i}><span class="muted">{when(h.at)}</span> {h.from === null ? 'none' : `v${h.from}`} → <strong>{h.to === null ? 'none' : `v${h.to}`}</strong> <span class="muted">({h.reason})</span></li>)}</ul>
+            )}
+          </div>
+        </>
+      )}
+      <ConfirmDialog open={pending !== null}
+        title={pending?.kind === 'promote' ? `Promote version ${pending.version}?` : 'Roll back the champion?'}
+        body={pending?.kind === 'promote' ? `Version ${pending.version} will answer every prediction from now on (currently v${models?.champion ?? '—'}).` : 'The champion moves back to the version it held before the last change.'}
+        confirm={pending?.kind === 'promote' ? 'Promote' : 'Roll back'} onClose={(ok) => void act(ok)} />
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+/** Shapes of the API's answers as the UI reads them (optional where the pipeline may leave parts out). */
+export interface Prediction { label: number; verdict: string; probPhishing: number; contributions?: Record<string, number>; base?: number }
+export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; predictions: Prediction[] }
+
+export interface StageInfo { name: string; status: string; startedAt?: string; finishedAt?: string; durationMs?: number }
+export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?: number; recall?: number; accuracy?: number; rocAuc?: number; confusion?: number[][] }
+export interface Candidate { name: string; kind?: string; params?: Record<string, unknown>; cv?: Record<string, number>; test?: TestMetrics; fitMs?: number; featureImportances?: Record<string, number> }
+export interface RunSummary {
+  stages?: StageInfo[]; candidates?: Candidate[]; champion?: { version: number; kind: string } | null;
+  gate?: { accepted: boolean; reason: string }; split?: Record<string, unknown>; validation?: { ok: boolean; badRowCount: number }; drift?: { datasetDrift: boolean; driftedShare: number };
+}
+export interface Run { id: string; status: string; startedAt: string; finishedAt: string | null; lastStage: string | null; summary: RunSummary; error: { code: string; message: string } | null }
+export type Curves = Record<string, { roc?: { fpr: number[]; tpr: number[] }; pr?: { precision: number[]; recall: number[] } }>;
+
+export interface ModelVersion { version: number; runId: string; createdAt: string; bundleKey: string; bundleSha256: string; modelKind: string; metrics: Record<string, number>; snapshotSha256: string; schemaHash: string }
+export interface AliasChange { alias: string; from: number | null; to: number | null; at: string; reason: string }
+export interface Models { champion: number | null; challenger: number | null; serving: number | null; versions: ModelVersion[]; history: AliasChange[] }
+export interface Snapshot { sha256: string; rows: number; createdAt: string; runId: string }

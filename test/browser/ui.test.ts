@@ -1,0 +1,156 @@
+/**
+ * Browser tests: Debian's Chromium driven by playwright-core against the real server (fake but
+ * working dependencies, see serve-fake.ts). Checks a site, scores the bundled CSV and compares the
+ * download with the model row for row, follows a training run live into the leaderboard, looks at
+ * the data page, and promotes and rolls back a model. Screenshots go to test-results/browser/.
+ * Set NS_BROWSER_BASE_URL (and NS_API_TOKEN) to run the same flows against an already running server.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromRows } from '../../src/core/matrix.js';
+import { fakeModel, featureNames } from '../../src/server/fake-deps.test-helpers.js';
+import { startFakeServer } from './serve-fake.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const shots = join(root, 'test-results', 'browser');
+const external = process.env.NS_BROWSER_BASE_URL;
+const token = external ? process.env.NS_API_TOKEN ?? '' : 'browser-test-token';
+
+let app: FastifyInstance | undefined;
+let browser: BrowserContext;
+let page: Page;
+let base: string;
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  if (!external) {
+    if (!existsSync(join(root, 'dist/ui/index.html'))) execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+    const started = await startFakeServer({ apiToken: token });
+    app = started.app;
+    base = started.url;
+  } else base = external.replace(/\/$/, '');
+  // A fresh profile (--user-data-dir) per run; playwright passes it from the first argument.
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ns-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+  });
+  page = browser.pages()[0] ?? await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('web UI', () => {
+  it('checks a site and shows a verdict with the features that pushed it', async () => {
+    await page.goto(`${base}/#/check`);
+    await page.getByRole('heading', { name: 'Check a site' }).waitFor();
+    await shot('1-check-form');
+    await page.getByLabel('HTTPS certificate').selectOption('-1');
+    await page.getByLabel('Links elsewhere or nowhere').selectOption('-1');
+    await page.getByLabel('Dash in the domain').selectOption('-1');
+    // Keyboard only: focus the submit button and press Enter.
+    await page.getByRole('button', { name: 'Check', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor();
+    expect(await verdict.getByRole('heading', { level: 2 }).textContent()).toMatch(/Likely (phishing|legitimate)/);
+    expect(await verdict.textContent()).toMatch(/Probability of phishing: \d+(\.\d)?%/);
+    expect(await verdict.locator('.reasons li').count()).toBe(5);
+    expect(await verdict.locator('canvas[role="img"]').count()).toBe(1);
+    await shot('2-check-verdict');
+  });
+
+  it('scores the bundled CSV; the download matches the model row for row', async () => {
+    await page.goto(`${base}/#/batch`);
+    await page.getByLabel('Choose a CSV file…').setInputFiles(join(root, 'data/phisingData.csv'));
+    const summary = page.getByTestId('batch-summary');
+    await summary.waitFor({ timeout: 30_000 });
+    expect(await summary.textContent()).toContain('11055 rows');
+    await page.getByLabel('Show').selectOption('phishing');
+    await page.getByRole('button', { name: 'prob_phishing' }).click();
+    await shot('3-batch');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download scored CSV' }).click()]);
+    const scored = readFileSync(await download.path(), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+    const input = readFileSync(join(root, 'data/phisingData.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+    expect(scored).toHaveLength(input.length);
+    expect(scored[0]!.slice(-3)).toEqual(['prediction', 'prob_phishing', 'error']);
+    if (!external) {
+      const X = fromRows(input.slice(1).map((r) => r.slice(0, featureNames.length).map(Number)));
+      const truth = fakeModel(1).predict(X);
+      scored.slice(1).forEach((r, i) => {
+        expect(r.slice(0, -3)).toEqual(input[i + 1]);
+        expect(Number(r.at(-3))).toBe(truth.label[i]);
+        expect(Number(r.at(-2))).toBeCloseTo(truth.probPhishing[i]!, 6);
+      });
+    }
+  });
+
+  it('starts a run, shows its stages live and lands on the leaderboard', async () => {
+    await page.goto(`${base}/#/train`);
+    await page.getByRole('button', { name: 'Start a training run' }).click();
+    const tokenInput = page.getByRole('textbox', { name: /API token/ });
+    await tokenInput.waitFor({ timeout: 5000 }).then(async () => {
+      await tokenInput.fill(token);
+      await page.getByRole('button', { name: 'Use token' }).click();
+    }, () => undefined);
+    const stages = page.getByTestId('stages');
+    await stages.locator('.stage.running, .stage.done').first().waitFor();
+    await shot('4-train-live');
+    await page.waitForURL(/#\/runs\/.+/, { timeout: 120_000 });
+    const runId = decodeURIComponent(page.url().split('#/runs/')[1]!);
+    await page.getByTestId('leaderboard').waitFor();
+    expect(await page.getByTestId('runs-table').textContent()).toContain(runId);
+    expect(await page.getByTestId('leaderboard').locator('tbody tr').count()).toBeGreaterThan(0);
+    await page.getByTestId('run-detail').locator('canvas').first().waitFor();
+    await shot('5-runs');
+  });
+
+  it('compares two runs side by side', async () => {
+    await page.goto(`${base}/#/train`);
+    await page.getByRole('button', { name: 'Start a training run' }).click();
+    await page.waitForURL(/#\/runs\/.+/, { timeout: 120_000 });
+    await page.getByRole('link', { name: 'compare with selected' }).first().click();
+    await page.waitForURL(/compare=/);
+    await expect.poll(() => page.getByTestId('run-detail').count()).toBe(2);
+    await page.getByTestId('leaderboard').nth(1).waitFor();
+    await shot('6-runs-compare');
+  });
+
+  it('shows validation, drift per feature and snapshots', async () => {
+    await page.goto(`${base}/#/data`);
+    await page.getByTestId('snapshots').waitFor();
+    const drift = page.getByTestId('drift-table');
+    await drift.waitFor();
+    expect(await drift.locator('tbody tr').count()).toBe(30);
+    await page.getByRole('heading', { name: /baseline vs current/ }).waitFor();
+    await shot('7-data');
+  });
+
+  it('promotes an older version and rolls back, each after a confirmation', async () => {
+    await page.goto(`${base}/#/models`);
+    const champion = page.getByTestId('champion');
+    await champion.waitFor();
+    const before = await champion.textContent();
+    await page.getByRole('button', { name: 'Promote v1…' }).click();
+    await shot('8-models-confirm');
+    await page.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();
+    await expect.poll(() => champion.textContent()).toBe('v1');
+    expect(await page.getByTestId('models-notice').textContent()).toContain('Version 1 is now the champion');
+    await page.getByRole('button', { name: 'Roll back the champion…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => champion.textContent()).toBe(before);
+    await shot('9-models');
+  });
+});
