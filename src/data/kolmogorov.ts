@@ -197,7 +197,7 @@ export function smirnovSf(n: number, x: number): number {
  * Pr(D_n > x) for the two-sided one-sample KS statistic with sample size n (scipy `kstwo.sf(x, n)`).
  *
  * @example
- *   kolmogorovSf(100, 0.1); // ≈ 0.2480
+ *   kolmogorovSf(100, 0.1); // ≈ 0.25269 (scipy: kstwo.sf(0.1, 100))
  */
 export function kolmogorovSf(n: number, x: number): number {
   if (!Number.isInteger(n) || n <= 0 || Number.isNaN(x)) return NaN;
