@@ -147,6 +147,13 @@ describe('readRecordsCsv: whole-file errors', () => {
     expect((await failure('PK\u0003\u0004\u0000\u0000')).code).toBe('CSV_BINARY');
   });
 
+  it('a UTF-8 character cut off at the end of the file: CSV_BINARY; split across chunks: fine', async () => {
+    const text = new TextEncoder().encode(`${H},note\n${dataLine(schema, 1)},€\n`);
+    expect((await failure(text.subarray(0, text.length - 2), { requireTarget: true, allowExtra: true })).code).toBe('CSV_BINARY');
+    const r = await read(text, { requireTarget: true, allowExtra: true }, text.length - 3);
+    expect(r.X.rows).toBe(1);
+  });
+
   it('a header of values: CSV_NO_HEADER', async () => {
     expect((await failure(`${dataLine(schema, 1)}\n${dataLine(schema, 1)}\n`)).code).toBe('CSV_NO_HEADER');
   });

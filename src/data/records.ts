@@ -298,7 +298,7 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
   let rowsRead = 0;
   const errors: RowError[] = [];
   const maxErrors = opts.maxErrors ?? Infinity;
-  let out = new Float64Array(nf);
+  let out = X.subarray(0, nf);
 
   const take = (rows: CsvRow[]): void => {
     for (const row of rows) {
@@ -331,7 +331,6 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
       out = X.subarray(good * nf, (good + 1) * nf);
     }
   };
-  out = X.subarray(0, nf);
 
   for await (const chunk of source) {
     let text: string;
@@ -352,8 +351,7 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
     take(tokenizer.push(text));
   }
   try {
-    const tail = decoder.decode();
-    if (tail.length > 0) take(tokenizer.push(tail));
+    decoder.decode(); // with fatal: true, only checks that no character was cut off at the end
   } catch (e) {
     throw binaryError('The file ends in the middle of a UTF-8 character.', e);
   }
