@@ -5,8 +5,11 @@ import { NsError } from '../core/errors.js';
 import { otherClassifiers, transformers } from './catalog-others.js';
 import { treeClassifiers } from './catalog-trees.js';
 import type { Classifier, ClassifierFactory, ModelState, Transformer, TransformerFactory } from './estimator.js';
+import { votingFactory } from './ensemble/voting.js';
 
 const classifierByKind = new Map<string, ClassifierFactory>([...treeClassifiers, ...otherClassifiers].map((f) => [f.kind, f]));
+// The voting ensemble rebuilds its members through this catalog.
+classifierByKind.set('voting', votingFactory((s) => classifierFromState(s)));
 const transformerByKind = new Map<string, TransformerFactory>(transformers.map((f) => [f.kind, f]));
 
 export function classifierKinds(): Set<string> {

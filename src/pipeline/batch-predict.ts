@@ -3,6 +3,7 @@
  * `prediction` (-1 phishing, 1 legitimate), `phishing_probability`, and `error` (the reason a bad row
  * got no prediction). A `Result` column may be present or not.
  */
+import { toAsync } from '../core/iter.js';
 import { CsvTokenizer } from '../data/csv.js';
 import { describeRowError, readRecordsCsv, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
@@ -16,14 +17,10 @@ export interface BatchPredictResult {
   phishing: number;
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
-
 const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export async function predictCsv(bytes: Uint8Array, schema: Schema, predictor: Predictor, opts: { strict: boolean }): Promise<BatchPredictResult> {
-  const read = await readRecordsCsv(once(bytes), schema, { requireTarget: false, strict: opts.strict });
+  const read = await readRecordsCsv(toAsync([bytes]), schema, { requireTarget: false, strict: opts.strict });
   const { label, probPhishing } = predictor.predict(read.X);
   const byLine = new Map<number, number>();
   read.lines.forEach((line, i) => byLine.set(line, i));

@@ -3,6 +3,7 @@
  * (feature-store snapshot, train and test files). Missing values are NaN in memory and empty cells in CSV.
  */
 import { NsError } from '../core/errors.js';
+import { toAsync } from '../core/iter.js';
 import { matrix, type Dataset } from '../core/matrix.js';
 import { readRecordsCsv, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
@@ -79,13 +80,9 @@ export function datasetToCsv(ds: Dataset, schema: Schema): string {
   return parts.join('\n') + '\n';
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
-
 /** Reads a schema-conformant CSV (e.g. a feature-store snapshot) into a Dataset plus its row errors. */
 export async function datasetFromCsv(bytes: Uint8Array, schema: Schema): Promise<{ dataset: Dataset; errors: RowError[] }> {
-  const result = await readRecordsCsv(once(bytes), schema, { requireTarget: true });
+  const result = await readRecordsCsv(toAsync([bytes]), schema, { requireTarget: true });
   return { dataset: { columns: schema.features, X: result.X, y: result.y ?? new Float64Array(result.X.rows) }, errors: result.errors };
 }
 

@@ -9,6 +9,7 @@
  * when it holds more copies of it than the store already has.
  */
 import { createHash } from 'node:crypto';
+import { toAsync } from '../core/iter.js';
 import type { Dataset } from '../core/matrix.js';
 import { readRecordsCsv, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
@@ -66,7 +67,7 @@ export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string
   let inserted = 0;
   let skipped = 0;
   if (opts.mode === 'replace') {
-    const batches = (async function* () {
+    const batches = (function* () {
       let done = 0;
       for (const b of recordBatches(ds, schema, batchSize)) {
         yield b;
@@ -74,7 +75,7 @@ export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string
         opts.onProgress?.(done, ds.X.rows);
       }
     })();
-    ({ inserted, skipped } = await store.replaceAll(batches));
+    ({ inserted, skipped } = await store.replaceAll(toAsync(batches)));
   } else {
     for (const batch of recordBatches(ds, schema, batchSize)) {
       const r = await store.insertBatch(batch);

@@ -27,9 +27,9 @@ const plans: Record<PresetName, CandidateSpec[]> = {
   default: [
     spec('Logistic Regression', 'logistic_regression', { C: 1 }),
     spec('Decision Tree', 'decision_tree', {}, { criterion: ['gini', 'entropy'] }),
-    spec('Random Forest', 'random_forest', { nEstimators: 200, randomState: 1 }, { maxFeatures: ['sqrt', 0.5] }),
-    spec('Extra Trees', 'extra_trees', { nEstimators: 200, randomState: 1 }),
-    spec('Gradient Boosting', 'hist_gradient_boosting', { maxIter: 300, maxDepth: 6, randomState: 1 }, { learningRate: [0.1, 0.3] }),
+    spec('Random Forest', 'random_forest', { nEstimators: 300, randomState: 1 }, { maxFeatures: ['sqrt', 0.3] }),
+    spec('Extra Trees', 'extra_trees', { nEstimators: 300, randomState: 1 }),
+    spec('Gradient Boosting', 'hist_gradient_boosting', { maxIter: 300, maxDepth: 6, randomState: 1 }, { learningRate: [0.05, 0.1] }),
     spec('AdaBoost', 'adaboost', { nEstimators: 100, randomState: 1 }),
     spec('SVC', 'svc', { kernel: 'rbf', C: 1, randomState: 1 }),
     spec('KNN', 'knn', { nNeighbors: 5 }),

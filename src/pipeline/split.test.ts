@@ -22,7 +22,7 @@ describe('leakage-aware split', () => {
     expect(train.length + test.length).toBe(2000);
     const { groups } = featureVectorGroups(X);
     const trainGroups = new Set(Array.from(train, (i) => groups[i]));
-    expect(Array.from(test).some((i) => trainGroups.has(groups[i]!))).toBe(false);
+    expect(Array.from(test).some((i) => trainGroups.has(groups[i]))).toBe(false);
     const share = (idx: Uint32Array): number => Array.from(idx).filter((i) => y[i] === 1).length / idx.length;
     expect(test.length).toBeGreaterThan(0);
     expect(Math.abs(share(test) - share(train))).toBeLessThan(0.35);
@@ -48,7 +48,7 @@ describe('group k-fold', () => {
     for (const f of folds) {
       for (const i of f.test) seen[i]! += 1;
       const trainGroups = new Set(Array.from(f.train, (i) => groups[i]));
-      expect(Array.from(f.test).every((i) => !trainGroups.has(groups[i]!))).toBe(true);
+      expect(Array.from(f.test).every((i) => !trainGroups.has(groups[i]))).toBe(true);
     }
     expect(seen.every((c) => c === 1)).toBe(true);
   });

@@ -10,6 +10,7 @@ import { encodeBundle } from '../../ml/bundle.js';
 import { classifierFactory, transformerFromState } from '../../ml/catalog.js';
 import type { Classifier } from '../../ml/estimator.js';
 import { statesFromJson } from '../../ml/state-json.js';
+import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
 import { expandGrid, type CandidateSpec } from '../plan.js';
@@ -26,7 +27,13 @@ function combo0(params: Record<string, unknown>, spec: CandidateSpec): Record<st
   return Object.fromEntries(Object.keys(spec.grid).map((k) => [k, params[k]]));
 }
 
-interface Searched { result: CandidateResult; model: Classifier; curves: ReturnType<typeof curves> }
+interface Searched {
+  result: CandidateResult;
+  model: Classifier;
+  curves: ReturnType<typeof curves>;
+  /** Out-of-fold probability of phishing of the chosen setting, per training row. */
+  oof: Float64Array;
+}
 
 async function searchCandidate(
   ctx: StageContext, spec: CandidateSpec, Xtr: Matrix, ytr: Float64Array, Xte: Matrix, yte: Float64Array,
@@ -34,22 +41,24 @@ async function searchCandidate(
 ): Promise<Searched> {
   const factory = classifierFactory(spec.kind);
   const combos = expandGrid(spec.grid);
-  let best: { params: Record<string, unknown>; mean: number; std: number; folds: number[] } | null = null;
+  let best: { params: Record<string, unknown>; mean: number; std: number; folds: number[]; oof: Float64Array } | null = null;
   const tracked = await ctx.tracking.candidate(spec.name, { kind: spec.kind, ...scalarParams(spec.params), grid: JSON.stringify(spec.grid) });
   for (const [ci, combo] of combos.entries()) {
     const params = { ...spec.params, ...combo };
     const scores: number[] = [];
+    const oof = new Float64Array(ytr.length);
     for (const [fi, fold] of folds.entries()) {
       const model = factory.create(params);
       await model.fit(takeRows(Xtr, fold.train), takeValues(ytr, fold.train), ctx.signal ? { signal: ctx.signal } : {});
       const Xv = takeRows(Xtr, fold.test);
+      phishingScores(model, Xv).forEach((p, k) => (oof[fold.test[k]!] = p));
       const score = f1Phishing(takeValues(ytr, fold.test), model.predict(Xv));
       scores.push(score);
       await tracked.logFold(ci * folds.length + fi, { f1_phishing: score });
     }
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-    if (!best || mean > best.mean) best = { params, mean, std, folds: scores };
+    if (!best || mean > best.mean) best = { params, mean, std, folds: scores, oof };
     report((ci + 1) / combos.length);
   }
   const chosen = best!;
@@ -65,10 +74,55 @@ async function searchCandidate(
   const importances = model.featureImportances?.();
   return {
     model,
+    oof: chosen.oof,
     curves: curves(yte, scores),
     result: {
       name: spec.name, kind: spec.kind, params: chosen.params, cv: { f1: chosen.mean, f1Std: chosen.std, folds: chosen.folds }, test, fitMs,
       ...(importances ? { featureImportances: Object.fromEntries(ctx.schema.features.map((f, j) => [f, importances[j] ?? 0])) } : {}),
+    },
+  };
+}
+
+/** F1 per fold of out-of-fold phishing probabilities thresholded at 0.5. */
+function foldScores(oof: Float64Array, y: Float64Array, folds: { test: Uint32Array }[]): number[] {
+  return folds.map((f) => {
+    const yt = takeValues(y, f.test);
+    const pred = Float64Array.from(f.test, (i) => (oof[i]! >= 0.5 ? -1 : 1));
+    return f1Phishing(yt, pred);
+  });
+}
+
+/**
+ * Soft voting over the two or three best candidates, judged on the same folds by their averaged
+ * out-of-fold probabilities; offered only when it beats the best single candidate there.
+ */
+function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: { test: Uint32Array }[], Xte: Matrix, yte: Float64Array): Searched | null {
+  const ranked = [...searched].sort((a, b) => b.result.cv.f1 - a.result.cv.f1);
+  const bestSingle = ranked[0]?.result.cv.f1 ?? 0;
+  let best: { members: Searched[]; folds: number[]; mean: number; oof: Float64Array } | null = null;
+  for (const k of [2, 3]) {
+    if (ranked.length < k) break;
+    const members = ranked.slice(0, k);
+    const oof = new Float64Array(y.length);
+    for (const m of members) m.oof.forEach((p, i) => (oof[i]! += p / k));
+    const scores = foldScores(oof, y, folds);
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    if (mean > bestSingle && (!best || mean > best.mean)) best = { members, folds: scores, mean, oof };
+  }
+  if (!best) return null;
+  const model = VotingClassifier.ofFitted(best.members.map((m) => m.model));
+  const probs = phishingScores(model, Xte);
+  const std = Math.sqrt(best.folds.reduce((a, b) => a + (b - best.mean) ** 2, 0) / best.folds.length);
+  const importances = model.featureImportances();
+  return {
+    model, oof: best.oof, curves: curves(yte, probs),
+    result: {
+      name: `Voting (${best.members.map((m) => m.result.name).join(' + ')})`, kind: 'voting',
+      params: { members: best.members.map((m) => ({ kind: m.result.kind, ...m.result.params })) },
+      cv: { f1: best.mean, f1Std: std, folds: best.folds },
+      test: testMetrics(yte, { label: model.predict(Xte), probPhishing: probs }),
+      fitMs: best.members.reduce((a, m) => a + m.result.fitMs, 0),
+      ...(importances.length ? { featureImportances: Object.fromEntries(Array.from(importances, (v, j) => [features[j] ?? String(j), v])) } : {}),
     },
   };
 }
@@ -93,6 +147,8 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
     searched.push(s);
     ctx.progress((k + 1) / plan.candidates.length, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
   }
+  const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y);
+  if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
   const bundle = encodeBundle({
     featureNames: [...ctx.schema.features], schemaHash: ctx.schema.hash, trainingDataHash: ing.snapshotSha256,
