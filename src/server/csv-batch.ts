@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { CsvRecordSplitter, csvCell, isPlainRecord, parseCsvRecord } from './csv.js';
+import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
 import type { ColumnResolver } from './rows.js';
 import { featureValue } from './rows.js';
 
@@ -22,6 +22,39 @@ export interface CsvBatch {
   rowOf: Int32Array;
   /** Error message by record index. */
   errors: Map<number, string>;
+  /** 1 when the record can be echoed as it is (no quotes, no formula-like cell). */
+  plain: Uint8Array;
+}
+
+const isRisky = (c: number): boolean => c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+
+/**
+ * The hot path for the common record: unquoted, every feature cell exactly -1, 0 or 1. Writes the
+ * values at `off` and returns 1 (echo as is) or 2 (has a formula-like pass-through cell); 0 means
+ * "take the general path". Hand-inlined character checks because this runs once per uploaded row.
+ */
+function fastRecord(line: string, colIdx: readonly number[], data: Float64Array, off: number): 0 | 1 | 2 {
+  let j = 0;
+  let start = 0;
+  let result: 1 | 2 = 1;
+  const n = line.length;
+  for (let i = 0; i <= n; i++) {
+    const ch = i < n ? line.charCodeAt(i) : 44;
+    if (ch === 34) return 0;
+    if (ch !== 44) continue;
+    if (j >= colIdx.length) return 0;
+    const c = colIdx[j]!;
+    if (c >= 0) {
+      const len = i - start;
+      const d = line.charCodeAt(start);
+      if (len === 1 && (d === 49 || d === 48)) data[off + c] = d - 48;
+      else if (len === 2 && d === 45 && line.charCodeAt(start + 1) === 49) data[off + c] = -1;
+      else return 0;
+    } else if (i > start && isRisky(line.charCodeAt(start)) && isFormulaLike(line.slice(start, i))) result = 2;
+    j++;
+    start = i + 1;
+  }
+  return j === colIdx.length ? result : 0;
 }
 
 /** Raised when the upload passes `limitBytes`. */
@@ -60,6 +93,7 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
   let data = new Float64Array(1024 * p);
   let valid = 0;
   let rowOf = new Int32Array(1024);
+  let plain = new Uint8Array(1024);
   const onRecord = (line: string): void => {
     if (header === undefined) {
       if (line.trim() === '') return;
@@ -70,8 +104,18 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
     if (line === '') return;
     const r = lines.length;
     lines.push(line);
-    if (r >= rowOf.length) { const g = new Int32Array(rowOf.length * 2); g.set(rowOf); rowOf = g; }
+    if (r >= rowOf.length) {
+      const g = new Int32Array(rowOf.length * 2); g.set(rowOf); rowOf = g;
+      const h = new Uint8Array(plain.length * 2); h.set(plain); plain = h;
+    }
     if ((valid + 1) * p > data.length) { const g = new Float64Array(data.length * 2); g.set(data); data = g; }
+    const fast = fastRecord(line, colIdx, data, valid * p);
+    if (fast !== 0) {
+      plain[r] = fast === 1 ? 1 : 0;
+      rowOf[r] = valid++;
+      return;
+    }
+    plain[r] = isPlainRecord(line) ? 1 : 0;
     const cells = parseCsvRecord(line);
     if (cells.length !== header.length) {
       errors.set(r, `expected ${header.length} values but found ${cells.length}`);
@@ -97,7 +141,7 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
   if (header === undefined || lines.length === 0) {
     throw new NsError('CSV_EMPTY', header === undefined ? 'The CSV file is empty.' : 'The CSV file has a header but no rows.', { hint: 'Upload a CSV with a header row and at least one data row.' });
   }
-  return { header, lines, X: matrix(valid, p, data.slice(0, valid * p)), rowOf: rowOf.slice(0, lines.length), errors };
+  return { header, lines, X: matrix(valid, p, data.slice(0, valid * p)), rowOf: rowOf.slice(0, lines.length), errors, plain: plain.slice(0, lines.length) };
 }
 
 /** Header → model column per position (-1: passed through). Missing features or duplicates throw. */
@@ -125,9 +169,9 @@ export function* scoredCsvChunks(batch: CsvBatch, label: Float64Array, probPhish
   let parts: string[] = [];
   for (let r = 0; r < batch.lines.length; r++) {
     const line = batch.lines[r]!;
-    const echoed = isPlainRecord(line) ? line : parseCsvRecord(line).map(csvCell).join(',');
+    const echoed = batch.plain[r] === 1 ? line : parseCsvRecord(line).map(csvCell).join(',');
     const i = batch.rowOf[r]!;
-    parts.push(i >= 0 ? `${echoed},${label[i]},${Number(probPhishing[i]!.toFixed(6))},` : `${echoed},,,${csvCell(batch.errors.get(r) ?? 'invalid row')}`);
+    parts.push(i >= 0 ? `${echoed},${label[i]},${Math.round(probPhishing[i]! * 1e6) / 1e6},` : `${echoed},,,${csvCell(batch.errors.get(r) ?? 'invalid row')}`);
     if (parts.length >= rowsPerChunk) { yield parts.join('\n') + '\n'; parts = []; }
   }
   if (parts.length > 0) yield parts.join('\n') + '\n';
