@@ -33,11 +33,23 @@ const batches = (key: 'metrics' | 'params' | 'tags'): number[] => fake.calls
   .map((c) => (c.json![key] as unknown[]).length);
 
 describe('MLflow tracker (against an in-memory fake)', () => {
+  it('coalesces metric sends in the background and waits for them at the end of the run', async () => {
+    const run = await tracker.startRun({ name: 'async' });
+    const before = fake.calls.length;
+    await tracker.logMetrics(run, [{ key: 'a', value: 1 }]);
+    await tracker.logMetrics(run, [{ key: 'a', value: 2, step: 1 }]);
+    await tracker.endRun(run, 'FINISHED');
+    expect(fake.calls.length).toBeGreaterThan(before);
+    expect(batches('metrics')).toEqual([2]);
+    expect(fake.runs.get(tracker.remoteRun(run)!.runId)!.status).toBe('FINISHED');
+  });
+
   it('splits log-batch calls at the MLflow limits and sends non-finite values as strings', async () => {
     const run = await tracker.startRun({ name: 'big' });
     await tracker.logMetrics(run, Array.from({ length: 2500 }, (_, i) => ({ key: 'loss', value: i === 0 ? Number.NaN : 1 / i, step: i })));
     await tracker.logParams(run, Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`p${i}`, i])));
     await tracker.setTags(run, Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`t${i}`, 'v'])));
+    await tracker.flush();
     expect(batches('metrics')).toEqual([1000, 1000, 500]);
     expect(batches('params')).toEqual([100, 50]);
     expect(batches('tags')).toEqual([100, 100, 50]);
@@ -49,12 +61,14 @@ describe('MLflow tracker (against an in-memory fake)', () => {
   it('creates children with mlflow.parentRunId, millisecond start times and the local id tag', async () => {
     const parent = await tracker.startRun({ name: 'pipeline' });
     const child = await tracker.startRun({ name: 'candidate', parentRunId: parent, tags: { family: 'trees' } });
+    await tracker.flush();
     const remoteParent = tracker.remoteRun(parent)!.runId;
     const remoteChild = fake.runs.get(tracker.remoteRun(child)!.runId)!;
     expect(remoteChild.tags).toMatchObject({ 'mlflow.parentRunId': remoteParent, [LOCAL_RUN_ID_TAG]: child, family: 'trees' });
     const create = fake.calls.find((c) => c.path.endsWith('/runs/create'))!;
     expect(create.json!.start_time).toBe((await local.getRun(parent))!.startTime);
     await tracker.endRun(child, 'FAILED');
+    await tracker.flush();
     expect(remoteChild.status).toBe('FAILED');
   });
 
@@ -62,6 +76,7 @@ describe('MLflow tracker (against an in-memory fake)', () => {
     const run = await tracker.startRun({ name: 'r' });
     await tracker.logParams(run, { depth: 3 });
     await expect(tracker.logParams(run, { depth: 4 })).rejects.toMatchObject({ code: 'PARAM_CHANGED' });
+    await tracker.flush();
     expect(batches('params')).toEqual([1]);
   });
 
@@ -69,6 +84,7 @@ describe('MLflow tracker (against an in-memory fake)', () => {
     const run = await tracker.startRun({ name: 'r' });
     await tracker.logParams(run, { a: 1 });
     await tracker.logMetrics(run, [{ key: 'm', value: 1, step: 0 }]);
+    await tracker.flush();
     fake.status = 503;
     await tracker.logParams(run, { b: 2 });
     await tracker.logMetrics(run, [{ key: 'm', value: 2, step: 1 }]);
@@ -76,6 +92,7 @@ describe('MLflow tracker (against an in-memory fake)', () => {
     await tracker.logArtifact(run, 'report.json', '{}');
     await tracker.endRun(child, 'FINISHED');
     await tracker.endRun(run, 'FINISHED');
+    await tracker.flush();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`tracking replay ${run}`);
     expect(local.remote.notSent()).toEqual([run, child]);

@@ -1,10 +1,12 @@
 /**
  * The MLflow tracker, write-through: every call goes to the local tracker first (the source of truth,
- * and where errors such as PARAM_CHANGED come from), then to MLflow on a best-effort basis. When MLflow
- * fails, the run is marked `not_sent` locally, one warning per top-level run reports the loss, the
- * rest of that run stays local, and further calls skip the server for `cooldownMs` (so a dead server
- * costs training at most one call deadline). `replayRun` later sends what the server lacks, using the
- * bookkeeping of what was sent and a `networksecurity.local_run_id` tag, so nothing is duplicated.
+ * and where errors such as PARAM_CHANGED come from), then to MLflow on a best-effort basis, in the
+ * background: sends of one run are queued in order, metric points coalesce into log-batch calls, and
+ * only the end of a top-level run waits, for the sends of its whole run tree. When MLflow fails, the
+ * run is marked `not_sent` locally, one warning per top-level run reports the loss, the rest of that
+ * run stays local, and further calls skip the server for `cooldownMs` (so a dead server costs training
+ * at most one call deadline). `replayRun` later sends what the server lacks, using the bookkeeping of
+ * what was sent and a `networksecurity.local_run_id` tag, so nothing is duplicated.
  */
 import { NsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -50,6 +52,8 @@ export interface MlflowTracker extends Tracker {
   replayRun(localRunId: string): Promise<ReplayReport>;
   /** Id of the experiment, created or restored on first use. */
   experimentId(): Promise<string>;
+  /** Waits until queued sends (of the runs `which` selects; all by default) are done. */
+  flush(which?: (runId: string) => boolean): Promise<void>;
 }
 
 const stderrLogger: Logger = {
@@ -70,6 +74,7 @@ class WriteThroughMlflowTracker implements MlflowTracker {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly parents = new Map<string, string | null>();
   private readonly warned = new Set<string>();
+  private readonly metricFlushQueued = new Set<string>();
 
   constructor(options: MlflowTrackerOptions) {
     this.client = options.client ?? new MlflowClient(options);
@@ -106,8 +111,9 @@ class WriteThroughMlflowTracker implements MlflowTracker {
   }
 
   /** Best-effort remote work for a run that exists on the server; failures mark the run not sent. */
-  private send(runId: string, work: (st: RemoteRunState & { remoteRunId: string; artifactUri: string }) => Promise<void>): Promise<void> {
+  private send(runId: string, work: (st: RemoteRunState & { remoteRunId: string; artifactUri: string }) => Promise<void>, onStart?: () => void): Promise<void> {
     return this.enqueue(runId, async () => {
+      onStart?.();
       const st = this.local.remote.get(runId);
       if (!st || st.state === 'not_sent' || !st.remoteRunId || !st.artifactUri) return this.lost(runId, st?.lastError ?? 'the run is not on the server');
       if (Date.now() < this.offlineUntil) return this.lost(runId, 'MLflow was unreachable moments ago');
@@ -127,8 +133,7 @@ class WriteThroughMlflowTracker implements MlflowTracker {
   private lost(runId: string, reason: string): void {
     const st = this.local.remote.get(runId);
     if (st?.state !== 'not_sent') this.local.remote.update(runId, { state: 'not_sent', lastError: reason });
-    let root = runId;
-    for (let p = this.parents.get(root); p; p = this.parents.get(root)) root = p;
+    const root = this.rootOf(runId);
     if (this.warned.has(root)) return;
     this.warned.add(root);
     this.logger.warn(`MLflow did not get all of run ${root}; training goes on and the run is kept locally (${reason}). ` +
@@ -139,28 +144,35 @@ class WriteThroughMlflowTracker implements MlflowTracker {
     const id = await this.local.startRun(options);
     this.parents.set(id, options.parentRunId ?? null);
     this.local.remote.update(id, { state: 'sent' });
-    await this.enqueue(id, async () => {
+    const parentWork = options.parentRunId === undefined ? undefined : this.queues.get(options.parentRunId);
+    this.background(id, this.enqueue(id, async () => {
+      // The parent's creation may still be queued: its remote id is needed for mlflow.parentRunId.
+      await parentWork;
       const parent = options.parentRunId === undefined ? undefined : this.local.remote.get(options.parentRunId);
       if (options.parentRunId !== undefined && !parent?.remoteRunId) return this.lost(id, 'its parent run is not on the server');
       if (Date.now() < this.offlineUntil) return this.lost(id, 'MLflow was unreachable moments ago');
       try {
-        await this.createRemote(id, parent?.remoteRunId ?? undefined);
-        await this.sendTags(id);
+        await this.createRemote(id, parent?.remoteRunId ?? undefined, false);
+        if (options.tags) await this.sendTags(id, options.tags);
       } catch (e) {
         this.failed(id, e);
       }
-    });
+    }));
     return id;
   }
 
-  private async createRemote(localRunId: string, remoteParentId: string | undefined): Promise<{ runId: string; artifactUri: string; created: boolean }> {
+  /**
+   * Creates the MLflow run of a local run. `lookFirst` (replay) first searches for a run already
+   * tagged with the local id, in case an earlier create reached the server but its answer did not.
+   */
+  private async createRemote(localRunId: string, remoteParentId: string | undefined, lookFirst: boolean): Promise<{ runId: string; artifactUri: string; created: boolean }> {
     const run = await this.local.getRun(localRunId);
     if (!run) throw new NsError('RUN_NOT_FOUND', `Tracking run ${localRunId} does not exist.`, { kind: 'not_found' });
     const experimentId = await this.experimentId();
-    const found = await this.client.searchRuns({
-      experiment_ids: [experimentId], filter: `tags.\`${LOCAL_RUN_ID_TAG}\` = '${localRunId}'`, max_results: 1,
-    });
-    const existing = found.runs?.[0]?.info;
+    const found = lookFirst
+      ? await this.client.searchRuns({ experiment_ids: [experimentId], filter: `tags.\`${LOCAL_RUN_ID_TAG}\` = '${localRunId}'`, max_results: 1 })
+      : undefined;
+    const existing = found?.runs?.[0]?.info;
     const info = existing ?? (await this.client.createRun({
       experiment_id: experimentId, start_time: run.startTime, run_name: run.name,
       tags: [{ key: LOCAL_RUN_ID_TAG, value: localRunId }, ...(remoteParentId ? [{ key: 'mlflow.parentRunId', value: remoteParentId }] : [])],
@@ -221,40 +233,75 @@ class WriteThroughMlflowTracker implements MlflowTracker {
 
   async logParams(runId: string, params: Record<string, ParamValue>): Promise<void> {
     await this.local.logParams(runId, params);
-    await this.send(runId, async (st) => {
+    this.background(runId, this.send(runId, async (st) => {
       const sent = this.local.remote.sentKeys(runId, 'param');
       const pending = Object.entries(params).filter(([k]) => !sent.has(k));
       for (const part of chunk(pending, MAX_PARAMS_PER_BATCH)) {
         await this.client.logBatch({ run_id: st.remoteRunId, params: part.map(([k, v]) => toWireParam(k, paramToString(v))) });
         this.local.remote.markSent(runId, 'param', part.map(([k]) => k));
       }
-    });
+    }));
   }
 
-  async logMetrics(runId: string, metrics: readonly MetricPoint[]): Promise<void> {
+  logMetrics(runId: string, metrics: readonly MetricPoint[]): Promise<void> {
     this.local.logMetricsWithIds(runId, metrics);
-    await this.send(runId, async (st) => { await this.sendMetrics(runId, st.remoteRunId); });
+    // One queued flush sends every point logged before it runs, so bursts of small calls coalesce.
+    if (this.metricFlushQueued.has(runId)) return Promise.resolve();
+    this.metricFlushQueued.add(runId);
+    this.background(runId, this.send(runId, (st) => this.sendMetrics(runId, st.remoteRunId).then(() => undefined),
+      () => this.metricFlushQueued.delete(runId)));
+    return Promise.resolve();
   }
 
   async setTags(runId: string, tags: Record<string, string>): Promise<void> {
     await this.local.setTags(runId, tags);
-    await this.send(runId, async () => { await this.sendTags(runId, tags); });
+    this.background(runId, this.send(runId, async () => { await this.sendTags(runId, tags); }));
   }
 
   async logArtifact(runId: string, path: string, body: Uint8Array | string): Promise<void> {
     await this.local.logArtifact(runId, path, body);
     const clean = normalizeArtifactPath(path);
     this.local.remote.markUnsent(runId, 'artifact', [clean]);
-    await this.send(runId, async (st) => {
+    this.background(runId, this.send(runId, async (st) => {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
       await this.client.uploadArtifact(st.artifactUri, clean, bytes);
       this.local.remote.markSent(runId, 'artifact', [clean]);
-    });
+    }));
   }
 
   async endRun(runId: string, status: Exclude<RunStatus, 'RUNNING'>): Promise<void> {
     await this.local.endRun(runId, status);
-    await this.send(runId, async (st) => { await this.sendStatus(runId, st.remoteRunId); });
+    const sent = this.send(runId, async (st) => { await this.sendStatus(runId, st.remoteRunId); });
+    // Child runs end in the background; the end of a top-level run waits for its whole tree.
+    if (this.parents.get(runId)) return this.background(runId, sent);
+    await sent;
+    await this.flush((id) => this.rootOf(id) === runId);
+  }
+
+  async flush(which: (runId: string) => boolean = () => true): Promise<void> {
+    for (;;) {
+      const pending = [...this.queues.entries()].filter(([id]) => which(id)).map(([, p]) => p);
+      if (pending.length === 0) return;
+      await Promise.all(pending);
+    }
+  }
+
+  private rootOf(runId: string): string {
+    let root = runId;
+    for (let p = this.parents.get(root); p; p = this.parents.get(root)) root = p;
+    return root;
+  }
+
+  /** Lets remote work run on without the caller waiting; it never rejects into the caller. */
+  private background(runId: string, work: Promise<void>): void {
+    work.catch((e: unknown) => {
+      const reason = e instanceof Error ? e.message : String(e);
+      try {
+        this.lost(runId, reason);
+      } catch {
+        this.logger.warn(`Tracking of run ${runId} failed and could not be recorded locally (${reason}).`, { runId });
+      }
+    });
   }
 
   async replayRun(localRunId: string): Promise<ReplayReport> {
@@ -271,7 +318,7 @@ class WriteThroughMlflowTracker implements MlflowTracker {
     let st = this.local.remote.get(localRunId);
     let created = false;
     if (!st?.remoteRunId || !st.artifactUri) {
-      created = (await this.createRemote(localRunId, remoteParent)).created;
+      created = (await this.createRemote(localRunId, remoteParent, true)).created;
       st = this.local.remote.get(localRunId)!;
     }
     const remoteRunId = st.remoteRunId!;
