@@ -182,6 +182,19 @@ describe('runs', () => {
     expect(snaps[0]!.runId).toBe(runId);
   });
 
+  it('streams a finished run whose subscription replays its events synchronously', async () => {
+    const a = await start({ stageDelayMs: 1 });
+    const { runId } = (await a.inject({ method: 'POST', url: '/api/v1/runs', payload: {}, headers: auth })).json<{ runId: string }>();
+    await world.finished(runId);
+    world.deps.subscribe = (_id, listener) => {
+      for (const type of ['stage_started', 'stage_finished', 'run_finished'] as const) listener({ type, runId, stage: 'ingest', at: new Date().toISOString() });
+      return () => undefined;
+    };
+    const res = await a.inject({ url: `/api/v1/runs/${runId}/events` });
+    expect([...res.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1])).toEqual(['stage_started', 'stage_finished', 'run_finished']);
+    expect((await a.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
   it('answers 404 JSON for unknown runs and reports, 400 for bad bodies and limits', async () => {
     const a = await start();
     await expectError(a, { url: '/api/v1/runs/nope' }, 404, 'RUN_NOT_FOUND');

@@ -70,22 +70,25 @@ export function registerRuns(app: FastifyInstance, ctx: RouteContext): void {
       'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no',
     });
     let closed = false;
+    const subscription: { off?: () => void } = {};
     const send = (event: string, data: unknown): void => {
       if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
+    const heartbeat = setInterval(() => { if (!closed) raw.write(': ping\n\n'); }, heartbeatMs);
     const close = (): void => {
       if (closed) return;
       closed = true;
-      unsubscribe();
+      subscription.off?.();
       clearInterval(heartbeat);
       raw.end();
     };
-    // Subscribe before reading the state so an event between the two is not lost.
-    const unsubscribe = deps.subscribe(id, (event) => {
+    // Subscribe before reading the state so an event between the two is not lost. A subscription
+    // may replay past events synchronously, the final one included.
+    subscription.off = deps.subscribe(id, (event) => {
       send(event.type, event);
       if (finalTypes.has(event.type)) close();
     });
-    const heartbeat = setInterval(() => { if (!closed) raw.write(': ping\n\n'); }, heartbeatMs);
+    if (closed) subscription.off();
     raw.on('close', close);
     const run: RunRecord | undefined = await deps.runs.get(id);
     send('snapshot', run);
