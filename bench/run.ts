@@ -3,6 +3,7 @@
  * bench/ml (always available), bench/dataplane and bench/server (when present), and prints ONE JSON
  * document on stdout — the machine, then each section's result. Progress goes to stderr.
  * A failing section is reported as {"error": "..."} and the others still run; the exit code is then 1.
+ * (`npm run` echoes its own banner on stdout; use `npm run -s bench` to get the bare JSON.)
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,7 @@ const SECTIONS = ['ml', 'dataplane', 'server'] as const;
 
 function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean } {
   const sections: string[] = [];
-  let reps = 5;
+  let reps = 3;
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -26,7 +27,7 @@ function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: b
       process.exit(2);
     }
   }
-  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 5, quick };
+  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick };
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ import type { BenchOptions } from '../types.js';
 import type { BenchData, BenchSplit } from './data.js';
 import { loadBenchData } from './data.js';
 import type { PeerResult } from './peers.js';
-import { runPeers } from './peers.js';
+import { PEER_ENV, runPeers } from './peers.js';
 
 type Family = 'random_forest' | 'hist_gradient_boosting';
 
@@ -93,7 +93,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const out: Record<string, unknown> = {
     rows: data.all.X.rows,
     bigRows,
-    peer: peer === null ? null : { versions: peer.versions },
+    peer: peer === null ? null : { versions: peer.versions, env: PEER_ENV },
     ...('error' in peerOut ? { peerReason: peerOut.error } : {}),
   };
   const fitted: Partial<Record<Family, Classifier>> = {};

@@ -9,6 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchData } from './data.js';
 
+/**
+ * Two OpenMP threads, as n_jobs=2; passive waiting, because on a shared, oversubscribed machine
+ * XGBoost's spinning threads otherwise slow its fit down 50-100x, which would flatter us.
+ */
+export const PEER_ENV = { OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' } as const;
+
 export interface PeerTiming {
   fit_s: number[];
   f1: number;
@@ -39,7 +45,7 @@ export async function runPeers(root: string, data: BenchData, reps: number, log:
     writeFileSync(specFile, JSON.stringify(spec));
     const script = path.join(root, 'bench', 'peers', 'peer_trees.py');
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(python, [script, specFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '2' } });
+      const child = spawn(python, [script, specFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...PEER_ENV } });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
