@@ -6,7 +6,7 @@
  * Set NS_BROWSER_BASE_URL (and NS_API_TOKEN) to run the same flows against an already running server.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +21,15 @@ const shots = join(root, 'test-results', 'browser');
 const external = process.env.NS_BROWSER_BASE_URL;
 const token = external ? process.env.NS_API_TOKEN ?? '' : 'browser-test-token';
 
+/** True when dist/ui is missing or older than a source file of src/ui. */
+function uiIsStale(): boolean {
+  const built = join(root, 'dist/ui/index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const dir = join(root, 'src/ui');
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => statSync(join(dir, f)).mtimeMs > builtAt);
+}
+
 let app: FastifyInstance | undefined;
 let browser: BrowserContext;
 let page: Page;
@@ -31,7 +40,7 @@ const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(sho
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   if (!external) {
-    if (!existsSync(join(root, 'dist/ui/index.html'))) execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+    if (uiIsStale()) execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts'], { cwd: root, stdio: 'ignore' });
     const started = await startFakeServer({ apiToken: token });
     app = started.app;
     base = started.url;
@@ -86,15 +95,24 @@ describe('web UI', () => {
     const input = readFileSync(join(root, 'data/phisingData.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
     expect(scored).toHaveLength(input.length);
     expect(scored[0]!.slice(-3)).toEqual(['prediction', 'prob_phishing', 'error']);
-    if (!external) {
-      const X = fromRows(input.slice(1).map((r) => r.slice(0, featureNames.length).map(Number)));
-      const truth = fakeModel(1).predict(X);
-      scored.slice(1).forEach((r, i) => {
-        expect(r.slice(0, -3)).toEqual(input[i + 1]);
-        expect(Number(r.at(-3))).toBe(truth.label[i]);
-        expect(Number(r.at(-2))).toBeCloseTo(truth.probPhishing[i]!, 6);
-      });
+    // The same rows through the JSON endpoint must give the same labels and probabilities.
+    const rows = input.slice(1).map((r) => Object.fromEntries(input[0]!.slice(0, featureNames.length).map((f, j) => [f, Number(r[j])])));
+    const viaJson: { label: number; probPhishing: number }[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const res = await fetch(`${base}/api/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: rows.slice(i, i + 1000) }) });
+      viaJson.push(...(await res.json() as { predictions: { label: number; probPhishing: number }[] }).predictions);
     }
+    const expected = external ? undefined : fakeModel(1).predict(fromRows(input.slice(1).map((r) => r.slice(0, featureNames.length).map(Number))));
+    // NS_BROWSER_EXPECTED_CSV: the output of `networksecurity predict` for the same file, to compare with.
+    const cli = process.env.NS_BROWSER_EXPECTED_CSV ? readFileSync(process.env.NS_BROWSER_EXPECTED_CSV, 'utf8').trimEnd().split('\n').map((l) => l.split(',')) : undefined;
+    const cliCol = cli?.[0]!.indexOf('prediction') ?? -1;
+    scored.slice(1).forEach((r, i) => {
+      expect(r.slice(0, -3)).toEqual(input[i + 1]);
+      expect(Number(r.at(-3))).toBe(viaJson[i]!.label);
+      expect(Number(r.at(-2))).toBeCloseTo(viaJson[i]!.probPhishing, 6);
+      if (expected) expect(Number(r.at(-3))).toBe(expected.label[i]);
+      if (cli) expect(Number(r.at(-3))).toBe(Number(cli[i + 1]![cliCol]));
+    });
   });
 
   it('starts a run, shows its stages live and lands on the leaderboard', async () => {

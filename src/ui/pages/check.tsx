@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { errorText, postJson } from '../api.js';
 import { ChartView } from '../chart.js';
-import { describeValue, features, groups } from '../features.js';
+import { describeValue, features, groups, titleOf } from '../features.js';
 import { pct } from '../format.js';
 import type { PredictResponse } from '../types.js';
 
@@ -100,7 +100,7 @@ function Verdict(props: { result: PredictResponse; values: Record<string, number
           <ChartView label="Bar chart of the ten features that pushed the verdict most" height={300} config={{
             type: 'bar',
             data: {
-              labels: top.map(([n]) => describeValue(n, props.values[n] ?? 0)),
+              labels: top.map(([n]) => titleOf(n)),
               datasets: [{ label: 'push towards phishing (+) or legitimate (−)', data: top.map(([, v]) => v), backgroundColor: top.map(([, v]) => (v > 0 ? '#dc2626' : '#16a34a')) }],
             },
             options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { y: { ticks: { autoSkip: false, font: { size: 11 } } } } },
