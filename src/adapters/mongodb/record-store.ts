@@ -1,0 +1,263 @@
+/**
+ * RecordStore on MongoDB (and FerretDB, which speaks its wire protocol) with the official driver.
+ *
+ * Which collection is live: FerretDB 1.x has no transactions and no renameCollection with dropTarget,
+ * so `replaceAll` cannot swap collections in place. Instead a pointer document in the `ns_pointers`
+ * collection (`{_id: <collection>, live: <physical name>}`) names the physical collection that holds
+ * the records; without a pointer the collection itself is live (data loaded by the original project).
+ * `replaceAll` loads a fresh staging collection and, only when every batch is in, moves the pointer
+ * with one single-document update (atomic on every server), then drops the old collection. A failure
+ * before the switch drops the staging collection and leaves the live data untouched.
+ */
+import { MongoClient } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
+import type { Logger } from '../../core/logger.js';
+import { silentLogger } from '../../core/logger.js';
+import type { RecordInput, RecordStore, ScanOptions, StoredRecord, WriteResult } from '../../ports/record-store.js';
+import { fromDocument, toDocument } from './documents.js';
+import type { MongoErrorContext, RetryOptions } from './errors.js';
+import { toMongoNsError, withMongoRetry } from './errors.js';
+import { mongoHosts, mongoUrlSecrets, redactMongoUrl } from './url.js';
+
+export interface MongoRecordStoreOptions {
+  /** Database name; default "networksecurity". */
+  database?: string;
+  /** Logical collection name; default "phishingdata". */
+  collection?: string;
+  /** How long the driver looks for a server before an operation fails; default 5000 ms. */
+  serverSelectionTimeoutMS?: number;
+  /** Retries of an operation after a transient error; default 3. */
+  retries?: number;
+  /** First backoff delay, doubled per retry; default 250 ms. */
+  retryBaseMs?: number;
+  /** Default batch size of scans; default 5000. */
+  batchSize?: number;
+  logger?: Logger;
+  /** Clock for `_updatedAt` (tests). */
+  now?: () => number;
+}
+
+const POINTERS = 'ns_pointers';
+/** Staging collections older than this, left by a crashed replaceAll, are dropped by the next one. */
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
+/** RecordStore over a MongoDB collection; create it with openMongoRecordStore. */
+export class MongoRecordStore implements RecordStore {
+  private readonly db: Db;
+  private readonly base: string;
+  private readonly ctx: MongoErrorContext;
+  private readonly retry: RetryOptions;
+  private readonly batchSize: number;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private lastStamp = 0;
+
+  constructor(
+    private readonly client: MongoClient,
+    private readonly url: string,
+    options: MongoRecordStoreOptions = {},
+  ) {
+    this.db = client.db(options.database ?? 'networksecurity');
+    this.base = options.collection ?? 'phishingdata';
+    this.ctx = { hosts: mongoHosts(url), secrets: mongoUrlSecrets(url) };
+    this.retry = { retries: options.retries ?? 3, baseMs: options.retryBaseMs ?? 250 };
+    this.batchSize = options.batchSize ?? 5000;
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+  }
+
+  describe(): string {
+    const u = redactMongoUrl(this.url).replace(/\/[^/?]*(\?.*)?$/, '');
+    return `${u}/${this.db.databaseName}.${this.base}`;
+  }
+
+  /** Runs one database operation with retries and error mapping. */
+  private op<T>(doing: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return withMongoRetry(fn, { ...this.retry, ...(signal ? { signal } : {}) }, this.ctx, doing);
+  }
+
+  /** Name of the physical collection that holds the records now. */
+  async liveCollectionName(): Promise<string> {
+    const ptr = await this.op('reading the live-collection pointer', () =>
+      this.db.collection<{ _id: string; live: string }>(POINTERS).findOne({ _id: this.base }),
+    );
+    return ptr?.live ?? this.base;
+  }
+
+  private async live(): Promise<Collection<Document>> {
+    return this.db.collection(await this.liveCollectionName());
+  }
+
+  /** A time for `_updatedAt` strictly above every earlier one of this store, so watermarks never tie. */
+  private stamp(): number {
+    const t = Math.max(this.now(), this.lastStamp + 1);
+    this.lastStamp = t;
+    return t;
+  }
+
+  /** Creates the `_updatedAt` index used by watermark scans (idempotent; `_id` is the row identity). */
+  async ensureIndexes(name?: string): Promise<void> {
+    const coll = name ? this.db.collection(name) : await this.live();
+    await this.op('creating indexes', () => coll.createIndex({ _updatedAt: 1 }, { name: 'ns_updatedAt' }));
+  }
+
+  async count(): Promise<number> {
+    const coll = await this.live();
+    return this.op('counting records', () => coll.countDocuments({}));
+  }
+
+  async maxUpdatedAt(): Promise<number> {
+    const coll = await this.live();
+    const top = await this.op('reading the watermark', () =>
+      coll.find({}, { projection: { _id: 0, _updatedAt: 1 } }).sort({ _updatedAt: -1 }).limit(1).toArray(),
+    );
+    const t = top[0]?._updatedAt as unknown;
+    return typeof t === 'number' ? t : 0;
+  }
+
+  async insertBatch(records: readonly RecordInput[]): Promise<WriteResult> {
+    return this.insertInto(await this.live(), records);
+  }
+
+  /**
+   * Unordered bulk insert keyed by `_id`: new ids are inserted, existing ones are rejected by the server
+   * as duplicates and counted as skipped (never changed). A retry after a transient error is harmless;
+   * the documents that made it the first time are then counted as skipped.
+   */
+  private async insertInto(coll: Collection<Document>, records: readonly RecordInput[]): Promise<WriteResult> {
+    if (records.length === 0) return { inserted: 0, skipped: 0 };
+    const t = this.stamp();
+    const docs: Document[] = records.map((r) => toDocument(r, t));
+    const inserted = await this.op('writing records', async () => {
+      try {
+        return (await coll.insertMany(docs, { ordered: false })).insertedCount;
+      } catch (e) {
+        if (isDuplicatesOnly(e)) return e.result.insertedCount;
+        throw e;
+      }
+    });
+    return { inserted, skipped: records.length - inserted };
+  }
+
+  async *scan(options: ScanOptions = {}): AsyncIterable<StoredRecord[]> {
+    const batchSize = options.batchSize ?? this.batchSize;
+    const coll = await this.live();
+    const filter = options.since === undefined ? {} : { _updatedAt: { $gt: options.since } };
+    const cursor = coll.find(filter, { batchSize }).sort({ _updatedAt: 1 });
+    try {
+      for (;;) {
+        if (options.signal?.aborted) return;
+        // hasNext fetches the next server batch; readBufferedDocuments hands it over without copying doc by doc.
+        const more = await (async () => {
+          try {
+            return await cursor.hasNext();
+          } catch (e) {
+            throw toMongoNsError(e, this.ctx, 'scanning records');
+          }
+        })();
+        if (!more) return;
+        const docs = cursor.readBufferedDocuments(batchSize);
+        const batch = new Array<StoredRecord>(docs.length);
+        for (let i = 0; i < docs.length; i++) batch[i] = fromDocument(docs[i]!);
+        yield batch;
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  async replaceAll(batches: AsyncIterable<readonly RecordInput[]>): Promise<WriteResult> {
+    const oldLive = await this.liveCollectionName();
+    await this.dropStaleStaging(oldLive);
+    const staging = `${this.base}__r${this.now()}_${Math.random().toString(36).slice(2, 8)}`;
+    await this.op('creating the staging collection', () => this.db.createCollection(staging));
+    const total: WriteResult = { inserted: 0, skipped: 0 };
+    try {
+      await this.ensureIndexes(staging);
+      const coll = this.db.collection(staging);
+      for await (const batch of batches) {
+        const r = await this.insertInto(coll, batch);
+        total.inserted += r.inserted;
+        total.skipped += r.skipped;
+      }
+    } catch (e) {
+      await this.db.dropCollection(staging).catch(() => undefined);
+      throw e;
+    }
+    // The switch: one atomic single-document update. Before it readers see the old data, after it the new.
+    await this.op('switching to the new collection', () =>
+      this.db.collection<{ _id: string; live: string; switchedAt: number }>(POINTERS).updateOne(
+        { _id: this.base },
+        { $set: { live: staging, switchedAt: this.now() } },
+        { upsert: true },
+      ),
+    );
+    try {
+      await this.db.dropCollection(oldLive);
+    } catch (e) {
+      this.logger.warn('old collection not dropped after replaceAll', { collection: oldLive, error: toMongoNsError(e, this.ctx).message });
+    }
+    return total;
+  }
+
+  /** Drops staging collections left by a replaceAll that crashed long enough ago. */
+  private async dropStaleStaging(live: string): Promise<void> {
+    const names = await this.op('listing collections', () =>
+      this.db.listCollections({}, { nameOnly: true }).toArray(),
+    );
+    const prefix = `${this.base}__r`;
+    for (const { name } of names) {
+      if (!name.startsWith(prefix) || name === live) continue;
+      const created = Number(name.slice(prefix.length).split('_')[0]);
+      if (Number.isFinite(created) && this.now() - created > STALE_STAGING_MS) {
+        await this.db.dropCollection(name).catch(() => undefined);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+interface DuplicatesOnlyError {
+  result: { insertedCount: number };
+}
+
+/** A bulk-write error whose every failure is a duplicate key (ids already stored). */
+function isDuplicatesOnly(e: unknown): e is DuplicatesOnlyError {
+  const bulk = e as { name?: unknown; result?: { insertedCount?: unknown }; writeErrors?: unknown };
+  if (bulk.name !== 'MongoBulkWriteError' || typeof bulk.result?.insertedCount !== 'number') return false;
+  const list = Array.isArray(bulk.writeErrors) ? (bulk.writeErrors as { code?: unknown }[]) : [bulk.writeErrors as { code?: unknown }];
+  return list.every((w) => w?.code === 11000);
+}
+
+/**
+ * Connects to MongoDB and returns the record store; fails with one clear NsError line
+ * (MONGO_URL_INVALID, MONGO_AUTH or MONGO_UNAVAILABLE) that never contains the password.
+ *
+ * @example
+ *   const store = await openMongoRecordStore(process.env.MONGO_DB_URL!, { collection: 'phishingdata' });
+ */
+export async function openMongoRecordStore(url: string, options: MongoRecordStoreOptions = {}): Promise<MongoRecordStore> {
+  const ctx: MongoErrorContext = { hosts: mongoHosts(url), secrets: mongoUrlSecrets(url) };
+  let client: MongoClient;
+  try {
+    client = new MongoClient(url, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+      connectTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    });
+  } catch (e) {
+    throw toMongoNsError(e, ctx, 'parsing the URL');
+  }
+  const retry = { retries: options.retries ?? 3, baseMs: options.retryBaseMs ?? 250 };
+  try {
+    await withMongoRetry(() => client.connect(), retry, ctx, 'connecting');
+    const store = new MongoRecordStore(client, url, options);
+    await store.ensureIndexes();
+    return store;
+  } catch (e) {
+    await client.close().catch(() => undefined);
+    throw toMongoNsError(e, ctx, 'connecting');
+  }
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { mongoHosts, mongoUrlSecrets, redactMongoUrl, redactSecrets } from './url.js';
+
+describe('redactMongoUrl', () => {
+  it('hides the password and keeps the rest', () => {
+    expect(redactMongoUrl('mongodb://bob:s3cret@h1:27017,h2/db?authSource=admin')).toBe('mongodb://bob:***@h1:27017,h2/db?authSource=admin');
+    expect(redactMongoUrl('mongodb+srv://bob:p%40ss@cluster.example/db')).toBe('mongodb+srv://bob:***@cluster.example/db');
+  });
+  it('leaves URLs without credentials unchanged', () => {
+    expect(redactMongoUrl('mongodb://127.0.0.1:27017/')).toBe('mongodb://127.0.0.1:27017/');
+  });
+});
+
+describe('secrets', () => {
+  it('finds the raw and decoded password and removes both from text', () => {
+    const secrets = mongoUrlSecrets('mongodb://bob:p%40ss@h/');
+    expect(secrets).toEqual(['p%40ss', 'p@ss']);
+    expect(redactSecrets('failed for p@ss and p%40ss', secrets)).toBe('failed for *** and ***');
+    expect(mongoUrlSecrets('mongodb://h/')).toEqual([]);
+  });
+  it('names the hosts without credentials', () => {
+    expect(mongoHosts('mongodb://bob:pw@h1:1,h2:2/db')).toBe('h1:1,h2:2');
+    expect(mongoHosts('nonsense')).toBe('(unparsable)');
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * MongoDB connection strings: parsing what we need (host list, credentials) and redacting the password
+ * so that no description, log line or error message ever shows it.
+ */
+
+/** Matches the user-info part of a mongodb:// or mongodb+srv:// URL: scheme, user, password. */
+const userInfo = /^(mongodb(?:\+srv)?:\/\/)([^:@/]*):([^@/]*)@/i;
+
+/**
+ * Returns the URL with its password replaced by `***`.
+ *
+ * @example redactMongoUrl('mongodb://bob:pw@h:27017/db') // 'mongodb://bob:***@h:27017/db'
+ */
+export function redactMongoUrl(url: string): string {
+  return url.replace(userInfo, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
+}
+
+/** The password in the URL (decoded and raw), or [] when there is none. */
+export function mongoUrlSecrets(url: string): string[] {
+  const m = userInfo.exec(url);
+  const raw = m?.[3];
+  if (!raw) return [];
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape: only the raw form can appear in messages
+  }
+  return decoded === raw ? [raw] : [raw, decoded];
+}
+
+/** Removes every secret from a text (a driver message may echo parts of the URL). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
+  return out;
+}
+
+/** "host:port[,host:port]" of the URL, for messages; '(unparsable)' when there is none. */
+export function mongoHosts(url: string): string {
+  const m = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*)/i.exec(url);
+  return m?.[1] ? m[1] : '(unparsable)';
+}
