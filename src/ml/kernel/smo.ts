@@ -57,7 +57,8 @@ export function smoSolve(
     if (i < 0) break;
     const Ki = cache.row(i);
     const yi = y[i]!;
-    // Select j by the second-order gain.
+    // Select j by the second-order gain. libsvm's quad_coef QD_i + QD_t -+ 2 y_i Q_it is, with
+    // Q_it = y_i y_t K_it, always K_ii + K_tt - 2 K_it (the squared feature-space distance).
     let Gmax2 = -Infinity;
     let j = -1;
     let objMin = Infinity;
@@ -67,7 +68,7 @@ export function smoSolve(
           const gd = Gmax + G[t]!;
           if (G[t]! >= Gmax2) Gmax2 = G[t]!;
           if (gd > 0) {
-            const qc = QD[i]! + QD[t]! - 2 * yi * Ki[t]!;
+            const qc = QD[i]! + QD[t]! - 2 * Ki[t]!;
             const obj = -(gd * gd) / (qc > 0 ? qc : TAU);
             if (obj <= objMin) {
               objMin = obj;
@@ -79,7 +80,7 @@ export function smoSolve(
         const gd = Gmax - G[t]!;
         if (-G[t]! >= Gmax2) Gmax2 = -G[t]!;
         if (gd > 0) {
-          const qc = QD[i]! + QD[t]! + 2 * yi * Ki[t]!;
+          const qc = QD[i]! + QD[t]! - 2 * Ki[t]!;
           const obj = -(gd * gd) / (qc > 0 ? qc : TAU);
           if (obj <= objMin) {
             objMin = obj;
@@ -98,7 +99,7 @@ export function smoSolve(
     let ai = oldAi;
     let aj = oldAj;
     if (yi !== yj) {
-      let qc = QD[i]! + QD[j]! + 2 * Kij;
+      let qc = QD[i]! + QD[j]! - 2 * Kij;
       if (qc <= 0) qc = TAU;
       const delta = (-G[i]! - G[j]!) / qc;
       const diff = ai - aj;

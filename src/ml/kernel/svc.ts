@@ -141,7 +141,8 @@ export class SVC extends ProbabilisticClassifier<SVCParams, SVCState> {
     if (!ys.includes(1) || !ys.includes(-1)) {
       throw new NsError('SINGLE_CLASS', `${this.kind}: a Platt-scaling fold holds one class only.`, { hint: 'Use fewer plattFolds or more data.' });
     }
-    const maxIter = this.params.maxIter === -1 ? Number.MAX_SAFE_INTEGER : this.params.maxIter;
+    // libsvm's cap when unlimited: max(10^7, 100 n) iterations, so a degenerate problem cannot spin forever.
+    const maxIter = this.params.maxIter === -1 ? Math.max(10_000_000, 100 * m) : this.params.maxIter;
     const { alpha, G, rho } = smoSolve(sub, m, d, ys, cs, spec, this.params.tol, maxIter, this.params.cacheSize, signal);
     let nSV = 0;
     for (let k = 0; k < m; k++) if (alpha[k]! > 0) nSV++;

@@ -8,7 +8,8 @@
  *   const knn = await kNeighbors.create({ nNeighbors: 5 }).fit(X, y); knn.predictProba(Xtest);
  */
 import { matrix, type Matrix } from '../../core/matrix.js';
-import type { ClassifierFactory, ModelState } from '../estimator.js';
+import { NsError } from '../../core/errors.js';
+import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
 import { ProbabilisticClassifier, type EncodedState, type LearnedBase } from '../linear/base.js';
 import { checkParam, checkXy } from '../preprocessing/validation.js';
 
@@ -29,8 +30,11 @@ interface KNeighborsState extends LearnedBase {
 export class KNeighborsClassifier extends ProbabilisticClassifier<KNeighborsParams, KNeighborsState> {
   readonly kind = 'knn';
 
-  protected train(X: Matrix, y: Float64Array): KNeighborsState {
+  protected train(X: Matrix, y: Float64Array, options: FitOptions): KNeighborsState {
     const p = this.params;
+    if (options.sampleWeight !== undefined) {
+      throw new NsError('UNSUPPORTED_OPTION', `${this.kind} does not use sample weights.`, { hint: "Use weights: 'distance' or another model for weighted data." });
+    }
     checkParam(Number.isInteger(p.nNeighbors) && p.nNeighbors >= 1, this.kind, 'nNeighbors', 'a positive integer', p.nNeighbors);
     checkParam(p.weights === 'uniform' || p.weights === 'distance', this.kind, 'weights', "'uniform' or 'distance'", p.weights);
     checkParam(p.p === 1 || p.p === 2, this.kind, 'p', '1 or 2', p.p);

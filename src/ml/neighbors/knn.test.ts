@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { fromRows } from '../../core/matrix.js';
+import { kNeighbors } from './knn.js';
+
+const X = fromRows([[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5]]);
+const y = Float64Array.of(0, 0, 0, 1, 1, 2);
+
+describe('KNeighborsClassifier', () => {
+  it('with k = 1 reproduces the training labels', async () => {
+    const knn = await kNeighbors.create({ nNeighbors: 1 }).fit(X, y);
+    expect(knn.predict(X)).toEqual(y);
+  });
+
+  it('uniform weights give neighbour shares; three classes are supported', async () => {
+    const knn = await kNeighbors.create({ nNeighbors: 3 }).fit(X, y);
+    const P = knn.predictProba(fromRows([[5.2, 5.2]]));
+    expect(Array.from(P.data)).toEqual([0, 2 / 3, 1 / 3]);
+  });
+
+  it('distance weights favour closer rows, and an exact match takes all the weight', async () => {
+    const knn = await kNeighbors.create({ nNeighbors: 3, weights: 'distance' }).fit(X, y);
+    expect(Array.from(knn.predictProba(fromRows([[6, 5]])).data)).toEqual([0, 0, 1]);
+    const p = knn.predictProba(fromRows([[5.9, 5.1]])).data;
+    expect(p[2]).toBeGreaterThan(p[1]!);
+  });
+
+  it('Manhattan distance (p = 1) picks different neighbours than Euclidean', async () => {
+    // From the origin: (1, 1) is nearer in Euclidean distance (1.41 < 1.6), (1.6, 0) in Manhattan (1.6 < 2).
+    const Xm = fromRows([[1, 1], [1.6, 0], [5, 5]]);
+    const ym = Float64Array.of(1, 2, 3);
+    const query = fromRows([[0, 0]]);
+    const euclid = await kNeighbors.create({ nNeighbors: 1, p: 2 }).fit(Xm, ym);
+    const manhattan = await kNeighbors.create({ nNeighbors: 1, p: 1 }).fit(Xm, ym);
+    expect(euclid.predict(query)).toEqual(Float64Array.of(1));
+    expect(manhattan.predict(query)).toEqual(Float64Array.of(2));
+  });
+
+  it('rejects k above the row count and sample weights', async () => {
+    await expect(kNeighbors.create({ nNeighbors: 7 }).fit(X, y)).rejects.toMatchObject({ code: 'BAD_PARAM' });
+    await expect(kNeighbors.create().fit(X, y, { sampleWeight: new Float64Array(6).fill(1) })).rejects.toMatchObject({ code: 'UNSUPPORTED_OPTION' });
+  });
+});
