@@ -55,6 +55,7 @@ describe('MLflow outage during a run', () => {
   it('completes the run locally, marks it not sent, and replays it once the server is back', async () => {
     const session = await createTrackingSession(tracker, { runName: 'outage-run', params: { seed: 7, split: 'stratified' } });
     const before = await trainCandidate(session, 'random_forest');
+    await tracker.flush();
     expect(local.remote.get(before)).toMatchObject({ state: 'sent', lastError: null });
 
     await server.stop();
@@ -98,5 +99,5 @@ describe('MLflow outage during a run', () => {
     const again = await tracker.replayRun(session.runId!);
     expect([again, ...again.children].map((r) => [r.created, r.params, r.metrics, r.artifacts])).toEqual([[false, 0, 0, 0], [false, 0, 0, 0], [false, 0, 0, 0]]);
     await check();
-  });
+  }, 240_000);
 });
