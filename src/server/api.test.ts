@@ -110,7 +110,7 @@ describe('POST /api/v1/predict/csv', () => {
     expect(res.headers['x-rows']).toBe('4');
     expect(res.headers['x-row-errors']).toBe('2');
     const lines = res.body.trimEnd().split('\n');
-    expect(lines[0]).toBe(`id,${header.replace('port', 'port_no')},Result,prediction,prob_phishing,error`);
+    expect(lines[0]).toBe(`id,${header.replace('port', 'port_no')},Result,prediction,phishing_probability,error`);
     expect(lines[1]).toMatch(/^A,.*,1,1,0\.\d+,$/);
     expect(lines[2]!.startsWith("'=cmd|' /C calc'!A0,")).toBe(true);
     expect(lines[2]).toMatch(/,-1,-1,0\.\d+,$/);

@@ -2,7 +2,7 @@
  * Batch scoring of an uploaded CSV: reads the stream chunk by chunk (stopping at the size limit),
  * checks the header once (all features present; extra columns are kept and passed through), turns
  * each row into feature values or a row-level error, and writes the scored CSV back in chunks with
- * `prediction`, `prob_phishing` and `error` columns appended.
+ * `prediction`, `phishing_probability` and `error` columns appended.
  */
 import type { Readable } from 'node:stream';
 import { NsError } from '../core/errors.js';
@@ -165,13 +165,13 @@ function checkHeader(header: string[], cols: ColumnResolver): number[] {
 
 /** The scored CSV in chunks of about `rowsPerChunk` lines. */
 export function* scoredCsvChunks(batch: CsvBatch, label: Float64Array, probPhishing: Float64Array, rowsPerChunk = 4096): Generator<string> {
-  yield [...batch.header.map(csvCell), 'prediction', 'prob_phishing', 'error'].join(',') + '\n';
+  yield [...batch.header.map(csvCell), 'prediction', 'phishing_probability', 'error'].join(',') + '\n';
   let parts: string[] = [];
   for (let r = 0; r < batch.lines.length; r++) {
     const line = batch.lines[r]!;
     const echoed = batch.plain[r] === 1 ? line : parseCsvRecord(line).map(csvCell).join(',');
     const i = batch.rowOf[r]!;
-    parts.push(i >= 0 ? `${echoed},${label[i]},${Math.round(probPhishing[i]! * 1e6) / 1e6},` : `${echoed},,,${csvCell(batch.errors.get(r) ?? 'invalid row')}`);
+    parts.push(i >= 0 ? `${echoed},${label[i]},${probPhishing[i]!.toFixed(6)},` : `${echoed},,,${csvCell(batch.errors.get(r) ?? 'invalid row')}`);
     if (parts.length >= rowsPerChunk) { yield parts.join('\n') + '\n'; parts = []; }
   }
   if (parts.length > 0) yield parts.join('\n') + '\n';

@@ -31,7 +31,7 @@ export function openApiDocument(version: string, features: readonly string[]): R
         responses: { 200: { description: 'Predictions', ...json({ type: 'object', properties: { modelVersion: { type: 'integer' }, modelKind: { type: 'string' }, contributionsAvailable: { type: 'boolean' }, predictions: { type: 'array', items: ref('Prediction') } } }) }, 413: err('Body too large'), ...commonErrors },
       } },
       '/api/v1/predict/csv': { post: {
-        summary: 'Score a CSV upload; answers CSV with prediction, prob_phishing and error columns', tags: ['scoring'],
+        summary: 'Score a CSV upload; answers CSV with prediction, phishing_probability and error columns', tags: ['scoring'],
         requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } } } },
         responses: { 200: { description: 'Scored CSV (headers X-Rows, X-Row-Errors, X-Model-Version)', content: { 'text/csv': { schema: { type: 'string' } } } }, 413: err('Upload too large'), 415: err('Not CSV'), ...commonErrors },
       } },

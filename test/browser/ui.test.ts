@@ -88,13 +88,13 @@ describe('web UI', () => {
     await summary.waitFor({ timeout: 30_000 });
     expect(await summary.textContent()).toContain('11055 rows');
     await page.getByLabel('Show').selectOption('phishing');
-    await page.getByRole('button', { name: 'prob_phishing' }).click();
+    await page.getByRole('button', { name: 'phishing_probability' }).click();
     await shot('3-batch');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download scored CSV' }).click()]);
     const scored = readFileSync(await download.path(), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
     const input = readFileSync(join(root, 'data/phisingData.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
     expect(scored).toHaveLength(input.length);
-    expect(scored[0]!.slice(-3)).toEqual(['prediction', 'prob_phishing', 'error']);
+    expect(scored[0]!.slice(-3)).toEqual(['prediction', 'phishing_probability', 'error']);
     // The same rows through the JSON endpoint must give the same labels and probabilities.
     const rows = input.slice(1).map((r) => Object.fromEntries(input[0]!.slice(0, featureNames.length).map((f, j) => [f, Number(r[j])])));
     const viaJson: { label: number; probPhishing: number }[] = [];

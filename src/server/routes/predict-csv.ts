@@ -1,6 +1,6 @@
 /**
  * POST /api/v1/predict/csv: a CSV upload (raw `text/csv` body or a `multipart/form-data` file field)
- * comes back as CSV with `prediction` (-1 phishing, 1 legitimate), `prob_phishing` and `error` columns.
+ * comes back as CSV with `prediction` (-1 phishing, 1 legitimate), `phishing_probability` and `error` columns.
  * Rows with bad values get an error instead of failing the file; the header must name every feature.
  * Headers X-Rows, X-Row-Errors and X-Model-Version summarise the result.
  */

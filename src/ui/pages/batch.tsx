@@ -57,7 +57,7 @@ function Results({ scored }: { scored: Scored }) {
   const [sort, setSort] = useState<{ col: number; dir: 1 | -1 } | null>(null);
   const [page, setPage] = useState(0);
   const predCol = scored.header.indexOf('prediction');
-  const probCol = scored.header.indexOf('prob_phishing');
+  const probCol = scored.header.indexOf('phishing_probability');
   const errCol = scored.header.indexOf('error');
   const phishing = scored.rows.filter((r) => r[predCol] === '-1').length;
 
