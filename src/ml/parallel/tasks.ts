@@ -4,6 +4,8 @@
  */
 import type { ForestTask } from '../trees/forest-grow.js';
 import { growForestTrees } from '../trees/forest-grow.js';
+import type { ScoreTask } from '../trees/score-task.js';
+import { scoreRows } from '../trees/score-task.js';
 
 export interface TaskResult {
   result: unknown;
@@ -18,5 +20,9 @@ export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
       for (const a of [t.feature, t.thresholdBin, t.threshold, t.left, t.value, t.cover, t.gain]) transfer.push(a.buffer as ArrayBuffer);
     }
     return { result: trees, transfer };
+  },
+  'forest.score': (payload) => {
+    scoreRows(payload as ScoreTask);
+    return { result: null, transfer: [] };
   },
 };

@@ -16,6 +16,8 @@ import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray 
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
 import { forestContributions, forestImportances, forestScores, withPacked } from './flat-forest.js';
+import { sharedPool, toShared } from '../parallel/pool.js';
+import type { ScoreTask } from './score-task.js';
 import { checkPredictInput } from './validate.js';
 
 export type Link = 'identity' | 'sigmoid';
@@ -38,6 +40,8 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   protected abstract readonly label: string;
   readonly params: Readonly<P>;
   protected fitted: FittedTrees | undefined;
+  /** The fitted model's scoring arrays in shared memory, made on first predictProbaAsync. */
+  private sharedModel: { forest: FlatForest; mapper: BinMapper } | undefined;
 
   constructor(params: P) {
     this.params = params;
@@ -49,6 +53,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   abstract clone(): Classifier<P>;
 
   async fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
+    this.sharedModel = undefined;
     this.fitted = await this.fitTrees(X, y, options);
     options.onProgress?.(1);
     return this;
@@ -82,6 +87,43 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
       o[2 * i + 1] = p;
     }
     return out;
+  }
+
+  /**
+   * predictProba for large batches, rows split over `nJobs` worker threads. The model is put in shared
+   * memory once (kept for later calls); X is copied into shared memory unless it already is. Same
+   * numbers as predictProba.
+   */
+  async predictProbaAsync(X: Matrix, options: { nJobs?: number; signal?: AbortSignal } = {}): Promise<Matrix> {
+    const m = this.model();
+    checkPredictInput(this.label, X, m.forest.nFeatures);
+    const nJobs = Math.max(1, Math.floor(options.nJobs ?? 2));
+    if (nJobs === 1 || X.rows < 4096) return this.predictProba(X);
+    this.sharedModel ??= {
+      forest: { ...m.forest, roots: toShared(m.forest.roots), packed: toShared(m.forest.packed), value: toShared(m.forest.value) },
+      mapper: { nFeatures: m.mapper.nFeatures, edges: toShared(m.mapper.edges), offsets: toShared(m.mapper.offsets) },
+    };
+    const { forest, mapper } = this.sharedModel;
+    // Only what scoring reads crosses to the workers.
+    const lean: FlatForest = { ...forest, feature: new Int32Array(0), thresholdBin: new Uint8Array(0), threshold: new Float64Array(0), left: new Int32Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
+    const xs = toShared(X.data);
+    const out = toShared(new Float64Array(X.rows));
+    const chunk = Math.ceil(X.rows / (2 * nJobs));
+    const pool = sharedPool(nJobs);
+    const tasks: Promise<unknown>[] = [];
+    for (let s = 0; s < X.rows; s += chunk) {
+      const task: ScoreTask = { forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: s, rowEnd: Math.min(X.rows, s + chunk) };
+      tasks.push(pool.run('forest.score', task, options.signal));
+    }
+    await Promise.all(tasks);
+    const P = matrix(X.rows, 2);
+    const sigmoid = m.link === 'sigmoid';
+    for (let i = 0; i < X.rows; i++) {
+      const p = sigmoid ? 1 / (1 + Math.exp(-out[i]!)) : out[i]!;
+      P.data[2 * i] = 1 - p;
+      P.data[2 * i + 1] = p;
+    }
+    return P;
   }
 
   predict(X: Matrix): Float64Array {
@@ -145,6 +187,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
       threshold: need('threshold', Float64Array), left: need('left', Int32Array), value: need('value', Float64Array),
       cover: need('cover', Float64Array), gain: need('gain', Float64Array), packed: new Int32Array(0), base: bs[0]!, scale: bs[1]!,
     });
+    this.sharedModel = undefined;
     this.fitted = {
       classes: need('classes', Float64Array),
       mapper: { nFeatures, edges: need('edges', Float64Array), offsets: need('offsets', Int32Array) },

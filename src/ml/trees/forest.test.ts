@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFittedError } from '../../core/errors.js';
+import { matrix } from '../../core/matrix.js';
 import { closeSharedPool } from '../parallel/pool.js';
 import { ExtraTreesClassifier, extraTreesFactory, RandomForestClassifier, randomForestFactory } from './forest.js';
 import { f1Score, PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
@@ -48,6 +49,14 @@ describe('RandomForestClassifier', () => {
     const imp = rf.featureImportances();
     expect(imp.length).toBe(train.X.cols);
     expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+  });
+
+  it('scores large batches on worker threads with the same numbers as predictProba', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 8, randomState: 2 }).fit(train.X, train.y);
+    const big = matrix(6000, train.X.cols);
+    for (let i = 0; i < big.data.length; i++) big.data[i] = train.X.data[i % train.X.data.length]!;
+    const parallel = await rf.predictProbaAsync(big, { nJobs: 2 });
+    expect(parallel.data).toEqual(rf.predictProba(big).data);
   });
 
   it('rejects oobScore without bootstrap', async () => {

@@ -1,0 +1,26 @@
+/**
+ * Scoring a slice of rows on a worker thread: the forest, the cut points, X and the output all live in
+ * SharedArrayBuffers, so a task is only a row range and nothing is copied per task.
+ */
+import { matrix } from '../../core/matrix.js';
+import type { BinMapper } from './binning.js';
+import type { FlatForest } from './flat-forest.js';
+import { forestScores } from './flat-forest.js';
+
+export interface ScoreTask {
+  forest: FlatForest;
+  mapper: BinMapper;
+  X: Float64Array;
+  cols: number;
+  /** Raw scores are written to out[rowStart .. rowEnd). */
+  out: Float64Array;
+  rowStart: number;
+  rowEnd: number;
+}
+
+/** Writes the raw scores of rows [rowStart, rowEnd) into `out`. */
+export function scoreRows(t: ScoreTask): void {
+  const rows = t.rowEnd - t.rowStart;
+  const X = matrix(rows, t.cols, t.X.subarray(t.rowStart * t.cols, t.rowEnd * t.cols));
+  t.out.set(forestScores(t.forest, t.mapper, X), t.rowStart);
+}
