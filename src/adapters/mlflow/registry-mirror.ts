@@ -92,6 +92,8 @@ class MlflowMirroredRegistry implements MirroredRegistry {
   /** The MLflow run of a version's run id: a tracked run id, or a pipeline run id tagged on its parent run. */
   private async remoteRunOf(runId: string): Promise<{ runId: string; artifactUri: string }> {
     const tracker = this.options.tracker;
+    // The run's creation may still be queued in the tracker's background sends.
+    await tracker?.flush();
     const known = tracker?.remoteRun(runId);
     if (known) return known;
     if (tracker) {

@@ -23,6 +23,7 @@ export interface FakeMlflow {
   /** Experiments that exist already (name to id); get-by-name pretends they do not while `staleReads` > 0. */
   experiments: Map<string, string>;
   staleReads: number;
+  models: Map<string, { versions: { source: string; runId: string }[]; aliases: Record<string, string> }>;
   runs: Map<string, { experimentId: string; name: string; tags: Record<string, string>; params: Record<string, string>; status: string }>;
   close(): Promise<void>;
 }
@@ -31,7 +32,7 @@ const reply = (status: number, body: unknown): [number, unknown] => [status, bod
 
 export async function startFakeMlflow(): Promise<FakeMlflow> {
   const experiments = new Map<string, string>();
-  const fake: FakeMlflow = { uri: '', calls: [], status: undefined, experiments, staleReads: 0, runs: new Map(), close: () => Promise.resolve() };
+  const fake: FakeMlflow = { uri: '', calls: [], status: undefined, experiments, staleReads: 0, models: new Map(), runs: new Map(), close: () => Promise.resolve() };
   let nextRun = 0;
   const route = (method: string, path: string, url: URL, json: Record<string, unknown>): [number, unknown] => {
     if (path === '/api/2.0/mlflow/experiments/get-by-name') {
@@ -73,6 +74,21 @@ export async function startFakeMlflow(): Promise<FakeMlflow> {
       return reply(200, {});
     }
     if (method === 'PUT' && path.startsWith('/api/2.0/mlflow-artifacts/artifacts/')) return reply(200, {});
+    if (path === '/api/2.0/mlflow/registered-models/create') {
+      if (fake.models.has(String(json.name))) return reply(400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'exists' });
+      fake.models.set(String(json.name), { versions: [], aliases: {} });
+      return reply(200, { registered_model: { name: json.name } });
+    }
+    const model = fake.models.get(typeof json.name === 'string' ? json.name : url.searchParams.get('name') ?? '');
+    if (path === '/api/2.0/mlflow/model-versions/create' && model) {
+      model.versions.push({ source: String(json.source), runId: String(json.run_id) });
+      return reply(200, { model_version: { name: json.name, version: String(model.versions.length), source: json.source } });
+    }
+    if (path === '/api/2.0/mlflow/registered-models/alias' && model) {
+      if (method === 'POST') model.aliases[String(json.alias)] = String(json.version);
+      else delete model.aliases[url.searchParams.get('alias') ?? ''];
+      return reply(200, {});
+    }
     return reply(404, { error_code: 'ENDPOINT_NOT_FOUND', message: `${method} ${path}` });
   };
   const server: Server = createServer((req, res) => {
