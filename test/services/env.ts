@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 
-export type ServiceVar = 'MONGO_TEST_URL' | 'S3_TEST_ENDPOINT' | 'MLFLOW_TEST_URI' | 'REDIS_TEST_URL' | 'FERRETDB_TEST_BIN';
+export type ServiceVar = 'MONGO_TEST_URL' | 'S3_TEST_ENDPOINT' | 'MLFLOW_TEST_URI' | 'REDIS_TEST_URL' | 'FERRETDB_TEST_BIN' | 'SERVICES_TEST_VENV';
 
 /** The value of a test-service variable; throws a clear error when it is not set. */
 export function serviceEnv(name: ServiceVar): string {
