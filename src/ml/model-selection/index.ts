@@ -4,3 +4,4 @@ export * from './kfold.js';
 export * from './search.js';
 export * from './split.js';
 export type { Scoring } from './trial.js';
+export * from './presets.js';

@@ -65,3 +65,13 @@ describe('randomizedSearchCV', () => {
     }
   });
 });
+
+describe('originalSearchSpaces', () => {
+  it('names only registered kinds and has the original 3 + 5 + 120 + 1 + 18 candidates', async () => {
+    const { findClassifier, originalSearchSpaces } = await import('./index.js');
+    const spaces = originalSearchSpaces();
+    for (const s of spaces) expect(findClassifier(s.kind)?.kind).toBe(s.kind);
+    expect(spaces.map((s) => parameterGrid(s.grid).length)).toEqual([3, 5, 120, 1, 18]);
+    expect(parameterGrid(originalSearchSpaces(true)[2]!.grid)).toHaveLength(1);
+  });
+});

@@ -118,7 +118,10 @@ function draw(d: Distribution, rng: Rng, key: string): unknown {
   throw new NsError('BAD_PARAM', `Unknown distribution for "${key}".`, { kind: 'config', hint: 'Use a list, {uniform}, {logUniform} or {intRange}.' });
 }
 
-const catalogLookup = (kind: string): ClassifierFactory | undefined => [...treeClassifiers, ...otherClassifiers].find((f) => f.kind === kind);
+/** The classifier factory of a kind from both catalogs (tree and other models), or undefined. */
+export function findClassifier(kind: string): ClassifierFactory | undefined {
+  return [...treeClassifiers, ...otherClassifiers].find((f) => f.kind === kind);
+}
 
 /** Exhaustive search over the grids of one or more kinds. */
 export function gridSearchCV(spaces: GridSpace | readonly GridSpace[], X: Matrix, y: Float64Array, options: SearchOptions = {}): Promise<SearchResult> {
@@ -139,7 +142,7 @@ export function randomizedSearchCV(spaces: RandomSpace | readonly RandomSpace[],
 export async function searchCandidates(candidates: readonly Candidate[], X: Matrix, y: Float64Array, options: SearchOptions = {}): Promise<SearchResult> {
   if (candidates.length === 0) throw new NsError('BAD_PARAM', 'The search has no candidates.', { kind: 'config', hint: 'Give at least one kind with one value per parameter.' });
   if (y.length !== X.rows) throw new NsError('BAD_SHAPE', `Got ${X.rows} rows in X but ${y.length} labels.`, { hint: 'Pass one label per row.' });
-  const lookup = options.lookup ?? catalogLookup;
+  const lookup = options.lookup ?? findClassifier;
   for (const c of candidates) requireFactory(lookup, c.kind);
   const cv = options.cv ?? 3;
   const folds: readonly Split[] = typeof cv === 'number'
