@@ -59,7 +59,8 @@ export function packTernary(X: Float64Array, n: number, d: number): TernaryRows 
   return { words, pos, neg };
 }
 
-function popcount(x: number): number {
+/** Number of set bits of a 32-bit integer. */
+export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;

@@ -40,3 +40,27 @@ describe('KNeighborsClassifier', () => {
     await expect(kNeighbors.create().fit(X, y, { sampleWeight: new Float64Array(6).fill(1) })).rejects.toMatchObject({ code: 'UNSUPPORTED_OPTION' });
   });
 });
+
+describe('ternary fast path', () => {
+  it('finds the same neighbours as the general path (data x 2 is not ternary, distances only scale)', async () => {
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const r = [0, 1, 2, 3, 4].map((j) => (((i * 7 + j * 13) ^ (i >> 2)) % 3) - 1);
+      rows.push(r);
+      labels.push(r[0]! + r[1]! - r[3]! > 0 ? 1 : -1);
+    }
+    const X = fromRows(rows);
+    const X2 = fromRows(rows.map((r) => r.map((v) => 2 * v)));
+    const y = Float64Array.from(labels);
+    for (const p of [1, 2] as const) {
+      for (const weights of ['uniform', 'distance'] as const) {
+        const a = await kNeighbors.create({ nNeighbors: 4, p, weights }).fit(X, y);
+        const b = await kNeighbors.create({ nNeighbors: 4, p, weights }).fit(X2, y);
+        const pa = a.predictProba(X).data;
+        const pb = b.predictProba(X2).data;
+        for (let i = 0; i < pa.length; i++) expect(pa[i]).toBeCloseTo(pb[i]!, 12);
+      }
+    }
+  });
+});

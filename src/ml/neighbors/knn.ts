@@ -2,7 +2,7 @@
  * k-nearest-neighbours classifier (brute force over a Float64Array copy of the training rows), after
  * scikit-learn's KNeighborsClassifier: Minkowski distance p = 1 or 2, `uniform` or `distance` weights
  * (with `distance`, rows at distance 0 take all the weight, as in scikit-learn). Neighbours at equal
- * distance are taken in training-row order.
+ * distance are taken in training-row order. Ternary data (-1 / 0 / 1) takes a bit-mask fast path.
  *
  * @example
  *   const knn = await kNeighbors.create({ nNeighbors: 5 }).fit(X, y); knn.predictProba(Xtest);
@@ -10,6 +10,7 @@
 import { matrix, type Matrix } from '../../core/matrix.js';
 import { NsError } from '../../core/errors.js';
 import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
+import { packTernary, popcount } from '../kernel/kernels.js';
 import { ProbabilisticClassifier, type EncodedState, type LearnedBase } from '../linear/base.js';
 import { checkParam, checkXy } from '../preprocessing/validation.js';
 
@@ -53,18 +54,33 @@ export class KNeighborsClassifier extends ProbabilisticClassifier<KNeighborsPara
     const bestD = new Float64Array(k);
     const bestI = new Int32Array(k);
     const manhattan = this.params.p === 1;
+    // Ternary data (the phishing features): distances from bit masks, see packTernary.
+    const fitBits = packTernary(s.fitX, n, d);
+    const queryBits = fitBits === undefined ? undefined : packTernary(X.data, X.rows, d);
+    const words = fitBits?.words ?? 0;
     for (let q = 0; q < X.rows; q++) {
       const qo = q * d;
       let filled = 0;
       for (let r = 0; r < n; r++) {
-        const ro = r * d;
         let dist = 0;
-        if (manhattan) {
-          for (let j = 0; j < d; j++) dist += Math.abs(X.data[qo + j]! - s.fitX[ro + j]!);
+        if (fitBits !== undefined && queryBits !== undefined) {
+          for (let w = 0; w < words; w++) {
+            const pa = queryBits.pos[q * words + w]!;
+            const na = queryBits.neg[q * words + w]!;
+            const pb = fitBits.pos[r * words + w]!;
+            const nb = fitBits.neg[r * words + w]!;
+            // |a - b| is 1 where exactly one is non-zero and 2 where the signs are opposite.
+            dist += popcount((pa | na) ^ (pb | nb)) + (manhattan ? 2 : 4) * popcount((pa & nb) | (na & pb));
+          }
         } else {
-          for (let j = 0; j < d; j++) {
-            const diff = X.data[qo + j]! - s.fitX[ro + j]!;
-            dist += diff * diff;
+          const ro = r * d;
+          if (manhattan) {
+            for (let j = 0; j < d; j++) dist += Math.abs(X.data[qo + j]! - s.fitX[ro + j]!);
+          } else {
+            for (let j = 0; j < d; j++) {
+              const diff = X.data[qo + j]! - s.fitX[ro + j]!;
+              dist += diff * diff;
+            }
           }
         }
         if (filled === k && dist >= bestD[k - 1]!) continue;
