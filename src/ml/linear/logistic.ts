@@ -50,7 +50,8 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
       throw new NsError('UNSUPPORTED_CLASSES', `${this.kind} supports two classes, got ${classes.length}.`, { hint: 'Use knn or naive_bayes for more than two classes.' });
     }
     const w = classWeightsToSample(p.classWeight, classes, yIndex, options.sampleWeight);
-    const { coef, intercept, nIter } = newtonLogistic(X, yIndex, w, p, options);
+    const merged = mergeDuplicates(X, yIndex, w);
+    const { coef, intercept, nIter } = newtonLogistic(merged.X, merged.yIndex, merged.w, p, options);
     return { classes, nFeatures: X.cols, coef, intercept, nIter };
   }
 
@@ -107,6 +108,32 @@ function decision(s: LogisticState, X: Matrix): Float64Array {
     z[i] = acc;
   }
   return z;
+}
+
+/**
+ * Identical (row, label) pairs become one row carrying the summed weight: the penalised loss is the
+ * same function, and the bundled data (about 45% duplicates) needs half the work per Newton step.
+ */
+function mergeDuplicates(X: Matrix, yIndex: Int32Array, w: Float64Array): { X: Matrix; yIndex: Int32Array; w: Float64Array } {
+  const d = X.cols;
+  const slot = new Map<string, number>();
+  const first: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < X.rows; i++) {
+    const key = `${yIndex[i]}|${X.data.subarray(i * d, (i + 1) * d).join(',')}`;
+    const k = slot.get(key);
+    if (k === undefined) {
+      slot.set(key, first.length);
+      first.push(i);
+      weight.push(w[i]!);
+    } else {
+      weight[k]! += w[i]!;
+    }
+  }
+  if (first.length === X.rows) return { X, yIndex, w };
+  const out = matrix(first.length, d);
+  first.forEach((i, k) => out.data.set(X.data.subarray(i * d, (i + 1) * d), k * d));
+  return { X: out, yIndex: Int32Array.from(first, (i) => yIndex[i]!), w: Float64Array.from(weight) };
 }
 
 /** Penalised objective at theta = [coef..., intercept]. */
