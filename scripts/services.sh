@@ -5,6 +5,7 @@
 #   bash scripts/services.sh up       install what is missing (cached in .cache/), start, wait, write .services/env
 #   bash scripts/services.sh down     stop every service this script started
 #   bash scripts/services.sh status   one line per service
+#   bash scripts/services.sh ferretdb-bin   build FerretDB if needed and print the binary's path (benchmarks)
 #
 # Idempotent: `up` keeps services that are already running and starts only the missing ones; the builds
 # and the Python venv are cached under the git-ignored .cache/, so a second `up` takes seconds.
@@ -261,5 +262,6 @@ case ${1:-} in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: bash scripts/services.sh up|down|status" >&2; exit 2 ;;
+  ferretdb-bin) mkdir -p "$CACHE"; install_ferretdb >&2; ferretdb_bin ;;
+  *) echo "usage: bash scripts/services.sh up|down|status|ferretdb-bin" >&2; exit 2 ;;
 esac
