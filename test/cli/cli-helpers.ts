@@ -6,9 +6,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const root = resolve(import.meta.dirname, '../..');
 export const bundledCsv = join(root, 'data/phisingData.csv');
+/** tsx by absolute URL: the CLI runs with a temporary folder as its working directory. */
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
@@ -23,7 +26,7 @@ function cleanEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEn
 }
 
 export function startCli(args: string[], home: string, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args], { cwd: home, env: cleanEnv(home, extra), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/cli/bin.ts'), ...args], { cwd: home, env: cleanEnv(home, extra), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function runCli(args: string[], home: string, extra: Record<string, string> = {}): Promise<CliResult> {

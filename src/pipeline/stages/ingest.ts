@@ -6,7 +6,9 @@
 import { NsError } from '../../core/errors.js';
 import { takeDataset, type Dataset } from '../../core/matrix.js';
 import { concatDatasets, DatasetBuilder, datasetFromCsv, datasetToCsv, encodeDataset } from '../dataset-io.js';
-import { duplicateStats, leakageAwareSplit } from '../split.js';
+import { duplicateCensus } from '../../data/validate.js';
+import { featureVectorGroups } from '../../ml/model-selection/index.js';
+import { leakageAwareSplit } from '../split.js';
 import type { IngestOutput, StageContext } from '../types.js';
 
 export interface IngestSource {
@@ -59,6 +61,8 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
   }
 
   const snapshot = await ctx.run.write('ingest', 'feature_store.csv', datasetToCsv(dataset, schema));
+  // Identical feature vectors form one group, so they never straddle train and test.
+  const groups = featureVectorGroups(dataset.X);
   const split = leakageAwareSplit(dataset.X, dataset.y, ctx.options.testSize, ctx.options.seed);
   const train = takeDataset(dataset, split.train);
   const test = takeDataset(dataset, split.test);
@@ -76,7 +80,18 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
     testKey: testArt.key,
     trainRows: train.X.rows,
     testRows: test.X.rows,
-    duplicates: duplicateStats(dataset.X, dataset.y),
-    split: { strategy: 'leakage-aware-stratified', testSize: ctx.options.testSize, seed: ctx.options.seed, groupsOnBothSides: split.groupsOnBothSides },
+    duplicates: duplicateCensusOf(dataset),
+    split: { strategy: 'leakage-aware-stratified', testSize: ctx.options.testSize, seed: ctx.options.seed, groupsOnBothSides: groupsOnBothSides(groups, split.test, split.train) },
   };
+}
+
+function duplicateCensusOf(ds: Dataset): IngestOutput['duplicates'] {
+  const { distinctVectors, duplicateRows, conflictingLabels } = duplicateCensus(ds);
+  return { distinctVectors, duplicateRows, conflictingLabels };
+}
+
+/** Measured, not assumed: groups with rows on both sides of the split (0 for a leakage-free split). */
+function groupsOnBothSides(groups: Int32Array, test: Uint32Array, train: Uint32Array): number {
+  const inTest = new Set(Array.from(test, (i) => groups[i]));
+  return new Set(Array.from(train, (i) => groups[i]).filter((g) => inTest.has(g))).size;
 }

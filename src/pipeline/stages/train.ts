@@ -14,7 +14,7 @@ import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
 import { expandGrid, type CandidateSpec } from '../plan.js';
-import { featureVectorGroups, groupKFold } from '../split.js';
+import { featureVectorGroups, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { applySteps } from './transform.js';
 
@@ -37,7 +37,7 @@ interface Searched {
 
 async function searchCandidate(
   ctx: StageContext, spec: CandidateSpec, Xtr: Matrix, ytr: Float64Array, Xte: Matrix, yte: Float64Array,
-  folds: { train: Uint32Array; test: Uint32Array }[], report: (f: number) => void,
+  folds: readonly Split[], report: (f: number) => void,
 ): Promise<Searched> {
   const factory = classifierFactory(spec.kind);
   const combos = expandGrid(spec.grid);
@@ -84,7 +84,7 @@ async function searchCandidate(
 }
 
 /** F1 per fold of out-of-fold phishing probabilities thresholded at 0.5. */
-function foldScores(oof: Float64Array, y: Float64Array, folds: { test: Uint32Array }[]): number[] {
+function foldScores(oof: Float64Array, y: Float64Array, folds: readonly Split[]): number[] {
   return folds.map((f) => {
     const yt = takeValues(y, f.test);
     const pred = Float64Array.from(f.test, (i) => (oof[i]! >= 0.5 ? -1 : 1));
@@ -96,10 +96,11 @@ function foldScores(oof: Float64Array, y: Float64Array, folds: { test: Uint32Arr
  * Soft voting over the two or three best candidates, judged on the same folds by their averaged
  * out-of-fold probabilities; offered only when it beats the best single candidate there.
  */
-function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: { test: Uint32Array }[], Xte: Matrix, yte: Float64Array): Searched | null {
+function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: readonly Split[], Xte: Matrix, yte: Float64Array, report: (msg: string) => void): Searched | null {
   const ranked = [...searched].sort((a, b) => b.result.cv.f1 - a.result.cv.f1);
   const bestSingle = ranked[0]?.result.cv.f1 ?? 0;
   let best: { members: Searched[]; folds: number[]; mean: number; oof: Float64Array } | null = null;
+  const tried: string[] = [];
   for (const k of [2, 3]) {
     if (ranked.length < k) break;
     const members = ranked.slice(0, k);
@@ -107,8 +108,10 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
     for (const m of members) m.oof.forEach((p, i) => (oof[i]! += p / k));
     const scores = foldScores(oof, y, folds);
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    tried.push(`top ${k} ${mean.toFixed(4)}`);
     if (mean > bestSingle && (!best || mean > best.mean)) best = { members, folds: scores, mean, oof };
   }
+  report(`soft voting CV F1: ${tried.join(', ')} vs best single ${bestSingle.toFixed(4)}${best ? ' → voting' : ''}`);
   if (!best) return null;
   const model = VotingClassifier.ofFitted(best.members.map((m) => m.model));
   const probs = phishingScores(model, Xte);
@@ -138,7 +141,7 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const steps = preStates.map(transformerFromState);
   const Xtr = applySteps(steps, train.X);
   const Xte = applySteps(steps, test.X);
-  const folds = groupKFold(train.y, featureVectorGroups(train.X).groups, ctx.options.cvFolds, ctx.options.seed);
+  const folds = stratifiedGroupKFold(train.y, featureVectorGroups(train.X), ctx.options.cvFolds, { seed: ctx.options.seed });
 
   const searched: Searched[] = [];
   for (const [k, spec] of plan.candidates.entries()) {
@@ -147,7 +150,7 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
     searched.push(s);
     ctx.progress((k + 1) / plan.candidates.length, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
   }
-  const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y);
+  const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y, (msg) => ctx.progress(1, msg));
   if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
   const bundle = encodeBundle({
