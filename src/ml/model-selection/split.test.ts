@@ -49,6 +49,18 @@ describe('splits', () => {
     expect(groupStratifiedSplit(y, groups, { testSize: 0.2, seed: 42 })).toEqual(s);
   });
 
+  it('groupStratifiedSplit samples groups fairly: test rows are not biased toward large groups', () => {
+    const size = new Map<number, number>();
+    for (const g of groups) size.set(g, (size.get(g) ?? 0) + 1);
+    const meanGroupSize = (idx: Int32Array): number => idx.reduce((a, i) => a + size.get(groups[i]!)!, 0) / idx.length;
+    for (const seed of [1, 42]) {
+      const s = groupStratifiedSplit(y, groups, { testSize: 0.2, seed });
+      const ratio = meanGroupSize(s.test) / meanGroupSize(s.train);
+      expect(ratio).toBeGreaterThan(0.7);
+      expect(ratio).toBeLessThan(1.4);
+    }
+  });
+
   it('rejects a testSize outside (0, 1)', () => {
     expect(() => stratifiedSplit(y, { testSize: 1, seed: 0 })).toThrow(/testSize/);
   });

@@ -79,8 +79,11 @@ export function groupClassCounts(yIndex: Int32Array, nClasses: number, groups: I
 }
 
 /**
- * Group-aware stratified split: groups are visited in a seeded random order, larger first, and a group
- * joins the test side when that brings the per-class test counts closer to testSize x class count.
+ * Group-aware stratified split: groups are visited in a seeded random order and a group joins the test
+ * side when that brings the per-class test counts closer to testSize x class count. The order is not
+ * sorted by size on purpose: visiting large groups first would fill the test side with the most
+ * duplicated vectors, a biased (and on this data much harder) sample; a random order makes the test
+ * side a fair sample of the groups.
  */
 export function groupStratifiedSplit(y: Float64Array, groups: Int32Array, options: SplitOptions): Split {
   checkTestSize(options.testSize);
@@ -88,8 +91,6 @@ export function groupStratifiedSplit(y: Float64Array, groups: Int32Array, option
   const { ids, counts } = groupClassCounts(yIndex, nClasses, groups);
   const rng = new Rng(options.seed);
   rng.shuffle(ids);
-  const size = (g: number): number => counts.get(g)!.reduce((a, b) => a + b, 0);
-  ids.sort((a, b) => size(b) - size(a));
   const target = new Float64Array(nClasses);
   for (let i = 0; i < y.length; i++) target[yIndex[i]!]! += options.testSize;
   const inTest = new Float64Array(nClasses);

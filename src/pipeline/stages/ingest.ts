@@ -7,8 +7,7 @@ import { NsError } from '../../core/errors.js';
 import { takeDataset, type Dataset } from '../../core/matrix.js';
 import { concatDatasets, DatasetBuilder, datasetFromCsv, datasetToCsv, encodeDataset } from '../dataset-io.js';
 import { duplicateCensus } from '../../data/validate.js';
-import { featureVectorGroups } from '../../ml/model-selection/index.js';
-import { leakageAwareSplit } from '../split.js';
+import { featureVectorGroups, groupStratifiedSplit } from '../../ml/model-selection/index.js';
 import type { IngestOutput, StageContext } from '../types.js';
 
 export interface IngestSource {
@@ -63,7 +62,7 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
   const snapshot = await ctx.run.write('ingest', 'feature_store.csv', datasetToCsv(dataset, schema));
   // Identical feature vectors form one group, so they never straddle train and test.
   const groups = featureVectorGroups(dataset.X);
-  const split = leakageAwareSplit(dataset.X, dataset.y, ctx.options.testSize, ctx.options.seed);
+  const split = groupStratifiedSplit(dataset.y, groups, { testSize: ctx.options.testSize, seed: ctx.options.seed });
   const train = takeDataset(dataset, split.train);
   const test = takeDataset(dataset, split.test);
   const trainArt = await ctx.run.write('ingest', 'train.nsds', encodeDataset(train));
@@ -91,7 +90,7 @@ function duplicateCensusOf(ds: Dataset): IngestOutput['duplicates'] {
 }
 
 /** Measured, not assumed: groups with rows on both sides of the split (0 for a leakage-free split). */
-function groupsOnBothSides(groups: Int32Array, test: Uint32Array, train: Uint32Array): number {
+function groupsOnBothSides(groups: Int32Array, test: Int32Array, train: Int32Array): number {
   const inTest = new Set(Array.from(test, (i) => groups[i]));
   return new Set(Array.from(train, (i) => groups[i]).filter((g) => inTest.has(g))).size;
 }
