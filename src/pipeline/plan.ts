@@ -4,13 +4,15 @@
  * `quick` is a small plan for tests and demos. Kinds missing from the estimator catalog are left out
  * with a warning rather than failing the run.
  */
+import { originalSearchSpaces } from '../ml/model-selection/index.js';
+
 export interface CandidateSpec {
   name: string;
   kind: string;
   /** Fixed parameters. */
   params: Record<string, unknown>;
   /** Grid searched by cross-validation; each key's values are tried in combination. */
-  grid: Record<string, unknown[]>;
+  grid: Record<string, readonly unknown[]>;
 }
 
 export interface TrainingPlan {
@@ -21,7 +23,13 @@ export interface TrainingPlan {
 export const PRESETS = ['default', 'original', 'quick'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
-const spec = (name: string, kind: string, params: Record<string, unknown> = {}, grid: Record<string, unknown[]> = {}): CandidateSpec => ({ name, kind, params, grid });
+/** Names the original project used for its model families. */
+const displayName: Record<string, string> = {
+  random_forest: 'Random Forest', decision_tree: 'Decision Tree', hist_gradient_boosting: 'Gradient Boosting',
+  logistic_regression: 'Logistic Regression', adaboost: 'AdaBoost',
+};
+
+const spec = (name: string, kind: string, params: Record<string, unknown> = {}, grid: Record<string, readonly unknown[]> = {}): CandidateSpec => ({ name, kind, params, grid });
 
 const plans: Record<PresetName, CandidateSpec[]> = {
   default: [
@@ -35,15 +43,7 @@ const plans: Record<PresetName, CandidateSpec[]> = {
     spec('KNN', 'knn', { nNeighbors: 5 }),
     spec('Naive Bayes', 'naive_bayes'),
   ],
-  original: [
-    spec('Random Forest', 'random_forest', { randomState: 1 }, { nEstimators: [8, 16, 32, 128, 256] }),
-    spec('Decision Tree', 'decision_tree', {}, { criterion: ['gini', 'entropy', 'log_loss'] }),
-    spec('Gradient Boosting', 'hist_gradient_boosting', { maxDepth: 3, randomState: 1 }, {
-      learningRate: [0.1, 0.01, 0.05, 0.001], subsample: [0.6, 0.7, 0.75, 0.85, 0.9], maxIter: [8, 16, 32, 64, 128, 256],
-    }),
-    spec('Logistic Regression', 'logistic_regression'),
-    spec('AdaBoost', 'adaboost', { randomState: 1 }, { learningRate: [0.1, 0.01, 0.001], nEstimators: [8, 16, 32, 64, 128, 256] }),
-  ],
+  original: originalSearchSpaces().map((space) => spec(displayName[space.kind] ?? space.kind, space.kind, {}, { ...space.grid })),
   quick: [
     spec('Logistic Regression', 'logistic_regression'),
     spec('Decision Tree', 'decision_tree', { maxDepth: 12 }),
@@ -57,14 +57,4 @@ export function trainingPlan(preset: PresetName, available: ReadonlySet<string>)
     plan: { preset, candidates: all.filter((c) => available.has(c.kind)) },
     missing: all.filter((c) => !available.has(c.kind)).map((c) => c.kind),
   };
-}
-
-/** Every combination of a grid, in a stable order (keys sorted, values in given order). */
-export function expandGrid(grid: Record<string, unknown[]>): Record<string, unknown>[] {
-  let combos: Record<string, unknown>[] = [{}];
-  for (const key of Object.keys(grid).sort()) {
-    const values = grid[key]!;
-    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
-  }
-  return combos;
 }

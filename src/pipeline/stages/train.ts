@@ -13,8 +13,8 @@ import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
-import { expandGrid, type CandidateSpec } from '../plan.js';
-import { featureVectorGroups, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
+import type { CandidateSpec } from '../plan.js';
+import { featureVectorGroups, parameterGrid, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { applySteps } from './transform.js';
 
@@ -40,7 +40,7 @@ async function searchCandidate(
   folds: readonly Split[], report: (f: number) => void,
 ): Promise<Searched> {
   const factory = classifierFactory(spec.kind);
-  const combos = expandGrid(spec.grid);
+  const combos = parameterGrid(spec.grid);
   let best: { params: Record<string, unknown>; mean: number; std: number; folds: number[]; oof: Float64Array } | null = null;
   const tracked = await ctx.tracking.candidate(spec.name, { kind: spec.kind, ...scalarParams(spec.params), grid: JSON.stringify(spec.grid) });
   for (const [ci, combo] of combos.entries()) {
