@@ -29,7 +29,11 @@ describe('the whole pipeline on the bundled data', () => {
     expect(out.data.duplicates.distinctVectors).toBe(5785);
     expect(out.candidates.length).toBeGreaterThanOrEqual(3);
     for (const c of out.candidates) {
-      for (const k of ['f1Phishing', 'f1Legit', 'precision', 'recall', 'accuracy', 'rocAuc'] as const) expect(c.test[k]).toBeGreaterThan(0.5);
+      for (const k of ['f1Phishing', 'f1Legit', 'precision', 'recall', 'accuracy', 'rocAuc'] as const) {
+        expect(c.test[k]).toBeGreaterThanOrEqual(0);
+        expect(c.test[k]).toBeLessThanOrEqual(1);
+      }
+      expect(c.test.rocAuc).toBeGreaterThan(0.9);
       expect(c.test.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
     }
     expect(out.gate?.accepted).toBe(true);
