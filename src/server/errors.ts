@@ -61,7 +61,8 @@ export function errorBody(e: NsError, style: ErrorStyle): Record<string, unknown
 /** Sends an error; used by the error and not-found handlers. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, logger: Logger): FastifyReply {
   const e = toHttpError(err);
-  if (e.httpStatus >= 500) logger.error('request failed', { url: request.url, method: request.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  // Expected unavailability (no model yet) is not logged as a failure; unexpected errors are, with their stack.
+  if (e.kind === 'internal') logger.error('request failed', { url: request.url, method: request.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
   const style = request.routeOptions.config?.errorStyle ?? (request.url.startsWith('/v2') ? 'oip' : request.url.startsWith('/invocations') ? 'mlflow' : 'api');
   return reply.code(e.httpStatus).type('application/json; charset=utf-8').send(errorBody(e, style));
 }
