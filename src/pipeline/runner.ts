@@ -192,9 +192,12 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
     emit({ type: 'run_finished', data: { champion: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
   } catch (e) {
-    const err = toNsError(e);
-    if (current) stageTimes[current] = { ...stageTimes[current]!, finishedAt: new Date().toISOString(), status: 'failed' };
-    await updateIndex({ status: 'failed', finishedAt: new Date().toISOString(), error: { code: err.code, message: err.message } });
+    const interrupted = req.signal?.aborted === true;
+    const err = interrupted
+      ? new NsError('INTERRUPTED', `Run ${runId} was interrupted${current ? ` during ${current}` : ''}.`, { kind: 'state', hint: 'Run `networksecurity train` again to resume it from its last completed stage.' })
+      : toNsError(e);
+    if (current) stageTimes[current] = { ...stageTimes[current]!, finishedAt: new Date().toISOString(), status: interrupted ? 'interrupted' : 'failed' };
+    await updateIndex({ status: interrupted ? 'interrupted' : 'failed', finishedAt: new Date().toISOString(), error: { code: err.code, message: err.message } });
     await tracking.finish('FAILED');
     if (current) emit({ type: 'stage_failed', stage: current, message: err.message, data: { code: err.code } });
     emit({ type: 'run_failed', message: err.message, data: { code: err.code } });
