@@ -132,10 +132,11 @@ function fakeSummary(version: number, seed: number): Record<string, unknown> {
 const driftReport = {
   datasetDrift: false,
   driftedShare: 0.1,
-  features: Object.fromEntries(featureNames.map((f, j) => [f, {
-    test: j % 3 === 0 ? 'chi2' : 'ks', pValue: j === 7 ? 0.001 : 0.2 + (j % 7) / 10, psi: j === 7 ? 0.31 : 0.01 * (j % 5), drifted: j === 7,
-    baseline: { '-1': 0.3, '0': 0.1, '1': 0.6 }, current: j === 7 ? { '-1': 0.45, '0': 0.1, '1': 0.45 } : { '-1': 0.31, '0': 0.1, '1': 0.59 },
-  }])),
+  features: featureNames.map((feature, j) => ({
+    feature, ksStatistic: 0.01, ksPValue: j === 7 ? 0.0004 : 0.2 + (j % 7) / 10, chi2Statistic: 1, chi2PValue: j === 7 ? 0.0001 : 0.3 + (j % 5) / 10,
+    psi: j === 7 ? 0.31 : 0.01 * (j % 5), jsDistance: 0.01, drifted: j === 7,
+    baseline: { '-1': 0.3, '0': 0.1, '1': 0.6, missing: 0 }, current: j === 7 ? { '-1': 0.45, '0': 0.1, '1': 0.45, missing: 0 } : { '-1': 0.31, '0': 0.1, '1': 0.59, missing: 0 },
+  })),
 };
 
 /** A fake but working world for the server. */
@@ -176,7 +177,7 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
     const summary = fakeSummary(mv.version, seed);
     artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify({ random_forest: curve(4), gradient_boosting: curve(3), logistic_regression: curve(2) })));
     artifacts.set(`${runId}/drift_report.json`, enc.encode(JSON.stringify(driftReport)));
-    artifacts.set(`${runId}/validation_report.json`, enc.encode(JSON.stringify({ ok: true, rows: 11055, badRowCount: 0, columns: { missing: [], unexpected: [] }, problems: [] })));
+    artifacts.set(`${runId}/validation_report.json`, enc.encode(JSON.stringify({ ok: true, rows: 11055, columns: [], missingColumns: [], extraColumns: [], badRows: [], badRowCount: 0 })));
     snapshots.unshift({ sha256: (seed.toString(16) + 'e'.repeat(64)).slice(0, 64), rows: 11055, createdAt: new Date().toISOString(), runId });
     await registry.setAlias('champion', mv.version, registry.aliases.get('champion') ?? null, `run ${runId}`);
     model = fakeModel(mv.version, 0.2);

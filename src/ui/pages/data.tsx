@@ -11,7 +11,7 @@ import { num, short, when } from '../format.js';
 import type { Snapshot } from '../types.js';
 
 type Obj = Record<string, unknown>;
-interface DriftRow { feature: string; test?: string; pValue?: number; psi?: number; drifted?: boolean; baseline?: Record<string, number>; current?: Record<string, number> }
+interface DriftRow { feature: string; ksP?: number; chi2P?: number; psi?: number; drifted?: boolean; baseline?: Record<string, number>; current?: Record<string, number> }
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const numOf = (...vs: unknown[]): number | undefined => vs.find((v): v is number => typeof v === 'number');
@@ -30,13 +30,22 @@ export function driftRows(report: unknown): DriftRow[] {
     : isObj(f) ? Object.entries(f).filter((e): e is [string, Obj] => isObj(e[1])) : [];
   return entries.map(([feature, x]) => ({
     feature,
-    test: typeof x.test === 'string' ? x.test : undefined,
-    pValue: numOf(x.pValue, x.p_value, x.pvalue),
+    ksP: numOf(x.ksPValue, x.ks_p_value, x.test === 'ks' ? x.pValue : undefined),
+    chi2P: numOf(x.chi2PValue, x.chi2_p_value, x.test === 'chi2' ? x.pValue : undefined),
     psi: numOf(x.psi, x.PSI),
     drifted: typeof x.drifted === 'boolean' ? x.drifted : typeof x.drift === 'boolean' ? x.drift : undefined,
     baseline: dist(x.baseline ?? x.reference ?? x.expected),
     current: dist(x.current ?? x.actual),
   }));
+}
+
+const pval = (p: number | undefined): string => (p === undefined ? '—' : p < 0.001 ? '< 0.001' : num(p));
+
+/** Bin labels of both distributions: numbers in order, then the rest (e.g. "missing"), empty bins dropped. */
+function bins(r: DriftRow): string[] {
+  const keys = [...new Set([...Object.keys(r.baseline ?? {}), ...Object.keys(r.current ?? {})])].filter((k) => (r.baseline?.[k] ?? 0) > 0 || (r.current?.[k] ?? 0) > 0);
+  const n = (k: string): number => (Number.isNaN(Number(k)) ? Infinity : Number(k));
+  return keys.sort((a, b) => n(a) - n(b) || a.localeCompare(b));
 }
 
 export function DataPage() {
@@ -49,7 +58,8 @@ export function DataPage() {
     getJson<{ runId: string; report: Obj }>('/api/v1/reports/drift/latest').then(setDrift, () => setDrift(null));
     getJson<{ snapshots: Snapshot[] }>('/api/v1/snapshots').then((s) => setSnapshots(s.snapshots), () => setSnapshots([]));
   }, []);
-  const rows = drift ? driftRows(drift.report).sort((a, b) => (a.pValue ?? 1) - (b.pValue ?? 1)) : [];
+  const minP = (r: DriftRow): number => Math.min(r.ksP ?? 1, r.chi2P ?? 1);
+  const rows = drift ? driftRows(drift.report).sort((a, b) => Number(b.drifted ?? false) - Number(a.drifted ?? false) || minP(a) - minP(b)) : [];
   const shown = rows.find((r) => r.feature === focus) ?? rows[0];
 
   return (
@@ -77,12 +87,12 @@ export function DataPage() {
             <h2>Drift per feature</h2>
             <div class="table-wrap">
               <table class="data-table" aria-label="Drift per feature" data-testid="drift-table">
-                <thead><tr><th scope="col">Feature</th><th scope="col">Test</th><th scope="col">p-value</th><th scope="col">PSI</th><th scope="col">Drifted</th></tr></thead>
+                <thead><tr><th scope="col">Feature</th><th scope="col">KS p-value</th><th scope="col">χ² p-value</th><th scope="col">PSI</th><th scope="col">Drifted</th></tr></thead>
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.feature} class={r === shown ? 'selected' : r.drifted ? 'row-bad' : undefined}>
                       <td><button type="button" class="link" aria-pressed={r === shown} onClick={() => setFocus(r.feature)}>{titleOf(r.feature)}</button></td>
-                      <td>{r.test ?? '—'}</td><td>{r.pValue === undefined ? '—' : r.pValue < 0.001 ? '< 0.001' : num(r.pValue)}</td><td>{num(r.psi)}</td>
+                      <td>{pval(r.ksP)}</td><td>{pval(r.chi2P)}</td><td>{num(r.psi)}</td>
                       <td>{r.drifted === undefined ? '—' : r.drifted ? 'yes' : 'no'}</td>
                     </tr>
                   ))}
@@ -97,16 +107,16 @@ export function DataPage() {
                 <ChartView label={`Distribution of ${shown.feature} in the baseline and the current data`} height={280} config={{
                   type: 'bar',
                   data: {
-                    labels: [...new Set([...Object.keys(shown.baseline), ...Object.keys(shown.current)])].sort((a, b) => Number(a) - Number(b)).map((v) => `value ${v}`),
+                    labels: bins(shown).map((v) => (Number.isNaN(Number(v)) ? v : `value ${v}`)),
                     datasets: [
-                      { label: 'baseline (training data of the champion)', data: Object.keys(shown.baseline).sort((a, b) => Number(a) - Number(b)).map((k) => shown.baseline![k]!), backgroundColor: '#94a3b8' },
-                      { label: 'current', data: Object.keys(shown.current).sort((a, b) => Number(a) - Number(b)).map((k) => shown.current![k]!), backgroundColor: '#2563eb' },
+                      { label: 'baseline (training data of the champion)', data: bins(shown).map((k) => shown.baseline![k] ?? 0), backgroundColor: '#94a3b8' },
+                      { label: 'current', data: bins(shown).map((k) => shown.current![k] ?? 0), backgroundColor: '#2563eb' },
                     ],
                   },
                   options: { scales: { y: { title: { display: true, text: 'share of rows' } } } },
                 }} />
               ) : <p class="muted">The report has no distributions for this feature.</p>}
-              <p class="muted small">p-value {shown.pValue === undefined ? '—' : num(shown.pValue, 4)} ({shown.test ?? 'test'}), PSI {num(shown.psi)}. A small p-value or a PSI above 0.2 suggests the feature changed.</p>
+              <p class="muted small">KS p-value {pval(shown.ksP)}, χ² p-value {pval(shown.chi2P)}, PSI {num(shown.psi)}. A small p-value or a PSI above 0.2 suggests the feature changed.</p>
             </div>
           )}
         </div>
@@ -127,7 +137,12 @@ export function DataPage() {
 function Validation({ v }: { v: { runId: string; report: Obj } }) {
   const r = v.report;
   const ok = r.ok === true || r.valid === true || r.passed === true;
-  const problems = Array.isArray(r.problems) ? r.problems : Array.isArray(r.errors) ? r.errors : [];
+  const problems: unknown[] = [
+    ...(Array.isArray(r.missingColumns) && r.missingColumns.length > 0 ? [`Missing columns: ${r.missingColumns.map(String).join(', ')}`] : []),
+    ...(Array.isArray(r.extraColumns) && r.extraColumns.length > 0 ? [`Columns the schema does not know (ignored): ${r.extraColumns.map(String).join(', ')}`] : []),
+    ...(Array.isArray(r.badRows) ? r.badRows.map((b) => (isObj(b) ? `line ${String(b.line)}: ${String(b.reason)}` : String(b))) : []),
+    ...(Array.isArray(r.problems) ? (r.problems as unknown[]) : []),
+  ];
   return (
     <div>
       <div class="stats">
