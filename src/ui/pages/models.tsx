@@ -8,6 +8,9 @@ import { ConfirmDialog } from '../dialogs.js';
 import { num, short, when } from '../format.js';
 import type { Models } from '../types.js';
 
+const preferredMetrics = ['f1Phishing', 'f1', 'rocAuc', 'accuracy', 'precision', 'recall'];
+const metricNames: Record<string, string> = { f1Phishing: 'F1 (phishing)', f1: 'F1', f1Legit: 'F1 (legitimate)', rocAuc: 'ROC AUC', accuracy: 'Accuracy', precision: 'Precision', recall: 'Recall' };
+
 type Pending = { kind: 'promote'; version: number } | { kind: 'rollback' } | null;
 
 export function ModelsPage() {
@@ -35,7 +38,8 @@ export function ModelsPage() {
     }
   };
 
-  const metricKeys = models ? [...new Set(models.versions.flatMap((v) => Object.keys(v.metrics)))].slice(0, 4) : [];
+  const present = new Set(models?.versions.flatMap((v) => Object.keys(v.metrics)) ?? []);
+  const metricKeys = [...preferredMetrics.filter((k) => present.has(k)), ...[...present].filter((k) => !preferredMetrics.includes(k))].slice(0, 3);
   return (
     <section aria-labelledby="models-title">
       <header class="page-head"><h1 id="models-title">Models</h1><p>Registered versions, their metrics and where they came from. The champion answers every prediction.</p></header>
@@ -58,15 +62,15 @@ export function ModelsPage() {
             {models.versions.length === 0 ? <p class="muted">No versions yet. <a href="#/train">Train one</a>.</p> : (
               <div class="table-wrap">
                 <table class="data-table" aria-label="Model versions" data-testid="versions">
-                  <thead><tr><th scope="col">Version</th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{k}</th>)}<th scope="col">Run</th><th scope="col">Data snapshot</th><th scope="col">Schema</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+                  <thead><tr><th scope="col">Version</th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{metricNames[k] ?? k}</th>)}<th scope="col">Run</th><th scope="col">Data snapshot</th><th scope="col">Schema</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
                   <tbody>
                     {models.versions.map((v) => (
                       <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
                         <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}</td>
                         <td>{v.modelKind}</td><td>{when(v.createdAt)}</td>
                         {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
-                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code>{short(v.runId, 18)}</code></a></td>
-                        <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 10)}</code></td>
+                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code title={v.runId}>{short(v.runId, 15)}</code></a></td>
+                        <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 8)}</code></td>
                         <td><code title={v.schemaHash}>{short(v.schemaHash, 8)}</code></td>
                         <td>{v.version !== models.champion && <button type="button" class="secondary small" onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote v{v.version}…</button>}</td>
                       </tr>

@@ -120,13 +120,14 @@ function CurveCharts({ curves }: { curves: Curves }) {
   const names = Object.keys(curves);
   const roc = names.filter((n) => curves[n]?.roc).map((n, i) => ({ label: n, data: curves[n]!.roc!.fpr.map((x, k) => ({ x, y: curves[n]!.roc!.tpr[k]! })), borderColor: palette[i % palette.length], pointRadius: 0, borderWidth: 2 }));
   const pr = names.filter((n) => curves[n]?.pr).map((n, i) => ({ label: n, data: curves[n]!.pr!.recall.map((x, k) => ({ x, y: curves[n]!.pr!.precision[k]! })), borderColor: palette[i % palette.length], pointRadius: 0, borderWidth: 2 }));
+  const legend = { position: 'bottom' as const, labels: { boxWidth: 12, boxHeight: 2, font: { size: 11 } } };
   const axes = (x: string, y: string) => ({ x: { type: 'linear' as const, min: 0, max: 1, title: { display: true, text: x } }, y: { min: 0, max: 1, title: { display: true, text: y } } });
   return (
     <div>
       <h3>ROC curves</h3>
-      <ChartView label="ROC curves of the candidates" height={240} config={{ type: 'line', data: { datasets: roc }, options: { scales: axes('false positive rate', 'true positive rate') } }} />
+      <ChartView label="ROC curves of the candidates" height={300} config={{ type: 'line', data: { datasets: roc }, options: { scales: axes('false positive rate', 'true positive rate'), plugins: { legend } } }} />
       <h3>Precision–recall curves</h3>
-      <ChartView label="Precision-recall curves of the candidates" height={240} config={{ type: 'line', data: { datasets: pr }, options: { scales: axes('recall', 'precision') } }} />
+      <ChartView label="Precision-recall curves of the candidates" height={300} config={{ type: 'line', data: { datasets: pr }, options: { scales: axes('recall', 'precision'), plugins: { legend } } }} />
     </div>
   );
 }
