@@ -48,7 +48,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     }
     const logger = consoleLogger(io, verbose);
     return await command.run({
-      flags: parsed.values as Record<string, string | boolean | undefined>,
+      flags: parsed.values,
       positionals: parsed.positionals,
       ctx: async () => (ctx ??= await createContext(logger)),
       io,

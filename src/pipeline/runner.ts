@@ -168,6 +168,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
         emit({ type: 'stage_skipped', stage, message: 'completed earlier' });
         continue;
       }
+      req.signal?.throwIfAborted();
       current = stage;
       const startedAt = new Date();
       stageTimes[stage] = { startedAt: startedAt.toISOString(), status: 'running' };
@@ -184,6 +185,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
       stageTimes[stage] = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), status: 'completed' };
       await updateIndex({ lastStage: stage });
       emit({ type: 'stage_finished', stage, data: { durationMs: Date.now() - startedAt.getTime() } });
+      current = null;
     }
     const outputs = run.outputs();
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });

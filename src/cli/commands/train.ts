@@ -29,8 +29,13 @@ export const trainCommand: CliCommand = {
     const from = fromStage(flags);
     const runId = str(flags, 'run');
     const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once('SIGINT', onSignal);
+    // First Ctrl-C: stop at the next safe point and mark the run interrupted; a second one exits at once.
+    const onSignal = (): void => {
+      if (abort.signal.aborted) process.exit(130);
+      io.err('stopping after the current step (Ctrl-C again to quit at once)…');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
     try {
       const result = await runPipeline(pipelineDeps(context), {
         options, ...(from ? { from } : {}), ...(runId ? { runId } : {}), fresh: bool(flags, 'fresh'),

@@ -19,6 +19,7 @@ import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const scalarParams = (p: Record<string, unknown>): Record<string, Scalar> =>
   Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : JSON.stringify(v)]));
 
@@ -48,6 +49,9 @@ async function searchCandidate(
     const scores: number[] = [];
     const oof = new Float64Array(ytr.length);
     for (const [fi, fold] of folds.entries()) {
+      // Fits are CPU-bound; yielding here lets signals, server requests and progress events through.
+      await yieldToEventLoop();
+      ctx.signal?.throwIfAborted();
       const model = factory.create(params);
       await model.fit(takeRows(Xtr, fold.train), takeValues(ytr, fold.train), ctx.signal ? { signal: ctx.signal } : {});
       const Xv = takeRows(Xtr, fold.test);
