@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, getJson, postJson } from '../api.js';
 import { ConfirmDialog } from '../dialogs.js';
-import { num, short, when } from '../format.js';
+import { num, short, when, whenShort } from '../format.js';
 import type { Models } from '../types.js';
 
 const preferredMetrics = ['f1Phishing', 'f1', 'rocAuc', 'accuracy', 'precision', 'recall'];
@@ -67,7 +67,7 @@ export function ModelsPage() {
                     {models.versions.map((v) => (
                       <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
                         <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}</td>
-                        <td>{v.modelKind}</td><td>{when(v.createdAt)}</td>
+                        <td>{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
                         {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
                         <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code title={v.runId}>{short(v.runId, 15)}</code></a></td>
                         <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 8)}</code></td>

@@ -98,7 +98,7 @@ function RunDetail(props: { id: string; compact?: boolean }) {
                 {cands.map((c, i) => (
                   <tr key={c.name} class={c === chosen ? 'selected' : undefined}>
                     <td>{i + 1}</td>
-                    <td><button type="button" class="link" aria-pressed={c === chosen} onClick={() => setPick(c.name)}>{c.name}</button>{c.kind && c.kind !== c.name ? <span class="muted small"> {c.kind}</span> : null}</td>
+                    <td><button type="button" class="link" aria-pressed={c === chosen} title={c.kind} onClick={() => setPick(c.name)}>{c.name}</button></td>
                     <td><strong>{num(c.test?.f1Phishing)}</strong></td><td>{num(c.cv?.f1)}</td><td>{num(c.test?.precision)}</td><td>{num(c.test?.recall)}</td>
                     <td>{num(c.test?.rocAuc)}</td><td>{num(c.test?.accuracy)}</td><td>{ms(c.fitMs)}</td>
                   </tr>
