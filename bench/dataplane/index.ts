@@ -63,7 +63,10 @@ async function side(cmd: string, args: string[], cwd: string): Promise<SideResul
     child.once('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) reject(new Error(`${args[0] ?? cmd} ${args[1] ?? ''} failed (${String(code)}): ${err.slice(-800)}`));
-      else resolve(JSON.parse(last) as SideResult);
+      else {
+        process.stderr.write(`  ${last}\n`);
+        resolve(JSON.parse(last) as SideResult);
+      }
     });
   });
 }
@@ -118,8 +121,11 @@ export async function run(opts: Record<string, unknown>): Promise<Record<string,
       targets: { speedupAtLeast: 2, oursMaxRssMbAtMost: 300 },
     };
   } finally {
+    // FerretDB finishes in-flight requests after SIGTERM; a long one must not outlive the benchmark.
+    const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 }
