@@ -14,7 +14,7 @@ import { InlineJobQueue } from '../adapters/inline/job-queue.js';
 import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
 import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
 import { openLocalRegistry, openLocalTracker } from '../adapters/tracking/index.js';
-import type { ArtifactStore, RecordStore, Tracker } from '../ports/index.js';
+import type { ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
@@ -51,18 +51,23 @@ async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
   return new S3ArtifactStore({ bucket: config.S3_BUCKET, prefix: config.S3_PREFIX, region: config.AWS_REGION, ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}) });
 }
 
-async function tracker(config: Config, p: Paths, logger: Logger): Promise<Tracker | undefined> {
-  if (config.NS_TRACKING === 'off') return undefined;
+/**
+ * Tracking and registry: always the local stores on the state file; with MLFLOW_TRACKING_URI, the
+ * MLflow tracker (local first, MLflow as a best-effort mirror) and the registry mirrored to MLflow's.
+ */
+async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Promise<{ tracker: Tracker | undefined; registry: Registry }> {
+  const localRegistry = openLocalRegistry(p.stateDb);
+  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry };
   const local = openLocalTracker(p.stateDb);
-  if (!config.MLFLOW_TRACKING_URI) return local;
-  const { createMlflowTracker } = await import('../adapters/mlflow/tracker.js');
-  const env = process.env;
-  return createMlflowTracker({
+  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry };
+  const { createMlflowTracker, createMlflowRegistryMirror } = await import('../adapters/mlflow/index.js');
+  const tracker = createMlflowTracker({
     uri: config.MLFLOW_TRACKING_URI, experimentName: config.MLFLOW_EXPERIMENT_NAME, local, logger,
-    ...(env['MLFLOW_TRACKING_USERNAME'] ? { username: env['MLFLOW_TRACKING_USERNAME'] } : {}),
-    ...(env['MLFLOW_TRACKING_PASSWORD'] ? { password: env['MLFLOW_TRACKING_PASSWORD'] } : {}),
-    ...(env['MLFLOW_TRACKING_TOKEN'] ? { token: env['MLFLOW_TRACKING_TOKEN'] } : {}),
+    ...(config.MLFLOW_TRACKING_USERNAME ? { username: config.MLFLOW_TRACKING_USERNAME } : {}),
+    ...(config.MLFLOW_TRACKING_PASSWORD ? { password: config.MLFLOW_TRACKING_PASSWORD } : {}),
+    ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}),
   });
+  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger }) };
 }
 
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
@@ -72,8 +77,7 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const records = await recordStore(config, p);
   const artifacts = await artifactStore(config, p);
   const runs = new SqliteRunStore(p.stateDb);
-  const registry = openLocalRegistry(p.stateDb);
-  const track = await tracker(config, p, logger);
+  const { tracker: track, registry } = await trackingAndRegistry(config, p, logger);
   const queue = new InlineJobQueue();
   return {
     config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue,

@@ -12,7 +12,7 @@ import { NsError, toNsError } from '../core/errors.js';
 import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
 import type { Schema } from '../data/schema.js';
 import type { ArtifactStore, RecordStore, Registry, RunRecord, RunStore, Tracker } from '../ports/index.js';
-import { createTrackingSession } from './tracking-hooks.js';
+import { createTrackingSession, type TrackingSession } from './tracking-hooks.js';
 import { RunArtifacts } from './run-artifacts.js';
 import { ingest } from './stages/ingest.js';
 import { validate } from './stages/validate.js';
@@ -189,7 +189,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
     }
     const outputs = run.outputs();
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });
-    await trackRunEnd(tracking, outputs, deps.schema.hash);
+    await trackRunEnd(tracking, run, outputs, deps.schema.hash);
     await tracking.finish('FINISHED');
     emit({ type: 'run_finished', data: { champion: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
@@ -207,13 +207,20 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
   }
 }
 
-/** Headline params and metrics of a finished run on the parent tracking run. */
-async function trackRunEnd(tracking: Awaited<ReturnType<typeof createTrackingSession>>, outputs: Partial<StageOutputs>, schemaHash: string): Promise<void> {
+/**
+ * Headline params, metrics and artifacts of a finished run on the parent tracking run: the snapshot and
+ * schema, the best candidate's test metrics and gate, the reports and curves (the model bundle is
+ * logged by the train stage, before push registers it).
+ */
+async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs: Partial<StageOutputs>, schemaHash: string): Promise<void> {
   const { ingest: ing, evaluate: ev, push: p } = outputs;
   if (ing) await tracking.logParams({ snapshot_sha256: ing.snapshotSha256, schema_hash: schemaHash, rows: ing.rows });
   if (ev) {
     const m = ev.candidate;
     await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, gate_accepted: ev.accepted ? 1 : 0 });
     await tracking.setTags({ 'networksecurity.gate': ev.reason, 'networksecurity.model_version': String(p?.version ?? '') });
+  }
+  for (const name of ['validation_report.json', 'drift_report.json', 'curves.json']) {
+    if (run.manifest.artifacts.some((a) => a.name === name)) await tracking.logArtifact(`reports/${name}`, await run.read(name));
   }
 }

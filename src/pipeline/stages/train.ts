@@ -14,6 +14,7 @@ import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
 import type { CandidateSpec } from '../plan.js';
+import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { applySteps } from './transform.js';
@@ -164,6 +165,8 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
     preprocessors: preStates, model: winner.model.toState(),
   });
   const bundleArt = await ctx.run.write('train', 'model.nsm', bundle);
+  // Under model/, where the MLflow registry mirror points the model version that push registers.
+  await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/bundle.nsm`, bundle);
   const candidates = searched.map((s) => s.result);
   const metricsArt = await ctx.run.write('train', 'metrics.json', JSON.stringify({ best: winner.result.name, candidates }, null, 2));
   const curvesArt = await ctx.run.write('train', 'curves.json', JSON.stringify(Object.fromEntries(searched.map((s) => [s.result.name, s.curves]))));
