@@ -55,11 +55,13 @@ async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
  * Tracking and registry: always the local stores on the state file; with MLFLOW_TRACKING_URI, the
  * MLflow tracker (local first, MLflow as a best-effort mirror) and the registry mirrored to MLflow's.
  */
-async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Promise<{ tracker: Tracker | undefined; registry: Registry }> {
+type Tracking = { tracker: Tracker | undefined; registry: Registry; replayTracking: AppContext['replayTracking'] };
+
+async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Promise<Tracking> {
   const localRegistry = openLocalRegistry(p.stateDb);
-  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry };
+  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry, replayTracking: undefined };
   const local = openLocalTracker(p.stateDb);
-  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry };
+  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry, replayTracking: undefined };
   const { createMlflowTracker, createMlflowRegistryMirror } = await import('../adapters/mlflow/index.js');
   const tracker = createMlflowTracker({
     uri: config.MLFLOW_TRACKING_URI, experimentName: config.MLFLOW_EXPERIMENT_NAME, local, logger,
@@ -67,7 +69,15 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
     ...(config.MLFLOW_TRACKING_PASSWORD ? { password: config.MLFLOW_TRACKING_PASSWORD } : {}),
     ...(config.MLFLOW_TRACKING_TOKEN ? { token: config.MLFLOW_TRACKING_TOKEN } : {}),
   });
-  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger }) };
+  const replayTracking = async (pipelineRunId: string): ReturnType<NonNullable<AppContext['replayTracking']>> => {
+    // The parent tracking run of a pipeline run is named after it.
+    const runs = await local.listRuns({ limit: 10000 });
+    const target = runs.find((r) => r.name === pipelineRunId || r.id === pipelineRunId);
+    if (!target) throw new NsError('RUN_NOT_FOUND', `No tracked run for ${pipelineRunId}.`, { kind: 'not_found', hint: 'List runs with `networksecurity runs`.' });
+    const r = await tracker.replayRun(target.id);
+    return { remoteRunId: r.remoteRunId, created: r.created, metrics: r.metrics, params: r.params, artifacts: r.artifacts, children: r.children.length };
+  };
+  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger }), replayTracking };
 }
 
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
@@ -77,10 +87,10 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const records = await recordStore(config, p);
   const artifacts = await artifactStore(config, p);
   const runs = new SqliteRunStore(p.stateDb);
-  const { tracker: track, registry } = await trackingAndRegistry(config, p, logger);
+  const { tracker: track, registry, replayTracking } = await trackingAndRegistry(config, p, logger);
   const queue = new InlineJobQueue();
   return {
-    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue,
+    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, replayTracking,
     async close() {
       await records.close();
       await queue.close();

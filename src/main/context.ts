@@ -26,5 +26,7 @@ export interface AppContext {
   /** Undefined when tracking is off. */
   tracker: Tracker | undefined;
   queue: JobQueue;
+  /** Present when an MLflow server is configured: sends a run (by pipeline run id) that MLflow lacks. */
+  replayTracking: ((pipelineRunId: string) => Promise<{ remoteRunId: string; created: boolean; metrics: number; params: number; artifacts: number; children: number }>) | undefined;
   close(): Promise<void>;
 }

@@ -1,0 +1,42 @@
+/**
+ * `networksecurity data versions`: the recorded data snapshots (sha256, rows, source, watermark) of the
+ * pipeline runs; `train --snapshot <sha256>` reproduces a run on one of them.
+ */
+import { ExitCode, NsError } from '../../core/errors.js';
+import type { CliCommand } from '../command.js';
+import { bool } from '../flags.js';
+
+interface DataSummary { snapshotSha256?: string; rows?: number; newRecords?: number; watermark?: number }
+
+export const dataCommand: CliCommand = {
+  name: 'data',
+  summary: 'List the recorded data snapshots (data versions)',
+  usage: 'data versions [--json]',
+  flags: [{ name: 'json', type: 'boolean', description: 'print JSON' }],
+  async run({ flags, positionals, ctx, io }) {
+    const [action = 'versions'] = positionals;
+    if (action !== 'versions') throw new NsError('BAD_ARGUMENT', `Unknown data action "${action}".`, { hint: 'Use: networksecurity data versions' });
+    const context = await ctx();
+    const seen = new Map<string, { sha256: string; rows: number; newRecords: number; watermark: string | null; firstRun: string; runs: number; createdAt: string }>();
+    for (const r of (await context.runs.list(10000)).reverse()) {
+      const d = r.summary['data'] as DataSummary | undefined;
+      if (!d?.snapshotSha256) continue;
+      const prev = seen.get(d.snapshotSha256);
+      if (prev) prev.runs++;
+      else seen.set(d.snapshotSha256, { sha256: d.snapshotSha256, rows: d.rows ?? 0, newRecords: d.newRecords ?? 0, watermark: d.watermark ? new Date(d.watermark).toISOString() : null, firstRun: r.id, runs: 1, createdAt: r.startedAt });
+    }
+    const versions = [...seen.values()].reverse();
+    if (bool(flags, 'json')) {
+      io.out(JSON.stringify({ source: context.records.describe(), versions }, null, 2));
+      return ExitCode.ok;
+    }
+    if (versions.length === 0) {
+      io.out('No snapshots yet: each `networksecurity train` records one.');
+      return ExitCode.ok;
+    }
+    io.out(`source: ${context.records.describe()}`);
+    io.out(`${'snapshot'.padEnd(14)} ${'rows'.padEnd(7)} ${'new'.padEnd(7)} ${'watermark'.padEnd(25)} ${'runs'.padEnd(5)} first run`);
+    for (const v of versions) io.out(`${v.sha256.slice(0, 12).padEnd(14)} ${String(v.rows).padEnd(7)} ${String(v.newRecords).padEnd(7)} ${(v.watermark ?? '-').padEnd(25)} ${String(v.runs).padEnd(5)} ${v.firstRun}`);
+    return ExitCode.ok;
+  },
+};
