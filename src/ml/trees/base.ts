@@ -100,12 +100,15 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const nJobs = Math.max(1, Math.floor(options.nJobs ?? 2));
     if (nJobs === 1 || X.rows < 4096) return this.predictProba(X);
     this.sharedModel ??= {
-      forest: { ...m.forest, roots: toShared(m.forest.roots), packed: toShared(m.forest.packed), value: toShared(m.forest.value) },
+      forest: {
+        ...m.forest, roots: toShared(m.forest.roots), packed: toShared(m.forest.packed), value: toShared(m.forest.value),
+        feature: toShared(m.forest.feature), thresholdBin: toShared(m.forest.thresholdBin), left: toShared(m.forest.left),
+      },
       mapper: { nFeatures: m.mapper.nFeatures, edges: toShared(m.mapper.edges), offsets: toShared(m.mapper.offsets) },
     };
     const { forest, mapper } = this.sharedModel;
-    // Only what scoring reads crosses to the workers.
-    const lean: FlatForest = { ...forest, feature: new Int32Array(0), thresholdBin: new Uint8Array(0), threshold: new Float64Array(0), left: new Int32Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
+    // Only what scoring reads crosses to the workers (the mask walk also reads feature, thresholdBin, left).
+    const lean: FlatForest = { ...forest, threshold: new Float64Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
     const xs = toShared(X.data);
     const out = toShared(new Float64Array(X.rows));
     const chunk = Math.ceil(X.rows / (2 * nJobs));

@@ -5,11 +5,14 @@
  *
  * Prediction works in bin space: each row is binned once with the fit's cut points (a few compares per
  * feature), then every tree is walked with integer compares on a packed node array. Rows are scored in
- * blocks, tree by tree, so one tree's nodes stay in cache for the whole block.
+ * blocks, tree by tree, so one tree's nodes stay in cache for the whole block. Large batches use the
+ * bit-mask walk of mask-scores.ts instead, which gives the same numbers.
  */
 import type { Matrix } from '../../core/matrix.js';
 import { matrix } from '../../core/matrix.js';
 import type { BinMapper } from './binning.js';
+import type { MaskPlan } from './mask-scores.js';
+import { maskPlan, maskScores } from './mask-scores.js';
 import type { TreeArrays } from './tree.js';
 
 export interface FlatForest {
@@ -107,8 +110,34 @@ function binBlock(X: Matrix, start: number, m: number, mapper: BinMapper, out: U
   }
 }
 
-/** Raw scores of every row of X. */
+/** Fewest rows for which the mask walk (mask-scores.ts) is used; one-row calls keep the scalar walk. */
+const MASK_MIN_ROWS = 64;
+
+const plans = new WeakMap<FlatForest, { mapper: BinMapper; plan: MaskPlan | null }>();
+
+/** The model's mask plan, derived once per (forest, mapper) pair. */
+function planOf(forest: FlatForest, mapper: BinMapper): MaskPlan | null {
+  const hit = plans.get(forest);
+  if (hit !== undefined && hit.mapper === mapper) return hit.plan;
+  const plan = maskPlan(forest, mapper);
+  plans.set(forest, { mapper, plan });
+  return plan;
+}
+
+/**
+ * Raw scores of every row of X. Batches of at least MASK_MIN_ROWS rows on a model with few cut points
+ * per feature go through the bit-mask walk (same numbers, faster); everything else walks row by row.
+ */
 export function forestScores(forest: FlatForest, mapper: BinMapper, X: Matrix): Float64Array {
+  if (X.rows >= MASK_MIN_ROWS && forest.feature.length > 0) {
+    const plan = planOf(forest, mapper);
+    if (plan !== null) return maskScores(forest, mapper, plan, X);
+  }
+  return scalarScores(forest, mapper, X);
+}
+
+/** Raw scores by walking each row down each tree (four rows in lock-step). */
+export function scalarScores(forest: FlatForest, mapper: BinMapper, X: Matrix): Float64Array {
   const n = X.rows;
   const cols = X.cols;
   const out = new Float64Array(n);

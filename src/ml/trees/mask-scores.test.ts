@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Matrix } from '../../core/matrix.js';
+import { matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/rng.js';
+import { closeSharedPool } from '../parallel/pool.js';
+import { AdaBoostClassifier } from './adaboost.js';
+import type { FittedTrees } from './base.js';
+import { forestScores, scalarScores, withPacked } from './flat-forest.js';
+import { RandomForestClassifier } from './forest.js';
+import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
+import { maskPlan, maskScores } from './mask-scores.js';
+import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
+import { xor } from './toy.test-helpers.js';
+
+const { train, test } = phishingSplit(readFileSync(PHISHING_CSV, 'utf8'));
+
+afterAll(async () => {
+  await closeSharedPool();
+});
+
+/** `rows` random vectors drawn from the training features' marginals (as the bench does). */
+function marginalRows(X: Matrix, rows: number, seed: number): Matrix {
+  const rng = new Rng(seed);
+  const out = matrix(rows, X.cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < X.cols; j++) out.data[i * X.cols + j] = X.data[rng.int(X.rows) * X.cols + j]!;
+  }
+  return out;
+}
+
+const fittedOf = (m: object): FittedTrees => (m as unknown as { fitted: FittedTrees }).fitted;
+
+/** Expects identical bits (Object.is also tells 0 from -0). */
+function expectSameBits(a: Float64Array, b: Float64Array): void {
+  expect(a.length).toBe(b.length);
+  let differing = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
+  expect(differing).toBe(0);
+}
+
+describe('maskScores', () => {
+  it('gives bit-identical scores to the scalar walk for forest, boosting and AdaBoost, on real and random rows', async () => {
+    const models = [
+      await new RandomForestClassifier({ nEstimators: 15, randomState: 1 }).fit(train.X, train.y),
+      await new HistGradientBoostingClassifier({ maxIter: 40, maxDepth: 6, randomState: 2 }).fit(train.X, train.y),
+      await new AdaBoostClassifier({ nEstimators: 20, randomState: 3 }).fit(train.X, train.y),
+    ];
+    const random = marginalRows(train.X, 2000 + 37, 5);
+    for (const model of models) {
+      const { forest, mapper } = fittedOf(model);
+      const plan = maskPlan(forest, mapper);
+      expect(plan).not.toBeNull();
+      for (const X of [test.X, random, matrix(64, random.cols, random.data.slice(0, 64 * random.cols))]) {
+        expectSameBits(maskScores(forest, mapper, plan!, X), scalarScores(forest, mapper, X));
+        expectSameBits(forestScores(forest, mapper, X), scalarScores(forest, mapper, X));
+      }
+    }
+  });
+
+  it('treats a threshold at or past a feature\'s last bin as always going left', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 3, maxDepth: 4, randomState: 4 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(rf);
+    const thresholdBin = forest.thresholdBin.slice();
+    for (let k = 0; k < thresholdBin.length; k += 3) if (forest.feature[k]! >= 0) thresholdBin[k] = 200;
+    const edited = withPacked({ ...forest, thresholdBin });
+    const X = marginalRows(train.X, 300, 6);
+    const plan = maskPlan(edited, mapper)!;
+    expect(plan.cond.some((c) => c === plan.zero)).toBe(true);
+    expectSameBits(maskScores(edited, mapper, plan, X), scalarScores(edited, mapper, X));
+  });
+
+  it('declines models whose features have many cut points, and forestScores still matches the scalar walk', async () => {
+    const data = xor(400, 7);
+    const rf = await new RandomForestClassifier({ nEstimators: 5, randomState: 8 }).fit(data.X, data.y);
+    const { forest, mapper } = fittedOf(rf);
+    expect(maskPlan(forest, mapper)).toBeNull();
+    expectSameBits(forestScores(forest, mapper, data.X), scalarScores(forest, mapper, data.X));
+  });
+
+  it('predictProbaAsync on worker threads matches predictProba bit for bit', async () => {
+    const gb = await new HistGradientBoostingClassifier({ maxIter: 20, maxDepth: 6, randomState: 9 }).fit(train.X, train.y);
+    const X = marginalRows(train.X, 5000, 10);
+    expectSameBits((await gb.predictProbaAsync(X, { nJobs: 2 })).data, gb.predictProba(X).data);
+  });
+});
