@@ -3,12 +3,9 @@
  * `tracking_` and `registry_`, so other stores can keep their own tables in the same file. WAL journal
  * and a busy timeout let the CLI, the server and workers use the file at the same time.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { NsError } from '../../core/errors.js';
+import { openSqlite, type SqliteDb } from '../sqlite/open.js';
 
-export type TrackingDb = Database.Database;
+export type TrackingDb = SqliteDb;
 
 const TRACKING_DDL = `
 CREATE TABLE IF NOT EXISTS tracking_runs (
@@ -48,20 +45,10 @@ CREATE TABLE IF NOT EXISTS registry_remote_versions (
 
 /** Opens (creating folder and tables as needed) the state file for tracking and/or registry tables. */
 export function openTrackingDb(path: string, parts: { tracking?: boolean; registry?: boolean }): TrackingDb {
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('synchronous = NORMAL');
-    if (parts.tracking) db.exec(TRACKING_DDL);
-    if (parts.registry) db.exec(REGISTRY_DDL);
-    return db;
-  } catch (e) {
-    throw new NsError('STATE_DB_OPEN', `Cannot open the local state database ${path}: ${(e as Error).message}.`, {
-      kind: 'config', cause: e, hint: 'Check that the folder is writable, or set NS_HOME to another folder.',
-    });
-  }
+  const db = openSqlite(path);
+  if (parts.tracking) db.exec(TRACKING_DDL);
+  if (parts.registry) db.exec(REGISTRY_DDL);
+  return db;
 }
 
 /** Runs synchronous store work as a promise, so its errors reject instead of throwing. */
