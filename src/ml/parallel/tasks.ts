@@ -2,8 +2,9 @@
  * The tasks a worker thread can run, by name. A handler returns its result and the buffers to
  * transfer (not copy) back to the caller.
  */
-import type { ForestTask } from '../trees/forest-grow.js';
-import { growForestTrees } from '../trees/forest-grow.js';
+import type { ClaimTask, ForestTask } from '../trees/forest-grow.js';
+import { growClaimedTrees, growForestTrees } from '../trees/forest-grow.js';
+import type { TreeArrays } from '../trees/tree.js';
 import type { ScoreTask } from '../trees/score-task.js';
 import { scoreRows } from '../trees/score-task.js';
 
@@ -12,14 +13,23 @@ export interface TaskResult {
   transfer: ArrayBuffer[];
 }
 
+/** The buffers of grown trees, to transfer rather than copy. */
+function treeBuffers(trees: readonly TreeArrays[]): ArrayBuffer[] {
+  const transfer: ArrayBuffer[] = [];
+  for (const t of trees) {
+    for (const a of [t.feature, t.thresholdBin, t.threshold, t.left, t.value, t.cover, t.gain]) transfer.push(a.buffer as ArrayBuffer);
+  }
+  return transfer;
+}
+
 export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
   'forest.grow': (payload) => {
     const trees = growForestTrees(payload as ForestTask);
-    const transfer: ArrayBuffer[] = [];
-    for (const t of trees) {
-      for (const a of [t.feature, t.thresholdBin, t.threshold, t.left, t.value, t.cover, t.gain]) transfer.push(a.buffer as ArrayBuffer);
-    }
-    return { result: trees, transfer };
+    return { result: trees, transfer: treeBuffers(trees) };
+  },
+  'forest.growClaimed': (payload) => {
+    const got = growClaimedTrees(payload as ClaimTask);
+    return { result: got, transfer: treeBuffers(got.trees) };
   },
   'forest.score': (payload) => {
     scoreRows(payload as ScoreTask);

@@ -31,13 +31,47 @@ export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
   return counts;
 }
 
-/** Grows one tree per seed. The bootstrap draws come first from the tree's own generator. */
-export function growForestTrees(task: ForestTask): TreeArrays[] {
+/** Grows the tree of one seed. The bootstrap draws come first from the tree's own generator. */
+function growOne(task: ForestTask, seed: number): TreeArrays {
   const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets };
-  return task.seeds.map((seed) => {
-    const rng = new Rng(seed);
-    const mult = task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined;
-    const { w0, w1, cnt } = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, mult);
-    return buildCart(data, w0, w1, cnt, task.cart, rng);
-  });
+  const rng = new Rng(seed);
+  const mult = task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined;
+  const { w0, w1, cnt } = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, mult);
+  return buildCart(data, w0, w1, cnt, task.cart, rng);
+}
+
+/** Grows one tree per seed. */
+export function growForestTrees(task: ForestTask): TreeArrays[] {
+  return task.seeds.map((seed) => growOne(task, seed));
+}
+
+/**
+ * A forest task shared by several threads that take trees from one shared counter (work stealing
+ * without messages): claim[0] is the next unclaimed tree index, claim[1] the number of trees done.
+ */
+export interface ClaimTask extends ForestTask {
+  claim: Int32Array;
+}
+
+/** Trees grown by one thread of a ClaimTask, with their indices in `seeds`. */
+export interface ClaimedTrees {
+  index: number[];
+  trees: TreeArrays[];
+}
+
+/**
+ * Grows trees claimed one at a time from `task.claim` until none are left (or `stop()` says so), so
+ * the threads that share the counter balance themselves; `afterEach` runs after each grown tree.
+ */
+export function growClaimedTrees(task: ClaimTask, stop: () => boolean = () => false, afterEach: () => void = () => undefined): ClaimedTrees {
+  const out: ClaimedTrees = { index: [], trees: [] };
+  while (!stop()) {
+    const i = Atomics.add(task.claim, 0, 1);
+    if (i >= task.seeds.length) break;
+    out.index.push(i);
+    out.trees.push(growOne(task, task.seeds[i]!));
+    Atomics.add(task.claim, 1, 1);
+    afterEach();
+  }
+  return out;
 }

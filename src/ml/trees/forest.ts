@@ -4,8 +4,8 @@
  * are the mean of the trees' leaf shares of classes[1], as in scikit-learn.
  *
  * Each tree gets a seed drawn up front from the estimator's generator, so the model does not depend on
- * nJobs: with nJobs > 1 batches of trees are grown on worker threads (src/ml/parallel) over shared
- * memory, with nJobs = 1 in this thread.
+ * nJobs: with nJobs > 1 this thread and nJobs - 1 worker threads (src/ml/parallel) grow the trees
+ * together over shared memory, with nJobs = 1 this thread alone.
  *
  * @example
  *   const rf = await new RandomForestClassifier({ nEstimators: 100, nJobs: 2, oobScore: true }).fit(X, y);
@@ -21,8 +21,8 @@ import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
 import type { Criterion } from './cart.js';
 import { checkCartParams } from './decision-tree.js';
 import { flattenTrees } from './flat-forest.js';
-import type { ForestTask } from './forest-grow.js';
-import { bootstrapCounts, growForestTrees } from './forest-grow.js';
+import type { ClaimedTrees, ClaimTask, ForestTask } from './forest-grow.js';
+import { bootstrapCounts, growClaimedTrees, growForestTrees } from './forest-grow.js';
 import { prepareTraining } from './prepare.js';
 import type { TreeArrays } from './tree.js';
 import type { ClassWeight, MaxFeatures } from './validate.js';
@@ -49,9 +49,6 @@ export const randomForestDefaults: ForestParams = {
 };
 
 export const extraTreesDefaults: ForestParams = { ...randomForestDefaults, bootstrap: false };
-
-/** Trees per task sent to a worker: small enough to balance two threads, large enough to amortise a message. */
-const TREES_PER_TASK = 10;
 
 abstract class ForestBase extends TreeClassifierBase<ForestParams> {
   protected abstract readonly splitter: 'best' | 'random';
@@ -100,26 +97,35 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
     return trees;
   }
 
+  /**
+   * nJobs threads grow the trees together — nJobs - 1 pool workers plus this thread — each taking the
+   * next tree index from one shared counter: no message per tree, balanced by construction, and a
+   * worker that is still starting up just finds nothing left, so small fits never wait for it. This
+   * thread is busy (blocked) while it grows its share, as with nJobs = 1.
+   */
   private async growParallel(task: ForestTask, seeds: number[], options: FitOptions): Promise<TreeArrays[]> {
-    const pool = sharedPool(this.params.nJobs);
-    // The training arrays go to the workers once, as shared memory; tasks carry only seeds.
-    const shared: ForestTask = {
+    const pool = sharedPool(this.params.nJobs - 1);
+    // The training arrays go to the workers once, as shared memory; the counter is shared too.
+    const shared: ClaimTask = {
       ...task, colBins: toShared(task.colBins), nBins: toShared(task.nBins), edges: toShared(task.edges), offsets: toShared(task.offsets),
-      rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight),
+      rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight), seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
     };
-    let done = 0;
-    const batches: Promise<TreeArrays[]>[] = [];
-    for (let s = 0; s < seeds.length; s += TREES_PER_TASK) {
-      const batch = seeds.slice(s, s + TREES_PER_TASK);
-      batches.push(pool.run<TreeArrays[]>('forest.grow', { ...shared, seeds: batch }, options.signal).then((trees) => {
-        done += trees.length;
-        options.onProgress?.(done / seeds.length);
-        return trees;
-      }));
+    const workers: Promise<ClaimedTrees>[] = [];
+    for (let w = 1; w < this.params.nJobs; w++) workers.push(pool.run<ClaimedTrees>('forest.growClaimed', shared, options.signal));
+    const mine = growClaimedTrees(shared, () => options.signal?.aborted === true, () => options.onProgress?.(Atomics.load(shared.claim, 1) / seeds.length));
+    const trees: TreeArrays[] = new Array<TreeArrays>(seeds.length);
+    const place = (got: ClaimedTrees): void => got.index.forEach((i, j) => (trees[i] = got.trees[j]!));
+    place(mine);
+    if (options.signal?.aborted === true || mine.index.length === seeds.length) {
+      // Workers get nothing more to do; their (empty or aborted) replies are not needed.
+      Atomics.store(shared.claim, 0, seeds.length);
+      for (const w of workers) w.catch(() => undefined);
+      throwIfAborted(this.label, options.signal);
+      return trees;
     }
-    const results = await Promise.all(batches);
+    for (const got of await Promise.all(workers)) place(got);
     throwIfAborted(this.label, options.signal);
-    return results.flat();
+    return trees;
   }
 }
 
