@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toAsync } from '../../core/iter.js';
 import { SqliteRecordStore } from './record-store.js';
 
 const rec = (id: string, v: number) => ({ id, values: { a: v, Result: 1 } });
@@ -27,16 +28,13 @@ describe('SqliteRecordStore', () => {
   it('replaceAll keeps the old records when the new data fails midway', async () => {
     const store = new SqliteRecordStore(join(mkdtempSync(join(tmpdir(), 'ns-rs-')), 'r.db'));
     await store.insertBatch([rec('old1', 1), rec('old2', 1)]);
-    async function* failing() {
+    function* failing() {
       yield [rec('new1', 1)];
       throw new Error('source broke');
     }
-    await expect(store.replaceAll(failing())).rejects.toThrow('source broke');
+    await expect(store.replaceAll(toAsync(failing()))).rejects.toThrow('source broke');
     expect(await all(store)).toEqual(['old1', 'old2']);
-    async function* good() {
-      yield [rec('new1', 1), rec('new2', 0)];
-    }
-    expect(await store.replaceAll(good())).toEqual({ inserted: 2, skipped: 0 });
+    expect(await store.replaceAll(toAsync([[rec('new1', 1), rec('new2', 0)]]))).toEqual({ inserted: 2, skipped: 0 });
     expect(await all(store)).toEqual(['new1', 'new2']);
     await store.close();
   });

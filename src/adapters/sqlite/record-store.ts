@@ -4,6 +4,7 @@
  * replaceAll loads a staging table and swaps it in one transaction, so a failure leaves the old data.
  */
 import { NsError } from '../../core/errors.js';
+import { toAsync } from '../../core/iter.js';
 import type { RecordInput, RecordStore, RecordValues, ScanOptions, StoredRecord, WriteResult } from '../../ports/record-store.js';
 import { openSqlite, type SqliteDb } from './open.js';
 
@@ -60,7 +61,12 @@ export class SqliteRecordStore implements RecordStore {
     return Promise.resolve(this.insertInto(TABLE, records));
   }
 
-  async *scan(options: ScanOptions = {}): AsyncIterable<StoredRecord[]> {
+  scan(options: ScanOptions = {}): AsyncIterable<StoredRecord[]> {
+    return toAsync(this.pages(options));
+  }
+
+  /** Pages of the scan; synchronous underneath (better-sqlite3), adapted to the async port. */
+  private *pages(options: ScanOptions): Generator<StoredRecord[]> {
     const batchSize = options.batchSize ?? 5000;
     const stmt = this.db.prepare(
       `SELECT id, updated_at AS updatedAt, seq, values_json AS v FROM ${TABLE}
