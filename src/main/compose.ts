@@ -77,7 +77,7 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
     const r = await tracker.replayRun(target.id);
     return { remoteRunId: r.remoteRunId, created: r.created, metrics: r.metrics, params: r.params, artifacts: r.artifacts, children: r.children.length };
   };
-  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger }), replayTracking };
+  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), replayTracking };
 }
 
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {

@@ -26,6 +26,8 @@ const schema = z.object({
   AWS_REGION: z.string().default('us-east-1'),
   MLFLOW_TRACKING_URI: optionalUrl,
   MLFLOW_EXPERIMENT_NAME: z.string().default('networksecurity'),
+  /** Registered model name in MLflow's model registry. */
+  MLFLOW_REGISTERED_MODEL: z.string().default('networksecurity'),
   MLFLOW_TRACKING_USERNAME: z.string().optional(),
   MLFLOW_TRACKING_PASSWORD: z.string().optional(),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
