@@ -17,6 +17,8 @@ const schema = z.object({
   NS_PORT: z.coerce.number().int().min(0).max(65535).default(8501),
   NS_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   NS_SEED: z.coerce.number().int().default(42),
+  /** Training plan of runs started from the web UI / API. */
+  NS_TRAIN_PRESET: z.enum(['default', 'original', 'quick']).default('default'),
   MONGO_DB_URL: optionalUrl,
   MONGO_DB_NAME: z.string().default('networksecurity'),
   MONGO_COLLECTION: z.string().default('phishingdata'),
