@@ -5,8 +5,8 @@
 import type { ClaimTask, ForestTask } from '../trees/forest-grow.js';
 import { growClaimedTrees, growForestTrees } from '../trees/forest-grow.js';
 import type { TreeArrays } from '../trees/tree.js';
-import type { ScoreTask } from '../trees/score-task.js';
-import { scoreRows } from '../trees/score-task.js';
+import type { ClaimScoreTask } from '../trees/score-task.js';
+import { scoreClaimedRows } from '../trees/score-task.js';
 
 export interface TaskResult {
   result: unknown;
@@ -31,8 +31,5 @@ export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
     const got = growClaimedTrees(payload as ClaimTask);
     return { result: got, transfer: treeBuffers(got.trees) };
   },
-  'forest.score': (payload) => {
-    scoreRows(payload as ScoreTask);
-    return { result: null, transfer: [] };
-  },
+  'forest.scoreClaimed': (payload) => ({ result: scoreClaimedRows(payload as ClaimScoreTask), transfer: [] }),
 };

@@ -17,7 +17,11 @@ import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
 import { forestContributions, forestImportances, forestScores, withPacked } from './flat-forest.js';
 import { sharedPool, toShared } from '../parallel/pool.js';
-import type { ScoreTask } from './score-task.js';
+import type { ClaimScoreTask } from './score-task.js';
+import { scoreClaimedRows } from './score-task.js';
+
+/** Rows per chunk that a thread claims in predictProbaAsync (a multiple of the mask walk's 256-row block). */
+const SCORE_CHUNK = 8192;
 import { checkPredictInput } from './validate.js';
 
 export type Link = 'identity' | 'sigmoid';
@@ -90,9 +94,10 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   }
 
   /**
-   * predictProba for large batches, rows split over `nJobs` worker threads. The model is put in shared
-   * memory once (kept for later calls); X is copied into shared memory unless it already is. Same
-   * numbers as predictProba.
+   * predictProba for large batches, rows split over `nJobs` threads (this one and nJobs - 1 pool
+   * workers, taking chunks from a shared counter; this thread is busy meanwhile). The model is put in
+   * shared memory once (kept for later calls); X is copied into shared memory unless it already is.
+   * Same numbers as predictProba.
    */
   async predictProbaAsync(X: Matrix, options: { nJobs?: number; signal?: AbortSignal } = {}): Promise<Matrix> {
     const m = this.model();
@@ -111,14 +116,19 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const lean: FlatForest = { ...forest, threshold: new Float64Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
     const xs = toShared(X.data);
     const out = toShared(new Float64Array(X.rows));
-    const chunk = Math.ceil(X.rows / (2 * nJobs));
-    const pool = sharedPool(nJobs);
-    const tasks: Promise<unknown>[] = [];
-    for (let s = 0; s < X.rows; s += chunk) {
-      const task: ScoreTask = { forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: s, rowEnd: Math.min(X.rows, s + chunk) };
-      tasks.push(pool.run('forest.score', task, options.signal));
+    // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
+    const task: ClaimScoreTask = {
+      forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
+    };
+    const pool = sharedPool(nJobs - 1);
+    const workers: Promise<number>[] = [];
+    for (let w = 1; w < nJobs; w++) workers.push(pool.run<number>('forest.scoreClaimed', task, options.signal));
+    const mine = scoreClaimedRows(task);
+    if (mine * SCORE_CHUNK >= X.rows) {
+      for (const w of workers) w.catch(() => undefined);
+    } else {
+      await Promise.all(workers);
     }
-    await Promise.all(tasks);
     const P = matrix(X.rows, 2);
     const sigmoid = m.link === 'sigmoid';
     for (let i = 0; i < X.rows; i++) {

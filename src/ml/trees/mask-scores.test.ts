@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../../core/matrix.js';
 import { matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/rng.js';
-import { closeSharedPool } from '../parallel/pool.js';
+import { closeSharedPool, toShared, WorkerPool } from '../parallel/pool.js';
 import { AdaBoostClassifier } from './adaboost.js';
 import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked } from './flat-forest.js';
@@ -11,12 +11,15 @@ import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
 import { maskPlan, maskScores } from './mask-scores.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
+import type { ClaimScoreTask } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
 
 const { train, test } = phishingSplit(readFileSync(PHISHING_CSV, 'utf8'));
 
+const pool = new WorkerPool(1);
 afterAll(async () => {
   await closeSharedPool();
+  await pool.close();
 });
 
 /** `rows` random vectors drawn from the training features' marginals (as the bench does). */
@@ -82,5 +85,18 @@ describe('maskScores', () => {
     const gb = await new HistGradientBoostingClassifier({ maxIter: 20, maxDepth: 6, randomState: 9 }).fit(train.X, train.y);
     const X = marginalRows(train.X, 5000, 10);
     expectSameBits((await gb.predictProbaAsync(X, { nJobs: 2 })).data, gb.predictProba(X).data);
+  });
+
+  it('scores claimed chunks on a worker thread into shared memory, bit-identical to the scalar walk', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 10, randomState: 11 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(rf);
+    const X = marginalRows(train.X, 3000, 12);
+    const task: ClaimScoreTask = {
+      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left) },
+      mapper, X: toShared(X.data), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: 512,
+    };
+    expect(await pool.run<number>('forest.scoreClaimed', task)).toBe(6);
+    expectSameBits(task.out, scalarScores(forest, mapper, X));
   });
 });

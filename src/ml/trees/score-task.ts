@@ -1,6 +1,7 @@
 /**
  * Scoring a slice of rows on a worker thread: the forest, the cut points, X and the output all live in
- * SharedArrayBuffers, so a task is only a row range and nothing is copied per task.
+ * SharedArrayBuffers, so a task is only a row range and nothing is copied per task. With a claim
+ * counter, several threads (the caller's included) take fixed-size chunks of rows until none are left.
  */
 import { matrix } from '../../core/matrix.js';
 import type { BinMapper } from './binning.js';
@@ -23,4 +24,21 @@ export function scoreRows(t: ScoreTask): void {
   const rows = t.rowEnd - t.rowStart;
   const X = matrix(rows, t.cols, t.X.subarray(t.rowStart * t.cols, t.rowEnd * t.cols));
   t.out.set(forestScores(t.forest, t.mapper, X), t.rowStart);
+}
+
+/** A ScoreTask whose rows are taken chunk by chunk from a shared counter (claim[0] = next chunk). */
+export interface ClaimScoreTask extends ScoreTask {
+  claim: Int32Array;
+  chunk: number;
+}
+
+/** Scores chunks of rows [rowStart, rowEnd) claimed from `t.claim` until none are left; returns how many. */
+export function scoreClaimedRows(t: ClaimScoreTask): number {
+  let chunks = 0;
+  for (;;) {
+    const start = t.rowStart + Atomics.add(t.claim, 0, 1) * t.chunk;
+    if (start >= t.rowEnd) return chunks;
+    scoreRows({ ...t, rowStart: start, rowEnd: Math.min(t.rowEnd, start + t.chunk) });
+    chunks++;
+  }
 }
