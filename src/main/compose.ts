@@ -18,6 +18,8 @@ import type { ArtifactStore, RecordStore, Registry, Tracker } from '../ports/ind
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
+import { publishingRegistry } from './published-registry.js';
+import { lazyRecordStore } from './lazy-record-store.js';
 
 export function paths(config: Config): Paths {
   const home = resolve(config.NS_HOME);
@@ -41,8 +43,12 @@ export function loadSchemaFile(path: string): Schema {
 
 async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
   if (!config.MONGO_DB_URL) return new SqliteRecordStore(p.recordsDb);
-  const { openMongoRecordStore } = await import('../adapters/mongodb/record-store.js');
-  return openMongoRecordStore(config.MONGO_DB_URL, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION });
+  const url = config.MONGO_DB_URL;
+  const { openMongoRecordStore, redactMongoUrl } = await import('../adapters/mongodb/index.js');
+  return lazyRecordStore(
+    () => openMongoRecordStore(url, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION }),
+    `${redactMongoUrl(url)} (${config.MONGO_DB_NAME}.${config.MONGO_COLLECTION})`,
+  );
 }
 
 async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
@@ -87,7 +93,9 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const records = await recordStore(config, p);
   const artifacts = await artifactStore(config, p);
   const runs = new SqliteRunStore(p.stateDb);
-  const { tracker: track, registry, replayTracking } = await trackingAndRegistry(config, p, logger);
+  const tracking = await trackingAndRegistry(config, p, logger);
+  const { tracker: track, replayTracking } = tracking;
+  const registry = publishingRegistry(tracking.registry, artifacts);
   const queue = new InlineJobQueue();
   return {
     config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, replayTracking,

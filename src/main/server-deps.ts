@@ -11,7 +11,7 @@ import type { PipelineOptions } from '../pipeline/types.js';
 import type { Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
-import { loadModel } from './champion.js';
+import { findVersion, loadModel } from './champion.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
 
@@ -33,7 +33,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   let active: Promise<unknown> = Promise.resolve();
 
   const refreshModel = async (): Promise<void> => {
-    const alias = await ctx.registry.getAlias('champion');
+    const alias = await findVersion(ctx);
     if ((alias?.version ?? null) === (model?.version ?? null)) return;
     try {
       model = await loadModel(ctx);

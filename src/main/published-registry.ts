@@ -1,0 +1,55 @@
+/**
+ * A Registry that also publishes its state — every version and the current aliases — as
+ * `registry/index.json` in the artifact store after each change. With S3 as the artifact store, any
+ * machine can then find and load the champion bundle without the registry database of the machine
+ * that trained it (see loadModel).
+ */
+import { NsError } from '../core/errors.js';
+import type { Alias, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../ports/index.js';
+
+export const REGISTRY_INDEX_KEY = 'registry/index.json';
+
+export interface RegistryIndex {
+  publishedAt: string;
+  aliases: Partial<Record<Alias, number>>;
+  versions: ModelVersion[];
+}
+
+export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): Registry {
+  const publish = async (): Promise<void> => {
+    const versions = await inner.list();
+    const aliases: Partial<Record<Alias, number>> = {};
+    for (const alias of ['champion', 'challenger'] as const) {
+      const v = await inner.getAlias(alias);
+      if (v) aliases[alias] = v.version;
+    }
+    const index: RegistryIndex = { publishedAt: new Date().toISOString(), aliases, versions };
+    await artifacts.put(REGISTRY_INDEX_KEY, JSON.stringify(index, null, 2));
+  };
+  return {
+    describe: () => inner.describe(),
+    list: () => inner.list(),
+    get: (v) => inner.get(v),
+    getAlias: (a) => inner.getAlias(a),
+    history: (a) => inner.history(a),
+    async register(version: NewModelVersion) {
+      const registered = await inner.register(version);
+      await publish();
+      return registered;
+    },
+    async setAlias(alias, version, expected, reason) {
+      await inner.setAlias(alias, version, expected, reason);
+      await publish();
+    },
+  };
+}
+
+/** The published index, or undefined when none was published to this artifact store. */
+export async function readRegistryIndex(artifacts: ArtifactStore): Promise<RegistryIndex | undefined> {
+  if (!(await artifacts.exists(REGISTRY_INDEX_KEY))) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(await artifacts.get(REGISTRY_INDEX_KEY))) as RegistryIndex;
+  } catch (e) {
+    throw new NsError('REGISTRY_INDEX_INVALID', `${REGISTRY_INDEX_KEY} in ${artifacts.describe()} is not valid JSON.`, { kind: 'state', cause: e, hint: 'Promote the champion again to republish it.' });
+  }
+}
