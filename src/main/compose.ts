@@ -51,8 +51,13 @@ async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
   );
 }
 
+/** The local artifacts folder (the default store, and `sync`'s local side). */
+export function localArtifactStore(p: Paths): ArtifactStore {
+  return new FsArtifactStore(p.artifacts);
+}
+
 async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
-  if (!config.S3_BUCKET) return new FsArtifactStore(p.artifacts);
+  if (!config.S3_BUCKET) return localArtifactStore(p);
   const { S3ArtifactStore } = await import('../adapters/s3/artifact-store.js');
   return new S3ArtifactStore({ bucket: config.S3_BUCKET, prefix: config.S3_PREFIX, region: config.AWS_REGION, ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}) });
 }

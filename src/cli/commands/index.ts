@@ -6,8 +6,9 @@ import { modelsCommand } from './models.js';
 import { predictCommand } from './predict.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
+import { syncCommand } from './sync.js';
 import { trackingCommand } from './tracking.js';
 import { trainCommand } from './train.js';
 import { upCommand } from './up.js';
 
-export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand];
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand];
