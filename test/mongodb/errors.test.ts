@@ -3,22 +3,12 @@
  * (FerretDB refuses them), an unreachable port, and a malformed URL.
  */
 import { describe, expect, it } from 'vitest';
-import { NsError } from '../../src/core/errors.js';
 import { openMongoRecordStore } from '../../src/adapters/mongodb/record-store.js';
 import { freePort, serviceEnv } from '../services/env.js';
+import { failure } from '../services/failure.js';
 
 const url = serviceEnv('MONGO_TEST_URL');
 const secret = 'Sup3r-s3cret-pw';
-
-async function failure(p: Promise<unknown>): Promise<NsError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof NsError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('MongoDB connection errors', () => {
   it('bad credentials: MONGO_AUTH, no password in any text', async () => {

@@ -3,22 +3,12 @@
  * credentials give S3_AUTH whose text never contains the secret key.
  */
 import { describe, expect, it } from 'vitest';
-import { NsError } from '../../src/core/errors.js';
 import { openS3ArtifactStore } from '../../src/adapters/s3/artifact-store.js';
 import { openS3Object } from '../../src/adapters/s3/source.js';
 import { startPrivateMoto } from '../services/moto.js';
+import { failure } from '../services/failure.js';
 
 const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
-
-async function failure(p: Promise<unknown>): Promise<NsError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof NsError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('S3 faults', () => {
   it('endpoint stopped: S3_UNAVAILABLE naming the endpoint', async () => {

@@ -15,18 +15,11 @@ import type { MaskPlan } from './mask-scores.js';
 import { maskPlan, maskScores } from './mask-scores.js';
 import type { TreeArrays } from './tree.js';
 
-export interface FlatForest {
+/** The node arrays of every tree concatenated; `left` holds absolute indices (right = left + 1). */
+export interface FlatForest extends TreeArrays {
   nFeatures: number;
   /** Index of each tree's root. */
   roots: Int32Array;
-  feature: Int32Array;
-  thresholdBin: Uint8Array;
-  threshold: Float64Array;
-  /** Absolute index of the left child (right = left + 1); -1 at leaves. */
-  left: Int32Array;
-  value: Float64Array;
-  cover: Float64Array;
-  gain: Float64Array;
   /**
    * Two int32 per node for the hot loop: [feature << 8 | thresholdBin, left]. A leaf points to itself
    * with an impossible threshold ([0 << 8 | 255, itself]), so stepping past a leaf is harmless and
