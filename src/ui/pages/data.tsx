@@ -64,7 +64,7 @@ export function DataPage() {
 
   return (
     <section aria-labelledby="data-title">
-      <header class="page-head"><h1 id="data-title">Data</h1><p>Is the newest data what the model was trained on? Schema validation, drift per feature and the snapshots of the feature store.</p></header>
+      <header class="page-head"><h1 id="data-title">Data</h1><p>Does the newest data still look like what the model was trained on? Schema validation, drift per feature and the snapshots of the feature store.</p></header>
       <div class="grid-2">
         <div class="card">
           <h2>Schema validation</h2>
