@@ -34,7 +34,10 @@ export interface RecordStore {
   count(): Promise<number>;
   /** Inserts records whose id is new; existing ids are skipped (counted, not changed). */
   insertBatch(records: readonly RecordInput[]): Promise<WriteResult>;
-  /** Streams records in batches ordered by updatedAt, never the whole collection at once. */
+  /**
+   * Streams records in batches, never the whole collection at once. Scans with `since` are ordered by
+   * updatedAt; a full scan may come in the store's natural order (FerretDB sorts only in memory).
+   */
   scan(options?: ScanOptions): AsyncIterable<StoredRecord[]>;
   /**
    * Replaces every record with the given ones. Must never leave the store empty or half-filled when it
