@@ -1,5 +1,5 @@
 /**
- * Benchmark driver (`npm run bench [-- section ...] [--reps N] [--quick]`): runs the sections
+ * Benchmark driver (`npm run bench [-- section ...] [--reps N] [--quick] [--records N]`): runs the sections
  * bench/ml (always available), bench/dataplane and bench/server (when present), and prints ONE JSON
  * document on stdout — the machine, then each section's result. Progress goes to stderr.
  * A failing section is reported as {"error": "..."} and the others still run; the exit code is then 1.
@@ -13,21 +13,23 @@ import type { BenchOptions, BenchSection } from './types.js';
 
 const SECTIONS = ['ml', 'dataplane', 'server'] as const;
 
-function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean } {
+function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined } {
   const sections: string[] = [];
   let reps = 3;
   let quick = false;
+  let records: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
     else if (a === '--reps') reps = Math.max(1, Number(argv[++i]));
+    else if (a === '--records') records = Math.max(1, Number(argv[++i]));
     else if ((SECTIONS as readonly string[]).includes(a)) sections.push(a);
     else {
-      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick\n`);
+      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick, --records N\n`);
       process.exit(2);
     }
   }
-  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick };
+  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick, records };
 }
 
 async function main(): Promise<void> {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const opts: BenchOptions = {
     reps: args.quick ? Math.min(args.reps, 2) : args.reps,
     quick: args.quick,
+    ...(args.records !== undefined ? { records: args.records } : {}),
     root,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
   };

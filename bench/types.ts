@@ -4,6 +4,8 @@ export interface BenchOptions {
   reps: number;
   /** Smaller workloads, for a smoke run. */
   quick: boolean;
+  /** Record count for the data-plane section (default 1,000,000; 50,000 with quick). */
+  records?: number;
   /** Repository root (absolute path). */
   root: string;
   /** Progress line to stderr (stdout carries only the JSON document). */
