@@ -13,9 +13,37 @@ interface PredictBody { row?: unknown; rows?: unknown; contributions?: unknown }
 /** Rounds a probability for the wire (12 significant digits are plenty and keep payloads short). */
 export const roundProb = (p: number): number => Number(p.toPrecision(12));
 
+/**
+ * The 200 answer's JSON schema: Fastify compiles it into a dedicated serializer, which is measurably
+ * faster than JSON.stringify on this hot route (and documents the shape).
+ */
+const predictResponseSchema = {
+  type: 'object',
+  properties: {
+    modelVersion: { type: 'integer' },
+    modelKind: { type: 'string' },
+    contributionsAvailable: { type: 'boolean' },
+    predictions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          label: { type: 'integer' },
+          verdict: { type: 'string' },
+          probPhishing: { type: 'number' },
+          contributions: { type: 'object', additionalProperties: { type: 'number' } },
+          base: { type: 'number' },
+        },
+        required: ['label', 'verdict', 'probPhishing'],
+      },
+    },
+  },
+  required: ['modelVersion', 'modelKind', 'predictions'],
+} as const;
+
 /** Registers POST /api/v1/predict. */
 export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit } }, (request) => {
+  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit }, schema: { response: { 200: predictResponseSchema } } }, (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new NsError('BAD_REQUEST', 'The body must be a JSON object with "row" or "rows".', { hint: 'Send {"rows": [{"having_IP_Address": 1, …}]}.' });
