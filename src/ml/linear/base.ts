@@ -8,9 +8,10 @@
  *     ├─ getParams / clone / toState       (subclass supplies `encode` and `create`)
  *     └─ LogisticRegression, SVC, KNeighborsClassifier, GaussianNB
  */
-import { NotFittedError, toNsError } from '../../core/errors.js';
+import { toNsError } from '../../core/errors.js';
 import { matrix, type Matrix } from '../../core/matrix.js';
-import type { Classifier, FitOptions, ModelState, TypedArray } from '../estimator.js';
+import type { Classifier, FitOptions } from '../estimator.js';
+import { Learner } from '../learner.js';
 import { checkCols, checkFinite } from '../preprocessing/validation.js';
 
 /** What every learned state holds: the classes and the number of features seen in fit. */
@@ -19,21 +20,9 @@ export interface LearnedBase {
   nFeatures: number;
 }
 
-/** Encoded learned state: JSON-safe scalars plus typed arrays (the ModelState split). */
-export interface EncodedState {
-  json: Record<string, unknown>;
-  arrays: Record<string, TypedArray>;
-}
+export type { EncodedState } from '../learner.js';
 
-export abstract class ProbabilisticClassifier<P extends object, S extends LearnedBase> implements Classifier<P> {
-  abstract readonly kind: string;
-  readonly params: Readonly<P>;
-  protected learned: S | undefined;
-
-  constructor(params: P) {
-    this.params = params;
-  }
-
+export abstract class ProbabilisticClassifier<P extends object, S extends LearnedBase> extends Learner<P, S> implements Classifier<P> {
   get classes(): Float64Array {
     return this.state().classes;
   }
@@ -56,23 +45,8 @@ export abstract class ProbabilisticClassifier<P extends object, S extends Learne
   /** Probability matrix for fitted state `s`; X is already checked. */
   protected abstract proba(s: S, X: Matrix): Matrix;
 
-  /** The learned state as JSON plus typed arrays. */
-  protected abstract encode(s: S): EncodedState;
-
   /** A new unfitted instance with the given params (used by clone). */
-  protected abstract create(params: P): ProbabilisticClassifier<P, S>;
-
-  /** The learned state; throws NotFittedError before fit. */
-  protected state(): S {
-    if (this.learned === undefined) throw new NotFittedError(this.kind);
-    return this.learned;
-  }
-
-  /** Installs a decoded state (used by the factories' fromState). */
-  restore(s: S): this {
-    this.learned = s;
-    return this;
-  }
+  protected abstract override create(params: P): ProbabilisticClassifier<P, S>;
 
   predictProba(X: Matrix): Matrix {
     const s = this.state();
@@ -86,18 +60,8 @@ export abstract class ProbabilisticClassifier<P extends object, S extends Learne
     return argmaxLabels(this.predictProba(X), classes);
   }
 
-  getParams(): P {
-    return { ...this.params };
-  }
-
-  clone(): ProbabilisticClassifier<P, S> {
+  override clone(): ProbabilisticClassifier<P, S> {
     return this.create({ ...this.params });
-  }
-
-  toState(): ModelState {
-    const s = this.state();
-    const { json, arrays } = this.encode(s);
-    return { kind: this.kind, params: { ...this.params }, json, arrays };
   }
 }
 

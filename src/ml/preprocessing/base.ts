@@ -8,42 +8,22 @@
  *     ├─ StandardScaler, MinMaxScaler, RobustScaler
  *     └─ OneHotEncoder
  */
-import { NotFittedError, NsError } from '../../core/errors.js';
+import { NsError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import type { ModelState, Transformer } from '../estimator.js';
-import type { EncodedState } from '../linear/base.js';
+import type { Transformer } from '../estimator.js';
+import { Learner } from '../learner.js';
 import { checkCols, checkMatrix } from './validation.js';
 
 export interface TransformerLearned {
   nFeatures: number;
 }
 
-export abstract class FittedTransformer<P extends object, S extends TransformerLearned> implements Transformer<P> {
-  abstract readonly kind: string;
-  readonly params: Readonly<P>;
-  protected learned: S | undefined;
-
-  constructor(params: P) {
-    this.params = params;
-  }
-
+export abstract class FittedTransformer<P extends object, S extends TransformerLearned> extends Learner<P, S> implements Transformer<P> {
   /** Validates params and learns the state from X (NaN = missing; infinities are rejected). */
   protected abstract learn(X: Matrix): S;
   /** Transforms a checked X with state s. */
   protected abstract apply(s: S, X: Matrix): Matrix;
-  protected abstract encode(s: S): EncodedState;
-  protected abstract create(params: P): FittedTransformer<P, S>;
-
-  protected state(): S {
-    if (this.learned === undefined) throw new NotFittedError(this.kind);
-    return this.learned;
-  }
-
-  /** Installs a decoded state (used by the factories' fromState). */
-  restore(s: S): this {
-    this.learned = s;
-    return this;
-  }
+  protected abstract override create(params: P): FittedTransformer<P, S>;
 
   fit(X: Matrix): this {
     checkMatrix(X, this.kind);
@@ -63,17 +43,8 @@ export abstract class FittedTransformer<P extends object, S extends TransformerL
     return this.fit(X).transform(X);
   }
 
-  getParams(): P {
-    return { ...this.params };
-  }
-
-  clone(): FittedTransformer<P, S> {
+  override clone(): FittedTransformer<P, S> {
     return this.create({ ...this.params });
-  }
-
-  toState(): ModelState {
-    const { json, arrays } = this.encode(this.state());
-    return { kind: this.kind, params: { ...this.params }, json, arrays };
   }
 }
 
