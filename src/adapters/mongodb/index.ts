@@ -1,3 +1,4 @@
 /** The MongoDB record store and its URL helpers: the one entry the composition root imports. */
-export { MongoRecordStore, openMongoRecordStore } from './record-store.js';
+export { MongoRecordStore, openMongoRecordStore, parseRecordFormat } from './record-store.js';
+export type { MongoRecordFormat, MongoRecordStoreOptions } from './record-store.js';
 export { redactMongoUrl } from './url.js';
