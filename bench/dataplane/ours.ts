@@ -1,44 +1,28 @@
 /**
  * Our side of the data-plane benchmark, run in its own process so its peak RSS is its own:
- *   insert <url> <db> <coll> <csv>   stream the CSV, parse rows, insertBatch in batches (unordered bulk)
- *   scan   <url> <db> <coll>         scan() the collection into columnar Int8Array columns (a snapshot)
- * Prints one JSON line: {"records", "seconds", "maxRssMb"}.
+ *   etl  <url> <db> <coll> <s3://bucket/key>  the `etl` command's path: openS3Object → loadCsvIntoStore
+ *                                             (schema validation, row identities, insertBatch batches)
+ *   scan <url> <db> <coll>                    scan() the collection into columnar Int8Array columns (a snapshot)
+ * The S3 endpoint comes from S3_ENDPOINT, the record format from MONGO_RECORD_FORMAT (default packed).
+ * Prints one JSON line: {"records", "seconds", "maxRssMb", "cpuSeconds"}.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
 import { openMongoRecordStore } from '../../src/adapters/mongodb/record-store.js';
-import type { RecordInput } from '../../src/ports/record-store.js';
+import { openS3Object } from '../../src/adapters/s3/source.js';
+import { loadSchemaFile } from '../../src/main/compose.js';
+import { loadCsvIntoStore } from '../../src/pipeline/etl.js';
 
 const BATCH = 5000;
 
-async function insert(url: string, db: string, coll: string, csv: string): Promise<number> {
+async function etl(url: string, db: string, coll: string, uri: string): Promise<number> {
+  const schema = loadSchemaFile(resolve(import.meta.dirname, '../../config/schema.yaml'));
   const store = await openMongoRecordStore(url, { database: db, collection: coll });
   try {
-    const lines = createInterface({ input: createReadStream(csv), crlfDelay: Infinity });
-    let header: string[] | undefined;
-    let batch: RecordInput[] = [];
-    let n = 0;
-    const pending: Promise<unknown>[] = [];
-    for await (const line of lines) {
-      if (!header) { header = line.split(','); continue; }
-      if (line === '') continue;
-      const cells = line.split(',');
-      const values: Record<string, number | null> = {};
-      for (let j = 0; j < header.length; j++) {
-        const c = cells[j];
-        values[header[j]!] = c === undefined || c === '' || c === 'na' ? null : Number(c);
-      }
-      batch.push({ id: `row-${n++}`, values });
-      if (batch.length === BATCH) {
-        // Two batches in flight: parsing the next one overlaps the server's work on the previous.
-        pending.push(store.insertBatch(batch));
-        batch = [];
-        if (pending.length >= 2) await pending.shift();
-      }
-    }
-    if (batch.length > 0) pending.push(store.insertBatch(batch));
-    await Promise.all(pending);
-    return n;
+    const endpoint = process.env.S3_ENDPOINT;
+    const source = openS3Object(uri, { region: 'us-east-1', ...(endpoint ? { endpoint } : {}) });
+    const r = await loadCsvIntoStore(source, schema, store, { mode: 'append', strict: false });
+    if (r.rejected.length > 0) throw new Error(`${r.rejected.length} rows rejected`);
+    return r.inserted;
   } finally {
     await store.close();
   }
@@ -67,8 +51,9 @@ async function scan(url: string, db: string, coll: string): Promise<number> {
   }
 }
 
-const [mode, url, db, coll, csv] = process.argv.slice(2);
+const [mode, url, db, coll, uri] = process.argv.slice(2);
 const t0 = performance.now();
-const n = mode === 'insert' ? await insert(url!, db!, coll!, csv!) : await scan(url!, db!, coll!);
+const n = mode === 'etl' ? await etl(url!, db!, coll!, uri!) : await scan(url!, db!, coll!);
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(`${JSON.stringify({ records: n, seconds, maxRssMb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10 })}\n`);
+const ru = process.resourceUsage();
+process.stdout.write(`${JSON.stringify({ records: n, seconds, maxRssMb: Math.round(ru.maxRSS / 102.4) / 10, cpuSeconds: Math.round((ru.userCPUTime + ru.systemCPUTime) / 1e4) / 100 })}\n`);

@@ -14,6 +14,11 @@
  * cost is per field of every document, so packed writes and reads about 5x faster. `flat` writes the
  * original project's shape (one field per column) for tools that read the collection directly. Reads
  * accept both shapes in the same collection, so switching the setting needs no migration.
+ *
+ * FerretDB (detected from buildInfo) gets two measured shortcuts: `count` reads collStats (SQLite's
+ * COUNT(*), exact) instead of countDocuments, which makes FerretDB decode every document (as long as a
+ * full scan); and no `_updatedAt` index, which FerretDB 1.x never uses for a range filter or a sort
+ * (same time with and without) but which costs about 20% of every insert.
  */
 import { MongoClient } from 'mongodb';
 import type { Collection, Db, Document } from 'mongodb';
@@ -76,6 +81,8 @@ export class MongoRecordStore implements RecordStore {
   /** Column lists of packed records by layout key, read from or written to `ns_layouts`. */
   private readonly layouts = new Map<number, readonly string[]>();
   private lastStamp = 0;
+  /** Set by detectServer(): the server is FerretDB. */
+  private ferret = false;
 
   constructor(
     private readonly client: MongoClient,
@@ -126,14 +133,28 @@ export class MongoRecordStore implements RecordStore {
     return t;
   }
 
-  /** Creates the `_updatedAt` index used by watermark scans (idempotent; `_id` is the row identity). */
+  /** Asks the server what it is (FerretDB answers buildInfo with a `ferretdbVersion`). */
+  async detectServer(): Promise<void> {
+    const info = await this.op('reading the server build', () => this.db.admin().command({ buildInfo: 1 }));
+    this.ferret = 'ferretdbVersion' in info;
+  }
+
+  /**
+   * Creates the `_updatedAt` index used by watermark scans (idempotent; `_id` is the row identity).
+   * Not on FerretDB, which never uses it (see the module comment).
+   */
   async ensureIndexes(name?: string): Promise<void> {
+    if (this.ferret) return;
     const coll = name ? this.db.collection(name) : await this.live();
     await this.op('creating indexes', () => coll.createIndex({ _updatedAt: 1 }, { name: 'ns_updatedAt' }));
   }
 
   async count(): Promise<number> {
     const coll = await this.live();
+    if (this.ferret) {
+      const stats = await this.op('counting records', () => this.db.command({ collStats: coll.collectionName }));
+      return typeof stats.count === 'number' ? stats.count : 0;
+    }
     return this.op('counting records', () => coll.countDocuments({}));
   }
 
@@ -370,6 +391,7 @@ export async function openMongoRecordStore(url: string, options: MongoRecordStor
   try {
     await withMongoRetry(() => client.connect(), retry, ctx, 'connecting');
     const store = new MongoRecordStore(client, url, { ...options, recordFormat });
+    await store.detectServer();
     await store.ensureIndexes();
     return store;
   } catch (e) {
