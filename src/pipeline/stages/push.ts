@@ -1,7 +1,9 @@
 /**
  * Stage 6, push: register the run's bundle (already in the artifact store under `<run-id>/model.nsm`)
  * as a new model version and, when evaluate accepted it, move the `champion` alias with a
- * compare-and-set so a concurrent promotion is never overwritten silently.
+ * compare-and-set so a concurrent promotion is never overwritten silently. A push that fails never
+ * leaves the champion moved: a registry that records the move and then fails (publishing its index to
+ * an artifact store that went down) gets the alias put back before the error is reported.
  */
 import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
@@ -11,6 +13,25 @@ function numericMetrics(m: TestMetrics): Record<string, number> {
   return Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
+/**
+ * After a failed alias move: when the champion holds `moved` anyway, moves it back to `previous`. The
+ * restore is best effort (publishing it fails the same way as the move did); the move's error is the
+ * one to report, so a champion that cannot be put back is logged, not thrown.
+ */
+async function restoreChampion(ctx: StageContext, moved: number, previous: number | null): Promise<void> {
+  const { registry } = ctx;
+  if ((await registry.getAlias('champion'))?.version !== moved) return;
+  try {
+    await registry.setAlias('champion', previous, moved, `run ${ctx.runId}: push failed, champion restored`);
+  } catch {
+    // The local move back happened before the same publishing failure, or another promotion won since.
+  }
+  if ((await registry.getAlias('champion'))?.version === moved) {
+    ctx.logger.error(`push failed but the champion could not be moved back from v${moved}`, { previous });
+  }
+}
+
+/** Runs stage 6 on the context; see the module comment. */
 export async function push(ctx: StageContext): Promise<PushOutput> {
   const { ingest: ing, train: t, evaluate: ev } = ctx.outputs;
   if (!ing || !t || !ev) throw new NsError('STAGE_ORDER', 'push needs the outputs of ingest, train and evaluate.', { kind: 'state', hint: 'Run the pipeline from train.' });
@@ -30,7 +51,13 @@ export async function push(ctx: StageContext): Promise<PushOutput> {
     runId: ctx.runId, bundleKey: t.bundleKey, bundleSha256: t.bundleSha256, modelKind: best.kind,
     metrics: numericMetrics(ev.candidate), snapshotSha256: ing.snapshotSha256, schemaHash: ctx.schema.hash,
   });
-  await ctx.registry.setAlias('champion', version.version, championBefore?.version ?? null, `run ${ctx.runId}: ${ev.reason}`);
+  const previous = championBefore?.version ?? null;
+  try {
+    await ctx.registry.setAlias('champion', version.version, previous, `run ${ctx.runId}: ${ev.reason}`);
+  } catch (e) {
+    await restoreChampion(ctx, version.version, previous);
+    throw e;
+  }
   ctx.progress(1, `model v${version.version} is the champion`);
   return { version: version.version, promoted: true, bundleKey: t.bundleKey };
 }

@@ -1,0 +1,137 @@
+/**
+ * The push stage against an in-memory registry that, like the registry publishing its index to S3,
+ * records a change and then fails: a failed push leaves the champion where it was.
+ */
+import { describe, expect, it } from 'vitest';
+import { NsError } from '../../core/errors.js';
+import { sha256 } from '../../core/hash.js';
+import type { Logger } from '../../core/logger.js';
+import type { Alias, AliasChange, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../../ports/index.js';
+import type { StageContext, TestMetrics } from '../types.js';
+import { push } from './push.js';
+
+const unavailable = (): NsError => new NsError('S3_UNAVAILABLE', 'S3 at http://127.0.0.1:9 is unavailable while writing s3://b/registry/index.json: ECONNREFUSED.', { kind: 'unavailable' });
+
+/** A registry in memory; `failAfter` makes register or setAlias record the change and then throw (publishing failed). */
+class MemoryRegistry implements Registry {
+  versions: ModelVersion[] = [];
+  aliases = new Map<Alias, number>();
+  moves: AliasChange[] = [];
+  failAfter = new Set<'register' | 'setAlias'>();
+  describe(): string { return 'memory'; }
+  register(v: NewModelVersion): Promise<ModelVersion> {
+    const mv = { ...v, version: this.versions.length + 1, createdAt: new Date(0).toISOString() };
+    this.versions.push(mv);
+    return this.failAfter.has('register') ? Promise.reject(unavailable()) : Promise.resolve(mv);
+  }
+  list(): Promise<ModelVersion[]> { return Promise.resolve(this.versions); }
+  get(version: number): Promise<ModelVersion | undefined> { return Promise.resolve(this.versions.find((v) => v.version === version)); }
+  getAlias(alias: Alias): Promise<ModelVersion | undefined> {
+    const n = this.aliases.get(alias);
+    return Promise.resolve(n === undefined ? undefined : this.versions.find((v) => v.version === n));
+  }
+  setAlias(alias: Alias, version: number | null, expected: number | null, reason: string): Promise<void> {
+    const current = this.aliases.get(alias) ?? null;
+    if (current !== expected) return Promise.reject(new NsError('ALIAS_CONFLICT', `Alias ${alias} holds ${current}.`, { kind: 'conflict' }));
+    if (version === null) this.aliases.delete(alias);
+    else this.aliases.set(alias, version);
+    this.moves.push({ alias, from: current, to: version, at: new Date(0).toISOString(), reason });
+    return this.failAfter.has('setAlias') ? Promise.reject(unavailable()) : Promise.resolve();
+  }
+  history(alias: Alias): Promise<AliasChange[]> { return Promise.resolve(this.moves.filter((m) => m.alias === alias).reverse()); }
+}
+
+const bundle = new TextEncoder().encode('bundle bytes');
+const metrics: TestMetrics = { f1Phishing: 0.9, f1Legit: 0.92, precision: 0.9, recall: 0.9, accuracy: 0.91, rocAuc: 0.95, confusion: [[1, 0], [0, 1]] };
+const artifacts: ArtifactStore = {
+  describe: () => 'memory', put: () => Promise.reject(new Error('unused')), get: () => Promise.resolve(bundle),
+  exists: () => Promise.resolve(true), list: () => Promise.resolve([]), delete: () => Promise.resolve(),
+};
+
+function context(registry: Registry, logger: Logger): StageContext {
+  const ctx: Pick<StageContext, 'runId' | 'schema' | 'artifacts' | 'registry' | 'outputs' | 'logger' | 'progress'> = {
+    runId: 'run-2', schema: { hash: 'schema-hash' } as StageContext['schema'], artifacts, registry, logger, progress: () => undefined,
+    outputs: {
+      ingest: { snapshotSha256: 'snap' } as NonNullable<StageContext['outputs']['ingest']>,
+      train: {
+        candidates: [{ name: 'RF', kind: 'random_forest', params: {}, cv: { f1: 0.9, f1Std: 0, folds: [] }, test: metrics, fitMs: 1 }],
+        best: 'RF', bundleKey: 'run-2/model.nsm', bundleSha256: sha256(bundle), metricsKey: 'run-2/metrics.json', curvesKey: 'run-2/curves.json',
+      },
+      evaluate: { accepted: true, reason: 'better', candidate: metrics, champion: null },
+    },
+  };
+  return ctx as StageContext;
+}
+
+function logger(): Logger & { errors: string[] } {
+  const errors: string[] = [];
+  return { errors, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (msg) => { errors.push(msg); } };
+}
+
+async function withChampion(): Promise<MemoryRegistry> {
+  const registry = new MemoryRegistry();
+  const v1 = await registry.register({ runId: 'run-1', bundleKey: 'run-1/model.nsm', bundleSha256: 'x', modelKind: 'random_forest', metrics: {}, snapshotSha256: 's', schemaHash: 'schema-hash' });
+  await registry.setAlias('champion', v1.version, null, 'first model');
+  return registry;
+}
+
+describe('push', () => {
+  it('registers the bundle and makes it the champion', async () => {
+    const registry = await withChampion();
+    expect(await push(context(registry, logger()))).toEqual({ version: 2, promoted: true, bundleKey: 'run-2/model.nsm' });
+    expect(registry.aliases.get('champion')).toBe(2);
+  });
+
+  it('puts the champion back when publishing the alias move fails', async () => {
+    const registry = await withChampion();
+    registry.failAfter.add('setAlias');
+    const log = logger();
+    await expect(push(context(registry, log))).rejects.toMatchObject({ code: 'S3_UNAVAILABLE' });
+    expect(registry.aliases.get('champion')).toBe(1);
+    expect(registry.moves.map((m) => [m.from, m.to])).toEqual([[null, 1], [1, 2], [2, 1]]);
+    expect(registry.moves[2]!.reason).toMatch(/push failed/);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('leaves no champion when the first push fails after the alias move', async () => {
+    const registry = new MemoryRegistry();
+    registry.failAfter.add('setAlias');
+    await expect(push(context(registry, logger()))).rejects.toMatchObject({ code: 'S3_UNAVAILABLE' });
+    expect(registry.aliases.has('champion')).toBe(false);
+  });
+
+  it('leaves the champion when publishing the registered version fails', async () => {
+    const registry = await withChampion();
+    registry.failAfter.add('register');
+    await expect(push(context(registry, logger()))).rejects.toMatchObject({ code: 'S3_UNAVAILABLE' });
+    expect(registry.aliases.get('champion')).toBe(1);
+    expect(registry.moves).toHaveLength(1);
+  });
+
+  it('reports the error of the push and logs a champion it could not move back', async () => {
+    const registry = await withChampion();
+    registry.failAfter.add('setAlias');
+    const setAlias = (...args: Parameters<Registry['setAlias']>): Promise<void> => MemoryRegistry.prototype.setAlias.apply(registry, args);
+    registry.setAlias = (alias, version, expected, reason) => (/push failed/.test(reason) ? Promise.reject(new Error('registry locked')) : setAlias(alias, version, expected, reason));
+    const log = logger();
+    await expect(push(context(registry, log))).rejects.toMatchObject({ code: 'S3_UNAVAILABLE' });
+    expect(registry.aliases.get('champion')).toBe(2);
+    expect(log.errors).toEqual(['push failed but the champion could not be moved back from v2']);
+  });
+
+  it('does not undo a concurrent promotion that won the compare-and-set', async () => {
+    const registry = await withChampion();
+    const setAlias = (...args: Parameters<Registry['setAlias']>): Promise<void> => MemoryRegistry.prototype.setAlias.apply(registry, args);
+    let raced = false;
+    registry.setAlias = async (alias, version, expected, reason) => {
+      if (!raced) {
+        raced = true;
+        const other = await registry.register({ runId: 'run-x', bundleKey: 'run-x/model.nsm', bundleSha256: 'y', modelKind: 'knn', metrics: {}, snapshotSha256: 's', schemaHash: 'schema-hash' });
+        await setAlias('champion', other.version, 1, 'promoted elsewhere');
+      }
+      return setAlias(alias, version, expected, reason);
+    };
+    await expect(push(context(registry, logger()))).rejects.toMatchObject({ code: 'ALIAS_CONFLICT' });
+    expect(registry.aliases.get('champion')).toBe(3);
+  });
+});
