@@ -14,7 +14,7 @@ import { NsError, type ErrorKind } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { TrialTask, TrialTaskResult } from './trial.js';
 
-type Reply = { type: 'result'; result: TrialTaskResult } | { type: 'error'; id: number; error: { code: string; message: string; hint?: string; kind: ErrorKind } };
+type Reply = { type: 'result'; results: TrialTaskResult[] } | { type: 'error'; error: { code: string; message: string; hint?: string; kind: ErrorKind } };
 
 function startWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./search-worker.js', import.meta.url));
@@ -25,7 +25,7 @@ function startWorker(): Worker {
   return new Worker(`require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)});`, { eval: true });
 }
 
-/** Runs the tasks on up to nJobs workers; resolves with results in task order, rejects on the first error. */
+/** Runs the tasks on up to nJobs workers; resolves with every result by id, rejects on the first error. */
 export function runTasksInWorkers(
   tasks: readonly TrialTask[],
   X: Matrix,
@@ -34,7 +34,7 @@ export function runTasksInWorkers(
   onResult: (r: TrialTaskResult) => void,
   signal?: AbortSignal,
 ): Promise<TrialTaskResult[]> {
-  const results = new Array<TrialTaskResult>(tasks.length);
+  const results: TrialTaskResult[] = [];
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
@@ -64,8 +64,10 @@ export function runTasksInWorkers(
           stop(new NsError(msg.error.code, msg.error.message, { kind: msg.error.kind, hint: msg.error.hint }));
           return;
         }
-        results[msg.result.id] = msg.result;
-        onResult(msg.result);
+        for (const r of msg.results) {
+          results[r.id] = r;
+          onResult(r);
+        }
         if (++done === tasks.length) stop();
         else feed(w);
       });

@@ -18,11 +18,11 @@ let y: Float64Array | undefined;
 
 async function handle(task: TrialTask): Promise<void> {
   try {
-    const result = await runTrialTask(requireFactory((k) => factories.get(k), task.kind), X!, y!, task);
-    parentPort!.postMessage({ type: 'result', result });
+    const results = await runTrialTask(requireFactory((k) => factories.get(k), task.kind), X!, y!, task);
+    parentPort!.postMessage({ type: 'result', results });
   } catch (e) {
     const err = toNsError(e);
-    parentPort!.postMessage({ type: 'error', id: task.id, error: { code: err.code, message: err.message, hint: err.hint, kind: err.kind } });
+    parentPort!.postMessage({ type: 'error', ids: task.ids, error: { code: err.code, message: err.message, hint: err.hint, kind: err.kind } });
   }
 }
 

@@ -47,6 +47,21 @@ describe('gridSearchCV', () => {
     expect(b.bestEstimator).toBeUndefined();
   });
 
+  it('scores tree counts as prefixes of one fit exactly as separate fits (in-process and on workers)', async () => {
+    const staged: GridSpace[] = [
+      { kind: 'adaboost', grid: { learningRate: [0.5], nEstimators: [2, 9, 4] } },
+      { kind: 'hist_gradient_boosting', grid: { maxIter: [3, 7], subsample: [0.7], maxDepth: [3] } },
+    ];
+    const separate = await gridSearchCV(staged, X, y, { cv: 3, seed: 2, refit: false, staged: false });
+    const prefixes = await gridSearchCV(staged, X, y, { cv: 3, seed: 2, refit: false });
+    const workers = await gridSearchCV(staged, X, y, { cv: 3, seed: 2, refit: false, nJobs: 2 });
+    expect(prefixes.trials.map((t) => t.foldScores)).toEqual(separate.trials.map((t) => t.foldScores));
+    expect(workers.trials.map((t) => t.foldScores)).toEqual(separate.trials.map((t) => t.foldScores));
+    expect(prefixes.trials.map((t) => t.params)).toEqual(separate.trials.map((t) => t.params));
+    // Different counts do score differently, so the equality above is not vacuous.
+    expect(new Set(separate.trials.map((t) => t.meanScore)).size).toBeGreaterThan(1);
+  });
+
   it('reports an unknown kind and a failing candidate as NsErrors', async () => {
     await expect(gridSearchCV({ kind: 'nope', grid: {} }, X, y)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
     await expect(gridSearchCV({ kind: 'logistic_regression', grid: { C: [-1] } }, X, y, { nJobs: 2 })).rejects.toMatchObject({ code: 'BAD_PARAM' });

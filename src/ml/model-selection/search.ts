@@ -18,6 +18,7 @@ import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
 import { runTasksInWorkers } from './pool.js';
 import type { Split } from './split.js';
+import { stagedParam } from './staged.js';
 import { requireFactory, runTrialTask, type Scoring, type TrialTask, type TrialTaskResult } from './trial.js';
 
 /** A model kind and, per parameter, the values to try (the cartesian product is searched). */
@@ -50,6 +51,11 @@ export interface SearchOptions {
   refit?: boolean;
   /** Finds a factory by kind (default: both catalogs). Workers always use the catalogs. */
   lookup?: (kind: string) => ClassifierFactory | undefined;
+  /**
+   * Score smaller tree counts of forests and boosting as prefixes of one fit with the largest count
+   * (exactly the smaller models; see staged.ts). Default true.
+   */
+  staged?: boolean;
   /** Called when a candidate has all its fold scores. */
   onTrial?: (trial: TrialResult) => void;
   signal?: AbortSignal;
@@ -150,8 +156,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
     : cv;
   const scoring = options.scoring ?? 'f1';
   const posLabel = options.posLabel ?? 1;
-  const tasks: TrialTask[] = [];
-  candidates.forEach((c, ci) => folds.forEach((f, fi) => tasks.push({ id: ci * folds.length + fi, kind: c.kind, params: c.params, train: f.train, test: f.test, scoring, posLabel })));
+  const tasks = buildTasks(candidates, folds, scoring, posLabel, options.staged !== false);
   const trials: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(candidates.length);
   const remaining = new Int32Array(candidates.length).fill(folds.length);
   const perTask: TrialTaskResult[] = new Array<TrialTaskResult>(tasks.length);
@@ -170,7 +175,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
   } else {
     for (const task of tasks) {
       options.signal?.throwIfAborted();
-      onResult(await runTrialTask(requireFactory(lookup, task.kind), X, y, task));
+      for (const r of await runTrialTask(requireFactory(lookup, task.kind), X, y, task)) onResult(r);
     }
   }
   const done = trials as TrialResult[];
@@ -179,6 +184,37 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
   const result: SearchResult = { trials: done, best, folds };
   if (options.refit !== false) result.bestEstimator = await requireFactory(lookup, best.kind).create(best.params).fit(X, y, { signal: options.signal });
   return result;
+}
+
+/**
+ * One task per (candidate, fold); with `staged`, candidates of a staged kind (./staged.ts) that differ
+ * only in the tree count share one task per fold, which fits the largest count and scores the others
+ * as its prefixes. Larger tasks come first so the last ones to finish are small.
+ */
+function buildTasks(candidates: readonly Candidate[], folds: readonly Split[], scoring: Scoring, posLabel: number, staged: boolean): TrialTask[] {
+  const groups = new Map<string, { ci: number[]; counts: number[]; param?: string }>();
+  candidates.forEach((c, ci) => {
+    const param = staged ? stagedParam(c.kind, c.params) : undefined;
+    const rest = Object.keys(c.params).filter((k) => k !== param).sort().map((k) => [k, c.params[k]]);
+    const key = param === undefined ? `#${ci}` : `${c.kind}|${param}|${JSON.stringify(rest)}`;
+    const g = groups.get(key) ?? { ci: [], counts: [], ...(param !== undefined ? { param } : {}) };
+    g.ci.push(ci);
+    if (param !== undefined) g.counts.push(c.params[param] as number);
+    groups.set(key, g);
+  });
+  const tasks: TrialTask[] = [];
+  for (const g of groups.values()) {
+    const c = candidates[g.ci[0]!]!;
+    folds.forEach((f, fi) => {
+      const ids = g.ci.map((ci) => ci * folds.length + fi);
+      tasks.push({
+        ids, kind: c.kind, params: c.params, train: f.train, test: f.test, scoring, posLabel,
+        ...(g.param !== undefined && g.ci.length > 1 ? { staged: { param: g.param, counts: g.counts } } : {}),
+      });
+    });
+  }
+  const cost = (t: TrialTask): number => (t.staged ? Math.max(...t.staged.counts) : 1);
+  return tasks.map((t, i) => ({ t, i })).sort((a, b) => cost(b.t) - cost(a.t) || a.i - b.i).map((e) => e.t);
 }
 
 function summarise(index: number, c: Candidate, results: TrialTaskResult[]): TrialResult {

@@ -1,24 +1,28 @@
 /**
  * One cross-validation task — fit a classifier of some kind with some params on the training rows of a
  * fold and score it on the test rows — shared by the in-process path and the worker threads, so both
- * compute exactly the same numbers.
+ * compute exactly the same numbers. A staged task (./staged.ts) fits the largest tree count of several
+ * candidates once and scores each candidate's count as a prefix of that fit.
  */
 import { NsError } from '../../core/errors.js';
 import { takeRows, takeValues, type Matrix } from '../../core/matrix.js';
-import type { ClassifierFactory } from '../estimator.js';
+import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { accuracyScore, balancedAccuracyScore, f1Score, rocAucScore } from '../metrics/index.js';
+import { truncateState } from './staged.js';
 
 export type Scoring = 'f1' | 'accuracy' | 'balanced_accuracy' | 'roc_auc';
 
 export interface TrialTask {
-  /** Position in the task list (trial x fold), echoed back with the result. */
-  id: number;
+  /** Result slots (trial x fold) this task fills, echoed back with the results: one per staged count, else one. */
+  ids: number[];
   kind: string;
   params: Record<string, unknown>;
   train: Int32Array;
   test: Int32Array;
   scoring: Scoring;
   posLabel: number;
+  /** Fit params[param] = max(counts) once, then score the prefix of each count (ids[j] <- counts[j]). */
+  staged?: { param: string; counts: number[] };
 }
 
 export interface TrialTaskResult {
@@ -36,23 +40,37 @@ export function requireFactory(lookup: (kind: string) => ClassifierFactory | und
   return f;
 }
 
-/** Fits on task.train and returns the score on task.test. */
-export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Float64Array, task: TrialTask): Promise<TrialTaskResult> {
+/** The task's score of a fitted model on the test rows Xt, yt. */
+function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Scoring, posLabel: number): number {
+  if (scoring === 'roc_auc') {
+    const k = Array.from(model.classes).indexOf(posLabel);
+    const P = model.predictProba(Xt);
+    return rocAucScore(yt, Float64Array.from({ length: Xt.rows }, (_, i) => P.data[i * P.cols + k]!), posLabel);
+  }
+  const pred = model.predict(Xt);
+  if (scoring === 'accuracy') return accuracyScore(yt, pred);
+  if (scoring === 'balanced_accuracy') return balancedAccuracyScore(yt, pred);
+  return f1Score(yt, pred, posLabel);
+}
+
+/**
+ * Fits on task.train and returns the score on task.test, one result per id. A staged task's single
+ * fit time is shared out over its counts in proportion to the trees each one uses.
+ */
+export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Float64Array, task: TrialTask): Promise<TrialTaskResult[]> {
+  const staged = task.staged;
+  const params = staged ? { ...task.params, [staged.param]: Math.max(...staged.counts) } : task.params;
   const t0 = performance.now();
-  const model = await factory.create(task.params).fit(takeRows(X, task.train), takeValues(y, task.train));
+  const model = await factory.create(params).fit(takeRows(X, task.train), takeValues(y, task.train));
   const fitSeconds = (performance.now() - t0) / 1000;
   const Xt = takeRows(X, task.test);
   const yt = takeValues(y, task.test);
-  let score: number;
-  if (task.scoring === 'roc_auc') {
-    const k = Array.from(model.classes).indexOf(task.posLabel);
-    const P = model.predictProba(Xt);
-    score = rocAucScore(yt, Float64Array.from({ length: Xt.rows }, (_, i) => P.data[i * P.cols + k]!), task.posLabel);
-  } else {
-    const pred = model.predict(Xt);
-    if (task.scoring === 'accuracy') score = accuracyScore(yt, pred);
-    else if (task.scoring === 'balanced_accuracy') score = balancedAccuracyScore(yt, pred);
-    else score = f1Score(yt, pred, task.posLabel);
-  }
-  return { id: task.id, score, fitSeconds };
+  if (!staged) return [{ id: task.ids[0]!, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds }];
+  const state = model.toState();
+  const max = Math.max(...staged.counts);
+  return staged.counts.map((k, j) => ({
+    id: task.ids[j]!,
+    score: scoreModel(k === max ? model : factory.fromState(truncateState(state, staged.param, k)), Xt, yt, task.scoring, task.posLabel),
+    fitSeconds: (fitSeconds * k) / max,
+  }));
 }
