@@ -93,23 +93,28 @@ export class RunArtifacts {
     return out as Partial<StageOutputs>;
   }
 
+  /**
+   * Marks a stage completed with its outputs. The stage counts as completed (here and in `outputs()`)
+   * only once the manifest saying so is stored: when the put fails, the manifest in memory is unchanged.
+   */
   async completeStage(stage: StageName, startedAt: Date, outputs: unknown): Promise<void> {
     const finished = new Date();
-    this.manifest.stages[stage] = { startedAt: startedAt.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - startedAt.getTime(), outputs };
-    await this.saveManifest();
+    const done: ManifestStage = { startedAt: startedAt.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - startedAt.getTime(), outputs };
+    await this.saveManifest({ ...this.manifest, stages: { ...this.manifest.stages, [stage]: done } });
+    this.manifest.stages[stage] = done;
   }
 
-  /** Forgets a stage and everything after it (for `--from`). */
+  /** Forgets a stage and everything after it (for `--from`); like completeStage, only once that is stored. */
   async resetFrom(stages: readonly StageName[], from: StageName): Promise<void> {
-    const i = stages.indexOf(from);
-    for (const s of stages.slice(i)) {
-      delete this.manifest.stages[s];
-      this.manifest.artifacts = this.manifest.artifacts.filter((a) => a.stage !== s);
-    }
-    await this.saveManifest();
+    const forget = new Set(stages.slice(stages.indexOf(from)));
+    const kept = Object.fromEntries(Object.entries(this.manifest.stages).filter(([s]) => !forget.has(s as StageName))) as Manifest['stages'];
+    const artifacts = this.manifest.artifacts.filter((a) => !forget.has(a.stage));
+    await this.saveManifest({ ...this.manifest, stages: kept, artifacts });
+    this.manifest.stages = kept;
+    this.manifest.artifacts = artifacts;
   }
 
-  private async saveManifest(): Promise<void> {
-    await this.store.put(RunArtifacts.key(this.runId, 'manifest.json'), JSON.stringify(this.manifest, null, 2));
+  private async saveManifest(manifest: Manifest = this.manifest): Promise<void> {
+    await this.store.put(RunArtifacts.key(this.runId, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
 }
