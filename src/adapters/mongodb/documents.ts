@@ -128,24 +128,42 @@ export function toValue(v: unknown): number | null {
   return null;
 }
 
+const templates = new WeakMap<readonly string[], RecordValues>();
+
+/**
+ * An object with the layout's columns (all null): values objects spread from it are born with every
+ * property in place, one allocation each instead of a property store regrown column by column.
+ */
+function templateOf(columns: readonly string[]): RecordValues {
+  let t = templates.get(columns);
+  if (!t) {
+    t = {};
+    for (const c of columns) t[c] = null;
+    templates.set(columns, t);
+  }
+  return t;
+}
+
 /**
  * The record for a stored document of either shape; `layouts` must hold the layout of a packed one
  * by its key (see packedLayoutKey). Documents written by the original project have an ObjectId as `_id` (its hex
  * string becomes the identity) and no `_updatedAt` (their time is 0).
  */
 export function fromDocument(doc: Record<string, unknown>, layouts?: ReadonlyMap<number, readonly string[]>): StoredRecord {
-  const values: RecordValues = {};
+  let values: RecordValues;
   const packed = packedBytes(doc);
   if (packed) {
     const key = keyOf(packed);
     const columns = layouts?.get(key);
     if (!columns) throw new Error(`layout ${layoutIdOfKey(key)} of a packed record is not loaded`);
+    values = { ...templateOf(columns) };
     for (let j = 0; j < columns.length; j++) {
       const b = packed[HEADER + j];
       const v = b === undefined ? MISSING : (b << 24) >> 24;
       values[columns[j]!] = v === MISSING ? null : v;
     }
   } else {
+    values = {};
     for (const key in doc) {
       if (key === '_id' || key === '_updatedAt') continue;
       values[key] = toValue(doc[key]);
