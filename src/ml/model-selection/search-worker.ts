@@ -1,6 +1,6 @@
 /**
  * Worker thread of the search pool (./pool.ts): receives the data once, then trial tasks, and answers
- * each with its score (or the error as JSON). Estimators are created from both model catalogs.
+ * each with its scores or refit model state (or the error as JSON). Estimators are created from both model catalogs.
  */
 import { parentPort } from 'node:worker_threads';
 import { toNsError } from '../../core/errors.js';
@@ -18,8 +18,10 @@ let y: Float64Array | undefined;
 
 async function handle(task: TrialTask): Promise<void> {
   try {
-    const results = await runTrialTask(requireFactory((k) => factories.get(k), task.kind), X!, y!, task);
-    parentPort!.postMessage({ type: 'result', results });
+    const output = await runTrialTask(requireFactory((k) => factories.get(k), task.kind), X!, y!, task);
+    // A refit model crosses back as its state (typed arrays), rebuilt by the factory on the other side.
+    if (output.refit?.model) output.refit = { index: output.refit.index, fitSeconds: output.refit.fitSeconds, state: output.refit.model.toState() };
+    parentPort!.postMessage({ type: 'result', output });
   } catch (e) {
     const err = toNsError(e);
     parentPort!.postMessage({ type: 'error', ids: task.ids, error: { code: err.code, message: err.message, hint: err.hint, kind: err.kind } });

@@ -62,6 +62,19 @@ describe('gridSearchCV', () => {
     expect(new Set(separate.trials.map((t) => t.meanScore)).size).toBeGreaterThan(1);
   });
 
+  it("refits every kind's best (perKind), the same models in-process and from the workers", async () => {
+    const a = await gridSearchCV(spaces, X, y, { cv: 3, seed: 1, refit: 'perKind' });
+    const b = await gridSearchCV(spaces, X, y, { cv: 3, seed: 1, refit: 'perKind', nJobs: 2 });
+    expect(Object.keys(a.bestByKind!).sort()).toEqual(['knn', 'logistic_regression']);
+    for (const kind of ['knn', 'logistic_regression']) {
+      const ta = a.bestByKind![kind]!;
+      expect(ta.trial.meanScore).toBe(Math.max(...a.trials.filter((t) => t.kind === kind).map((t) => t.meanScore)));
+      expect(ta.estimator.getParams()).toMatchObject(ta.trial.params);
+      expect(b.bestByKind![kind]!.estimator.predictProba(X).data).toEqual(ta.estimator.predictProba(X).data);
+    }
+    expect(a.bestEstimator).toBe(a.bestByKind![a.best.kind]!.estimator);
+  });
+
   it('reports an unknown kind and a failing candidate as NsErrors', async () => {
     await expect(gridSearchCV({ kind: 'nope', grid: {} }, X, y)).rejects.toMatchObject({ code: 'UNKNOWN_MODEL' });
     await expect(gridSearchCV({ kind: 'logistic_regression', grid: { C: [-1] } }, X, y, { nJobs: 2 })).rejects.toMatchObject({ code: 'BAD_PARAM' });

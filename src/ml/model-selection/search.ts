@@ -16,10 +16,10 @@ import { otherClassifiers } from '../catalog-others.js';
 import { treeClassifiers } from '../catalog-trees.js';
 import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
-import { runTasksInWorkers } from './pool.js';
+import { runTasksInWorkers, TaskQueue } from './pool.js';
 import type { Split } from './split.js';
 import { stagedParam } from './staged.js';
-import { requireFactory, runTrialTask, type Scoring, type TrialTask, type TrialTaskResult } from './trial.js';
+import { requireFactory, runTrialTask, type Scoring, type TaskOutput, type TrialTask, type TrialTaskResult } from './trial.js';
 
 /** A model kind and, per parameter, the values to try (the cartesian product is searched). */
 export interface GridSpace {
@@ -47,8 +47,12 @@ export interface SearchOptions {
   nJobs?: number;
   /** Seeds the folds and the random candidates. */
   seed?: number;
-  /** Refit the best candidate on all of X, y (default true). */
-  refit?: boolean;
+  /**
+   * Refit the best candidate on all of X, y (default true); 'perKind' refits the best of every kind
+   * (SearchResult.bestByKind), each as soon as its kind is scored. With nJobs > 1 refits run on the
+   * workers too and come back as model state.
+   */
+  refit?: boolean | 'perKind';
   /** Finds a factory by kind (default: both catalogs). Workers always use the catalogs. */
   lookup?: (kind: string) => ClassifierFactory | undefined;
   /**
@@ -80,6 +84,8 @@ export interface SearchResult {
   best: TrialResult;
   /** The best candidate refit on all the data (absent with refit: false). */
   bestEstimator?: Classifier;
+  /** With refit 'perKind': each kind's best trial, refit on all the data. */
+  bestByKind?: Record<string, { trial: TrialResult; estimator: Classifier; fitSeconds: number }>;
   folds: readonly Split[];
 }
 
@@ -156,33 +162,65 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
     : cv;
   const scoring = options.scoring ?? 'f1';
   const posLabel = options.posLabel ?? 1;
-  const tasks = buildTasks(candidates, folds, scoring, posLabel, options.staged !== false);
+  const perKind = options.refit === 'perKind';
+  const queue = new TaskQueue(buildTasks(candidates, folds, scoring, posLabel, options.staged !== false));
   const trials: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(candidates.length);
   const remaining = new Int32Array(candidates.length).fill(folds.length);
-  const perTask: TrialTaskResult[] = new Array<TrialTaskResult>(tasks.length);
-  const onResult = (r: TrialTaskResult): void => {
-    perTask[r.id] = r;
-    const ci = Math.floor(r.id / folds.length);
-    if (--remaining[ci]! === 0) {
+  const kindLeft = new Map<string, number>();
+  for (const c of candidates) kindLeft.set(c.kind, (kindLeft.get(c.kind) ?? 0) + 1);
+  let trialsLeft = candidates.length;
+  const perTask: TrialTaskResult[] = new Array<TrialTaskResult>(candidates.length * folds.length);
+  const refits = new Map<number, { fitSeconds: number; estimator: Classifier }>();
+  const refitTask = (ci: number): TrialTask => ({ ids: [ci], kind: candidates[ci]!.kind, params: candidates[ci]!.params, train: new Int32Array(0), test: new Int32Array(0), scoring, posLabel, refit: true });
+  const bestOf = (kind?: string): TrialResult => {
+    let best: TrialResult | undefined;
+    for (const t of trials) if (t !== undefined && (kind === undefined || t.kind === kind) && (best === undefined || t.meanScore > best.meanScore)) best = t;
+    return best!;
+  };
+  const onOutput = (o: TaskOutput): void => {
+    if (o.refit) {
+      const est = o.refit.model ?? requireFactory(lookup, candidates[o.refit.index]!.kind).fromState(o.refit.state!);
+      refits.set(o.refit.index, { fitSeconds: o.refit.fitSeconds, estimator: est });
+      return;
+    }
+    for (const r of o.results) {
+      perTask[r.id] = r;
+      const ci = Math.floor(r.id / folds.length);
+      if (--remaining[ci]! !== 0) continue;
       const t = summarise(ci, candidates[ci]!, perTask.slice(ci * folds.length, (ci + 1) * folds.length));
       trials[ci] = t;
       options.onTrial?.(t);
+      trialsLeft--;
+      const left = kindLeft.get(t.kind)! - 1;
+      kindLeft.set(t.kind, left);
+      // Refits start as soon as their kind (per kind) or the whole search (overall best) is scored.
+      if (perKind && left === 0) queue.push(refitTask(bestOf(t.kind).index));
+      if (trialsLeft === 0) {
+        if (options.refit === true || options.refit === undefined) queue.push(refitTask(bestOf().index));
+        queue.close();
+      }
     }
   };
   const nJobs = options.nJobs ?? 1;
   if (nJobs > 1) {
-    await runTasksInWorkers(tasks, X, y, nJobs, onResult, options.signal);
+    await runTasksInWorkers(queue, X, y, nJobs, onOutput, options.signal);
   } else {
-    for (const task of tasks) {
+    for (let task = queue.take(); task !== undefined; task = queue.take()) {
       options.signal?.throwIfAborted();
-      for (const r of await runTrialTask(requireFactory(lookup, task.kind), X, y, task)) onResult(r);
+      onOutput(await runTrialTask(requireFactory(lookup, task.kind), X, y, task));
     }
   }
   const done = trials as TrialResult[];
-  let best = done[0]!;
-  for (const t of done) if (t.meanScore > best.meanScore) best = t;
+  const best = bestOf();
   const result: SearchResult = { trials: done, best, folds };
-  if (options.refit !== false) result.bestEstimator = await requireFactory(lookup, best.kind).create(best.params).fit(X, y, { signal: options.signal });
+  if (refits.has(best.index)) result.bestEstimator = refits.get(best.index)!.estimator;
+  if (perKind) {
+    result.bestByKind = {};
+    for (const kind of kindLeft.keys()) {
+      const t = bestOf(kind);
+      result.bestByKind[kind] = { trial: t, ...refits.get(t.index)! };
+    }
+  }
   return result;
 }
 

@@ -6,7 +6,7 @@
  */
 import { NsError } from '../../core/errors.js';
 import { takeRows, takeValues, type Matrix } from '../../core/matrix.js';
-import type { Classifier, ClassifierFactory } from '../estimator.js';
+import type { Classifier, ClassifierFactory, ModelState } from '../estimator.js';
 import { accuracyScore, balancedAccuracyScore, f1Score, rocAucScore } from '../metrics/index.js';
 import { truncateState } from './staged.js';
 
@@ -23,6 +23,14 @@ export interface TrialTask {
   posLabel: number;
   /** Fit params[param] = max(counts) once, then score the prefix of each count (ids[j] <- counts[j]). */
   staged?: { param: string; counts: number[] };
+  /** Refit candidate ids[0] on all rows (train / test unused) and hand the model back. */
+  refit?: boolean;
+}
+
+/** What a task produces: fold scores, or a refit model (its state when it crosses from a worker). */
+export interface TaskOutput {
+  results: TrialTaskResult[];
+  refit?: { index: number; fitSeconds: number; model?: Classifier; state?: ModelState };
 }
 
 export interface TrialTaskResult {
@@ -57,7 +65,12 @@ function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Sc
  * Fits on task.train and returns the score on task.test, one result per id. A staged task's single
  * fit time is shared out over its counts in proportion to the trees each one uses.
  */
-export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Float64Array, task: TrialTask): Promise<TrialTaskResult[]> {
+export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Float64Array, task: TrialTask): Promise<TaskOutput> {
+  if (task.refit === true) {
+    const t0 = performance.now();
+    const model = await factory.create(task.params).fit(X, y);
+    return { results: [], refit: { index: task.ids[0]!, fitSeconds: (performance.now() - t0) / 1000, model } };
+  }
   const staged = task.staged;
   const params = staged ? { ...task.params, [staged.param]: Math.max(...staged.counts) } : task.params;
   const t0 = performance.now();
@@ -65,12 +78,13 @@ export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Flo
   const fitSeconds = (performance.now() - t0) / 1000;
   const Xt = takeRows(X, task.test);
   const yt = takeValues(y, task.test);
-  if (!staged) return [{ id: task.ids[0]!, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds }];
+  if (!staged) return { results: [{ id: task.ids[0]!, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds }] };
   const state = model.toState();
   const max = Math.max(...staged.counts);
-  return staged.counts.map((k, j) => ({
+  const results = staged.counts.map((k, j) => ({
     id: task.ids[j]!,
     score: scoreModel(k === max ? model : factory.fromState(truncateState(state, staged.param, k)), Xt, yt, task.scoring, task.posLabel),
     fitSeconds: (fitSeconds * k) / max,
   }));
+  return { results };
 }

@@ -1,0 +1,137 @@
+/**
+ * Search section of the benchmark (issue 3): the original project's whole model search against its
+ * own script, in the same run.
+ *  - peer: ../shared/bench/seed_baseline.py (override with SEED_BASELINE) in the peer venv — scikit-learn
+ *    GridSearchCV over its five grids, 3-fold CV, each family refit, best by test F1; its JSON gives
+ *    total_s and best_f1.
+ *  - ours: bench/search/ours.ts in a child process (`search` mode) — the same split (index for index),
+ *    grids, CV count, scoring and final rule; wall time, best test F1 and the child's peak RSS.
+ *    Repeated `reps` times (median reported); the peer runs once (it takes minutes).
+ *  - accuracy: our logistic regression and SVC (defaults) vs scikit-learn's twins (bench/search/peer_twins.py)
+ *    on that split, and the best model chosen by CV on the training part (ours.ts `extras` mode).
+ * Targets: time ratio <= 0.05 with best F1 not lower; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { BenchOptions } from '../types.js';
+
+interface ChildOut {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(cmd: string, args: string[], log: (m: string) => void, env: Record<string, string> = {}): Promise<ChildOut> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim() !== '') log(line.trim());
+    });
+    child.on('error', (e) => resolve({ code: -1, stdout: '', stderr: e.message }));
+    child.on('close', (c) => resolve({ code: c ?? -1, stdout: out, stderr: err }));
+  });
+}
+
+/** Parses the last JSON object a child printed, or returns { error }. */
+function lastJson(r: ChildOut, what: string): Record<string, unknown> {
+  if (r.code !== 0) return { error: `${what} failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}` };
+  const start = r.stdout.lastIndexOf('\n{');
+  try {
+    return JSON.parse(start >= 0 ? r.stdout.slice(start + 1) : r.stdout) as Record<string, unknown>;
+  } catch {
+    return { error: `${what} printed no JSON` };
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
+const num = (o: Record<string, unknown> | undefined, k: string): number | undefined => (typeof o?.[k] === 'number' ? (o[k]) : undefined);
+
+export async function run(opts: BenchOptions): Promise<Record<string, unknown>> {
+  const csv = path.join(opts.root, 'data', 'phisingData.csv');
+  const python = process.env.PEERS_PYTHON ?? path.join(opts.root, '.cache', 'venv-peers', 'bin', 'python');
+  const seedScript = process.env.SEED_BASELINE ?? path.resolve(opts.root, '..', 'shared', 'bench', 'seed_baseline.py');
+  const quickArg = opts.quick ? ['--quick'] : [];
+  const node = (mode: string): Promise<ChildOut> =>
+    runChild(process.execPath, ['--import', 'tsx', path.join(opts.root, 'bench', 'search', 'ours.ts'), csv, mode, ...quickArg], opts.log);
+
+  let peer: Record<string, unknown> | undefined;
+  let twins: Record<string, unknown> | undefined;
+  let peerReason: string | undefined;
+  let peerRssMb: number | undefined;
+  if (!existsSync(python)) peerReason = `no peer Python at ${python}; run: bash scripts/peers-venv.sh`;
+  else if (!existsSync(seedScript)) peerReason = `no seed_baseline.py at ${seedScript}; set SEED_BASELINE`;
+  else {
+    opts.log(`search: peer seed_baseline.py${opts.quick ? ' --quick' : ''} (takes minutes)`);
+    // Under /usr/bin/time (when present) for the peer's peak RSS.
+    const timed = existsSync('/usr/bin/time');
+    const r = await runChild(timed ? '/usr/bin/time' : python, [...(timed ? ['-f', 'maxrss_kb=%M', python] : []), seedScript, csv, ...quickArg], opts.log);
+    peer = lastJson(r, 'seed_baseline.py');
+    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
+    if (m) peerRssMb = round(Number(m[1]) / 1024, 1);
+    twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
+  }
+
+  const runs: Record<string, unknown>[] = [];
+  for (let r = 0; r < opts.reps; r++) {
+    opts.log(`search: ours, run ${r + 1}/${opts.reps}`);
+    const o = lastJson(await node('search'), 'ours.ts search');
+    if ('error' in o) throw new Error(String(o.error));
+    runs.push(o);
+  }
+  opts.log('search: ours, twins and CV-chosen strong model');
+  const extras = lastJson(await node('extras'), 'ours.ts extras');
+
+  const totals = runs.map((o) => num(o, 'total_s')!);
+  const rss = Math.max(...runs.map((o) => num(o, 'max_rss_mb')!));
+  const oursTotal = median(totals);
+  const first = runs[0]!;
+  const oursBest = num(first, 'best_f1')!;
+  const peerTotal = peer && !('error' in peer) ? num(peer, 'total_s') : undefined;
+  const peerBest = peer && !('error' in peer) ? num(peer, 'best_f1') : undefined;
+  const ratio = peerTotal !== undefined ? oursTotal / peerTotal : undefined;
+
+  const twinRows: Record<string, unknown> = {};
+  const oursTwins = (extras.twins_f1 ?? {}) as Record<string, number>;
+  for (const kind of ['logistic_regression', 'svc']) {
+    const p = (twins?.[kind] as Record<string, unknown> | undefined)?.f1 as number | undefined;
+    const o = oursTwins[kind];
+    twinRows[kind] = p === undefined || o === undefined
+      ? { ours: o ?? null, peer: null }
+      : { ours: o, peer: round(p), diff: round(o - p), target: '|diff| <= 0.005', met: Math.abs(o - p) <= 0.005 };
+  }
+  const chosen = extras.chosen as Record<string, unknown> | undefined;
+  const chosenF1 = num(chosen, 'test_f1');
+  return {
+    split: 'train_test_split(test_size=0.2, random_state=42), reproduced index for index',
+    splitMatchesPeer: twins?.test_index_checksum === undefined ? null : twins.test_index_checksum === first.test_index_checksum,
+    selection: 'CV scored by accuracy (scikit-learn default), each family refit on the training part, best = highest test F1 (the original rule); cvChosen = best mean CV accuracy',
+    peer: peer ?? null,
+    ...(peerReason !== undefined ? { peerReason } : {}),
+    wholeSearchSeconds: {
+      ours: round(oursTotal, 3), oursRuns: totals.map((t) => round(t, 3)), peer: peerTotal ?? null,
+      ratio: ratio !== undefined ? round(ratio, 4) : null, target: '<= 0.05', met: ratio !== undefined ? ratio <= 0.05 : null,
+    },
+    bestF1: {
+      ours: oursBest, oursModel: first.best, peer: peerBest ?? null, peerModel: peer?.best ?? null,
+      diff: peerBest !== undefined ? round(oursBest - peerBest) : null, target: '>= peer', met: peerBest !== undefined ? oursBest >= peerBest : null,
+      oursCvChosen: { model: first.cv_chosen, f1: first.cv_chosen_f1 },
+    },
+    oursDetail: first,
+    bestModelF1: {
+      ours: chosenF1 ?? null, model: chosen ?? null, selection: extras.selection ?? null, target: '>= 0.975',
+      met: chosenF1 !== undefined ? chosenF1 >= 0.975 : null, ...('error' in extras ? { error: extras.error } : { cvF1: extras.cv_f1 }),
+    },
+    twinsF1: twinRows,
+    peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Child process of the search bench (bench/search/index.ts), so its peak RSS is the search's own:
+ *   node --import tsx bench/search/ours.ts DATA.csv search [--quick]
+ *     The original project's whole search, as seed_baseline.py runs it: the original split
+ *     (train_test_split(test_size=0.2, random_state=42), reproduced index for index), its five grids with
+ *     3-fold CV scored by accuracy (scikit-learn's default), each family's best refit on the training
+ *     part and scored by test F1 (Result = 1 positive), the final model = best test F1 (the original's
+ *     rule). Also reports the model an honest rule picks (best mean CV accuracy) and its test F1.
+ *   node --import tsx bench/search/ours.ts DATA.csv extras [--quick]
+ *     Our logistic regression and SVC with defaults (twins of scikit-learn's), and stronger families
+ *     (tuned histogram boosting, extra trees) next to the original's, all chosen by CV F1 on the
+ *     training part only; the chosen model's test F1.
+ * Prints one JSON document on stdout, with process.resourceUsage().maxRSS (worker threads included).
+ */
+import { readFileSync } from 'node:fs';
+import { takeDataset, type Dataset } from '../../src/core/matrix.js';
+import { closeSharedPool } from '../../src/ml/parallel/pool.js';
+import { findClassifier, gridSearchCV, originalSearchSpaces, type GridSpace, type SearchResult } from '../../src/ml/model-selection/index.js';
+import { sklearnTrainTestSplit } from '../../src/ml/model-selection/sklearn-split.js';
+import { f1Score, parsePhishingCsv } from '../../src/ml/trees/phishing.test-helpers.js';
+
+const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
+const log = (m: string): void => void process.stderr.write(`[search] ${m}\n`);
+
+/** Test F1 of each kind's refit best. */
+function testF1(r: SearchResult, test: Dataset): Map<string, number> {
+  return new Map(Object.entries(r.bestByKind!).map(([k, v]) => [k, f1Score(test.y, v.estimator.predict(test.X))]));
+}
+
+function checksum(idx: Int32Array): number {
+  let s = 0;
+  idx.forEach((v, i) => (s += v * i));
+  return s;
+}
+
+async function searchMode(train: Dataset, test: Dataset, quick: boolean): Promise<Record<string, unknown>> {
+  const t0 = performance.now();
+  // Every family's best is refit on the training part (on the workers, as soon as its family is scored).
+  const r: SearchResult = await gridSearchCV(originalSearchSpaces(quick), train.X, train.y, { cv: 3, nJobs: 2, scoring: 'accuracy', seed: 0, refit: 'perKind' });
+  const f1 = testF1(r, test);
+  const totalS = (performance.now() - t0) / 1000;
+  log(`whole search ${totalS.toFixed(2)} s`);
+  let byTest = '';
+  for (const [k, v] of f1) if (byTest === '' || v > f1.get(byTest)!) byTest = k;
+  const byKind = Object.entries(r.bestByKind!);
+  return {
+    total_s: round(totalS, 3), candidates: r.trials.length,
+    refit_s: Object.fromEntries(byKind.map(([k, v]) => [k, round(v.fitSeconds, 3)])),
+    best_params: Object.fromEntries(byKind.map(([k, v]) => [k, v.trial.params])),
+    cv_accuracy: Object.fromEntries(byKind.map(([k, v]) => [k, round(v.trial.meanScore)])),
+    test_f1: Object.fromEntries([...f1].map(([k, v]) => [k, round(v)])),
+    best: byTest, best_f1: round(f1.get(byTest)!),
+    cv_chosen: r.best.kind, cv_chosen_f1: round(f1.get(r.best.kind)!),
+  };
+}
+
+/** Stronger families than the original's, searched on the training part with CV F1. */
+function extraSpaces(quick: boolean): GridSpace[] {
+  return [
+    { kind: 'hist_gradient_boosting', grid: { learningRate: [0.1, 0.2], maxDepth: quick ? [8] : [6, 8, 10], maxIter: quick ? [300] : [100, 200, 300, 500, 800] } },
+    { kind: 'extra_trees', grid: { nEstimators: [300] } },
+    { kind: 'random_forest', grid: { nEstimators: [300] } },
+  ];
+}
+
+async function extrasMode(train: Dataset, test: Dataset, quick: boolean): Promise<Record<string, unknown>> {
+  const twins: Record<string, number> = {};
+  for (const kind of ['logistic_regression', 'svc']) {
+    const m = await findClassifier(kind)!.create({}).fit(train.X, train.y);
+    twins[kind] = round(f1Score(test.y, m.predict(test.X)));
+  }
+  log('twins done; CV-chosen strong model');
+  const t0 = performance.now();
+  const spaces = [...originalSearchSpaces(true), ...extraSpaces(quick)];
+  const r = await gridSearchCV(spaces, train.X, train.y, { cv: 3, nJobs: 2, scoring: 'f1', posLabel: 1, seed: 0, refit: 'perKind' });
+  const f1 = testF1(r, test);
+  return {
+    twins_f1: twins,
+    selection: 'best mean 3-fold CV F1 on the training part; test split used only to report',
+    cv_f1: Object.fromEntries(Object.entries(r.bestByKind!).map(([k, v]) => [k, { params: v.trial.params, meanF1: round(v.trial.meanScore), testF1: round(f1.get(k)!) }])),
+    chosen: { kind: r.best.kind, params: r.best.params, cvF1: round(r.best.meanScore), test_f1: round(f1.get(r.best.kind)!) },
+    seconds: round((performance.now() - t0) / 1000, 2),
+  };
+}
+
+async function main(): Promise<void> {
+  const [csv, mode] = process.argv.slice(2);
+  const quick = process.argv.includes('--quick');
+  const all = parsePhishingCsv(readFileSync(csv!, 'utf8'));
+  const split = sklearnTrainTestSplit(all.X.rows, 0.2, 42);
+  const train = takeDataset(all, split.train);
+  const test = takeDataset(all, split.test);
+  try {
+    const out = mode === 'extras' ? await extrasMode(train, test, quick) : await searchMode(train, test, quick);
+    process.stdout.write(`${JSON.stringify({ ...out, test_index_checksum: checksum(split.test), max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) })}\n`);
+  } finally {
+    await closeSharedPool();
+  }
+}
+
+await main();
