@@ -1,6 +1,7 @@
 /**
  * The push stage against an in-memory registry that, like the registry publishing its index to S3,
- * records a change and then fails: a failed push leaves the champion where it was.
+ * records a change and then fails: a failed push leaves the champion where it was, and so does a push
+ * whose run fails afterwards (undoPromotion).
  */
 import { describe, expect, it } from 'vitest';
 import { NsError } from '../../core/errors.js';
@@ -8,7 +9,7 @@ import { sha256 } from '../../core/hash.js';
 import type { Logger } from '../../core/logger.js';
 import type { Alias, AliasChange, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../../ports/index.js';
 import type { StageContext, TestMetrics } from '../types.js';
-import { push } from './push.js';
+import { push, undoPromotion } from './push.js';
 
 const unavailable = (): NsError => new NsError('S3_UNAVAILABLE', 'S3 at http://127.0.0.1:9 is unavailable while writing s3://b/registry/index.json: ECONNREFUSED.', { kind: 'unavailable' });
 
@@ -133,5 +134,45 @@ describe('push', () => {
     };
     await expect(push(context(registry, logger()))).rejects.toMatchObject({ code: 'ALIAS_CONFLICT' });
     expect(registry.aliases.get('champion')).toBe(3);
+  });
+});
+
+describe('undoPromotion', () => {
+  it('puts back the champion that this run\'s push replaced', async () => {
+    const registry = await withChampion();
+    const log = logger();
+    await push(context(registry, log));
+    await undoPromotion(context(registry, log), 2);
+    expect(registry.aliases.get('champion')).toBe(1);
+    expect(registry.moves.map((m) => [m.from, m.to])).toEqual([[null, 1], [1, 2], [2, 1]]);
+    expect(registry.moves[2]!.reason).toBe('run run-2: push failed, champion restored');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('leaves no champion when the run\'s push promoted the first one', async () => {
+    const registry = new MemoryRegistry();
+    await push(context(registry, logger()));
+    await undoPromotion(context(registry, logger()), 1);
+    expect(registry.aliases.has('champion')).toBe(false);
+  });
+
+  it('leaves a champion moved since alone, even back to the same version', async () => {
+    const registry = await withChampion();
+    await push(context(registry, logger()));
+    await registry.setAlias('champion', 1, 2, 'manual rollback');
+    await registry.setAlias('champion', 2, 1, 'run run-9: promoted again');
+    await undoPromotion(context(registry, logger()), 2);
+    expect(registry.aliases.get('champion')).toBe(2);
+    expect(registry.moves).toHaveLength(4);
+  });
+
+  it('never throws: a registry it cannot read is logged', async () => {
+    const registry = await withChampion();
+    await push(context(registry, logger()));
+    registry.history = () => Promise.reject(new Error('registry locked'));
+    const log = logger();
+    await expect(undoPromotion(context(registry, log), 2)).resolves.toBeUndefined();
+    expect(registry.aliases.get('champion')).toBe(2);
+    expect(log.errors).toEqual(['push failed but the champion could not be moved back from v2']);
   });
 });

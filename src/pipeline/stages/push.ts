@@ -3,7 +3,8 @@
  * as a new model version and, when evaluate accepted it, move the `champion` alias with a
  * compare-and-set so a concurrent promotion is never overwritten silently. A push that fails never
  * leaves the champion moved: a registry that records the move and then fails (publishing its index to
- * an artifact store that went down) gets the alias put back before the error is reported.
+ * an artifact store that went down) gets the alias put back before the error is reported, and the
+ * runner undoes a promotion whose stage cannot be recorded in the run's manifest (undoPromotion).
  */
 import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
@@ -13,12 +14,15 @@ function numericMetrics(m: TestMetrics): Record<string, number> {
   return Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
+/** What restoring the champion needs of a stage context. */
+export type RestoreContext = Pick<StageContext, 'runId' | 'registry' | 'logger'>;
+
 /**
  * After a failed alias move: when the champion holds `moved` anyway, moves it back to `previous`. The
  * restore is best effort (publishing it fails the same way as the move did); the move's error is the
  * one to report, so a champion that cannot be put back is logged, not thrown.
  */
-async function restoreChampion(ctx: StageContext, moved: number, previous: number | null): Promise<void> {
+export async function restoreChampion(ctx: RestoreContext, moved: number, previous: number | null): Promise<void> {
   const { registry } = ctx;
   if ((await registry.getAlias('champion'))?.version !== moved) return;
   try {
@@ -28,6 +32,21 @@ async function restoreChampion(ctx: StageContext, moved: number, previous: numbe
   }
   if ((await registry.getAlias('champion'))?.version === moved) {
     ctx.logger.error(`push failed but the champion could not be moved back from v${moved}`, { previous });
+  }
+}
+
+/**
+ * Undoes a promotion by push whose run then failed (the manifest recording the push could not be
+ * saved): when the latest move of the champion is this run's move to `version`, restores the version
+ * it replaced; a champion moved since (rollback, another promotion) is left alone. Best effort like
+ * restoreChampion: never throws, so the run's own error is the one reported.
+ */
+export async function undoPromotion(ctx: RestoreContext, version: number): Promise<void> {
+  try {
+    const [latest] = await ctx.registry.history('champion');
+    if (latest?.to === version && latest.reason.startsWith(`run ${ctx.runId}: `)) await restoreChampion(ctx, version, latest.from);
+  } catch {
+    ctx.logger.error(`push failed but the champion could not be moved back from v${version}`);
   }
 }
 
