@@ -6,6 +6,9 @@
  * Resume rules: `from` re-runs a stage and everything after it in an existing run; otherwise a run left
  * "running" by a process that no longer exists (killed) is resumed from its last completed stage;
  * otherwise a new run starts.
+ *
+ * A failed run never leaves the champion moved: when the manifest recording a promoting push cannot be
+ * saved, the promotion is undone (best effort) before the run is marked failed.
  */
 import { hostname } from 'node:os';
 import { NsError, toNsError } from '../core/errors.js';
@@ -19,9 +22,9 @@ import { validate } from './stages/validate.js';
 import { transform } from './stages/transform.js';
 import { train } from './stages/train.js';
 import { evaluate } from './stages/evaluate.js';
-import { push } from './stages/push.js';
+import { push, undoPromotion } from './stages/push.js';
 import { buildSummary } from './summary.js';
-import { STAGES, type IngestOutput, type PipelineOptions, type StageContext, type StageName, type StageOutputs } from './types.js';
+import { STAGES, type IngestOutput, type PipelineOptions, type PushOutput, type StageContext, type StageName, type StageOutputs } from './types.js';
 
 export interface PipelineDeps {
   schema: Schema;
@@ -136,6 +139,21 @@ async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run:
   return { run, record, resumedFrom: null };
 }
 
+/**
+ * Records a finished stage in the run's manifest. A push whose record cannot be saved (the artifact
+ * store went down) fails the run, so its promotion is undone before the error is reported: a failed
+ * run never leaves the champion moved.
+ */
+async function completeStage(ctx: StageContext, stage: StageName, startedAt: Date, output: StageOutputs[StageName]): Promise<void> {
+  try {
+    await ctx.run.completeStage(stage, startedAt, output);
+  } catch (e) {
+    const pushed = stage === 'push' ? (output as PushOutput) : undefined;
+    if (pushed?.promoted && pushed.version !== null) await undoPromotion(ctx, pushed.version);
+    throw e;
+  }
+}
+
 export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<RunResult> {
   const { run, resumedFrom } = await openOrCreate(deps, req);
   const runId = run.runId;
@@ -181,7 +199,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
         ...(req.signal ? { signal: req.signal } : {}),
       };
       const output = await stageFns[stage](ctx, { previous, snapshot });
-      await run.completeStage(stage, startedAt, output);
+      await completeStage(ctx, stage, startedAt, output);
       stageTimes[stage] = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), status: 'completed' };
       await updateIndex({ lastStage: stage });
       emit({ type: 'stage_finished', stage, data: { durationMs: Date.now() - startedAt.getTime() } });

@@ -2,7 +2,8 @@
  * Fault: the S3 endpoint dies while `train` is in its push stage. A private moto (the shared one is
  * untouched) sits behind a kill switch that SIGKILLs the real moto process at an exact request of the
  * push stage: reading the bundle back, publishing the registry index after registering the version,
- * and publishing it after moving the champion alias. Each time the run must fail with one clear
+ * publishing it after moving the champion alias, and saving the run's manifest that records the push
+ * (the champion has moved and its index is published by then). Each time the run must fail with one clear
  * S3_UNAVAILABLE line (no stack trace, no secret), be recorded as failed before push, and leave the
  * champion where it was; after moto is back on the same endpoint, a new run succeeds and its bundle,
  * manifest and registry index are in the bucket with the champion it promoted.
@@ -56,6 +57,13 @@ const cases: { name: string; doing: RegExp; trigger: KillTrigger }[] = [
     name: 'publishing the registry after moving the champion alias',
     doing: new RegExp(`writing s3://${bucket}/registry/index\\.json`),
     trigger: (req, seen) => req.method === 'PUT' && req.path === registryIndex && seen.some((s) => s.method === 'PUT' && s.path === registryIndex),
+  },
+  {
+    // Both index PUTs went through: the promotion is published, only the run's record of it is missing.
+    name: 'saving the run manifest after the promotion is published',
+    doing: new RegExp(`writing s3://${bucket}/run-[^/ ]+/manifest\\.json`),
+    trigger: (req, seen) => req.method === 'PUT' && req.path.endsWith('/manifest.json')
+      && seen.filter((s) => s.method === 'PUT' && s.path === registryIndex).length === 2,
   },
 ];
 
