@@ -3,6 +3,14 @@
  * `registry/index.json` in the artifact store after each change. With S3 as the artifact store, any
  * machine can then find and load the champion bundle without the registry database of the machine
  * that trained it (see loadModel).
+ *
+ * Each change is made in the inner registry first and then published; when publishing fails (the
+ * artifact store is down) the store's error is thrown and the change stays made locally. A version
+ * whose publishing failed right after `register` therefore stays registered, never promoted, with the
+ * failed run as its lineage: its bundle is stored and checked, its number may already be mirrored to
+ * MLflow, and the Registry port has no removal, so dropping it would reuse or hide a number. The next
+ * change that publishes includes it, and numbering goes on after it. An alias move whose publishing
+ * failed is put back by the push stage (restoreChampion), which publishes again.
  */
 import { NsError } from '../core/errors.js';
 import type { Alias, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../ports/index.js';
@@ -15,6 +23,7 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
+/** Wraps `inner` so that every register and alias move also publishes the index; see the module comment. */
 export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): Registry {
   const publish = async (): Promise<void> => {
     const versions = await inner.list();
