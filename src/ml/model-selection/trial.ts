@@ -8,6 +8,8 @@ import { NsError } from '../../core/errors.js';
 import { takeRows, takeValues, type Matrix } from '../../core/matrix.js';
 import type { Classifier, ClassifierFactory, ModelState } from '../estimator.js';
 import { accuracyScore, balancedAccuracyScore, f1Score, rocAucScore } from '../metrics/index.js';
+import { AdaBoostClassifier } from '../trees/adaboost.js';
+import { fitAdaBoostStumps, stumpsApply } from '../trees/adaboost-stumps.js';
 import { truncateState } from './staged.js';
 
 export type Scoring = 'f1' | 'accuracy' | 'balanced_accuracy' | 'roc_auc';
@@ -48,6 +50,20 @@ export function requireFactory(lookup: (kind: string) => ClassifierFactory | und
   return f;
 }
 
+/**
+ * Fits a model of the factory's kind. AdaBoost with stumps takes the faster fit of adaboost-stumps.ts,
+ * which yields exactly the model AdaBoostClassifier.fit does (anything else, errors included, goes
+ * through the class).
+ */
+async function fitModel(factory: ClassifierFactory, params: Record<string, unknown>, X: Matrix, y: Float64Array): Promise<Classifier> {
+  const est = factory.create(params);
+  if (est instanceof AdaBoostClassifier && stumpsApply(est.params)) {
+    const state = fitAdaBoostStumps(X, y, est.getParams());
+    if (state !== undefined) return factory.fromState(state);
+  }
+  return est.fit(X, y);
+}
+
 /** The task's score of a fitted model on the test rows Xt, yt. */
 function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Scoring, posLabel: number): number {
   if (scoring === 'roc_auc') {
@@ -68,13 +84,13 @@ function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Sc
 export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Float64Array, task: TrialTask): Promise<TaskOutput> {
   if (task.refit === true) {
     const t0 = performance.now();
-    const model = await factory.create(task.params).fit(X, y);
+    const model = await fitModel(factory, task.params, X, y);
     return { results: [], refit: { index: task.ids[0]!, fitSeconds: (performance.now() - t0) / 1000, model } };
   }
   const staged = task.staged;
   const params = staged ? { ...task.params, [staged.param]: Math.max(...staged.counts) } : task.params;
   const t0 = performance.now();
-  const model = await factory.create(params).fit(takeRows(X, task.train), takeValues(y, task.train));
+  const model = await fitModel(factory, params, takeRows(X, task.train), takeValues(y, task.train));
   const fitSeconds = (performance.now() - t0) / 1000;
   const Xt = takeRows(X, task.test);
   const yt = takeValues(y, task.test);
