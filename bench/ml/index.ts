@@ -142,14 +142,16 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const oursRate = bigRows / median(batchSeconds(model, data.big, opts.reps));
       const peerRate = p?.batch_s ? bigRows / median(p.batch_s) : undefined;
       const oursTwo = bigRows / median(await batchSecondsTwoThreads(model, data.big, opts.reps));
+      // The target compares like with like: ours on two threads (predictProbaAsync, nJobs 2) against the
+      // peer with n_jobs=2; the one-thread figures of both are printed beside it.
       batch[family] = {
-        ...compare(oursRate, peerRate, target, (r) => r >= limit), unit: 'rows/s (ours: predictProba, one thread)', peerThreads: 2,
-        oursTwoThreads: round(oursTwo), ratioTwoThreads: peerRate ? round(oursTwo / peerRate, 3) : null,
+        ...compare(oursTwo, peerRate, target, (r) => r >= limit), unit: 'rows/s, two threads each (ours: predictProbaAsync nJobs 2; peer: n_jobs=2)',
+        oursOneThread: round(oursRate),
       };
       if (p?.batch_s_single_thread) {
         const single = bigRows / median(p.batch_s_single_thread);
-        (batch[family] as Record<string, unknown>).peerSingleThread = round(single);
-        (batch[family] as Record<string, unknown>).ratioVsPeerSingleThread = round(oursRate / single, 3);
+        (batch[family] as Record<string, unknown>).peerOneThread = round(single);
+        (batch[family] as Record<string, unknown>).ratioOneThread = round(oursRate / single, 3);
       }
     }
     out.batchPredict = batch;

@@ -15,13 +15,14 @@ import { matrix } from '../../core/matrix.js';
 import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray } from '../estimator.js';
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
-import { forestContributions, forestImportances, forestScores, withPacked } from './flat-forest.js';
+import { forestContributions, forestImportances, forestScores, planOf, withPacked } from './flat-forest.js';
+import { MASK_BLOCK, sortRows } from './mask-scores.js';
 import { sharedPool, toShared } from '../parallel/pool.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
 
-/** Rows per chunk that a thread claims in predictProbaAsync (a multiple of the mask walk's 256-row block). */
-const SCORE_CHUNK = 8192;
+/** Rows per chunk that a thread claims in predictProbaAsync (a multiple of the mask walk's block). */
+const SCORE_CHUNK = 2 * MASK_BLOCK;
 import { checkPredictInput } from './validate.js';
 
 export type Link = 'identity' | 'sigmoid';
@@ -114,16 +115,21 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const { forest, mapper } = this.sharedModel;
     // Only what scoring reads crosses to the workers (the mask walk also reads feature, thresholdBin, left).
     const lean: FlatForest = { ...forest, threshold: new Float64Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
-    const xs = toShared(X.data);
+    // With the mask walk, this thread bins and sorts the rows once (the sort must be global to pay);
+    // the threads then score chunks of the sorted order and write each score to its row's place.
+    const plan = planOf(m.forest, m.mapper);
+    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan);
+    const xs = sorted === undefined ? toShared(X.data) : new Float64Array(0);
     const out = toShared(new Float64Array(X.rows));
     // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
     const task: ClaimScoreTask = {
       forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
+      ...(sorted === undefined ? {} : { sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm) } }),
     };
     const pool = sharedPool(nJobs - 1);
     const workers: Promise<number>[] = [];
     for (let w = 1; w < nJobs; w++) workers.push(pool.run<number>('forest.scoreClaimed', task, options.signal));
-    const mine = scoreClaimedRows(task);
+    const mine = scoreClaimedRows(task, plan);
     if (mine * SCORE_CHUNK >= X.rows) {
       for (const w of workers) w.catch(() => undefined);
     } else {

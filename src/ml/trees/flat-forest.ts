@@ -6,7 +6,7 @@
  * Prediction works in bin space: each row is binned once with the fit's cut points (a few compares per
  * feature), then every tree is walked with integer compares on a packed node array. Rows are scored in
  * blocks, tree by tree, so one tree's nodes stay in cache for the whole block. Large batches use the
- * bit-mask walk of mask-scores.ts instead, which gives the same numbers.
+ * sorted bit-mask walk of mask-scores.ts instead, which gives the same numbers.
  */
 import type { Matrix } from '../../core/matrix.js';
 import { matrix } from '../../core/matrix.js';
@@ -108,8 +108,8 @@ const MASK_MIN_ROWS = 64;
 
 const plans = new WeakMap<FlatForest, { mapper: BinMapper; plan: MaskPlan | null }>();
 
-/** The model's mask plan, derived once per (forest, mapper) pair. */
-function planOf(forest: FlatForest, mapper: BinMapper): MaskPlan | null {
+/** The model's mask plan (null: the model does not suit the mask walk), derived once per (forest, mapper) pair. */
+export function planOf(forest: FlatForest, mapper: BinMapper): MaskPlan | null {
   const hit = plans.get(forest);
   if (hit !== undefined && hit.mapper === mapper) return hit.plan;
   const plan = maskPlan(forest, mapper);

@@ -9,7 +9,7 @@ import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
-import { maskPlan, maskScores } from './mask-scores.js';
+import { MASK_BLOCK, maskPlan, maskScores, sortRows } from './mask-scores.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
@@ -49,7 +49,8 @@ describe('maskScores', () => {
       await new HistGradientBoostingClassifier({ maxIter: 40, maxDepth: 6, randomState: 2 }).fit(train.X, train.y),
       await new AdaBoostClassifier({ nEstimators: 20, randomState: 3 }).fit(train.X, train.y),
     ];
-    const random = marginalRows(train.X, 2000 + 37, 5);
+    // More than two 4,096-row blocks, so block boundaries and the restored row order are exercised.
+    const random = marginalRows(train.X, 9000 + 37, 5);
     for (const model of models) {
       const { forest, mapper } = fittedOf(model);
       const plan = maskPlan(forest, mapper);
@@ -83,8 +84,45 @@ describe('maskScores', () => {
 
   it('predictProbaAsync on worker threads matches predictProba bit for bit', async () => {
     const gb = await new HistGradientBoostingClassifier({ maxIter: 20, maxDepth: 6, randomState: 9 }).fit(train.X, train.y);
-    const X = marginalRows(train.X, 5000, 10);
+    const rf = await new RandomForestClassifier({ nEstimators: 8, randomState: 9 }).fit(train.X, train.y);
+    const X = marginalRows(train.X, 3 * MASK_BLOCK + 5, 10);
     expectSameBits((await gb.predictProbaAsync(X, { nJobs: 2 })).data, gb.predictProba(X).data);
+    expectSameBits((await rf.predictProbaAsync(X, { nJobs: 2 })).data, rf.predictProba(X).data);
+  });
+
+  it('sorts rows lexicographically by the plan\'s key features and keeps every row exactly once', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 6, randomState: 13 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(rf);
+    const plan = maskPlan(forest, mapper)!;
+    const X = marginalRows(train.X, 3000, 14);
+    const { bins, perm, cols } = sortRows(X, mapper, plan);
+    expect(new Set(perm).size).toBe(X.rows);
+    const key = (i: number): string => Array.from(plan.order, (f) => bins[perm[i]! * cols + f]!).join(',');
+    let ordered = true;
+    for (let i = 1; i < X.rows; i++) if (key(i - 1) > key(i)) ordered = false;
+    expect(ordered).toBe(true);
+    // bins[r * cols + f] is the number of cut points of f below row r's value.
+    for (let r = 0; r < X.rows; r += 97) {
+      for (let f = 0; f < cols; f++) {
+        let below = 0;
+        for (let k = mapper.offsets[f]!; k < mapper.offsets[f + 1]!; k++) if (X.data[r * cols + f]! > mapper.edges[k]!) below++;
+        expect(bins[r * cols + f]).toBe(below);
+      }
+    }
+  });
+
+  it('scores claimed chunks of sorted rows on a worker thread, bit-identical to the scalar walk', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 10, randomState: 15 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(rf);
+    const X = marginalRows(train.X, 2 * MASK_BLOCK + 100, 16);
+    const sorted = sortRows(X, mapper, maskPlan(forest, mapper)!);
+    const task: ClaimScoreTask = {
+      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left) },
+      mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm) },
+    };
+    expect(await pool.run<number>('forest.scoreClaimed', task)).toBe(3);
+    expectSameBits(task.out, scalarScores(forest, mapper, X));
   });
 
   it('scores claimed chunks on a worker thread into shared memory, bit-identical to the scalar walk', async () => {
