@@ -3,7 +3,10 @@
  * project (GridSearchCV, cv=3), mapped onto our kinds and camelCase params; its "Gradient Boosting"
  * becomes our histogram gradient boosting (rounds = maxIter). The original scored candidates with
  * scikit-learn's default for classifiers, accuracy; pass `scoring: 'accuracy'` to reproduce it, or keep
- * F1 (our default, and the metric the original picked the final model by).
+ * F1 (our default, and the metric the original picked the final model by). The tree-count grids
+ * (boosting rounds, forest and AdaBoost sizes) are scored as prefixes of one fit per fold (staged.ts).
+ * The original then refit each family's best and kept the one with the best *test* F1; bench/search
+ * reproduces that rule for comparison (refit: 'perKind') and also reports the best-by-CV choice.
  *
  * @example
  *   await gridSearchCV(originalSearchSpaces(), X, y, { cv: 3, nJobs: 2 });
