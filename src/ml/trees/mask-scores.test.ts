@@ -9,7 +9,7 @@ import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
-import { MASK_BLOCK, maskPlan, maskScores, sortRows } from './mask-scores.js';
+import { MASK_BLOCK, maskPlan, maskScores, rowStride, sortRows } from './mask-scores.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
@@ -97,16 +97,17 @@ describe('maskScores', () => {
     const X = marginalRows(train.X, 3000, 14);
     const { bins, perm, cols } = sortRows(X, mapper, plan);
     expect(new Set(perm).size).toBe(X.rows);
-    const key = (i: number): string => Array.from(plan.order, (f) => bins[perm[i]! * cols + f]!).join(',');
+    const stride = rowStride(cols);
+    const key = (i: number): string => Array.from(plan.order, (f) => bins[i * stride + f]!).join(',');
     let ordered = true;
     for (let i = 1; i < X.rows; i++) if (key(i - 1) > key(i)) ordered = false;
     expect(ordered).toBe(true);
-    // bins[r * cols + f] is the number of cut points of f below row r's value.
-    for (let r = 0; r < X.rows; r += 97) {
+    // bins[i * cols + f] is the number of cut points of f below the value of row perm[i].
+    for (let i = 0; i < X.rows; i += 97) {
       for (let f = 0; f < cols; f++) {
         let below = 0;
-        for (let k = mapper.offsets[f]!; k < mapper.offsets[f + 1]!; k++) if (X.data[r * cols + f]! > mapper.edges[k]!) below++;
-        expect(bins[r * cols + f]).toBe(below);
+        for (let k = mapper.offsets[f]!; k < mapper.offsets[f + 1]!; k++) if (X.data[perm[i]! * cols + f]! > mapper.edges[k]!) below++;
+        expect(bins[i * stride + f]).toBe(below);
       }
     }
   });
