@@ -263,10 +263,10 @@ export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: Mask
           const l = bits ^ r;
           stackWord[lo + nLeft] = w;
           stackBits[lo + nLeft] = l;
-          nLeft += (l | -l) >>> 31;
+          nLeft -= (l | -l) >> 31;
           stackWord[so + nRight] = w;
           stackBits[so + nRight] = r;
-          nRight += (r | -r) >>> 31;
+          nRight -= (r | -r) >> 31;
         }
         const l = left[k]!;
         if (nRight > 0) {
