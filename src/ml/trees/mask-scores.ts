@@ -138,11 +138,11 @@ export function sortBinnedRows(bins: Uint8Array, rows: number, cols: number, map
   if (cur.length > 0) digits.push(cur);
   const stride = rowStride(cols);
   const words = stride >> 2;
-  let srcBins = bins;
+  let srcBins: Uint8Array = bins;
   let srcPerm = new Int32Array(rows);
   for (let i = 0; i < rows; i++) srcPerm[i] = i;
   if (digits.length === 0) return { bins: srcBins, perm: srcPerm, cols };
-  let dstBins = new Uint8Array(rows * stride);
+  let dstBins: Uint8Array = new Uint8Array(rows * stride);
   let dstPerm = new Int32Array(rows);
   const key = new Uint8Array(rows);
   const count = new Int32Array(256);
