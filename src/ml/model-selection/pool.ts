@@ -30,8 +30,10 @@ export class TaskQueue {
     this.items.push(...tasks);
   }
 
-  push(task: TrialTask): void {
-    this.items.push(task);
+  /** Adds a task at the end, or with `first` ahead of the waiting ones (refits, so they overlap the rest). */
+  push(task: TrialTask, first = false): void {
+    if (first) this.items.unshift(task);
+    else this.items.push(task);
     this.listener?.();
   }
 

@@ -39,12 +39,19 @@ describe('gridSearchCV', () => {
     expect(r.trials[1]!.meanScore).toBeGreaterThan(r.trials[0]!.meanScore);
   });
 
-  it('gives the same scores on 2 worker threads as in-process', async () => {
-    const a = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: false });
-    const b = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: false, nJobs: 2 });
+  it("gives the same scores and per-kind refits on 2 worker threads as in-process", async () => {
+    const a = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: 'perKind' });
+    const b = await gridSearchCV(spaces, X, y, { cv: 3, seed: 5, refit: 'perKind', nJobs: 2 });
     expect(b.trials.map((t) => t.foldScores)).toEqual(a.trials.map((t) => t.foldScores));
     expect(b.best.index).toBe(a.best.index);
-    expect(b.bestEstimator).toBeUndefined();
+    expect(Object.keys(a.bestByKind!).sort()).toEqual(['knn', 'logistic_regression']);
+    for (const kind of ['knn', 'logistic_regression']) {
+      const ta = a.bestByKind![kind]!;
+      expect(ta.trial.meanScore).toBe(Math.max(...a.trials.filter((t) => t.kind === kind).map((t) => t.meanScore)));
+      expect(ta.estimator.getParams()).toMatchObject(ta.trial.params);
+      expect(b.bestByKind![kind]!.estimator.predictProba(X).data).toEqual(ta.estimator.predictProba(X).data);
+    }
+    expect(a.bestEstimator).toBe(a.bestByKind![a.best.kind]!.estimator);
   });
 
   it('scores tree counts as prefixes of one fit exactly as separate fits (in-process and on workers)', async () => {
@@ -58,21 +65,9 @@ describe('gridSearchCV', () => {
     expect(prefixes.trials.map((t) => t.foldScores)).toEqual(separate.trials.map((t) => t.foldScores));
     expect(workers.trials.map((t) => t.foldScores)).toEqual(separate.trials.map((t) => t.foldScores));
     expect(prefixes.trials.map((t) => t.params)).toEqual(separate.trials.map((t) => t.params));
+    expect(separate.bestEstimator).toBeUndefined();
     // Different counts do score differently, so the equality above is not vacuous.
     expect(new Set(separate.trials.map((t) => t.meanScore)).size).toBeGreaterThan(1);
-  });
-
-  it("refits every kind's best (perKind), the same models in-process and from the workers", async () => {
-    const a = await gridSearchCV(spaces, X, y, { cv: 3, seed: 1, refit: 'perKind' });
-    const b = await gridSearchCV(spaces, X, y, { cv: 3, seed: 1, refit: 'perKind', nJobs: 2 });
-    expect(Object.keys(a.bestByKind!).sort()).toEqual(['knn', 'logistic_regression']);
-    for (const kind of ['knn', 'logistic_regression']) {
-      const ta = a.bestByKind![kind]!;
-      expect(ta.trial.meanScore).toBe(Math.max(...a.trials.filter((t) => t.kind === kind).map((t) => t.meanScore)));
-      expect(ta.estimator.getParams()).toMatchObject(ta.trial.params);
-      expect(b.bestByKind![kind]!.estimator.predictProba(X).data).toEqual(ta.estimator.predictProba(X).data);
-    }
-    expect(a.bestEstimator).toBe(a.bestByKind![a.best.kind]!.estimator);
   });
 
   it('reports an unknown kind and a failing candidate as NsErrors', async () => {

@@ -194,9 +194,9 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
       const left = kindLeft.get(t.kind)! - 1;
       kindLeft.set(t.kind, left);
       // Refits start as soon as their kind (per kind) or the whole search (overall best) is scored.
-      if (perKind && left === 0) queue.push(refitTask(bestOf(t.kind).index));
+      if (perKind && left === 0) queue.push(refitTask(bestOf(t.kind).index), true);
       if (trialsLeft === 0) {
-        if (options.refit === true || options.refit === undefined) queue.push(refitTask(bestOf().index));
+        if (options.refit === true || options.refit === undefined) queue.push(refitTask(bestOf().index), true);
         queue.close();
       }
     }
