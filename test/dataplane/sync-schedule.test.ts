@@ -1,8 +1,10 @@
 /**
  * `sync push|pull` mirrors a run between a local artifacts folder and S3 (moto), and `etl --schedule`
- * keeps loading on its cron schedule (idempotently) until stopped.
+ * keeps loading on its cron schedule (idempotently) until stopped; a stop signal during a load waits
+ * for it (the default SQLite store ends up with the whole file), a second signal exits at once.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,40 @@ const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, c
 const s3Env = { S3_BUCKET: bucket, S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
 
 afterAll(() => s3.destroy());
+
+/** The bundled CSV with its rows repeated `times` times (11,055 × times distinct records), in `home`. */
+function repeatedCsv(home: string, times: number): string {
+  const [header, ...rows] = readFileSync(bundledCsv, 'utf8').trimEnd().split('\n');
+  const path = join(home, `bundled-x${times}.csv`);
+  writeFileSync(path, [header, ...Array<string[]>(times).fill(rows).flat()].join('\n') + '\n');
+  return path;
+}
+
+/**
+ * Sends `signal` to the child as soon as it logs that a load started and, with `again`, the same signal
+ * once more when it logs that it waits for that load; resolves with its exit code and stderr.
+ */
+function signalDuringLoad(child: ChildProcess, signal: NodeJS.Signals, again = false): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  let sent = 0;
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (sent === 0 && /etl load started/.test(stderr)) sent = child.kill(signal) ? 1 : -1;
+    if (sent === 1 && again && /waiting for the load in progress/.test(stderr)) sent = child.kill(signal) ? 2 : -1;
+  });
+  return new Promise((done) => child.on('close', (code) => done({ code, stderr })));
+}
+
+async function storedRecords(home: string): Promise<number> {
+  const Database = (await import('better-sqlite3')).default;
+  if (!existsSync(join(home, 'records.db'))) return 0;
+  const db = new Database(join(home, 'records.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM phishingdata').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 describe('sync and schedule', () => {
   it('pushes a local run to S3 and pulls it into another folder, skipping what is in sync', async () => {
@@ -59,4 +95,36 @@ describe('sync and schedule', () => {
     expect(loads[0]).toMatch(/11055 inserted/);
     expect(loads[1]).toMatch(/0 inserted, 11055 skipped/);
   }, 120_000);
+
+  it('etl --schedule stopped by SIGTERM during a load waits for it, then closes the store and exits 0', async () => {
+    const home = tempHome('ns-sched-stop-');
+    const big = repeatedCsv(home, 6);
+    const { code, stderr } = await signalDuringLoad(startCli(['etl', '--source', big, '--schedule', '* * * * * *'], home), 'SIGTERM');
+    expect(code, stderr).toBe(0);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => /error/i.test(l))).toEqual([]);
+    expect(lines).toContain('etl: SIGTERM: the schedule is stopped; waiting for the load in progress to finish (a second signal exits at once)');
+    const loads = lines.filter((l) => l.includes('rows read'));
+    expect(loads).toHaveLength(1);
+    expect(loads[0]).toMatch(/66330 rows read, 66330 inserted, 0 skipped/);
+    expect(lines.at(-1)).toBe('etl schedule stopped by SIGTERM after the load in progress finished');
+    expect(await storedRecords(home)).toBe(66_330);
+  }, 60_000);
+
+  it('a second signal during a load exits at once with 128 + its number', async () => {
+    const home = tempHome('ns-sched-kill-');
+    const big = repeatedCsv(home, 6);
+    const { code, stderr } = await signalDuringLoad(startCli(['etl', '--source', big, '--schedule', '* * * * * *'], home), 'SIGINT', true);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/error: etl: second SIGINT: exiting without waiting for the load in progress/);
+    expect(stderr).not.toMatch(/rows read|schedule stopped/);
+  }, 60_000);
+
+  it('a bad schedule fails before any load with a hint naming what croner accepts', async () => {
+    const home = tempHome('ns-sched-bad-');
+    const r = await runCli(['etl', '--source', bundledCsv, '--schedule', '61 * * * *'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd()).toBe('BAD_SCHEDULE: The schedule "61 * * * *" is not a valid cron expression (CronPattern: Invalid value for minute: 61). Use 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 daily), 6 (seconds first), 7 (a year last) or a nickname such as @hourly or @daily.');
+    expect(await storedRecords(home)).toBe(0);
+  }, 60_000);
 });
