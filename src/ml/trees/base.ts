@@ -124,7 +124,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
     const task: ClaimScoreTask = {
       forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
-      ...(sorted === undefined ? {} : { sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm) } }),
+      ...(sorted === undefined ? {} : { sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm), stride: sorted.stride } }),
     };
     const pool = sharedPool(nJobs - 1);
     const workers: Promise<number>[] = [];

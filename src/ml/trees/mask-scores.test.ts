@@ -9,7 +9,7 @@ import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
-import { MASK_BLOCK, maskPlan, maskScores, rowStride, sortRows } from './mask-scores.js';
+import { MASK_BLOCK, maskPlan, maskScores, sortRows } from './mask-scores.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
@@ -95,9 +95,8 @@ describe('maskScores', () => {
     const { forest, mapper } = fittedOf(rf);
     const plan = maskPlan(forest, mapper)!;
     const X = marginalRows(train.X, 3000, 14);
-    const { bins, perm, cols } = sortRows(X, mapper, plan);
+    const { bins, perm, cols, stride } = sortRows(X, mapper, plan);
     expect(new Set(perm).size).toBe(X.rows);
-    const stride = rowStride(cols);
     const key = (i: number): string => Array.from(plan.order, (f) => bins[i * stride + f]!).join(',');
     let ordered = true;
     for (let i = 1; i < X.rows; i++) if (key(i - 1) > key(i)) ordered = false;
@@ -120,7 +119,7 @@ describe('maskScores', () => {
     const task: ClaimScoreTask = {
       forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left) },
       mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
-      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm) },
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm), stride: sorted.stride },
     };
     expect(await pool.run<number>('forest.scoreClaimed', task)).toBe(3);
     expectSameBits(task.out, scalarScores(forest, mapper, X));

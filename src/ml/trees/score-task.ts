@@ -23,7 +23,7 @@ export interface ScoreTask {
    * Rows already binned and sorted for the mask walk (mask-scores.ts sortRows): then rows
    * [rowStart, rowEnd) are positions in the sorted order, and X is not read.
    */
-  sorted?: { bins: Uint8Array; perm: Int32Array };
+  sorted?: { bins: Uint8Array; perm: Int32Array; stride: number };
 }
 
 /** Writes the raw scores of rows [rowStart, rowEnd) into `out`. */
