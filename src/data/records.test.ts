@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NsError } from '../core/errors.js';
-import { detectBinary, parseRow, planHeader, readRecordsCsv, type ReadOptions } from './records.js';
+import { detectBinary, parseRow, planHeader, readRecordChunks, readRecordsCsv, type ReadOptions } from './records.js';
 import { parseSchema } from './schema.js';
 import { chunked, dataLine, headerLine } from './test-support.test-helpers.js';
 
@@ -53,6 +53,32 @@ describe('readRecordsCsv on the bundled data', () => {
     }
     expect(rows.size).toBe(5849);
     expect(vectors.size).toBe(5785);
+  });
+});
+
+describe('readRecordChunks', () => {
+  it('hands the bundled file out in chunks of at most chunkRows rows that add up to the whole-file read', async () => {
+    const whole = await read(bundled);
+    const sizes: number[] = [];
+    const X: number[] = [];
+    let last = 0;
+    for await (const c of readRecordChunks(chunked(bundled, 4096), schema, { ...train, chunkRows: 1000 })) {
+      sizes.push(c.X.rows + c.errors.length);
+      for (const v of c.X.data) X.push(v);
+      expect(c.rowsRead).toBeGreaterThan(last);
+      last = c.rowsRead;
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(11055);
+    expect(last).toBe(11055);
+    expect(Float64Array.from(X)).toEqual(whole.X.data);
+  });
+
+  it('counts bad rows into the chunk size and hands them out with their chunk', async () => {
+    const lines = [H, dataLine(schema, 1), dataLine(schema, 7), dataLine(schema, -1), dataLine(schema, 0)];
+    const chunks = [];
+    for await (const c of readRecordChunks(chunked(`${lines.join('\n')}\n`, 10), schema, { ...train, chunkRows: 2 })) chunks.push(c);
+    expect(chunks.map((c) => [c.X.rows, c.errors.map((e) => e.line)])).toEqual([[1, [3]], [2, []]]);
   });
 });
 

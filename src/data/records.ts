@@ -5,8 +5,9 @@
  *   throws whole-file errors (missing, extra, duplicate columns, wrong delimiter, no header);
  * - `parseRow` turns one row into feature values in schema order, or a `RowError` with the line and the
  *   reason (value outside the allowed set, not a number, short or long row);
- * - `readRecordsCsv` streams a whole file (text or bytes) through both, keeping the good rows in one
- *   typed-array matrix and the bad rows as errors (never dropped silently).
+ * - `readRecordChunks` streams a file (text or bytes) through both as chunks of a bounded number of
+ *   rows (good rows in a typed-array matrix per chunk, bad rows as errors, never dropped silently);
+ * - `readRecordsCsv` gathers those chunks into one matrix for the whole file.
  *
  * Missing values: empty cells and pandas' default NA spellings (NA, na, N/A, NaN, null, None, …)
  * become NaN; imputation happens later. Cells are trimmed before parsing.
@@ -268,6 +269,27 @@ export interface ReadResult {
   rowsRead: number;
 }
 
+export interface ChunkOptions extends ReadOptions {
+  /** Rows (good + bad) per chunk; default 8192. A chunk may be smaller, never larger. */
+  chunkRows?: number;
+}
+
+/** A slice of the file's rows as `readRecordChunks` hands them out, in file order. */
+export interface RecordChunk {
+  /** The chunk's good rows, features in schema order (NaN = missing); a fresh buffer per chunk. */
+  X: Matrix;
+  /** Their labels (NaN when the file has no target column). */
+  y: Float64Array;
+  /** Their source lines. */
+  lines: Uint32Array;
+  /** The chunk's bad rows, in file order. */
+  errors: RowError[];
+  /** Data rows seen so far (good + bad, this chunk included). */
+  rowsRead: number;
+  header: string[];
+  hasTarget: boolean;
+}
+
 const BINARY_HINT = 'Pass a UTF-8 CSV text file (re-save it as "CSV UTF-8" if it came from a spreadsheet).';
 
 function binaryError(message: string, cause?: unknown): NsError {
@@ -279,26 +301,40 @@ function rowErrorSummary(errors: RowError[]): string {
 }
 
 /**
- * Reads a whole CSV (chunks of text or bytes) into validated records.
- * Whole-file errors (NsError, kind 'input'): CSV_EMPTY, CSV_NO_ROWS, CSV_BINARY, plus planHeader's;
- * with `strict`, CSV_ROW_ERRORS; with `maxErrors`, CSV_TOO_MANY_ERRORS.
+ * Streams a CSV (chunks of text or bytes) as chunks of validated records: memory stays bounded by the
+ * chunk size and the source's chunk size, whatever the file's length. Whole-file errors as
+ * `readRecordsCsv`; those found only at the end (CSV_EMPTY, CSV_NO_ROWS, with `strict` CSV_ROW_ERRORS,
+ * a UTF-8 character cut off at the end) are thrown after the chunks before them were handed out, so a
+ * consumer that must not commit partial data stages what it gets until the generator ends.
  */
-export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ReadOptions): Promise<ReadResult> {
+export async function* readRecordChunks(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ChunkOptions): AsyncGenerator<RecordChunk, void, undefined> {
   const nf = schema.features.length;
+  const chunkRows = Math.max(1, opts.chunkRows ?? 8192);
+  const maxErrors = opts.maxErrors ?? Infinity;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const tokenizer = new CsvTokenizer();
   let plan: HeaderPlan | null = null;
   let first = true;
   let sawText = false;
-  let cap = 1024;
-  let X = new Float64Array(cap * nf);
-  let y = new Float64Array(cap);
-  let lines = new Uint32Array(cap);
-  let good = 0;
   let rowsRead = 0;
-  const errors: RowError[] = [];
-  const maxErrors = opts.maxErrors ?? Infinity;
-  let out = X.subarray(0, nf);
+  let errorCount = 0;
+  const firstErrors: RowError[] = [];
+  let X = new Float64Array(chunkRows * nf);
+  let y = new Float64Array(chunkRows);
+  let lines = new Uint32Array(chunkRows);
+  let errors: RowError[] = [];
+  let good = 0;
+  const ready: RecordChunk[] = [];
+
+  const flush = (p: HeaderPlan): void => {
+    if (good === 0 && errors.length === 0) return;
+    ready.push({ X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, header: p.header, hasTarget: p.targetIndex >= 0 });
+    X = new Float64Array(chunkRows * nf);
+    y = new Float64Array(chunkRows);
+    lines = new Uint32Array(chunkRows);
+    errors = [];
+    good = 0;
+  };
 
   const take = (rows: CsvRow[]): void => {
     for (const row of rows) {
@@ -308,27 +344,22 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
         continue;
       }
       rowsRead++;
-      if (good === cap) {
-        cap *= 2;
-        const X2 = new Float64Array(cap * nf); X2.set(X); X = X2;
-        const y2 = new Float64Array(cap); y2.set(y); y = y2;
-        const l2 = new Uint32Array(cap); l2.set(lines); lines = l2;
-        out = X.subarray(good * nf, (good + 1) * nf);
-      }
-      const r = parseRow(row, plan, schema, out);
+      const r = parseRow(row, plan, schema, X.subarray(good * nf, (good + 1) * nf));
       if ('reason' in r) {
         errors.push(r);
-        if (errors.length > maxErrors) {
-          throw new NsError('CSV_TOO_MANY_ERRORS', `More than ${maxErrors} rows have errors, e.g. ${rowErrorSummary(errors)}.`, {
-            hint: 'Check that this is the right file for this schema.', details: { firstErrors: errors.slice(0, 10) },
+        errorCount++;
+        if (firstErrors.length < 10) firstErrors.push(r);
+        if (errorCount > maxErrors) {
+          throw new NsError('CSV_TOO_MANY_ERRORS', `More than ${maxErrors} rows have errors, e.g. ${rowErrorSummary(firstErrors)}.`, {
+            hint: 'Check that this is the right file for this schema.', details: { firstErrors },
           });
         }
-        continue;
+      } else {
+        y[good] = r.label;
+        lines[good] = row.line;
+        good++;
       }
-      y[good] = r.label;
-      lines[good] = row.line;
-      good++;
-      out = X.subarray(good * nf, (good + 1) * nf);
+      if (good + errors.length >= chunkRows) flush(plan);
     }
   };
 
@@ -349,6 +380,7 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
     first = false;
     if (!sawText && /\S/.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) sawText = true;
     take(tokenizer.push(text));
+    yield* ready.splice(0);
   }
   try {
     decoder.decode(); // with fatal: true, only checks that no character was cut off at the end
@@ -356,22 +388,56 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
     throw binaryError('The file ends in the middle of a UTF-8 character.', e);
   }
   take(tokenizer.end());
+  const done = plan as HeaderPlan | null;
+  if (done !== null) flush(done);
+  yield* ready.splice(0);
 
-  if (!sawText || plan === null) throw new NsError('CSV_EMPTY', 'The file is empty.', { hint: 'Pass a CSV with a header row and at least one data row.' });
-  const header = (plan as HeaderPlan).header;
-  const hasTarget = (plan as HeaderPlan).targetIndex >= 0;
+  if (!sawText || done === null) throw new NsError('CSV_EMPTY', 'The file is empty.', { hint: 'Pass a CSV with a header row and at least one data row.' });
   if (rowsRead === 0) throw new NsError('CSV_NO_ROWS', 'The file has a header but no data rows.', { hint: 'Add at least one data row below the header.' });
-  if (opts.strict === true && errors.length > 0) {
-    throw new NsError('CSV_ROW_ERRORS', `${errors.length} of ${rowsRead} rows have errors: ${rowErrorSummary(errors)}.`, {
-      hint: 'Fix those rows, or run without --strict to process the good rows and report the bad ones.', details: { errorCount: errors.length, firstErrors: errors.slice(0, 10) },
+  if (opts.strict === true && errorCount > 0) {
+    throw new NsError('CSV_ROW_ERRORS', `${errorCount} of ${rowsRead} rows have errors: ${rowErrorSummary(firstErrors)}.`, {
+      hint: 'Fix those rows, or run without --strict to process the good rows and report the bad ones.', details: { errorCount, firstErrors },
     });
   }
+}
+
+/**
+ * Reads a whole CSV (chunks of text or bytes) into validated records (`readRecordChunks` gathered
+ * into one matrix). Whole-file errors (NsError, kind 'input'): CSV_EMPTY, CSV_NO_ROWS, CSV_BINARY,
+ * plus planHeader's; with `strict`, CSV_ROW_ERRORS; with `maxErrors`, CSV_TOO_MANY_ERRORS.
+ */
+export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ReadOptions): Promise<ReadResult> {
+  const nf = schema.features.length;
+  let cap = 1024;
+  let X = new Float64Array(cap * nf);
+  let y = new Float64Array(cap);
+  let lines = new Uint32Array(cap);
+  let good = 0;
+  const errors: RowError[] = [];
+  let last: RecordChunk | null = null;
+  for await (const chunk of readRecordChunks(source, schema, opts)) {
+    const n = chunk.X.rows;
+    if (good + n > cap) {
+      while (good + n > cap) cap *= 2;
+      const X2 = new Float64Array(cap * nf); X2.set(X.subarray(0, good * nf)); X = X2;
+      const y2 = new Float64Array(cap); y2.set(y.subarray(0, good)); y = y2;
+      const l2 = new Uint32Array(cap); l2.set(lines.subarray(0, good)); lines = l2;
+    }
+    X.set(chunk.X.data, good * nf);
+    y.set(chunk.y, good);
+    lines.set(chunk.lines, good);
+    good += n;
+    for (const e of chunk.errors) errors.push(e);
+    last = chunk;
+  }
+  // readRecordChunks throws CSV_EMPTY / CSV_NO_ROWS before a file without rows gets here.
+  const end = last!;
   return {
     X: matrix(good, nf, X.slice(0, good * nf)),
-    y: hasTarget ? y.slice(0, good) : null,
+    y: end.hasTarget ? y.slice(0, good) : null,
     lines: lines.slice(0, good),
     errors,
-    header,
-    rowsRead,
+    header: end.header,
+    rowsRead: end.rowsRead,
   };
 }
