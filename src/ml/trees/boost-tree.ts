@@ -6,6 +6,8 @@
  *
  * Histogram passes skip each feature's most frequent bin (74% of the phishing cells): rows list only
  * their other bins (`sparseBins`), and the skipped bin is filled in as node total minus the rest.
+ * Rows are partitioned on the column-major byte bins (one feature's column is a few KB, cache-resident),
+ * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
  */
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
@@ -14,8 +16,8 @@ import { TreeBuilderBuffer } from './tree.js';
 export interface BoostData {
   n: number;
   nFeatures: number;
-  /** Row-major global bin of each vector and feature: binOffset[f] + bin. */
-  rowBins: Uint16Array;
+  /** Column-major local bin of each vector: colBins[f * n + u]. */
+  colBins: Uint8Array;
   /** First global bin of each feature; binOffset[nFeatures] = total bins. */
   binOffset: Int32Array;
   /** Global index of each feature's most frequent bin. */
@@ -52,16 +54,55 @@ interface OpenLeaf {
   HL: number;
 }
 
-/** Builds the histogram of (g, h) over the rows idx[start..end), whose sums are G and H. */
-function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, g: Float64Array, h: Float64Array, G: number, H: number, hist: Float64Array): void {
+/**
+ * Buffers reused by every tree of one fit: histogram pool and the row segment of each node. After
+ * `buildBoostTree`, the rows of node k are idx[segStart[k] .. segEnd[k]) (leaves included).
+ */
+export class BoostWorkspace {
+  segStart = new Int32Array(128);
+  segEnd = new Int32Array(128);
+  private readonly free: Float64Array[] = [];
+
+  constructor(private readonly histLength: number) {}
+
+  /** A histogram buffer (contents undefined). */
+  takeHist(): Float64Array {
+    return this.free.pop() ?? new Float64Array(this.histLength);
+  }
+
+  /** Returns a histogram buffer to the pool. */
+  giveHist(h: Float64Array): void {
+    this.free.push(h);
+  }
+
+  /** Records node k's row segment, growing the arrays as needed. */
+  setSeg(k: number, a: number, b: number): void {
+    if (k >= this.segStart.length) {
+      const s2 = new Int32Array(this.segStart.length * 2);
+      s2.set(this.segStart);
+      this.segStart = s2;
+      const e2 = new Int32Array(this.segEnd.length * 2);
+      e2.set(this.segEnd);
+      this.segEnd = e2;
+    }
+    this.segStart[k] = a;
+    this.segEnd[k] = b;
+  }
+}
+
+/**
+ * Builds the histogram of (g, h) over the rows idx[start..end), whose sums are G and H; gh holds the
+ * pair of each vector interleaved (gh[2u] = g, gh[2u + 1] = h).
+ */
+function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh: Float64Array, G: number, H: number, hist: Float64Array): void {
   hist.fill(0);
   const ptr = d.sparsePtr;
   const sb = d.sparseBins;
   // Hot loop, inlined by hand: only the non-default bins of each row, stored contiguously.
   for (let k = start; k < end; k++) {
     const u = idx[k]!;
-    const gu = g[u]!;
-    const hu = h[u]!;
+    const gu = gh[2 * u]!;
+    const hu = gh[2 * u + 1]!;
     const e = ptr[u + 1]!;
     for (let j = ptr[u]!; j < e; j++) {
       const b = 2 * sb[j]!;
@@ -69,11 +110,14 @@ function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, g:
       hist[b + 1]! += hu;
     }
   }
-  for (let f = 0; f < d.nFeatures; f++) {
+  const nf = d.nFeatures;
+  const off = d.binOffset;
+  for (let f = 0; f < nf; f++) {
     let gs = G;
     let hs = H;
     const db = d.defaultBin[f]!;
-    for (let b = d.binOffset[f]!; b < d.binOffset[f + 1]!; b++) {
+    const hi = off[f + 1]!;
+    for (let b = off[f]!; b < hi; b++) {
       if (b === db) continue;
       gs -= hist[2 * b]!;
       hs -= hist[2 * b + 1]!;
@@ -117,31 +161,31 @@ function findSplit(d: BoostData, leaf: OpenLeaf, opt: BoostTreeOptions): void {
   leaf.gain = best > 1e-12 ? best : 0;
 }
 
-/**
- * Grows one tree on the vectors idx[0..m) with gradients g and hessians h (per vector) and returns
- * it; leaf values are -G / (H + l2) * learningRate.
- */
-export function buildBoostTree(
-  d: BoostData, idx: Int32Array, m: number, g: Float64Array, h: Float64Array, opt: BoostTreeOptions,
-): { tree: TreeArrays; segStart: Int32Array; segEnd: Int32Array } {
-  // Rows of node k are idx[segStart[k] .. segEnd[k]) once the tree is built (leaves included).
-  let segStart = new Int32Array(128);
-  let segEnd = new Int32Array(128);
-  const setSeg = (k: number, a: number, b: number): void => {
-    if (k >= segStart.length) {
-      const s2 = new Int32Array(segStart.length * 2);
-      s2.set(segStart);
-      segStart = s2;
-      const e2 = new Int32Array(segEnd.length * 2);
-      e2.set(segEnd);
-      segEnd = e2;
+/** Moves the rows of idx[start..end) whose bin of column `col` is <= t in front; returns the split point. */
+function partition(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
+  let i = start;
+  let j = end - 1;
+  while (i <= j) {
+    const u = idx[i]!;
+    if (colBins[col + u]! <= t) i++;
+    else {
+      idx[i] = idx[j]!;
+      idx[j] = u;
+      j--;
     }
-    segStart[k] = a;
-    segEnd[k] = b;
-  };
-  const totalBins = d.binOffset[d.nFeatures]!;
-  const free: Float64Array[] = [];
-  const takeHist = (): Float64Array => free.pop() ?? new Float64Array(2 * totalBins);
+  }
+  return i;
+}
+
+function openLeaf(node: number, start: number, end: number, depth: number, G: number, H: number, hist: Float64Array): OpenLeaf {
+  return { node, start, end, depth, G, H, hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
+}
+
+/**
+ * Grows one tree on the vectors idx[0..m) with gradient/hessian pairs gh (interleaved per vector) and
+ * returns it; leaf values are -G / (H + l2) * learningRate. Node row segments are left in `ws`.
+ */
+export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Float64Array, opt: BoostTreeOptions, ws: BoostWorkspace): TreeArrays {
   const lr = opt.learningRate;
   const lambda = opt.l2;
   const buf = new TreeBuilderBuffer(64);
@@ -149,18 +193,20 @@ export function buildBoostTree(
   let G = 0;
   let H = 0;
   for (let k = 0; k < m; k++) {
-    G += g[idx[k]!]!;
-    H += h[idx[k]!]!;
+    const u = idx[k]!;
+    G += gh[2 * u]!;
+    H += gh[2 * u + 1]!;
   }
-  const rootHist = takeHist();
-  buildHist(d, idx, 0, m, g, h, G, H, rootHist);
-  const root: OpenLeaf = { node: buf.addLeaf((-G / (H + lambda)) * lr, H), start: 0, end: m, depth: 0, G, H, hist: rootHist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
-  setSeg(root.node, 0, m);
+  const rootHist = ws.takeHist();
+  buildHist(d, idx, 0, m, gh, G, H, rootHist);
+  const root = openLeaf(buf.addLeaf((-G / (H + lambda)) * lr, H), 0, m, 0, G, H, rootHist);
+  ws.setSeg(root.node, 0, m);
   const open: OpenLeaf[] = [];
   if (opt.maxDepth > 0) {
     findSplit(d, root, opt);
     if (root.gain > 0) open.push(root);
-  }
+    else ws.giveHist(rootHist);
+  } else ws.giveHist(rootHist);
   let leaves = 1;
   while (open.length > 0 && leaves < opt.maxLeafNodes) {
     let bi = 0;
@@ -170,53 +216,45 @@ export function buildBoostTree(
     open.pop();
 
     const f = leaf.feature;
-    const t = leaf.bin + d.binOffset[f]!;
-    const nf = d.nFeatures;
-    const rb = d.rowBins;
-    let i = leaf.start;
-    let j = leaf.end - 1;
-    while (i <= j) {
-      const u = idx[i]!;
-      if (rb[u * nf + f]! <= t) i++;
-      else {
-        idx[i] = idx[j]!;
-        idx[j] = u;
-        j--;
-      }
-    }
+    const i = partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
     const GL = leaf.GL;
     const HL = leaf.HL;
     const GR = leaf.G - GL;
     const HR = leaf.H - HL;
     const l = buf.split(leaf.node, f, leaf.bin, leaf.gain, (-GL / (HL + lambda)) * lr, HL, (-GR / (HR + lambda)) * lr, HR);
     leaves++;
-    setSeg(l, leaf.start, i);
-    setSeg(l + 1, i, leaf.end);
+    ws.setSeg(l, leaf.start, i);
+    ws.setSeg(l + 1, i, leaf.end);
     const depth = leaf.depth + 1;
-    const left: OpenLeaf = { node: l, start: leaf.start, end: i, depth, G: GL, H: HL, hist: leaf.hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
-    const right: OpenLeaf = { node: l + 1, start: i, end: leaf.end, depth, G: GR, H: HR, hist: leaf.hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
     if (depth >= opt.maxDepth || leaves >= opt.maxLeafNodes) {
-      free.push(leaf.hist);
+      ws.giveHist(leaf.hist);
       continue;
     }
+    const left = openLeaf(l, leaf.start, i, depth, GL, HL, leaf.hist);
+    const right = openLeaf(l + 1, i, leaf.end, depth, GR, HR, leaf.hist);
     // Scan the smaller child; the larger one's histogram is parent minus smaller, in place.
     const small = i - leaf.start <= leaf.end - i ? left : right;
     const large = small === left ? right : left;
-    small.hist = takeHist();
-    buildHist(d, idx, small.start, small.end, g, h, small.G, small.H, small.hist);
+    const sh = ws.takeHist();
+    small.hist = sh;
+    buildHist(d, idx, small.start, small.end, gh, small.G, small.H, sh);
     const ph = leaf.hist;
-    const sh = small.hist;
     for (let b = 0; b < ph.length; b++) ph[b]! -= sh[b]!;
     large.hist = ph;
-    for (const c of [left, right]) {
-      if (c.end - c.start < 2) {
-        free.push(c.hist);
-        continue;
-      }
-      findSplit(d, c, opt);
-      if (c.gain > 0) open.push(c);
-      else free.push(c.hist);
-    }
+    considerChild(d, left, opt, open, ws);
+    considerChild(d, right, opt, open, ws);
   }
-  return { tree: buf.finish(d.edges, d.offsets), segStart, segEnd };
+  for (const o of open) ws.giveHist(o.hist);
+  return buf.finish(d.edges, d.offsets);
+}
+
+/** Finds a child's best split and queues it, or returns its histogram to the pool. */
+function considerChild(d: BoostData, c: OpenLeaf, opt: BoostTreeOptions, open: OpenLeaf[], ws: BoostWorkspace): void {
+  if (c.end - c.start < 2) {
+    ws.giveHist(c.hist);
+    return;
+  }
+  findSplit(d, c, opt);
+  if (c.gain > 0) open.push(c);
+  else ws.giveHist(c.hist);
 }

@@ -16,11 +16,11 @@ import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../estimator.js';
 import type { FittedTrees } from './base.js';
 import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
+import type { BoostPrepared } from './boost-prepared.js';
+import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
-import { buildBoostTree } from './boost-tree.js';
+import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { flattenTrees } from './flat-forest.js';
-import { prepareTraining } from './prepare.js';
-import type { TrainingSet } from './prepare.js';
 import type { TreeArrays } from './tree.js';
 import { checkBool, checkInt, checkNumber } from './validate.js';
 
@@ -47,61 +47,74 @@ export const histGradientBoostingDefaults: HistGradientBoostingParams = {
   earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, randomState: 0,
 };
 
-/** Row-major global bins for the boosting builder. */
-function boostData(ts: TrainingSet): BoostData {
-  const { n, nFeatures, colBins } = ts.compact;
-  const binOffset = new Int32Array(nFeatures + 1);
-  for (let f = 0; f < nFeatures; f++) binOffset[f + 1] = binOffset[f]! + ts.nBins[f]!;
-  const rowBins = new Uint16Array(n * nFeatures);
-  for (let f = 0; f < nFeatures; f++) {
-    const off = binOffset[f]!;
-    for (let u = 0; u < n; u++) rowBins[u * nFeatures + f] = off + colBins[f * n + u]!;
-  }
-  const defaultBin = new Int32Array(nFeatures);
-  let nnz = 0;
-  for (let f = 0; f < nFeatures; f++) {
-    const counts = new Int32Array(ts.nBins[f]!);
-    for (let u = 0; u < n; u++) counts[colBins[f * n + u]!]! += 1;
-    let best = 0;
-    for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[best]!) best = b;
-    defaultBin[f] = binOffset[f]! + best;
-    nnz += n - counts[best]!;
-  }
-  const sparsePtr = new Int32Array(n + 1);
-  const sparseBins = new Uint16Array(nnz);
-  let j = 0;
-  for (let u = 0; u < n; u++) {
-    for (let f = 0; f < nFeatures; f++) {
-      const b = rowBins[u * nFeatures + f]!;
-      if (b !== defaultBin[f]) sparseBins[j++] = b;
-    }
-    sparsePtr[u + 1] = j;
-  }
-  return { n, nFeatures, rowBins, binOffset, defaultBin, sparsePtr, sparseBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
-}
-
 /**
  * Adds the tree's leaf value to the score of every vector: rows the tree was grown on take it from
  * their leaf's segment of idx, the others (held out, not drawn) walk the tree.
  */
-function addTree(d: BoostData, built: ReturnType<typeof buildBoostTree>, idx: Int32Array, inSample: Uint8Array, score: Float64Array): void {
-  const { n, nFeatures: nf, rowBins, binOffset } = d;
-  const { feature, thresholdBin, left, value } = built.tree;
+function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array): void {
+  const { n, colBins } = d;
+  const { feature, thresholdBin, left, value } = tree;
+  const { segStart, segEnd } = ws;
   for (let k = 0; k < feature.length; k++) {
     if (feature[k]! >= 0) continue;
     const v = value[k]!;
-    for (let j = built.segStart[k]!; j < built.segEnd[k]!; j++) score[idx[j]!]! += v;
+    for (let j = segStart[k]!; j < segEnd[k]!; j++) score[idx[j]!]! += v;
   }
+  if (m === n) return;
   for (let u = 0; u < n; u++) {
     if (inSample[u] === 1) continue;
     let k = 0;
     let f = feature[0]!;
     while (f >= 0) {
-      k = left[k]! + (rowBins[u * nf + f]! - binOffset[f]! > thresholdBin[k]! ? 1 : 0);
+      k = left[k]! + (colBins[f * n + u]! > thresholdBin[k]! ? 1 : 0);
       f = feature[k]!;
     }
     score[u]! += value[k]!;
   }
+}
+
+/**
+ * Draws this round's rows (partial Fisher-Yates: the first nSub entries of `order`) and sums their
+ * weights per vector into tot / pos (cleared first).
+ */
+function drawSubsample(rng: Rng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, y01: Uint8Array, tot: Float64Array, pos: Float64Array): void {
+  const len = order.length;
+  for (let k = 0; k < nSub; k++) {
+    const j = k + rng.int(len - k);
+    const t = order[k]!;
+    order[k] = order[j]!;
+    order[j] = t;
+  }
+  tot.fill(0);
+  pos.fill(0);
+  for (let k = 0; k < nSub; k++) {
+    const i = order[k]!;
+    const u = rowOf[i]!;
+    tot[u]! += w[i]!;
+    if (y01[i] === 1) pos[u]! += w[i]!;
+  }
+}
+
+/**
+ * Log-loss gradient and hessian of every vector with weight (interleaved into gh), its in-sample flag,
+ * and the list of those vectors in idx; returns how many.
+ */
+function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, idx: Int32Array): number {
+  let m = 0;
+  const n = score.length;
+  for (let u = 0; u < n; u++) {
+    const t = tot[u]!;
+    if (t === 0) {
+      inSample[u] = 0;
+      continue;
+    }
+    inSample[u] = 1;
+    const pr = 1 / (1 + Math.exp(-score[u]!));
+    gh[2 * u] = t * pr - pos[u]!;
+    gh[2 * u + 1] = t * pr * (1 - pr);
+    idx[m++] = u;
+  }
+  return m;
 }
 
 /** Weighted log-loss of scores against per-vector (total, positive) weights. */
@@ -123,6 +136,8 @@ function logLoss(score: Float64Array, tot: Float64Array, pos: Float64Array): num
 export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradientBoostingParams> {
   readonly kind = 'hist_gradient_boosting';
   protected readonly label = 'HistGradientBoostingClassifier';
+  /** The prepared set of a running fitPrepared call. */
+  private pending: BoostPrepared | undefined;
 
   constructor(params: Partial<HistGradientBoostingParams> = {}) {
     super({ ...histGradientBoostingDefaults, ...params });
@@ -130,6 +145,19 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
 
   clone(): HistGradientBoostingClassifier {
     return new HistGradientBoostingClassifier(this.params);
+  }
+
+  /**
+   * Fits on a set made by `prepareBoosting` (same model as `fit(prep.X, prep.y, { sampleWeight })`),
+   * so several settings on the same rows share one binning.
+   */
+  async fitPrepared(prep: BoostPrepared, options: Omit<FitOptions, 'sampleWeight'> = {}): Promise<this> {
+    this.pending = prep;
+    try {
+      return await this.fit(prep.X, prep.y, { ...options, sampleWeight: prep.sampleWeight });
+    } finally {
+      this.pending = undefined;
+    }
   }
 
   /** Rounds actually run (fewer than maxIter after early stopping). */
@@ -153,8 +181,11 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     checkNumber(label, 'tol', p.tol, 0, Infinity);
     checkInt(label, 'randomState', p.randomState, 0);
 
-    const ts = prepareTraining(label, X, y, options.sampleWeight, null);
-    const d = boostData(ts);
+    const pending = this.pending;
+    const prep = pending && pending.X === X && pending.y === y && pending.sampleWeight === options.sampleWeight
+      ? pending
+      : prepareBoosting(X, y, options.sampleWeight, label);
+    const { ts, data: d } = prep;
     const rng = new Rng(p.randomState);
     const rows = X.rows;
     const { rowOf } = ts.compact;
@@ -195,52 +226,28 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     const init = Math.log(share / (1 - share));
     const score = new Float64Array(d.n).fill(init);
 
-    const g = new Float64Array(d.n);
-    const h = new Float64Array(d.n);
+    const gh = new Float64Array(2 * d.n);
     const idx = new Int32Array(d.n);
     const inSample = new Uint8Array(d.n);
+    const ws = new BoostWorkspace(2 * d.binOffset[d.nFeatures]!);
     const opt = {
       learningRate: p.learningRate, maxDepth: p.maxDepth ?? Infinity, maxLeafNodes: p.maxLeafNodes ?? Infinity,
       minChildWeight: p.minChildWeight, l2: p.l2Regularization,
     };
     const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
+    const subsampled = nSub < trainRows.length;
     const order = Int32Array.from(trainRows);
+    const cur = subsampled ? { tot: new Float64Array(d.n), pos: new Float64Array(d.n) } : train;
     const trees: TreeArrays[] = [];
     let bestLoss = valid ? logLoss(score, valid.tot, valid.pos) : Infinity;
     let stale = 0;
     for (let it = 0; it < p.maxIter; it++) {
       throwIfAborted(label, options.signal);
-      let cur = train;
-      if (nSub < trainRows.length) {
-        // Partial Fisher-Yates: the first nSub entries of `order` are this round's rows.
-        for (let k = 0; k < nSub; k++) {
-          const j = k + rng.int(order.length - k);
-          const t = order[k]!;
-          order[k] = order[j]!;
-          order[j] = t;
-        }
-        const tot = new Float64Array(d.n);
-        const pos = new Float64Array(d.n);
-        for (let k = 0; k < nSub; k++) {
-          const i = order[k]!;
-          tot[rowOf[i]!]! += w[i]!;
-          if (y01[i] === 1) pos[rowOf[i]!]! += w[i]!;
-        }
-        cur = { tot, pos };
-      }
-      let m = 0;
-      for (let u = 0; u < d.n; u++) {
-        const t = cur.tot[u]!;
-        inSample[u] = t === 0 ? 0 : 1;
-        if (t === 0) continue;
-        const pr = 1 / (1 + Math.exp(-score[u]!));
-        g[u] = t * pr - cur.pos[u]!;
-        h[u] = t * pr * (1 - pr);
-        idx[m++] = u;
-      }
-      const built = buildBoostTree(d, idx, m, g, h, opt);
-      trees.push(built.tree);
-      addTree(d, built, idx, inSample, score);
+      if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, y01, cur.tot, cur.pos);
+      const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx);
+      const tree = buildBoostTree(d, idx, m, gh, opt, ws);
+      trees.push(tree);
+      addTree(d, tree, ws, idx, m, inSample, score);
       options.onProgress?.((it + 1) / p.maxIter);
       if (valid) {
         const loss = logLoss(score, valid.tot, valid.pos);
