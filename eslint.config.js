@@ -16,7 +16,7 @@ const restrict = (files, layers, extra = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.services/**', 'src/ui/dist/**', 'coverage/**', 'scripts/**/*.js', '**/*.py', 'artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', '.services/**', 'src/ui/dist/**', 'coverage/**', 'scripts/**/*.js', '**/*.py', 'artifacts/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
