@@ -49,7 +49,17 @@ export function boostData(ts: TrainingSet): BoostData {
     }
     sparsePtr[u + 1] = j;
   }
-  return { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
+  // The same entries by bin: binRows[binPtr[b] .. binPtr[b + 1]) lists, ascending, the vectors in bin b.
+  const totalBins = binOffset[nFeatures]!;
+  const binPtr = new Int32Array(totalBins + 1);
+  for (let k = 0; k < nnz; k++) binPtr[sparseBins[k]! + 1]! += 1;
+  for (let b = 0; b < totalBins; b++) binPtr[b + 1]! += binPtr[b]!;
+  const fillAt = binPtr.slice(0, totalBins);
+  const binRows = new Int32Array(nnz);
+  for (let u = 0; u < n; u++) {
+    for (let k = sparsePtr[u]!; k < sparsePtr[u + 1]!; k++) binRows[fillAt[sparseBins[k]!]!++] = u;
+  }
+  return { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, binPtr, binRows, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
 }
 
 /**

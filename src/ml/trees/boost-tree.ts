@@ -25,6 +25,9 @@ export interface BoostData {
   /** CSR list per vector of its non-default global bins: sparseBins[sparsePtr[u] .. sparsePtr[u + 1]). */
   sparsePtr: Int32Array;
   sparseBins: Uint16Array;
+  /** The same entries by bin: binRows[binPtr[b] .. binPtr[b + 1]) are the vectors in bin b, ascending. */
+  binPtr: Int32Array;
+  binRows: Int32Array;
   edges: Float64Array;
   offsets: Int32Array;
 }
@@ -110,6 +113,35 @@ function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh
       hist[b + 1]! += hu;
     }
   }
+  fillDefaultBins(d, G, H, hist);
+}
+
+/**
+ * The root histogram, bin by bin over the by-bin lists: each bin's sum runs over its vectors in
+ * ascending order, as the row pass does when idx is ascending, and vectors outside the sample add
+ * gh = +0, which leaves every sum bit for bit unchanged (a sum started at +0 is never -0).
+ */
+function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array): void {
+  const ptr = d.binPtr;
+  const rows = d.binRows;
+  const nb = d.binOffset[d.nFeatures]!;
+  for (let b = 0; b < nb; b++) {
+    let gs = 0;
+    let hs = 0;
+    const e = ptr[b + 1]!;
+    for (let j = ptr[b]!; j < e; j++) {
+      const u = rows[j]!;
+      gs += gh[2 * u]!;
+      hs += gh[2 * u + 1]!;
+    }
+    hist[2 * b] = gs;
+    hist[2 * b + 1] = hs;
+  }
+  fillDefaultBins(d, G, H, hist);
+}
+
+/** Sets each feature's default bin to the node totals minus the feature's other bins. */
+function fillDefaultBins(d: BoostData, G: number, H: number, hist: Float64Array): void {
   const nf = d.nFeatures;
   const off = d.binOffset;
   for (let f = 0; f < nf; f++) {
@@ -184,6 +216,7 @@ function openLeaf(node: number, start: number, end: number, depth: number, G: nu
 /**
  * Grows one tree on the vectors idx[0..m) with gradient/hessian pairs gh (interleaved per vector) and
  * returns it; leaf values are -G / (H + l2) * learningRate. Node row segments are left in `ws`.
+ * Contract: idx[0..m) is ascending and gh is +0 for every vector not in it.
  */
 export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Float64Array, opt: BoostTreeOptions, ws: BoostWorkspace): TreeArrays {
   const lr = opt.learningRate;
@@ -198,7 +231,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
     H += gh[2 * u + 1]!;
   }
   const rootHist = ws.takeHist();
-  buildHist(d, idx, 0, m, gh, G, H, rootHist);
+  buildRootHist(d, gh, G, H, rootHist);
   const root = openLeaf(buf.addLeaf((-G / (H + lambda)) * lr, H), 0, m, 0, G, H, rootHist);
   ws.setSeg(root.node, 0, m);
   const open: OpenLeaf[] = [];

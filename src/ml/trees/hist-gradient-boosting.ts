@@ -12,13 +12,13 @@
  *   const gb = await new HistGradientBoostingClassifier({ maxIter: 300, maxDepth: 6 }).fit(X, y);
  */
 import type { Matrix } from '../../core/matrix.js';
-import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../estimator.js';
 import type { FittedTrees } from './base.js';
 import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
 import type { BoostPrepared } from './boost-prepared.js';
 import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
+import { FastRng } from './boost-rng.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { flattenTrees } from './flat-forest.js';
 import type { TreeArrays } from './tree.js';
@@ -77,7 +77,7 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
  * Draws this round's rows (partial Fisher-Yates: the first nSub entries of `order`) and sums their
  * weights per vector into tot / pos (cleared first).
  */
-function drawSubsample(rng: Rng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, y01: Uint8Array, tot: Float64Array, pos: Float64Array): void {
+function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, y01: Uint8Array, tot: Float64Array, pos: Float64Array): void {
   const len = order.length;
   for (let k = 0; k < nSub; k++) {
     const j = k + rng.int(len - k);
@@ -106,6 +106,9 @@ function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh
     const t = tot[u]!;
     if (t === 0) {
       inSample[u] = 0;
+      // The root histogram sums over all vectors: +0 leaves its sums unchanged.
+      gh[2 * u] = 0;
+      gh[2 * u + 1] = 0;
       continue;
     }
     inSample[u] = 1;
@@ -186,7 +189,7 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
       ? pending
       : prepareBoosting(X, y, options.sampleWeight, label);
     const { ts, data: d } = prep;
-    const rng = new Rng(p.randomState);
+    const rng = new FastRng(p.randomState);
     const rows = X.rows;
     const { rowOf } = ts.compact;
     const { y01 } = ts.target;
