@@ -44,9 +44,10 @@ export function loadSchemaFile(path: string): Schema {
 async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
   if (!config.MONGO_DB_URL) return new SqliteRecordStore(p.recordsDb);
   const url = config.MONGO_DB_URL;
-  const { openMongoRecordStore, redactMongoUrl } = await import('../adapters/mongodb/index.js');
+  const { openMongoRecordStore, parseRecordFormat, redactMongoUrl } = await import('../adapters/mongodb/index.js');
+  const recordFormat = parseRecordFormat(config.MONGO_RECORD_FORMAT);
   return lazyRecordStore(
-    () => openMongoRecordStore(url, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION }),
+    () => openMongoRecordStore(url, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION, recordFormat }),
     `${redactMongoUrl(url)} (${config.MONGO_DB_NAME}.${config.MONGO_COLLECTION})`,
   );
 }

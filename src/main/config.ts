@@ -22,6 +22,11 @@ const schema = z.object({
   MONGO_DB_URL: optionalUrl,
   MONGO_DB_NAME: z.string().default('networksecurity'),
   MONGO_COLLECTION: z.string().default('phishingdata'),
+  /**
+   * Shape of the record documents written to MongoDB: packed (default) or flat (the original's).
+   * Checked by parseRecordFormat when MONGO_DB_URL selects MongoDB (the driver is loaded only then).
+   */
+  MONGO_RECORD_FORMAT: z.string().trim().optional(),
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default(''),
   S3_ENDPOINT: optionalUrl,
