@@ -59,11 +59,15 @@ interface OpenLeaf {
 
 /**
  * Buffers reused by every tree of one fit: histogram pool and the row segment of each node. After
- * `buildBoostTree`, the rows of node k are idx[segStart[k] .. segEnd[k]) (leaves included).
+ * `buildBoostTree`, the rows of node k are idx[segStart[k] .. segEnd[k]), except below the `deferred`
+ * splits: their two leaf children were never split further, so their rows were left unpartitioned
+ * (empty child segments) and the split node's segment holds the rows of both.
  */
 export class BoostWorkspace {
   segStart = new Int32Array(128);
   segEnd = new Int32Array(128);
+  /** Split nodes whose (leaf) children's rows were not separated, in split order. */
+  readonly deferred: number[] = [];
   private readonly free: Float64Array[] = [];
 
   constructor(private readonly histLength: number) {}
@@ -222,6 +226,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
   const lr = opt.learningRate;
   const lambda = opt.l2;
   const buf = new TreeBuilderBuffer(64);
+  ws.deferred.length = 0;
 
   let G = 0;
   let H = 0;
@@ -249,20 +254,24 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
     open.pop();
 
     const f = leaf.feature;
-    const i = partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
     const GL = leaf.GL;
     const HL = leaf.HL;
     const GR = leaf.G - GL;
     const HR = leaf.H - HL;
     const l = buf.split(leaf.node, f, leaf.bin, leaf.gain, (-GL / (HL + lambda)) * lr, HL, (-GR / (HR + lambda)) * lr, HR);
     leaves++;
-    ws.setSeg(l, leaf.start, i);
-    ws.setSeg(l + 1, i, leaf.end);
     const depth = leaf.depth + 1;
     if (depth >= opt.maxDepth || leaves >= opt.maxLeafNodes) {
+      // Final children: their rows are not separated; the caller routes the node's segment by bin.
+      ws.setSeg(l, 0, 0);
+      ws.setSeg(l + 1, 0, 0);
+      ws.deferred.push(leaf.node);
       ws.giveHist(leaf.hist);
       continue;
     }
+    const i = partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
+    ws.setSeg(l, leaf.start, i);
+    ws.setSeg(l + 1, i, leaf.end);
     const left = openLeaf(l, leaf.start, i, depth, GL, HL, leaf.hist);
     const right = openLeaf(l + 1, i, leaf.end, depth, GR, HR, leaf.hist);
     // Scan the smaller child; the larger one's histogram is parent minus smaller, in place.

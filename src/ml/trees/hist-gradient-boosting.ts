@@ -49,7 +49,8 @@ export const histGradientBoostingDefaults: HistGradientBoostingParams = {
 
 /**
  * Adds the tree's leaf value to the score of every vector: rows the tree was grown on take it from
- * their leaf's segment of idx, the others (held out, not drawn) walk the tree.
+ * their leaf's segment of idx (or their deferred parent's segment and one bin test), the others (held
+ * out, not drawn) walk the tree.
  */
 function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array): void {
   const { n, colBins } = d;
@@ -59,6 +60,18 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
     if (feature[k]! >= 0) continue;
     const v = value[k]!;
     for (let j = segStart[k]!; j < segEnd[k]!; j++) score[idx[j]!]! += v;
+  }
+  const pair = new Float64Array(2);
+  for (const k of ws.deferred) {
+    const col = feature[k]! * n;
+    const t = thresholdBin[k]!;
+    pair[0] = value[left[k]!]!;
+    pair[1] = value[left[k]! + 1]!;
+    // Branch-free: (t - bin) >>> 31 is 1 exactly when bin > t (right child).
+    for (let j = segStart[k]!; j < segEnd[k]!; j++) {
+      const u = idx[j]!;
+      score[u]! += pair[(t - colBins[col + u]!) >>> 31]!;
+    }
   }
   if (m === n) return;
   for (let u = 0; u < n; u++) {
@@ -75,9 +88,9 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
 
 /**
  * Draws this round's rows (partial Fisher-Yates: the first nSub entries of `order`) and sums their
- * weights per vector into tot / pos (cleared first).
+ * weights per vector into tot / pos (cleared first); wPos[i] is row i's weight if its label is 1, else 0.
  */
-function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, y01: Uint8Array, tot: Float64Array, pos: Float64Array): void {
+function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, wPos: Float64Array, tot: Float64Array, pos: Float64Array): void {
   const len = order.length;
   for (let k = 0; k < nSub; k++) {
     const j = k + rng.int(len - k);
@@ -91,7 +104,8 @@ function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int
     const i = order[k]!;
     const u = rowOf[i]!;
     tot[u]! += w[i]!;
-    if (y01[i] === 1) pos[u]! += w[i]!;
+    // wPos is w for class 1 and +0 otherwise: adding +0 leaves the sum's bits unchanged, without a branch.
+    pos[u]! += wPos[i]!;
   }
 }
 
@@ -240,13 +254,15 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
     const subsampled = nSub < trainRows.length;
     const order = Int32Array.from(trainRows);
+    const wPos = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) if (y01[i] === 1) wPos[i] = w[i]!;
     const cur = subsampled ? { tot: new Float64Array(d.n), pos: new Float64Array(d.n) } : train;
     const trees: TreeArrays[] = [];
     let bestLoss = valid ? logLoss(score, valid.tot, valid.pos) : Infinity;
     let stale = 0;
     for (let it = 0; it < p.maxIter; it++) {
       throwIfAborted(label, options.signal);
-      if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, y01, cur.tot, cur.pos);
+      if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, wPos, cur.tot, cur.pos);
       const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx);
       const tree = buildBoostTree(d, idx, m, gh, opt, ws);
       trees.push(tree);
