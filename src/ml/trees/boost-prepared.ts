@@ -59,7 +59,11 @@ export function boostData(ts: TrainingSet): BoostData {
   for (let u = 0; u < n; u++) {
     for (let k = sparsePtr[u]!; k < sparsePtr[u + 1]!; k++) binRows[fillAt[sparseBins[k]!]!++] = u;
   }
-  return { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, binPtr, binRows, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
+  const nonDefault: number[] = [];
+  for (let b = 0; b < totalBins; b++) if (binPtr[b + 1]! > binPtr[b]!) nonDefault.push(b);
+  nonDefault.sort((a, b) => binPtr[b + 1]! - binPtr[b]! - (binPtr[a + 1]! - binPtr[a]!) || a - b);
+  const binOrder = Int32Array.from(nonDefault);
+  return { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, binPtr, binRows, binOrder, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
 }
 
 /**

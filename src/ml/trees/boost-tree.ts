@@ -28,6 +28,8 @@ export interface BoostData {
   /** The same entries by bin: binRows[binPtr[b] .. binPtr[b + 1]) are the vectors in bin b, ascending. */
   binPtr: Int32Array;
   binRows: Int32Array;
+  /** The non-default bins by decreasing list length (ties by bin), for buildRootHist's grouping. */
+  binOrder: Int32Array;
   edges: Float64Array;
   offsets: Int32Array;
 }
@@ -68,6 +70,10 @@ export class BoostWorkspace {
   segEnd = new Int32Array(128);
   /** Split nodes whose (leaf) children's rows were not separated, in split order. */
   readonly deferred: number[] = [];
+  /** Node storage of the tree being built (emptied at the start of each tree). */
+  readonly nodes = new TreeBuilderBuffer(64);
+  /** Two leaf values, for the caller's branch-free routing below deferred splits. */
+  readonly pair = new Float64Array(2);
   private readonly free: Float64Array[] = [];
 
   constructor(private readonly histLength: number) {}
@@ -120,26 +126,87 @@ function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh
   fillDefaultBins(d, G, H, hist);
 }
 
+/** Sum of gh[2u + c] over u = rows[from .. to), in order, started at +0. */
+function listSum(rows: Int32Array, from: number, to: number, gh: Float64Array, c: number): number {
+  let s = 0;
+  for (let j = from; j < to; j++) s += gh[2 * rows[j]! + c]!;
+  return s;
+}
+
 /**
  * The root histogram, bin by bin over the by-bin lists: each bin's sum runs over its vectors in
  * ascending order, as the row pass does when idx is ascending, and vectors outside the sample add
  * gh = +0, which leaves every sum bit for bit unchanged (a sum started at +0 is never -0).
+ * Four bins of similar list length (d.binOrder) are summed side by side: each sum is a chain of
+ * dependent additions, and interleaving four lets them overlap; every bin keeps its own order.
  */
 function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array): void {
   const ptr = d.binPtr;
   const rows = d.binRows;
-  const nb = d.binOffset[d.nFeatures]!;
-  for (let b = 0; b < nb; b++) {
-    let gs = 0;
-    let hs = 0;
-    const e = ptr[b + 1]!;
-    for (let j = ptr[b]!; j < e; j++) {
-      const u = rows[j]!;
-      gs += gh[2 * u]!;
-      hs += gh[2 * u + 1]!;
+  const ord = d.binOrder;
+  hist.fill(0);
+  let q = 0;
+  for (; q + 3 < ord.length; q += 4) {
+    const b0 = ord[q]!;
+    const b1 = ord[q + 1]!;
+    const b2 = ord[q + 2]!;
+    const b3 = ord[q + 3]!;
+    const s0 = ptr[b0]!;
+    const s1 = ptr[b1]!;
+    const s2 = ptr[b2]!;
+    const s3 = ptr[b3]!;
+    // binOrder is by decreasing length: b3's list is the shortest.
+    const len = ptr[b3 + 1]! - s3;
+    let g0 = 0;
+    let h0 = 0;
+    let g1 = 0;
+    let h1 = 0;
+    let g2 = 0;
+    let h2 = 0;
+    let g3 = 0;
+    let h3 = 0;
+    for (let k = 0; k < len; k++) {
+      const u0 = 2 * rows[s0 + k]!;
+      const u1 = 2 * rows[s1 + k]!;
+      const u2 = 2 * rows[s2 + k]!;
+      const u3 = 2 * rows[s3 + k]!;
+      g0 += gh[u0]!;
+      h0 += gh[u0 + 1]!;
+      g1 += gh[u1]!;
+      h1 += gh[u1 + 1]!;
+      g2 += gh[u2]!;
+      h2 += gh[u2 + 1]!;
+      g3 += gh[u3]!;
+      h3 += gh[u3 + 1]!;
     }
-    hist[2 * b] = gs;
-    hist[2 * b + 1] = hs;
+    for (let k = s0 + len; k < ptr[b0 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g0 += gh[u]!;
+      h0 += gh[u + 1]!;
+    }
+    for (let k = s1 + len; k < ptr[b1 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g1 += gh[u]!;
+      h1 += gh[u + 1]!;
+    }
+    for (let k = s2 + len; k < ptr[b2 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g2 += gh[u]!;
+      h2 += gh[u + 1]!;
+    }
+    hist[2 * b0] = g0;
+    hist[2 * b0 + 1] = h0;
+    hist[2 * b1] = g1;
+    hist[2 * b1 + 1] = h1;
+    hist[2 * b2] = g2;
+    hist[2 * b2 + 1] = h2;
+    hist[2 * b3] = g3;
+    hist[2 * b3 + 1] = h3;
+  }
+  for (; q < ord.length; q++) {
+    const b = ord[q]!;
+    hist[2 * b] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 0);
+    hist[2 * b + 1] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 1);
   }
   fillDefaultBins(d, G, H, hist);
 }
@@ -225,7 +292,8 @@ function openLeaf(node: number, start: number, end: number, depth: number, G: nu
 export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Float64Array, opt: BoostTreeOptions, ws: BoostWorkspace): TreeArrays {
   const lr = opt.learningRate;
   const lambda = opt.l2;
-  const buf = new TreeBuilderBuffer(64);
+  const buf = ws.nodes;
+  buf.size = 0;
   ws.deferred.length = 0;
 
   let G = 0;

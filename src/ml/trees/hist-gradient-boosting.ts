@@ -61,7 +61,7 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
     const v = value[k]!;
     for (let j = segStart[k]!; j < segEnd[k]!; j++) score[idx[j]!]! += v;
   }
-  const pair = new Float64Array(2);
+  const pair = ws.pair;
   for (const k of ws.deferred) {
     const col = feature[k]! * n;
     const t = thresholdBin[k]!;
