@@ -92,16 +92,13 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
  */
 function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, wPos: Float64Array, tot: Float64Array, pos: Float64Array): void {
   const len = order.length;
-  for (let k = 0; k < nSub; k++) {
-    const j = k + rng.int(len - k);
-    const t = order[k]!;
-    order[k] = order[j]!;
-    order[j] = t;
-  }
   tot.fill(0);
   pos.fill(0);
   for (let k = 0; k < nSub; k++) {
-    const i = order[k]!;
+    const j = k + rng.int(len - k);
+    const i = order[j]!;
+    order[j] = order[k]!;
+    order[k] = i;
     const u = rowOf[i]!;
     tot[u]! += w[i]!;
     // wPos is w for class 1 and +0 otherwise: adding +0 leaves the sum's bits unchanged, without a branch.
