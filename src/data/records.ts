@@ -51,6 +51,8 @@ export interface PlanOptions {
 const NA_STRINGS = new Set(['', 'na', 'NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', 'NaN', 'nan', '-NaN', '-nan', 'NULL', 'null', 'None', '<NA>', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN']);
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const SHOW_MAX = 40;
+/** Characters of text tokenized at a time (about 700 rows of the phishing data). */
+const TOKENIZE_SLICE = 1 << 16;
 
 /** Parses one cell: a number, NaN for missing, undefined when not a number. */
 function parseCell(s: string): number | undefined {
@@ -379,8 +381,12 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
     if (text.length === 0) continue;
     first = false;
     if (!sawText && /\S/.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) sawText = true;
-    take(tokenizer.push(text));
-    yield* ready.splice(0);
+    // A big source chunk (1 MiB from a file) goes through the tokenizer in slices, so its row objects
+    // die young instead of all living until the whole chunk is parsed.
+    for (let at = 0; at < text.length; at += TOKENIZE_SLICE) {
+      take(tokenizer.push(text.length <= TOKENIZE_SLICE ? text : text.slice(at, at + TOKENIZE_SLICE)));
+      yield* ready.splice(0);
+    }
   }
   try {
     decoder.decode(); // with fatal: true, only checks that no character was cut off at the end
