@@ -10,6 +10,9 @@ import type { Classifier, ClassifierFactory, ModelState } from '../estimator.js'
 import { accuracyScore, balancedAccuracyScore, f1Score, rocAucScore } from '../metrics/index.js';
 import { AdaBoostClassifier } from '../trees/adaboost.js';
 import { fitAdaBoostStumps, stumpsApply } from '../trees/adaboost-stumps.js';
+import type { BoostPrepared } from '../trees/boost-prepared.js';
+import { prepareBoosting } from '../trees/boost-prepared.js';
+import { HistGradientBoostingClassifier } from '../trees/hist-gradient-boosting.js';
 import { truncateState } from './staged.js';
 
 export type Scoring = 'f1' | 'accuracy' | 'balanced_accuracy' | 'roc_auc';
@@ -55,13 +58,38 @@ export function requireFactory(lookup: (kind: string) => ClassifierFactory | und
  * which yields exactly the model AdaBoostClassifier.fit does (anything else, errors included, goes
  * through the class).
  */
-async function fitModel(factory: ClassifierFactory, params: Record<string, unknown>, X: Matrix, y: Float64Array): Promise<Classifier> {
+async function fitModel(factory: ClassifierFactory, params: Record<string, unknown>, X: Matrix, y: Float64Array, prep?: () => BoostPrepared): Promise<Classifier> {
   const est = factory.create(params);
   if (est instanceof AdaBoostClassifier && stumpsApply(est.params)) {
     const state = fitAdaBoostStumps(X, y, est.getParams());
     if (state !== undefined) return factory.fromState(state);
   }
+  if (est instanceof HistGradientBoostingClassifier && prep !== undefined) return est.fitPrepared(prep());
   return est.fit(X, y);
+}
+
+/**
+ * The binned training rows of the last few folds this thread fitted boosting on: every boosting
+ * setting of a grid on one fold shares one binning (same model as binning per fit; see
+ * boost-prepared.ts). Keyed by the data object and the fold's row indices (compared in full).
+ */
+const boostCache: { X: Matrix; train: Int32Array; prep: BoostPrepared }[] = [];
+const BOOST_CACHE_SIZE = 4;
+
+function sameRows(a: Int32Array, b: Int32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function preparedFold(X: Matrix, y: Float64Array, train: Int32Array): BoostPrepared {
+  const hit = boostCache.find((e) => e.X === X && sameRows(e.train, train));
+  if (hit !== undefined) return hit.prep;
+  const prep = prepareBoosting(takeRows(X, train), takeValues(y, train));
+  boostCache.unshift({ X, train, prep });
+  boostCache.length = Math.min(boostCache.length, BOOST_CACHE_SIZE);
+  return prep;
 }
 
 /** The task's score of a fitted model on the test rows Xt, yt. */
@@ -90,7 +118,7 @@ export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Flo
   const staged = task.staged;
   const params = staged ? { ...task.params, [staged.param]: Math.max(...staged.counts) } : task.params;
   const t0 = performance.now();
-  const model = await fitModel(factory, params, takeRows(X, task.train), takeValues(y, task.train));
+  const model = await fitModel(factory, params, takeRows(X, task.train), takeValues(y, task.train), () => preparedFold(X, y, task.train));
   const fitSeconds = (performance.now() - t0) / 1000;
   const Xt = takeRows(X, task.test);
   const yt = takeValues(y, task.test);

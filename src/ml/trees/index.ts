@@ -8,3 +8,5 @@ export type { ForestParams } from './forest.js';
 export { HistGradientBoostingClassifier, histGradientBoostingDefaults, histGradientBoostingFactory } from './hist-gradient-boosting.js';
 export type { HistGradientBoostingParams } from './hist-gradient-boosting.js';
 export type { TreeClassifierBase } from './base.js';
+export { prepareBoosting } from './boost-prepared.js';
+export type { BoostPrepared } from './boost-prepared.js';
