@@ -19,7 +19,7 @@ export async function openSource(uri: string, config: Config): Promise<AsyncIter
     throw new NsError('FILE_NOT_FOUND', `The file ${uri} does not exist.`, { hint: 'Check the path (relative paths start from the current folder).' });
   }
   if (!info.isFile()) throw new NsError('NOT_A_FILE', `${uri} is not a file.`, { hint: 'Pass the path of a CSV file.' });
-  return createReadStream(uri, { highWaterMark: 1 << 20 });
+  return createReadStream(uri, { highWaterMark: 1 << 16 });
 }
 
 export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {

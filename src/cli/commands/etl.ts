@@ -2,12 +2,13 @@
  * `networksecurity etl`: load a labelled CSV (path or s3:// URI) into the record store, once or on a
  * cron schedule. Bad rows go to a reject file with their line and reason; exit code 3 when any.
  */
-import { writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { ExitCode, NsError } from '../../core/errors.js';
-import { loadCsvIntoStore, rejectsCsv, type EtlResult } from '../../pipeline/etl.js';
+import type { RowError } from '../../data/records.js';
+import { loadCsvIntoStore, REJECTS_HEADER, rejectLines, type EtlResult } from '../../pipeline/etl.js';
 import { openSource } from '../../main/sources.js';
 import type { AppContext } from '../../main/context.js';
 import type { RecordInput, RecordStore } from '../../ports/record-store.js';
@@ -44,19 +45,24 @@ function yieldingStore(store: RecordStore): RecordStore {
 async function runOnce(ctx: AppContext, source: string, flags: Record<string, string | boolean | undefined>, io: CommandIo, records: RecordStore = ctx.records): Promise<EtlResult & { rejectFile: string | null }> {
   const mode = oneOf(flags, 'mode', ['append', 'replace'] as const, 'append');
   const started = Date.now();
+  const target = resolve(str(flags, 'rejects') ?? resolve(ctx.paths.home, 'rejects', `${basename(source).replace(/\.csv$/i, '')}.rejects.csv`));
+  // Rejected rows go to the file as the stream finds them (made on the first one), not held to the end.
+  const rejects: { file: string | null } = { file: null };
+  const onRejected = async (rows: readonly RowError[]): Promise<void> => {
+    if (rows.length === 0) return;
+    if (rejects.file === null) {
+      await mkdir(resolve(target, '..'), { recursive: true });
+      await writeFile(target, REJECTS_HEADER);
+      rejects.file = target;
+    }
+    await appendFile(target, rejectLines(rows));
+  };
   const result = await loadCsvIntoStore(await openSource(source, ctx.config), ctx.schema, records, {
-    mode, strict: bool(flags, 'strict'),
-    onProgress: (done, total) => io.isTty && io.err(`\rloading ${done}/${total}`),
+    mode, strict: bool(flags, 'strict'), onRejected,
+    onProgress: (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`),
   });
-  let rejectFile: string | null = null;
-  if (result.rejected.length > 0) {
-    rejectFile = resolve(str(flags, 'rejects') ?? resolve(ctx.paths.home, 'rejects', `${basename(source).replace(/\.csv$/i, '')}.rejects.csv`));
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(resolve(rejectFile, '..'), { recursive: true });
-    await writeFile(rejectFile, rejectsCsv(result.rejected));
-  }
-  ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejected.length} rejected${rejectFile ? ` (see ${rejectFile})` : ''} in ${Date.now() - started} ms`);
-  return { ...result, rejectFile };
+  ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
+  return { ...result, rejectFile: rejects.file };
 }
 
 /** The hint of BAD_SCHEDULE: what croner (default mode) accepts. */
@@ -135,8 +141,8 @@ export const etlCommand: CliCommand = {
     }
     const result = await runOnce(context, source, flags, io);
     if (bool(flags, 'json')) {
-      io.out(JSON.stringify({ source, target: context.records.describe(), rowsRead: result.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: result.rejected.length, rejectFile: result.rejectFile, mode: result.mode }));
+      io.out(JSON.stringify({ source, target: context.records.describe(), rowsRead: result.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: result.rejectedCount, rejectFile: result.rejectFile, mode: result.mode }));
     }
-    return result.rejected.length > 0 ? ExitCode.rejectedRows : ExitCode.ok;
+    return result.rejectedCount > 0 ? ExitCode.rejectedRows : ExitCode.ok;
   },
 };
