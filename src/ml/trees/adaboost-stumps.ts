@@ -13,36 +13,20 @@
  *   adaBoostFactory.fromState(state).predict(Xtest);
  */
 import type { Matrix } from '../../core/matrix.js';
-import { Rng } from '../../core/rng.js';
+import type { Rng } from '../../core/rng.js';
 import type { ModelState } from '../estimator.js';
 import type { AdaBoostParams } from './adaboost.js';
-import { flattenTrees } from './flat-forest.js';
+import { sammeBoost } from './adaboost.js';
 import type { CartData } from './cart.js';
-import { cartData, prepareTraining, vectorWeights } from './prepare.js';
+import { giniPurityMass, impurityMass, negEntropyMass } from './cart.js';
+import { cartData, prepareTraining } from './prepare.js';
 import type { TreeArrays } from './tree.js';
-import { TreeBuilderBuffer, leafOfBinned, recomputeInnerValues } from './tree.js';
+import { TreeBuilderBuffer } from './tree.js';
 
 /** True when the params are ones this fit handles (stumps, valid values); otherwise use the class. */
 export function stumpsApply(p: AdaBoostParams): boolean {
   return p.maxDepth === 1 && Number.isInteger(p.nEstimators) && p.nEstimators >= 1 && Number.isFinite(p.learningRate) && p.learningRate > 0
     && ['gini', 'entropy', 'log_loss'].includes(p.criterion) && Number.isInteger(p.randomState) && p.randomState >= 0;
-}
-
-function negEntropyMass(c0: number, c1: number): number {
-  const w = c0 + c1;
-  let s = 0;
-  if (c0 > 0) s += c0 * Math.log(c0);
-  if (c1 > 0) s += c1 * Math.log(c1);
-  return w > 0 ? s - w * Math.log(w) : 0;
-}
-
-function giniPurityMass(c0: number, c1: number): number {
-  const w = c0 + c1;
-  return w > 0 ? (c0 * c0 + c1 * c1) / w : 0;
-}
-
-function impurityMass(entropy: boolean, c0: number, c1: number): number {
-  return entropy ? -negEntropyMass(c0, c1) : c0 + c1 - giniPurityMass(c0, c1);
 }
 
 /** Row-major histogram slots of the distinct vectors (3 * (binOffset[f] + bin)), and each feature's first bin. */
@@ -132,12 +116,6 @@ function buildStump(sd: StumpData, w0: Float64Array, w1: Float64Array, cnt: Floa
   return buf.finish(sd.data.edges, sd.data.offsets);
 }
 
-function normalise(w: Float64Array): void {
-  let s = 0;
-  for (let i = 0; i < w.length; i++) s += w[i]!;
-  if (s > 0) for (let i = 0; i < w.length; i++) w[i] = w[i]! / s;
-}
-
 /**
  * The fitted state of `new AdaBoostClassifier(p).fit(X, y)` for params where `stumpsApply(p)`; returns
  * undefined when the first stump is no better than chance (the class then throws WEAK_LEARNER).
@@ -153,50 +131,13 @@ export function fitAdaBoostStumps(X: Matrix, y: Float64Array, p: AdaBoostParams)
   const sd: StumpData = { data, slots, binOffset };
   const hist = new Float64Array(3 * binOffset[nf]!);
   const entropy = p.criterion !== 'gini';
-  const { rowOf } = ts.compact;
-  const { y01 } = ts.target;
-  const rows = X.rows;
-  const w = Float64Array.from(ts.rowWeight);
-  normalise(w);
-  const rng = new Rng(p.randomState);
-  const trees: TreeArrays[] = [];
-  const alphas: number[] = [];
-  const vote = new Float64Array(data.n);
-  for (let t = 0; t < p.nEstimators; t++) {
-    const { w0, w1, cnt } = vectorWeights(rowOf, y01, w, data.n);
-    const tree = buildStump(sd, w0, w1, cnt, entropy, new Rng(rng.fork()), hist);
-    for (let u = 0; u < data.n; u++) vote[u] = tree.value[leafOfBinned(tree, data.colBins, data.n, u)]! > 0.5 ? 1 : 0;
-    let err = 0;
-    for (let i = 0; i < rows; i++) if (vote[rowOf[i]!] !== y01[i]) err += w[i]!;
-    if (err <= 0) {
-      trees.push(tree);
-      alphas.push(1);
-      break;
-    }
-    if (err >= 0.5) {
-      if (trees.length === 0) return undefined;
-      break;
-    }
-    const alpha = p.learningRate * Math.log((1 - err) / err);
-    trees.push(tree);
-    alphas.push(alpha);
-    if (t === p.nEstimators - 1) break;
-    const boost = Math.exp(alpha);
-    for (let i = 0; i < rows; i++) if (w[i]! > 0 && vote[rowOf[i]!] !== y01[i]) w[i] = w[i]! * boost;
-    normalise(w);
-  }
-  let sumAlpha = 0;
-  trees.forEach((tree, t) => {
-    const a = alphas[t]!;
-    sumAlpha += a;
-    for (let k = 0; k < tree.value.length; k++) if (tree.feature[k]! < 0) tree.value[k] = tree.value[k]! > 0.5 ? a : -a;
-    recomputeInnerValues(tree);
-  });
-  const f = flattenTrees(trees, X.cols, 0, 1 / sumAlpha);
+  const out = sammeBoost(ts, data, p, (w0, w1, cnt, rng) => buildStump(sd, w0, w1, cnt, entropy, rng, hist));
+  if ('firstError' in out) return undefined;
+  const f = out.forest;
   return {
     kind: 'adaboost',
     params: { ...p },
-    json: { nFeatures: f.nFeatures, link: 'sigmoid', perTreeImportance: true, extra: { nEstimators: trees.length } },
+    json: { nFeatures: f.nFeatures, link: 'sigmoid', perTreeImportance: true, extra: { nEstimators: out.nEstimators } },
     arrays: {
       classes: ts.target.classes, edges: ts.mapper.edges, offsets: ts.mapper.offsets, roots: f.roots, feature: f.feature,
       thresholdBin: f.thresholdBin, threshold: f.threshold, left: f.left, value: f.value, cover: f.cover, gain: f.gain,

@@ -37,7 +37,7 @@ export interface CartOptions {
 }
 
 /** sum_k c_k log c_k - W log W, i.e. -W * entropy; larger is purer. */
-function negEntropyMass(c0: number, c1: number): number {
+export function negEntropyMass(c0: number, c1: number): number {
   const w = c0 + c1;
   let s = 0;
   if (c0 > 0) s += c0 * Math.log(c0);
@@ -46,13 +46,13 @@ function negEntropyMass(c0: number, c1: number): number {
 }
 
 /** (c0^2 + c1^2) / W = W - W * gini; larger is purer. */
-function giniPurityMass(c0: number, c1: number): number {
+export function giniPurityMass(c0: number, c1: number): number {
   const w = c0 + c1;
   return w > 0 ? (c0 * c0 + c1 * c1) / w : 0;
 }
 
 /** Weighted impurity W * imp(node) of a node with class weights c0, c1. */
-function impurityMass(entropy: boolean, c0: number, c1: number): number {
+export function impurityMass(entropy: boolean, c0: number, c1: number): number {
   return entropy ? -negEntropyMass(c0, c1) : c0 + c1 - giniPurityMass(c0, c1);
 }
 
