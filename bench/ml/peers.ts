@@ -3,7 +3,7 @@
  * on exactly our splits and prediction rows, and returns its parsed JSON — or null with the reason
  * when the venv or a library is missing.
  */
-import { spawn } from 'node:child_process';
+import { runChild } from '../child.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,18 +44,7 @@ export async function runPeers(root: string, data: BenchData, reps: number, log:
     const specFile = path.join(dir, 'spec.json');
     writeFileSync(specFile, JSON.stringify(spec));
     const script = path.join(root, 'bench', 'peers', 'peer_trees.py');
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(python, [script, specFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...PEER_ENV } });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        for (const line of d.toString().split('\n')) if (line.trim() !== '') log(line.trim());
-      });
-      child.on('error', (e) => resolve({ code: -1, stdout: '', stderr: e.message }));
-      child.on('close', (c) => resolve({ code: c ?? -1, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runChild(python, [script, specFile], log, PEER_ENV);
     if (code !== 0) return { error: `peer script failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}` };
     return JSON.parse(stdout) as PeerResult;
   } finally {

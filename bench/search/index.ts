@@ -11,31 +11,10 @@
  *    on that split, and the best model chosen by CV on the training part (ours.ts `extras` mode).
  * Targets: time ratio <= 0.05 with best F1 not lower; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  */
-import { spawn } from 'node:child_process';
+import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchOptions } from '../types.js';
-
-interface ChildOut {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runChild(cmd: string, args: string[], log: (m: string) => void, env: Record<string, string> = {}): Promise<ChildOut> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-      for (const line of d.toString().split('\n')) if (line.trim() !== '') log(line.trim());
-    });
-    child.on('error', (e) => resolve({ code: -1, stdout: '', stderr: e.message }));
-    child.on('close', (c) => resolve({ code: c ?? -1, stdout: out, stderr: err }));
-  });
-}
 
 /** Parses the last JSON object a child printed, or returns { error }. */
 function lastJson(r: ChildOut, what: string): Record<string, unknown> {

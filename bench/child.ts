@@ -1,0 +1,27 @@
+/**
+ * Running a bench child process (a peer script or one of our sides): stdout collected, stderr lines
+ * passed to the progress log as they come.
+ */
+import { spawn } from 'node:child_process';
+
+export interface ChildOut {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cmd args` with extra environment variables; resolves (never rejects) with its exit code and output. */
+export function runChild(cmd: string, args: string[], log: (m: string) => void, env: Record<string, string> = {}): Promise<ChildOut> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      for (const line of d.toString().split('\n')) if (line.trim() !== '') log(line.trim());
+    });
+    child.on('error', (e) => resolve({ code: -1, stdout: '', stderr: e.message }));
+    child.on('close', (c) => resolve({ code: c ?? -1, stdout: out, stderr: err }));
+  });
+}
