@@ -7,12 +7,10 @@
  * product's endpoint does not change). Moto keeps its data in memory only, so the restarted server is
  * empty: buckets must be created again.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { join } from 'node:path';
-import { freePort, serviceEnv } from './env.js';
+import { freePort } from './env.js';
+import { startMotoOnPort } from './moto.js';
 
 /** One S3 request as seen on the wire: method and path (bucket first, no query string). */
 export interface S3Request {
@@ -40,35 +38,6 @@ export interface MotoKillSwitch {
   dispose(): Promise<void>;
 }
 
-interface MotoProcess {
-  stop(): Promise<void>;
-}
-
-/** Starts moto_server (the SERVICES_TEST_VENV one) on this port; resolves when it answers HTTP. */
-export async function startMotoOnPort(port: number): Promise<MotoProcess> {
-  const bin = join(serviceEnv('SERVICES_TEST_VENV'), 'bin', 'moto_server');
-  let log = '';
-  const child: ChildProcess = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  // moto logs every request on stderr: keep reading it (a full pipe would block the server), keep the tail.
-  child.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
-  };
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`moto exited on port ${port}: ${log}`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/moto-api/data.json`);
-      return { stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await stop();
-  throw new Error(`moto did not start on port ${port}: ${log}`);
-}
 
 const requestLine = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
 
@@ -83,7 +52,7 @@ function parseRequest(chunk: Buffer): S3Request | undefined {
 export async function startMotoKillSwitch(): Promise<MotoKillSwitch> {
   const motoPort = await freePort();
   const relayPort = await freePort();
-  let moto: MotoProcess | undefined = await startMotoOnPort(motoPort);
+  let moto: { stop(): Promise<void> } | undefined = await startMotoOnPort(motoPort);
   let trigger: KillTrigger = () => false;
   let seen: S3Request[] = [];
   let killedAt: S3Request | undefined;
