@@ -118,13 +118,16 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     // With the mask walk, this thread bins and sorts the rows once (the sort must be global to pay);
     // the threads then score chunks of the sorted order and write each score to its row's place.
     const plan = planOf(m.forest, m.mapper);
-    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan);
+    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan, { shared: true });
     const xs = sorted === undefined ? toShared(X.data) : new Float64Array(0);
-    const out = toShared(new Float64Array(X.rows));
+    const out = new Float64Array(new SharedArrayBuffer(8 * X.rows));
+    // The threads also write the probabilities, straight into the returned matrix.
+    const P = matrix(X.rows, 2, new Float64Array(new SharedArrayBuffer(16 * X.rows)));
     // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
     const task: ClaimScoreTask = {
       forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
-      ...(sorted === undefined ? {} : { sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm), stride: sorted.stride } }),
+      proba: { out: P.data, sigmoid: m.link === 'sigmoid' },
+      ...(sorted === undefined ? {} : { sorted: { bins: sorted.bins, perm: sorted.perm, stride: sorted.stride } }),
     };
     const pool = sharedPool(nJobs - 1);
     const workers: Promise<number>[] = [];
@@ -134,13 +137,6 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
       for (const w of workers) w.catch(() => undefined);
     } else {
       await Promise.all(workers);
-    }
-    const P = matrix(X.rows, 2);
-    const sigmoid = m.link === 'sigmoid';
-    for (let i = 0; i < X.rows; i++) {
-      const p = sigmoid ? 1 / (1 + Math.exp(-out[i]!)) : out[i]!;
-      P.data[2 * i] = 1 - p;
-      P.data[2 * i + 1] = p;
     }
     return P;
   }

@@ -48,9 +48,9 @@ export interface MaskPlan {
 
 /** Rows binned and sorted for the mask walk. */
 export interface SortedRows {
-  /** bins[i * stride + f]: bin of feature f of the i-th row in sorted order (bytes past cols: sort keys). */
+  /** bins[i * stride + f]: bin of feature f of the i-th row in sorted order. */
   bins: Uint8Array;
-  /** Bytes per row: cols plus one byte per sort digit, rounded up to whole int32 words (rows move as words). */
+  /** Bytes per row: cols rounded up to whole int32 words (rows move as words). */
   stride: number;
   /** perm[i]: the caller's index of the i-th sorted row. */
   perm: Int32Array;
@@ -90,8 +90,12 @@ export function maskPlan(forest: FlatForest, mapper: BinMapper): MaskPlan | null
   return { cond, zero, stack: biggest + 1, order: featureOrder(forest, mapper) };
 }
 
-/** Bins every row of X (row-major, `stride` bytes per row; bin = cut points strictly below the value). */
-export function binRows(X: Matrix, mapper: BinMapper, stride: number): Uint8Array {
+/**
+ * Bins every row of X (row-major, `stride` bytes per row; bin = cut points strictly below the value).
+ * With `key`, also writes each row's sort key: its bins of key.features as one mixed-radix number, the
+ * first feature most significant (computed while the row is still in cache).
+ */
+export function binRows(X: Matrix, mapper: BinMapper, stride: number, key?: { features: Int32Array; radix: Int32Array; out: Int32Array }): Uint8Array {
   const { rows, cols, data } = X;
   const offs = mapper.offsets;
   // Every feature's cut points padded to the same count K with +Infinity: a fixed number of
@@ -102,102 +106,108 @@ export function binRows(X: Matrix, mapper: BinMapper, stride: number): Uint8Arra
   const pad = new Float64Array(cols * K).fill(Infinity);
   for (let f = 0; f < cols; f++) for (let k = offs[f]!; k < offs[f + 1]!; k++) pad[f * K + k - offs[f]!] = mapper.edges[k]!;
   const out = new Uint8Array(rows * stride);
-  if (K === 0) return out;
-  if (K === 2) {
-    for (let r = 0; r < rows; r++) {
-      const o = r * stride;
-      const x = r * cols;
+  const kf = key?.features ?? new Int32Array(0);
+  const kr = key?.radix ?? new Int32Array(0);
+  const keys = key?.out ?? new Int32Array(0);
+  const nk = kf.length;
+  for (let r = 0; r < rows; r++) {
+    const o = r * stride;
+    const x = r * cols;
+    if (K === 2) {
       for (let f = 0; f < cols; f++) {
         const v = data[x + f]!;
         out[o + f] = +(v > pad[2 * f]!) + +(v > pad[2 * f + 1]!);
       }
+    } else if (K > 0) {
+      for (let f = 0; f < cols; f++) {
+        const v = data[x + f]!;
+        let b = 0;
+        for (let k = f * K; k < (f + 1) * K; k++) b += +(v > pad[k]!);
+        out[o + f] = b;
+      }
     }
-    return out;
-  }
-  for (let r = 0; r < rows; r++) {
-    const o = r * stride;
-    const x = r * cols;
-    for (let f = 0; f < cols; f++) {
-      const v = data[x + f]!;
-      let b = 0;
-      for (let k = f * K; k < (f + 1) * K; k++) b += +(v > pad[k]!);
-      out[o + f] = b;
+    if (nk > 0) {
+      let k = 0;
+      for (let j = 0; j < nk; j++) k = k * kr[j]! + out[o + kf[j]!]!;
+      keys[r] = k;
     }
   }
   return out;
 }
 
-/** Sort digits: consecutive key features whose bin counts multiply to at most 256 (one byte each). */
-function sortDigits(mapper: BinMapper, order: Int32Array): number[][] {
-  const digits: number[][] = [];
-  let cur: number[] = [];
+/** Largest key span (product of the key features' bin counts): keys sort in two 12-bit passes. */
+const KEY_SPAN = 1 << 24;
+const DIGIT_BITS = 12;
+
+/** The plan's key features, most important first, as many as fit in KEY_SPAN. */
+function keyFeatures(mapper: BinMapper, order: Int32Array): { features: Int32Array; radix: Int32Array; span: number } {
+  const features: number[] = [];
+  const radix: number[] = [];
   let span = 1;
   for (const f of order) {
     const nb = mapper.offsets[f + 1]! - mapper.offsets[f]! + 1;
-    if (span * nb > 256) {
-      digits.push(cur);
-      cur = [];
-      span = 1;
-    }
-    cur.push(f);
+    if (span * nb > KEY_SPAN) break;
+    features.push(f);
+    radix.push(nb);
     span *= nb;
   }
-  if (cur.length > 0) digits.push(cur);
-  return digits;
+  return { features: Int32Array.from(features), radix: Int32Array.from(radix), span };
 }
 
 /**
- * Bins the rows of X and sorts them lexicographically by the plan's key features. Each row's digit keys
- * are written once into spare bytes after its bins; an LSD radix sort (one byte digit per pass) then
- * carries whole rows along as int32 words — every pass reads sequentially and writes to at most 256
- * runs, and no pass gathers rows from random places.
+ * Bins the rows of X and sorts them lexicographically by the plan's key features. The key features'
+ * bins make one integer per row (most important feature most significant); an LSD radix sort of the
+ * row indices by key (two 12-bit passes) gives the order, and one gather then moves each binned row,
+ * as int32 words, to its place. With `shared`, the result lives in SharedArrayBuffers (for workers).
  */
-export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan): SortedRows {
+export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: { shared?: boolean } = {}): SortedRows {
   const { rows, cols } = X;
-  const digits = sortDigits(mapper, plan.order);
-  const nd = digits.length;
-  const stride = (cols + nd + 3) & ~3;
+  const stride = (cols + 3) & ~3;
   const words = stride >> 2;
-  let srcBins: Uint8Array = binRows(X, mapper, stride);
-  let srcPerm = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) srcPerm[i] = i;
-  if (nd === 0) return { bins: srcBins, perm: srcPerm, cols, stride };
-  for (let d = 0; d < nd; d++) {
-    const fs = Int32Array.from(digits[d]!);
-    const radix = fs.map((f) => mapper.offsets[f + 1]! - mapper.offsets[f]! + 1);
-    for (let r = 0; r < rows; r++) {
-      const o = r * stride;
-      let k = 0;
-      for (let j = 0; j < fs.length; j++) k = k * radix[j]! + srcBins[o + fs[j]!]!;
-      srcBins[o + cols + d] = k;
-    }
+  const { features, radix, span } = keyFeatures(mapper, plan.order);
+  const keys = new Int32Array(features.length > 0 ? rows : 0);
+  const bins = binRows(X, mapper, stride, { features, radix, out: keys });
+  const bytes = (n: number): ArrayBuffer | SharedArrayBuffer => (options.shared === true ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  const perm = new Int32Array(bytes(4 * rows));
+  const sorted = new Uint8Array(bytes(rows * stride));
+  if (features.length === 0) {
+    for (let i = 0; i < rows; i++) perm[i] = i;
+    sorted.set(bins);
+    return { bins: sorted, perm, cols, stride };
   }
-  let dstBins: Uint8Array = new Uint8Array(rows * stride);
-  let dstPerm = new Int32Array(rows);
-  const count = new Int32Array(256);
-  for (let d = nd - 1; d >= 0; d--) {
-    const kb = cols + d;
+  // LSD passes of DIGIT_BITS over the keys (two at most): the first from the identity order, the last into perm.
+  const mask = (1 << DIGIT_BITS) - 1;
+  const count = new Int32Array(1 << DIGIT_BITS);
+  const passes = span > 1 << DIGIT_BITS ? 2 : 1;
+  const mid = passes === 2 ? new Int32Array(rows) : perm;
+  for (let pass = 0; pass < passes; pass++) {
+    const shift = pass * DIGIT_BITS;
+    const dst = pass === passes - 1 ? perm : mid;
     count.fill(0);
-    for (let i = 0; i < rows; i++) count[srcBins[i * stride + kb]!]!++;
+    for (let r = 0; r < rows; r++) count[(keys[r]! >>> shift) & mask]!++;
     let sum = 0;
-    for (let b = 0; b < 256; b++) {
+    for (let b = 0; b <= mask; b++) {
       const c = count[b]!;
       count[b] = sum;
       sum += c;
     }
-    const src32 = new Int32Array(srcBins.buffer, srcBins.byteOffset, rows * words);
-    const dst32 = new Int32Array(dstBins.buffer, dstBins.byteOffset, rows * words);
     for (let i = 0; i < rows; i++) {
-      const dest = count[srcBins[i * stride + kb]!]!++;
-      dstPerm[dest] = srcPerm[i]!;
-      const from = i * words;
-      const to = dest * words;
-      for (let w = 0; w < words; w++) dst32[to + w] = src32[from + w]!;
+      const r = pass === 0 ? i : mid[i]!;
+      dst[count[(keys[r]! >>> shift) & mask]!++] = r;
     }
-    [srcBins, dstBins] = [dstBins, srcBins];
-    [srcPerm, dstPerm] = [dstPerm, srcPerm];
   }
-  return { bins: srcBins, perm: srcPerm, cols, stride };
+  // Rows move by scatter (sequential reads, each row written to its rank): on the machines measured, a
+  // gather (random reads) of the same rows took two to three times as long.
+  const rank = keys;
+  for (let i = 0; i < rows; i++) rank[perm[i]!] = i;
+  const from32 = new Int32Array(bins.buffer, bins.byteOffset, rows * words);
+  const to32 = new Int32Array(sorted.buffer, 0, rows * words);
+  for (let r = 0; r < rows; r++) {
+    const a = r * words;
+    const b = rank[r]! * words;
+    for (let w = 0; w < words; w++) to32[b + w] = from32[a + w]!;
+  }
+  return { bins: sorted, perm, cols, stride };
 }
 
 /**

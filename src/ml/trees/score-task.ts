@@ -24,6 +24,25 @@ export interface ScoreTask {
    * [rowStart, rowEnd) are positions in the sorted order, and X is not read.
    */
   sorted?: { bins: Uint8Array; perm: Int32Array; stride: number };
+  /**
+   * When set, each scored row's probabilities are also written: proba[2i] = 1 - p, proba[2i + 1] = p
+   * for the row at the caller's index i, with p the score itself or its sigmoid.
+   */
+  proba?: { out: Float64Array; sigmoid: boolean };
+}
+
+/** Writes the probabilities of rows [start, end) (sorted positions when `perm` is given) from their scores. */
+function writeProba(t: ScoreTask, start: number, end: number): void {
+  if (t.proba === undefined) return;
+  const { out: P, sigmoid } = t.proba;
+  const perm = t.sorted?.perm;
+  for (let i = start; i < end; i++) {
+    const j = perm === undefined ? i : perm[i]!;
+    const s = t.out[j]!;
+    const p = sigmoid ? 1 / (1 + Math.exp(-s)) : s;
+    P[2 * j] = 1 - p;
+    P[2 * j + 1] = p;
+  }
 }
 
 /** Writes the raw scores of rows [rowStart, rowEnd) into `out`. */
@@ -32,11 +51,12 @@ export function scoreRows(t: ScoreTask, plan?: MaskPlan | null): void {
     const p = plan ?? maskPlan(t.forest, t.mapper);
     if (p === null) throw new Error('sorted rows were given for a model that the mask walk declines');
     maskScoresInto(t.forest, t.mapper, p, { ...t.sorted, cols: t.cols }, t.rowStart, t.rowEnd, t.out);
-    return;
+  } else {
+    const rows = t.rowEnd - t.rowStart;
+    const X = matrix(rows, t.cols, t.X.subarray(t.rowStart * t.cols, t.rowEnd * t.cols));
+    t.out.set(forestScores(t.forest, t.mapper, X), t.rowStart);
   }
-  const rows = t.rowEnd - t.rowStart;
-  const X = matrix(rows, t.cols, t.X.subarray(t.rowStart * t.cols, t.rowEnd * t.cols));
-  t.out.set(forestScores(t.forest, t.mapper, X), t.rowStart);
+  writeProba(t, t.rowStart, t.rowEnd);
 }
 
 /** A ScoreTask whose rows are taken chunk by chunk from a shared counter (claim[0] = next chunk). */
