@@ -108,7 +108,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     oursDetail: first,
     bestModelF1: {
       ours: chosenF1 ?? null, model: chosen ?? null, selection: extras.selection ?? null, target: '>= 0.975',
-      met: chosenF1 !== undefined ? chosenF1 >= 0.975 : null, ...('error' in extras ? { error: extras.error } : { cvF1: extras.cv_f1 }),
+      met: chosenF1 !== undefined ? chosenF1 >= 0.975 : null,
+      ...('error' in extras ? { error: extras.error } : { cvF1: extras.cv_f1, votingTop: extras.voting_top, extrasSeconds: extras.seconds }),
     },
     twinsF1: twinRows,
     peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
