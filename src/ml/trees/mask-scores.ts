@@ -5,19 +5,21 @@
  *    bins, the most important features first (a radix sort; the caller's row order is restored on
  *    output). Neighbouring rows then share most of their paths through every tree.
  * 2. Blocks of up to 4,096 sorted rows walk each tree together as a bit mask of "rows that reach this
- *    node", kept sparse: a list of the non-zero 32-row words and their bits. A split is one AND per
- *    listed word (right = reach & gt, left = reach ^ right), written branch-free into the two children's
- *    lists, so a node deep in a tree that only a few neighbouring rows reach costs one or two word
- *    operations, and a subtree no row reaches is never visited.
- * 3. At a leaf, its value is added to each row of its mask.
+ *    node": 128 words of 32 rows plus an occupancy mask of the non-zero words, so only those are
+ *    touched. A split is one AND per occupied word (right = reach & gt, left = reach ^ right), written
+ *    branch-free into the two children's masks, so a node deep in a tree that only a few neighbouring
+ *    rows reach costs one or two word operations, and a subtree no row reaches is never visited.
+ * 3. At a leaf, its value is added to each row of its mask; leaves of value 0 (pure class-0 leaves of
+ *    a forest) are skipped, since adding 0 changes no sum.
  *
  * Each row still gets its leaf values added tree by tree in tree order, so the sums — and the scores —
  * are bit-identical to the scalar walk in flat-forest.ts, whatever the order, block or thread.
  *
  * Measured (CPU time, one thread, the bench's 220k marginal rows; before → after this file): forest of
- * 100 full-depth trees 1.3 s → 0.26–0.29 s, boosting of 300 depth-6 trees 0.66 s → 0.33–0.40 s.
- * Unsorted rows in blocks of 256 with dense masks (the previous walk) visit nearly every upper node
- * per block; a per-block sort instead of a global one loses about a third of the gain.
+ * 100 full-depth trees 1.3 s → 0.15 s, boosting of 300 depth-6 trees 0.66 s → 0.24 s, plus 35 ms for
+ * the sort. Unsorted rows in blocks of 256 with dense masks (the previous walk) visit nearly every
+ * upper node per block; a per-block sort instead of a global one loses about a third of the gain.
+ * Lists of (word, bits) pairs instead of occupancy masks cost 15% (forest) and 8% (boosting) more.
  */
 import type { Matrix } from '../../core/matrix.js';
 import type { BinMapper } from './binning.js';
@@ -40,8 +42,10 @@ export interface MaskPlan {
   cond: Int32Array;
   /** Index of an always-zero mask (a threshold at or above the feature's last bin). */
   zero: number;
-  /** Deepest stack a walk can need (bounded by the largest tree's node count). */
+  /** Stack entries a walk can need: the deepest tree's depth + 1. */
   stack: number;
+  /** Per node: 1 for a leaf of value exactly 0 (adding it changes no sum, so the walk skips it). */
+  skip: Uint8Array;
   /** Features of the sort key, most important (by split gain, else by split count) first. */
   order: Int32Array;
 }
@@ -84,10 +88,21 @@ export function maskPlan(forest: FlatForest, mapper: BinMapper): MaskPlan | null
     if (f < 0) cond[k] = -1;
     else cond[k] = thresholdBin[k]! < offs[f + 1]! - offs[f]! ? offs[f]! + thresholdBin[k]! : zero;
   }
-  let biggest = 0;
-  const { roots } = forest;
-  for (let t = 0; t < roots.length; t++) biggest = Math.max(biggest, (t + 1 < roots.length ? roots[t + 1]! : feature.length) - roots[t]!);
-  return { cond, zero, stack: biggest + 1, order: featureOrder(forest, mapper) };
+  const skip = new Uint8Array(feature.length);
+  for (let k = 0; k < feature.length; k++) if (feature[k]! < 0 && forest.value[k] === 0) skip[k] = 1;
+  // Depth of every tree by an explicit walk from its root (node order within a tree is not assumed).
+  let deepest = 0;
+  const todo: number[] = [];
+  for (let t = 0; t < forest.roots.length; t++) {
+    todo.push(forest.roots[t]!, 0);
+    while (todo.length > 0) {
+      const d = todo.pop()!;
+      const k = todo.pop()!;
+      if (d > deepest) deepest = d;
+      if (feature[k]! >= 0) todo.push(forest.left[k]!, d + 1, forest.left[k]! + 1, d + 1);
+    }
+  }
+  return { cond, zero, stack: deepest + 1, skip, order: featureOrder(forest, mapper) };
 }
 
 /**
@@ -210,27 +225,40 @@ export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: 
   return { bins: sorted, perm, cols, stride };
 }
 
+/** Adds v to acc[32 * w + j] for every set bit j of `bits`. */
+function addToRows(acc: Float64Array, w: number, bits: number, v: number): void {
+  const top = 32 * w + 31;
+  while (bits !== 0) {
+    const low = bits & -bits;
+    acc[top - Math.clz32(low)]! += v;
+    bits ^= low;
+  }
+}
+
 /**
  * Raw scores of the sorted rows [start, end), written to out[perm[i]] (the caller's row order).
  * `start` should be a multiple of MASK_BLOCK for the best sharing, but any range is correct.
  */
 export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: MaskPlan, rows: SortedRows, start: number, end: number, out: Float64Array): void {
   const W = MASK_WORDS;
+  const Q = W >> 5;
   const B = MASK_BLOCK;
   const { bins, perm, cols, stride } = rows;
   const { roots, left, value, base, scale } = forest;
   const nTrees = roots.length;
-  const { cond } = plan;
+  const { cond, skip } = plan;
   const offs = mapper.offsets;
   // gt[W * c + w]: bit j of word w set when row 32w + j of the block is in a bin above cut point c.
   const gt = new Int32Array(W * (plan.zero + 1));
   const acc = new Float64Array(B);
-  // DFS stack; entry s holds its node, and its non-zero mask words as (word index, bits) lists.
+  // DFS stack. Entry s: its node, and its rows as a dense mask of W words in buffer buf[s] plus an
+  // occupancy mask (Q words, bit w set when word w is non-zero), so only non-zero words are touched.
+  // Entries swap buffers rather than copy masks.
   const S = plan.stack + 1;
-  const stackNode = new Int32Array(S);
-  const stackCount = new Int32Array(S);
-  const stackWord = new Int32Array(S * W);
-  const stackBits = new Int32Array(S * W);
+  const node = new Int32Array(S);
+  const buf = new Int32Array(S + 1);
+  const masks = new Int32Array((S + 1) * W);
+  const occ = new Int32Array((S + 1) * Q);
   for (let b0 = start; b0 < end; b0 += B) {
     const m = Math.min(B, end - b0);
     gt.fill(0);
@@ -250,67 +278,80 @@ export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: Mask
     acc.fill(0);
     const nw = (m + 31) >> 5;
     for (let t = 0; t < nTrees; t++) {
-      let sp = 1;
-      stackNode[0] = roots[t]!;
-      stackCount[0] = nw;
+      for (let s = 0; s <= S; s++) buf[s] = s;
+      node[0] = roots[t]!;
       for (let w = 0; w < nw; w++) {
         const rest = m - 32 * w;
-        stackWord[w] = w;
-        stackBits[w] = rest >= 32 ? -1 : (1 << rest) - 1;
+        masks[w] = rest >= 32 ? -1 : (1 << rest) - 1;
       }
+      for (let q = 0; q < Q; q++) {
+        const rest = nw - 32 * q;
+        occ[q] = rest >= 32 ? -1 : rest > 0 ? (1 << rest) - 1 : 0;
+      }
+      let sp = skip[roots[t]!] === 1 ? 0 : 1;
       while (sp > 0) {
         sp--;
-        const k = stackNode[sp]!;
+        const k = node[sp]!;
         const c = cond[k]!;
-        const so = sp * W;
-        const cnt = stackCount[sp]!;
+        const bo = buf[sp]! * W;
+        const oo = buf[sp]! * Q;
         if (c < 0) {
           const v = value[k]!;
-          for (let i = 0; i < cnt; i++) {
-            let bits = stackBits[so + i]!;
-            const top = 32 * stackWord[so + i]! + 31;
-            while (bits !== 0) {
-              const low = bits & -bits;
-              acc[top - Math.clz32(low)]! += v;
-              bits ^= low;
+          for (let q = 0; q < Q; q++) {
+            let o = occ[oo + q]!;
+            while (o !== 0) {
+              const low = o & -o;
+              o ^= low;
+              const w = 32 * q + 31 - Math.clz32(low);
+              addToRows(acc, w, masks[bo + w]!, v);
             }
           }
           continue;
         }
-        // Right child's list overwrites this entry (never ahead of the reads), the left child's goes above.
-        const lo = so + W;
+        // Right child's words overwrite this entry's (each word read before written), the left's go
+        // to the next buffer; occupancy bits are set branch-free ((x | -x) >> 31 is all ones for x != 0).
         const gc = W * c;
-        let nRight = 0;
-        let nLeft = 0;
-        for (let i = 0; i < cnt; i++) {
-          const w = stackWord[so + i]!;
-          const bits = stackBits[so + i]!;
-          const r = bits & gt[gc + w]!;
-          const l = bits ^ r;
-          stackWord[lo + nLeft] = w;
-          stackBits[lo + nLeft] = l;
-          nLeft -= (l | -l) >> 31;
-          stackWord[so + nRight] = w;
-          stackBits[so + nRight] = r;
-          nRight -= (r | -r) >> 31;
+        const lb = buf[sp + 1]! * W;
+        const lo = buf[sp + 1]! * Q;
+        let anyR = 0;
+        let anyL = 0;
+        for (let q = 0; q < Q; q++) {
+          let o = occ[oo + q]!;
+          let oR = 0;
+          let oL = 0;
+          while (o !== 0) {
+            const low = o & -o;
+            o ^= low;
+            const w = 32 * q + 31 - Math.clz32(low);
+            const bits = masks[bo + w]!;
+            const r = bits & gt[gc + w]!;
+            const l = bits ^ r;
+            masks[bo + w] = r;
+            masks[lb + w] = l;
+            oR |= low & ((r | -r) >> 31);
+            oL |= low & ((l | -l) >> 31);
+          }
+          occ[oo + q] = oR;
+          occ[lo + q] = oL;
+          anyR |= oR;
+          anyL |= oL;
         }
         const l = left[k]!;
-        if (nRight > 0) {
-          stackNode[sp] = l + 1;
-          stackCount[sp] = nRight;
+        // A child no row reaches, or a leaf of value 0, is not visited.
+        if (skip[l + 1] === 1) anyR = 0;
+        if (skip[l] === 1) anyL = 0;
+        if (anyR !== 0) {
+          node[sp] = l + 1;
           sp++;
-          if (nLeft > 0) {
-            stackNode[sp] = l;
-            stackCount[sp] = nLeft;
+          if (anyL !== 0) {
+            node[sp] = l;
             sp++;
           }
-        } else {
-          for (let i = 0; i < nLeft; i++) {
-            stackWord[so + i] = stackWord[lo + i]!;
-            stackBits[so + i] = stackBits[lo + i]!;
-          }
-          stackNode[sp] = l;
-          stackCount[sp] = nLeft;
+        } else if (anyL !== 0) {
+          const tmp = buf[sp]!;
+          buf[sp] = buf[sp + 1]!;
+          buf[sp + 1] = tmp;
+          node[sp] = l;
           sp++;
         }
       }
