@@ -236,6 +236,43 @@ function addToRows(acc: Float64Array, w: number, bits: number, v: number): void 
 }
 
 /**
+ * gt[W * c + w] for a block of m sorted rows from b0: bit j of word w set when row 32w + j is in a bin
+ * above cut point c. Built a word at a time in registers, 32 rows per feature ((e - bin) >>> 31 is 1
+ * exactly when bin > e); the always-zero mask past the last cut point is never written.
+ */
+function fillConditionMasks(gt: Int32Array, rows: SortedRows, b0: number, m: number, offs: Int32Array): void {
+  const W = MASK_WORDS;
+  const { bins, cols, stride } = rows;
+  const g = new Int32Array(MASK_MAX_EDGES);
+  for (let w = 0; 32 * w < m; w++) {
+    const nr = Math.min(32, m - 32 * w);
+    const first = (b0 + 32 * w) * stride;
+    for (let f = 0; f < cols; f++) {
+      const e0 = offs[f]!;
+      const ne = offs[f + 1]! - e0;
+      if (ne === 2) {
+        let g0 = 0;
+        let g1 = 0;
+        for (let j = 0, o = first + f; j < nr; j++, o += stride) {
+          const bin = bins[o]!;
+          g0 |= ((0 - bin) >>> 31) << j;
+          g1 |= ((1 - bin) >>> 31) << j;
+        }
+        gt[W * e0 + w] = g0;
+        gt[W * (e0 + 1) + w] = g1;
+      } else if (ne > 0) {
+        g.fill(0, 0, ne);
+        for (let j = 0, o = first + f; j < nr; j++, o += stride) {
+          const bin = bins[o]!;
+          for (let e = 0; e < ne; e++) g[e]! |= ((e - bin) >>> 31) << j;
+        }
+        for (let e = 0; e < ne; e++) gt[W * (e0 + e) + w] = g[e]!;
+      }
+    }
+  }
+}
+
+/**
  * Raw scores of the sorted rows [start, end), written to out[perm[i]] (the caller's row order).
  * `start` should be a multiple of MASK_BLOCK for the best sharing, but any range is correct.
  */
@@ -243,12 +280,12 @@ export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: Mask
   const W = MASK_WORDS;
   const Q = W >> 5;
   const B = MASK_BLOCK;
-  const { bins, perm, cols, stride } = rows;
+  const { perm } = rows;
   const { roots, left, value, base, scale } = forest;
   const nTrees = roots.length;
   const { cond, skip } = plan;
   const offs = mapper.offsets;
-  // gt[W * c + w]: bit j of word w set when row 32w + j of the block is in a bin above cut point c.
+  // Condition masks of the current block (fillConditionMasks).
   const gt = new Int32Array(W * (plan.zero + 1));
   const acc = new Float64Array(B);
   // DFS stack. Entry s: its node, and its rows as a dense mask of W words in buffer buf[s] plus an
@@ -261,20 +298,7 @@ export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: Mask
   const occ = new Int32Array((S + 1) * Q);
   for (let b0 = start; b0 < end; b0 += B) {
     const m = Math.min(B, end - b0);
-    gt.fill(0);
-    // Branch-free: (e - bin) >> 31 is all ones exactly when bin > e; the inner loop's count is fixed
-    // per feature.
-    for (let r = 0; r < m; r++) {
-      const bit = 1 << (r & 31);
-      const word = r >> 5;
-      const o = (b0 + r) * stride;
-      for (let f = 0; f < cols; f++) {
-        const bin = bins[o + f]!;
-        const e0 = offs[f]!;
-        const ne = offs[f + 1]! - e0;
-        for (let e = 0; e < ne; e++) gt[W * (e0 + e) + word]! |= bit & ((e - bin) >> 31);
-      }
-    }
+    fillConditionMasks(gt, rows, b0, m, offs);
     acc.fill(0);
     const nw = (m + 31) >> 5;
     for (let t = 0; t < nTrees; t++) {
