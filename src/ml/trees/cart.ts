@@ -8,8 +8,13 @@
  * which the min-samples rules count.
  */
 import type { Rng } from '../../core/rng.js';
+import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
+import type { PackedRows } from './cart-packed.js';
+import { buildCartPacked, packRows, PACKED_MAX_W0, PACKED_MAX_W1 } from './cart-packed.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
+
+export { giniPurityMass, impurityMass, negEntropyMass };
 
 export type Criterion = 'gini' | 'entropy' | 'log_loss';
 
@@ -23,6 +28,8 @@ export interface CartData {
   nBins: Int32Array;
   edges: Float64Array;
   offsets: Int32Array;
+  /** packRows of colBins, when already made (a forest packs once for all its trees). */
+  packed?: PackedRows;
 }
 
 export interface CartOptions {
@@ -36,28 +43,19 @@ export interface CartOptions {
   splitter: 'best' | 'random';
 }
 
-/** sum_k c_k log c_k - W log W, i.e. -W * entropy; larger is purer. */
-export function negEntropyMass(c0: number, c1: number): number {
-  const w = c0 + c1;
-  let s = 0;
-  if (c0 > 0) s += c0 * Math.log(c0);
-  if (c1 > 0) s += c1 * Math.log(c1);
-  return w > 0 ? s - w * Math.log(w) : 0;
-}
-
-/** (c0^2 + c1^2) / W = W - W * gini; larger is purer. */
-export function giniPurityMass(c0: number, c1: number): number {
-  const w = c0 + c1;
-  return w > 0 ? (c0 * c0 + c1 * c1) / w : 0;
-}
-
-/** Weighted impurity W * imp(node) of a node with class weights c0, c1. */
-export function impurityMass(entropy: boolean, c0: number, c1: number): number {
-  return entropy ? -negEntropyMass(c0, c1) : c0 + c1 - giniPurityMass(c0, c1);
-}
-
-/** Grows one tree; returns its arrays (leaf value = weighted share of class 1). */
+/**
+ * Grows one tree; returns its arrays (leaf value = weighted share of class 1). Integer weights with
+ * counts equal to them (unweighted data, bootstrap counts) take the faster, bit-identical path of
+ * cart-packed.ts.
+ */
 export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
+  const { n, nFeatures, colBins, nBins } = data;
+  if (countsAreIntegerWeights(w0, w1, cnt, n)) return buildCartPacked(data, data.packed ?? packRows(colBins, n, nFeatures, nBins), w0, w1, opt, rng);
+  return buildCartWeighted(data, w0, w1, cnt, opt, rng);
+}
+
+/** buildCart for any weights (exported for the tests that hold cart-packed.ts to it). */
+export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, colBins, nBins } = data;
   const entropy = opt.criterion !== 'gini';
   const purity = entropy ? negEntropyMass : giniPurityMass;
@@ -221,4 +219,21 @@ export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cn
     stack.push(l, start, i, depth + 1, bL0, bL1, bLc);
   }
   return buf.finish(data.edges, data.offsets);
+}
+
+/**
+ * Whether every cnt[u] is w0[u] + w1[u], all non-negative integers, with class totals small enough
+ * for cart-packed.ts.
+ */
+function countsAreIntegerWeights(w0: Float64Array, w1: Float64Array, cnt: Float64Array, n: number): boolean {
+  let t0 = 0;
+  let t1 = 0;
+  for (let u = 0; u < n; u++) {
+    const a = w0[u]!;
+    const b = w1[u]!;
+    if (!(a >= 0 && b >= 0 && Number.isInteger(a) && Number.isInteger(b) && cnt[u] === a + b)) return false;
+    t0 += a;
+    t1 += b;
+  }
+  return t0 <= PACKED_MAX_W0 && t1 <= PACKED_MAX_W1;
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../parallel/pool.js';
 import type { ClaimedTrees } from './forest-grow.js';
 import type { ClaimTask } from './forest-grow.js';
-import { growClaimedTrees, growForestTrees } from './forest-grow.js';
+import { forestTask, growClaimedTrees, growForestTrees } from './forest-grow.js';
 import { prepareTraining } from './prepare.js';
 import { oneInformativeFeature } from './toy.test-helpers.js';
 
@@ -14,12 +14,8 @@ afterAll(async () => {
 function claimTask(): ClaimTask {
   const { X, y } = oneInformativeFeature(300, 1);
   const ts = prepareTraining('test', X, y, undefined, null);
-  return {
-    n: ts.compact.n, nFeatures: X.cols, colBins: ts.compact.colBins, nBins: ts.nBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets,
-    rowOf: ts.compact.rowOf, y01: ts.target.y01, rowWeight: ts.rowWeight, bootstrap: true,
-    cart: { criterion: 'gini', maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 2, splitter: 'best' },
-    seeds: [11, 22, 33, 44, 55, 66, 77], claim: new Int32Array(new SharedArrayBuffer(8)),
-  };
+  const cart = { criterion: 'gini', maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 2, splitter: 'best' } as const;
+  return { ...forestTask(ts, cart, true, [11, 22, 33, 44, 55, 66, 77]), claim: new Int32Array(new SharedArrayBuffer(8)) };
 }
 
 describe('growClaimedTrees', () => {

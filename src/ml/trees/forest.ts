@@ -18,11 +18,11 @@ import type { FitOptions } from '../estimator.js';
 import { sharedPool, toShared } from '../parallel/pool.js';
 import type { FittedTrees } from './base.js';
 import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
-import type { Criterion } from './cart.js';
+import type { CartOptions, Criterion } from './cart.js';
 import { checkCartParams } from './decision-tree.js';
 import { flattenTrees } from './flat-forest.js';
 import type { ClaimedTrees, ClaimTask, ForestTask } from './forest-grow.js';
-import { bootstrapCounts, growClaimedTrees, growForestTrees } from './forest-grow.js';
+import { bootstrapCounts, forestTask, growClaimedTrees, growForestTrees } from './forest-grow.js';
 import { prepareTraining } from './prepare.js';
 import type { TreeArrays } from './tree.js';
 import type { ClassWeight, MaxFeatures } from './validate.js';
@@ -74,12 +74,10 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
     const rng = new Rng(p.randomState);
     const seeds: number[] = [];
     for (let t = 0; t < p.nEstimators; t++) seeds.push(rng.fork());
-    const task: ForestTask = {
-      n: ts.compact.n, nFeatures: X.cols, colBins: ts.compact.colBins, nBins: ts.nBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets,
-      rowOf: ts.compact.rowOf, y01: ts.target.y01, rowWeight: ts.rowWeight, bootstrap: p.bootstrap,
-      cart: { criterion: p.criterion, maxDepth: p.maxDepth ?? Infinity, minSamplesSplit: p.minSamplesSplit, minSamplesLeaf: p.minSamplesLeaf, maxFeatures, splitter: this.splitter },
-      seeds: [],
+    const cart: CartOptions = {
+      criterion: p.criterion, maxDepth: p.maxDepth ?? Infinity, minSamplesSplit: p.minSamplesSplit, minSamplesLeaf: p.minSamplesLeaf, maxFeatures, splitter: this.splitter,
     };
+    const task = forestTask(ts, cart, p.bootstrap, []);
     const trees = p.nJobs > 1 ? await this.growParallel(task, seeds, options) : this.growHere(task, seeds, options);
     const forest = flattenTrees(trees, X.cols, 0, 1 / trees.length);
     const extra: Record<string, number | null> = {};
@@ -108,7 +106,8 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
     // The training arrays go to the workers once, as shared memory; the counter is shared too.
     const shared: ClaimTask = {
       ...task, colBins: toShared(task.colBins), nBins: toShared(task.nBins), edges: toShared(task.edges), offsets: toShared(task.offsets),
-      rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight), seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
+      rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight),
+      packed: { ...task.packed, bits: toShared(task.packed.bits) }, seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
     };
     const workers: Promise<ClaimedTrees>[] = [];
     for (let w = 1; w < this.params.nJobs; w++) workers.push(pool.run<ClaimedTrees>('forest.growClaimed', shared, options.signal));

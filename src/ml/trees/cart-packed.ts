@@ -1,0 +1,356 @@
+/**
+ * The fast path of buildCart (cart.ts) for integer class weights with counts equal to them
+ * (unweighted fits, bootstrap counts): the same depth-first CART, the same generator draws and the
+ * same splits, on a different layout.
+ *
+ * - Each distinct vector's bins are packed row-major into a few 32-bit words (`PackedRows`; ternary
+ *   features take 2 bits, so 30 features fit in 2 words).
+ * - The node's rows stay contiguous by position: their words and one weight each move with the
+ *   partition, so a histogram pass reads sequential arrays instead of gathering by vector index.
+ * - A row's two class weights are one 32-bit integer, w0 + (w1 << 16): one add sums both classes,
+ *   exactly, and a bin's row count is w0 + w1. For features with at most 3 bins the pass keeps two
+ *   sums in registers instead of a histogram in memory.
+ * - A node knows which bits vary among its rows (OR ^ AND of its words, from its parent's partition),
+ *   so a feature constant in the node is skipped without a pass, as the general path skips it after one.
+ * - Partitioning is stable and branch-free (left rows in place, right rows through scratch buffers).
+ *
+ * Sums of integers do not depend on the order of the rows, so the trees are bit-identical to those of
+ * the general path (cart-packed.test.ts holds them to it).
+ */
+import type { Rng } from '../../core/rng.js';
+import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
+import type { CartData, CartOptions } from './cart.js';
+import type { TreeArrays } from './tree.js';
+import { TreeBuilderBuffer } from './tree.js';
+
+/** Row-major packed bins of the distinct vectors: feature f of vector u is bits `width` wide. */
+export interface PackedRows {
+  /** words per vector; vector u's words are bits[u * words .. u * words + words). */
+  words: number;
+  /** Bits per feature: 1, 2, 4 or 8. */
+  width: number;
+  bits: Int32Array;
+}
+
+/** Weight scale of class 1 in a row's combined weight: w0 + (w1 << 16). */
+const SHIFT = 65_536;
+
+/** The largest class totals the packed path handles: every combined sum stays a 32-bit integer. */
+export const PACKED_MAX_W0 = 65_535;
+export const PACKED_MAX_W1 = 32_767;
+
+/** Packs column-major bins (colBins[f * n + u]) into row-major words. */
+export function packRows(colBins: Uint8Array, n: number, nFeatures: number, nBins: Int32Array): PackedRows {
+  let maxBin = 0;
+  for (let f = 0; f < nFeatures; f++) maxBin = Math.max(maxBin, nBins[f]! - 1);
+  const width = maxBin < 2 ? 1 : maxBin < 4 ? 2 : maxBin < 16 ? 4 : 8;
+  const perWord = 32 / width;
+  const words = Math.max(1, Math.ceil(nFeatures / perWord));
+  const bits = new Int32Array(n * words);
+  for (let f = 0; f < nFeatures; f++) {
+    const w = Math.floor(f / perWord);
+    const sh = (f % perWord) * width;
+    const base = f * n;
+    for (let u = 0; u < n; u++) bits[u * words + w]! |= colBins[base + u]! << sh;
+  }
+  return { words, width, bits };
+}
+
+/**
+ * buildCart for non-negative integer weights (w0[u], w1[u]; row count = w0 + w1) with class totals
+ * up to PACKED_MAX_W0 / PACKED_MAX_W1. `packed` = packRows of `data`.
+ */
+export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
+  const { n, nFeatures, nBins } = data;
+  const entropy = opt.criterion !== 'gini';
+  const purity = entropy ? negEntropyMass : giniPurityMass;
+  const minLeaf = opt.minSamplesLeaf;
+  const random = opt.splitter === 'random';
+  const W = packed.words;
+  const width = packed.width;
+  const perWord = 32 / width;
+  const mask = (1 << width) - 1;
+
+  let m = 0;
+  for (let u = 0; u < n; u++) if (w0[u]! + w1[u]! > 0) m++;
+  // By position, word-major: word q of the row at position k is rows[q * m + k], its weight pw[k]; a
+  // node owns positions [start, end).
+  const rows = new Int32Array(W * m);
+  const pw = new Int32Array(m);
+  let W0 = 0;
+  let W1 = 0;
+  for (let u = 0, k = 0; u < n; u++) {
+    const a = w0[u]!;
+    const b = w1[u]!;
+    if (!(a + b > 0)) continue;
+    for (let q = 0; q < W; q++) rows[q * m + k] = packed.bits[u * W + q]!;
+    pw[k++] = a + b * SHIFT;
+    W0 += a;
+    W1 += b;
+  }
+
+  const features = new Int32Array(nFeatures);
+  for (let f = 0; f < nFeatures; f++) features[f] = f;
+  const H = mask + 1;
+  const hist = new Float64Array(4 * H);
+  const h = new Float64Array(3 * H);
+  // Bits that vary among a node's rows (per word): a feature whose bits do not vary is constant there.
+  // Kept per stack record (record r at varyAt[r * W ..]); `vary` is the current node's copy.
+  let varyAt = new Int32Array(64 * W);
+  const vary = new Int32Array(W);
+  const pos: Positions = {
+    m, W, mask, rows, pw, side: new Uint8Array(m), scratchRows: new Int32Array(W * m), scratchPw: new Int32Array(m), childVary: new Int32Array(2 * W),
+  };
+  for (let q = 0; q < W; q++) {
+    let or = 0;
+    let and = -1;
+    for (let k = q * m, e = k + m; k < e; k++) {
+      or |= rows[k]!;
+      and &= rows[k]!;
+    }
+    varyAt[q] = or ^ and;
+  }
+
+  const buf = new TreeBuilderBuffer(Math.min(1 << 16, 2 * m + 1));
+  buf.addLeaf(W0 + W1 > 0 ? W1 / (W0 + W1) : 0.5, W0 + W1);
+
+  // Explicit stack of (node, start, end, depth, w0, w1); the row count of a node is w0 + w1.
+  const stack: number[] = [0, 0, m, 0, W0, W1];
+  while (stack.length > 0) {
+    const N1 = stack.pop()!;
+    const N0 = stack.pop()!;
+    const depth = stack.pop()!;
+    const end = stack.pop()!;
+    const start = stack.pop()!;
+    const node = stack.pop()!;
+    const record = stack.length / 6;
+    const Nc = N0 + N1;
+    if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
+    for (let q = 0; q < W; q++) vary[q] = varyAt[record * W + q]!;
+
+    let bestScore = -Infinity;
+    let bestF = -1;
+    let bestBin = 0;
+    let bL0 = 0;
+    let bL1 = 0;
+    let visited = 0;
+    let nonConstant = 0;
+    while (nonConstant < opt.maxFeatures && visited < nFeatures) {
+      const j = visited + rng.int(nFeatures - visited);
+      const f = features[j]!;
+      features[j] = features[visited]!;
+      features[visited] = f;
+      visited++;
+      const word = Math.floor(f / perWord);
+      const sh = (f % perWord) * width;
+      if (((vary[word]! >>> sh) & mask) === 0) continue;
+      nonConstant++;
+
+      const nb = nBins[f]!;
+      const off = word * m;
+      if (nb <= 3) {
+        // Bins 0..2: (b & 1) and (b >> 1) pick the weights of bins 1 and 2 (bin 0 is the rest); integer
+        // sums in registers, no store-to-load chain through a histogram slot.
+        let s1 = 0;
+        let s2 = 0;
+        for (let k = start; k < end; k++) {
+          const b = (rows[off + k]! >>> sh) & mask;
+          const p = pw[k]!;
+          s1 += p & -(b & 1);
+          s2 += p & -(b >> 1);
+        }
+        hist[1] = s1;
+        hist[2] = s2;
+        hist[0] = N0 + N1 * SHIFT - s1 - s2;
+      } else {
+        // Four interleaved histograms, so consecutive rows in one bin do not wait on each other.
+        hist.fill(0);
+        let k = start;
+        for (; k + 3 < end; k += 4) {
+          hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
+          hist[H + ((rows[off + k + 1]! >>> sh) & mask)]! += pw[k + 1]!;
+          hist[2 * H + ((rows[off + k + 2]! >>> sh) & mask)]! += pw[k + 2]!;
+          hist[3 * H + ((rows[off + k + 3]! >>> sh) & mask)]! += pw[k + 3]!;
+        }
+        for (; k < end; k++) hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
+        for (let b = 0; b < nb; b++) hist[b] = hist[b]! + hist[H + b]! + hist[2 * H + b]! + hist[3 * H + b]!;
+      }
+      for (let b = 0; b < nb; b++) {
+        const v = hist[b]!;
+        const c1 = v >>> 16;
+        const c0 = v & 0xffff;
+        h[3 * b] = c0;
+        h[3 * b + 1] = c1;
+        h[3 * b + 2] = c0 + c1;
+      }
+      let lo = 0;
+      while (h[3 * lo + 2] === 0) lo++;
+      let hi = nb - 1;
+      while (h[3 * hi + 2] === 0) hi--;
+
+      // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
+      const last = random ? lo + rng.int(hi - lo) : hi - 1;
+      const first = random ? last : lo;
+      let L0 = 0;
+      let L1 = 0;
+      for (let b = lo; b < first; b++) {
+        L0 += h[3 * b]!;
+        L1 += h[3 * b + 1]!;
+      }
+      for (let b = first; b <= last; b++) {
+        const c = h[3 * b + 2]!;
+        if (c === 0 && !random) continue;
+        L0 += h[3 * b]!;
+        L1 += h[3 * b + 1]!;
+        const Lc = L0 + L1;
+        if (Lc < minLeaf) continue;
+        if (Nc - Lc < minLeaf) break;
+        const score = purity(L0, L1) + purity(N0 - L0, N1 - L1);
+        if (score > bestScore) {
+          bestScore = score;
+          bestF = f;
+          bestBin = b;
+          bL0 = L0;
+          bL1 = L1;
+        }
+      }
+    }
+    if (bestF < 0) continue;
+
+    // Stable branch-free partition, one stream at a time: left rows (bin <= bestBin) compact in
+    // place, right rows go through the scratch buffer and are copied back after them. The children's
+    // varying bits come out of the same passes.
+    const bestOff = Math.floor(bestF / perWord) * m;
+    const bestSh = (bestF % perWord) * width;
+    const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
+    const bR0 = N0 - bL0;
+    const bR1 = N1 - bL1;
+    const gain = impurityMass(entropy, N0, N1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);
+    const wl = bL0 + bL1;
+    const wr = bR0 + bR1;
+    const child = buf.split(node, bestF, bestBin, Math.max(0, gain), wl > 0 ? bL1 / wl : 0.5, wl, wr > 0 ? bR1 / wr : 0.5, wr);
+    // The right child becomes stack record `record`, the left one record + 1 (popped first).
+    if ((record + 2) * W > varyAt.length) {
+      const grown = new Int32Array(varyAt.length * 2);
+      grown.set(varyAt);
+      varyAt = grown;
+    }
+    for (let q = 0; q < W; q++) {
+      varyAt[record * W + q] = pos.childVary[W + q]!;
+      varyAt[(record + 1) * W + q] = pos.childVary[q]!;
+    }
+    stack.push(child + 1, l, end, depth + 1, bR0, bR1);
+    stack.push(child, start, l, depth + 1, bL0, bL1);
+  }
+  return buf.finish(data.edges, data.offsets);
+}
+
+/** A tree's rows by position (see buildCartPacked) and the buffers its partitions use. */
+interface Positions {
+  m: number;
+  W: number;
+  mask: number;
+  rows: Int32Array;
+  pw: Int32Array;
+  side: Uint8Array;
+  scratchRows: Int32Array;
+  scratchPw: Int32Array;
+  /** Varying bits of the last partition's children: the left child's W words, then the right's. */
+  childVary: Int32Array;
+}
+
+/**
+ * Stable branch-free partition of positions [start, end): rows whose field at (word offset `off`,
+ * shift `sh`) is <= bin compact in place, the others go through the scratch buffers and are copied
+ * back after them. Sets pos.childVary; returns the end of the left part. Two words per row, one pass.
+ */
+function partitionTwoWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
+  const { m, mask, rows, pw, scratchRows, scratchPw } = pos;
+  let oLa = 0;
+  let aLa = -1;
+  let oRa = 0;
+  let aRa = -1;
+  let oLb = 0;
+  let aLb = -1;
+  let oRb = 0;
+  let aRb = -1;
+  let i = start;
+  let r = 0;
+  for (let k = start; k < end; k++) {
+    const a = rows[k]!;
+    const b = rows[m + k]!;
+    const p = pw[k]!;
+    const right = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
+    const keep = right - 1; // -1 for a left row, 0 for a right row
+    oLa |= a & keep;
+    aLa &= a | ~keep;
+    oRa |= a & ~keep;
+    aRa &= a | keep;
+    oLb |= b & keep;
+    aLb &= b | ~keep;
+    oRb |= b & ~keep;
+    aRb &= b | keep;
+    rows[i] = a;
+    rows[m + i] = b;
+    pw[i] = p;
+    scratchRows[r] = a;
+    scratchRows[m + r] = b;
+    scratchPw[r] = p;
+    i += 1 - right;
+    r += right;
+  }
+  rows.set(scratchRows.subarray(0, r), i);
+  rows.set(scratchRows.subarray(m, m + r), m + i);
+  pw.set(scratchPw.subarray(0, r), i);
+  const cv = pos.childVary;
+  cv[0] = oLa ^ aLa;
+  cv[1] = oLb ^ aLb;
+  cv[2] = oRa ^ aRa;
+  cv[3] = oRb ^ aRb;
+  return i;
+}
+
+/** partitionTwoWords for any number of words per row: one pass per word. */
+function partitionWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
+  const { m, W, mask, rows, pw, side, scratchRows, scratchPw, childVary } = pos;
+  for (let k = start; k < end; k++) side[k] = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
+  let l = start;
+  for (let q = 0; q < W; q++) {
+    const o = q * m;
+    let oL = 0;
+    let aL = -1;
+    let oR = 0;
+    let aR = -1;
+    let i = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const v = rows[o + k]!;
+      const right = side[k]!;
+      const keep = right - 1;
+      oL |= v & keep;
+      aL &= v | ~keep;
+      oR |= v & ~keep;
+      aR &= v | keep;
+      rows[o + i] = v;
+      scratchRows[r] = v;
+      i += 1 - right;
+      r += right;
+    }
+    rows.set(scratchRows.subarray(0, r), o + i);
+    childVary[q] = oL ^ aL;
+    childVary[W + q] = oR ^ aR;
+    l = i;
+  }
+  let i = start;
+  let r = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const right = side[k]!;
+    pw[i] = p;
+    scratchPw[r] = p;
+    i += 1 - right;
+    r += right;
+  }
+  pw.set(scratchPw.subarray(0, r), i);
+  return l;
+}
