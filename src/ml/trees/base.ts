@@ -23,6 +23,7 @@ import { scoreClaimedRows } from './score-task.js';
 
 /** Rows per chunk that a thread claims in predictProbaAsync (a multiple of the mask walk's block). */
 const SCORE_CHUNK = 2 * MASK_BLOCK;
+import { scoringForest } from './scoring-forest.js';
 import { checkPredictInput } from './validate.js';
 
 export type Link = 'identity' | 'sigmoid';
@@ -78,7 +79,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   decisionFunction(X: Matrix): Float64Array {
     const m = this.model();
     checkPredictInput(this.label, X, m.forest.nFeatures);
-    return forestScores(m.forest, m.mapper, X);
+    return forestScores(scoringForest(m.forest), m.mapper, X);
   }
 
   predictProba(X: Matrix): Matrix {
@@ -105,10 +106,11 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     checkPredictInput(this.label, X, m.forest.nFeatures);
     const nJobs = Math.max(1, Math.floor(options.nJobs ?? 2));
     if (nJobs === 1 || X.rows < 4096) return this.predictProba(X);
+    const sf = scoringForest(m.forest);
     this.sharedModel ??= {
       forest: {
-        ...m.forest, roots: toShared(m.forest.roots), packed: toShared(m.forest.packed), value: toShared(m.forest.value),
-        feature: toShared(m.forest.feature), thresholdBin: toShared(m.forest.thresholdBin), left: toShared(m.forest.left),
+        ...sf, roots: toShared(sf.roots), packed: toShared(sf.packed), value: toShared(sf.value),
+        feature: toShared(sf.feature), thresholdBin: toShared(sf.thresholdBin), left: toShared(sf.left),
       },
       mapper: { nFeatures: m.mapper.nFeatures, edges: toShared(m.mapper.edges), offsets: toShared(m.mapper.offsets) },
     };
@@ -117,7 +119,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const lean: FlatForest = { ...forest, threshold: new Float64Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
     // With the mask walk, this thread bins and sorts the rows once (the sort must be global to pay);
     // the threads then score chunks of the sorted order and write each score to its row's place.
-    const plan = planOf(m.forest, m.mapper);
+    const plan = planOf(sf, m.mapper);
     const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan, { shared: true });
     const xs = sorted === undefined ? toShared(X.data) : new Float64Array(0);
     const out = new Float64Array(new SharedArrayBuffer(8 * X.rows));
