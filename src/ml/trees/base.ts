@@ -21,8 +21,10 @@ import { sharedPool, toShared } from '../parallel/pool.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
 
-/** Rows per chunk that a thread claims in predictProbaAsync (a multiple of the mask walk's block). */
-const SCORE_CHUNK = 2 * MASK_BLOCK;
+/** Rows per chunk that a thread claims in predictProbaAsync: one block of the mask walk (small chunks even out the threads' finish). */
+const SCORE_CHUNK = MASK_BLOCK;
+/** Rows per piece of the sorted rows' scatter that the threads share before scoring. */
+const SCATTER_PIECE = 16_384;
 import { scoringForest } from './scoring-forest.js';
 import { checkPredictInput } from './validate.js';
 
@@ -120,7 +122,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     // With the mask walk, this thread bins and sorts the rows once (the sort must be global to pay);
     // the threads then score chunks of the sorted order and write each score to its row's place.
     const plan = planOf(sf, m.mapper);
-    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan, { shared: true });
+    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan, { shared: true, deferScatter: true });
     const xs = sorted === undefined ? toShared(X.data) : new Float64Array(0);
     const out = new Float64Array(new SharedArrayBuffer(8 * X.rows));
     // The threads also write the probabilities, straight into the returned matrix.
@@ -129,7 +131,12 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const task: ClaimScoreTask = {
       forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
       proba: { out: P.data, sigmoid: m.link === 'sigmoid' },
-      ...(sorted === undefined ? {} : { sorted: { bins: sorted.bins, perm: sorted.perm, stride: sorted.stride } }),
+      ...(sorted === undefined ? {} : {
+        sorted: {
+          bins: sorted.bins, perm: sorted.perm, stride: sorted.stride,
+          ...(sorted.pending === undefined ? {} : { scatter: { ...sorted.pending, claim: new Int32Array(new SharedArrayBuffer(8)), piece: SCATTER_PIECE } }),
+        },
+      }),
     };
     const pool = sharedPool(nJobs - 1);
     const workers: Promise<number>[] = [];

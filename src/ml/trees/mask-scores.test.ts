@@ -12,6 +12,7 @@ import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
 import { MASK_BLOCK, maskPlan, maskScores, sortRows } from './mask-scores.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
+import { scoreClaimedRows } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
 
 const { train, test } = phishingSplit(readFileSync(PHISHING_CSV, 'utf8'));
@@ -122,6 +123,29 @@ describe('maskScores', () => {
       claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: toShared(sorted.bins), perm: toShared(sorted.perm), stride: sorted.stride },
     };
     expect(await pool.run<number>('forest.scoreClaimed', task)).toBe(3);
+    expectSameBits(task.out, scalarScores(forest, mapper, X));
+  });
+
+  it('shares a deferred scatter between a worker and this thread, then scores bit-identically to the scalar walk', async () => {
+    const gb = await new HistGradientBoostingClassifier({ maxIter: 15, maxDepth: 6, randomState: 17 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(gb);
+    const plan = maskPlan(forest, mapper)!;
+    const X = marginalRows(train.X, 2 * MASK_BLOCK + 300, 18);
+    const deferred = sortRows(X, mapper, plan, { shared: true, deferScatter: true });
+    expect(deferred.pending).toBeDefined();
+    const claim = new Int32Array(new SharedArrayBuffer(8));
+    const task: ClaimScoreTask = {
+      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
+      mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK,
+      sorted: { bins: deferred.bins, perm: deferred.perm, stride: deferred.stride, scatter: { ...deferred.pending!, claim, piece: 700 } },
+    };
+    const theirs = pool.run<number>('forest.scoreClaimed', task);
+    const mine = scoreClaimedRows(task, plan);
+    expect(mine + (await theirs)).toBe(3);
+    // Every piece was moved exactly once, and the rows are where an undeferred sort puts them.
+    expect(Atomics.load(claim, 1)).toBe(Math.ceil(X.rows / 700));
+    expect(Array.from(deferred.bins)).toEqual(Array.from(sortRows(X, mapper, plan).bins));
     expectSameBits(task.out, scalarScores(forest, mapper, X));
   });
 

@@ -112,7 +112,7 @@ export function maskPlan(forest: FlatForest, mapper: BinMapper): MaskPlan | null
  * With `key`, also writes each row's sort key: its bins of key.features as one mixed-radix number, the
  * first feature most significant (computed while the row is still in cache).
  */
-export function binRows(X: Matrix, mapper: BinMapper, stride: number, key?: { features: Int32Array; radix: Int32Array; out: Int32Array }): Uint8Array {
+export function binRows(X: Matrix, mapper: BinMapper, stride: number, key?: { features: Int32Array; radix: Int32Array; out: Int32Array }, shared = false): Uint8Array {
   const { rows, cols, data } = X;
   const offs = mapper.offsets;
   // Every feature's cut points padded to the same count K with +Infinity: a fixed number of
@@ -122,7 +122,7 @@ export function binRows(X: Matrix, mapper: BinMapper, stride: number, key?: { fe
   for (let f = 0; f < cols; f++) K = Math.max(K, offs[f + 1]! - offs[f]!);
   const pad = new Float64Array(cols * K).fill(Infinity);
   for (let f = 0; f < cols; f++) for (let k = offs[f]!; k < offs[f + 1]!; k++) pad[f * K + k - offs[f]!] = mapper.edges[k]!;
-  const out = new Uint8Array(rows * stride);
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(rows * stride) : new ArrayBuffer(rows * stride));
   const kf = key?.features ?? new Int32Array(0);
   const kr = key?.radix ?? new Int32Array(0);
   const keys = key?.out ?? new Int32Array(0);
@@ -171,20 +171,28 @@ function keyFeatures(mapper: BinMapper, order: Int32Array): { features: Int32Arr
   return { features: Int32Array.from(features), radix: Int32Array.from(radix), span };
 }
 
+/** Binned rows in the caller's order and each one's sorted position, for scatterRows. */
+export interface PendingScatter {
+  from: Uint8Array;
+  rank: Int32Array;
+}
+
 /**
  * Bins the rows of X and sorts them lexicographically by the plan's key features. The key features'
  * bins make one integer per row (most important feature most significant); an LSD radix sort of the
- * row indices by key (two 12-bit passes) gives the order, and one gather then moves each binned row,
- * as int32 words, to its place. With `shared`, the result lives in SharedArrayBuffers (for workers).
+ * row indices by key (two 12-bit passes) gives the order, and a scatter then moves each binned row, as
+ * int32 words, to its place. With `shared`, the result lives in SharedArrayBuffers (for workers); with
+ * `deferScatter` too, `bins` is returned unfilled and `pending` says what scatterRows must move there
+ * (so that several threads can share the moving).
  */
-export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: { shared?: boolean } = {}): SortedRows {
+export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: { shared?: boolean; deferScatter?: boolean } = {}): SortedRows & { pending?: PendingScatter } {
   const { rows, cols } = X;
   const stride = (cols + 3) & ~3;
-  const words = stride >> 2;
+  const shared = options.shared === true;
   const { features, radix, span } = keyFeatures(mapper, plan.order);
-  const keys = new Int32Array(features.length > 0 ? rows : 0);
-  const bins = binRows(X, mapper, stride, { features, radix, out: keys });
-  const bytes = (n: number): ArrayBuffer | SharedArrayBuffer => (options.shared === true ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  const keys = new Int32Array(shared ? new SharedArrayBuffer(4 * rows) : new ArrayBuffer(4 * rows));
+  const bins = binRows(X, mapper, stride, features.length > 0 ? { features, radix, out: keys } : undefined, shared && options.deferScatter === true);
+  const bytes = (n: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
   const perm = new Int32Array(bytes(4 * rows));
   const sorted = new Uint8Array(bytes(rows * stride));
   if (features.length === 0) {
@@ -213,18 +221,29 @@ export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: 
       dst[count[(keys[r]! >>> shift) & mask]!++] = r;
     }
   }
-  // Rows move by scatter (sequential reads, each row written to its rank): on the machines measured, a
-  // gather (random reads) of the same rows took two to three times as long.
   const rank = keys;
   for (let i = 0; i < rows; i++) rank[perm[i]!] = i;
-  const from32 = new Int32Array(bins.buffer, bins.byteOffset, rows * words);
-  const to32 = new Int32Array(sorted.buffer, 0, rows * words);
-  for (let r = 0; r < rows; r++) {
+  const pending: PendingScatter = { from: bins, rank };
+  if (shared && options.deferScatter === true) return { bins: sorted, perm, cols, stride, pending };
+  scatterRows(pending, sorted, stride, 0, rows);
+  return { bins: sorted, perm, cols, stride };
+}
+
+/**
+ * Moves binned rows [r0, r1) (caller's order) to their sorted places in `to`. A scatter (sequential
+ * reads, each row written to its rank): on the machines measured, a gather (random reads) of the same
+ * rows took two to three times as long.
+ */
+export function scatterRows(p: PendingScatter, to: Uint8Array, stride: number, r0: number, r1: number): void {
+  const words = stride >> 2;
+  const from32 = new Int32Array(p.from.buffer, p.from.byteOffset, p.from.length >> 2);
+  const to32 = new Int32Array(to.buffer, to.byteOffset, to.length >> 2);
+  const { rank } = p;
+  for (let r = r0; r < r1; r++) {
     const a = r * words;
     const b = rank[r]! * words;
     for (let w = 0; w < words; w++) to32[b + w] = from32[a + w]!;
   }
-  return { bins: sorted, perm, cols, stride };
 }
 
 /** Adds v to acc[32 * w + j] for every set bit j of `bits`. */
