@@ -61,6 +61,34 @@ export function packRows(colBins: Uint8Array, n: number, nFeatures: number, nBin
  * up to PACKED_MAX_W0 / PACKED_MAX_W1. `packed` = packRows of `data`.
  */
 export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
+  const weights = new Int32Array(data.n);
+  for (let u = 0; u < data.n; u++) weights[u] = w0[u]! + w1[u]! * SHIFT;
+  return growPacked(data, packed, weights, opt, rng);
+}
+
+/**
+ * Class counts of each vector as growPacked takes them: w0 + (w1 << 16), from `rows` draws of a
+ * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows with vector
+ * `rowOf` and class `y01`; null when the classes are too large for the packed path.
+ */
+export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): Int32Array | null {
+  const rows = rowOf.length;
+  let ones = 0;
+  for (let i = 0; i < rows; i++) ones += y01[i]!;
+  if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
+  const weights = new Int32Array(n);
+  for (let k = 0; k < rows; k++) {
+    const i = rng.int(rows);
+    weights[rowOf[i]!]! += y01[i] === 1 ? SHIFT : 1;
+  }
+  return weights;
+}
+
+/**
+ * The packed CART: weights[u] = w0 + (w1 << 16) of vector u (class totals up to PACKED_MAX_W0 /
+ * PACKED_MAX_W1), `packed` = packRows of `data`.
+ */
+export function growPacked(data: CartData, packed: PackedRows, weights: Int32Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, nBins } = data;
   const entropy = opt.criterion !== 'gini';
   const purity = entropy ? negEntropyMass : giniPurityMass;
@@ -71,47 +99,50 @@ export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64A
   const perWord = 32 / width;
   const mask = (1 << width) - 1;
 
-  let m = 0;
-  for (let u = 0; u < n; u++) if (w0[u]! + w1[u]! > 0) m++;
-  // By position, word-major: word q of the row at position k is rows[q * m + k], its weight pw[k]; a
-  // node owns positions [start, end).
-  const rows = new Int32Array(W * m);
-  const pw = new Int32Array(m);
+  // By position, word-major: word q of the row at position k is rows[q * n + k], its weight pw[k]; a
+  // node owns positions [start, end). Bits that vary among a node's rows (per word) tell which
+  // features are constant there; the root's come from OR and AND over all rows.
+  const rows = new Int32Array(W * n);
+  const pw = new Int32Array(n);
+  const rootOr = new Int32Array(W);
+  const rootAnd = new Int32Array(W).fill(-1);
   let W0 = 0;
   let W1 = 0;
-  for (let u = 0, k = 0; u < n; u++) {
-    const a = w0[u]!;
-    const b = w1[u]!;
-    if (!(a + b > 0)) continue;
-    for (let q = 0; q < W; q++) rows[q * m + k] = packed.bits[u * W + q]!;
-    pw[k++] = a + b * SHIFT;
-    W0 += a;
-    W1 += b;
+  let m = 0;
+  for (let u = 0; u < n; u++) {
+    const p = weights[u]!;
+    if (p === 0) continue;
+    for (let q = 0; q < W; q++) {
+      const v = packed.bits[u * W + q]!;
+      rows[q * n + m] = v;
+      rootOr[q]! |= v;
+      rootAnd[q]! &= v;
+    }
+    pw[m++] = p;
+    W0 += p & 0xffff;
+    W1 += p >>> 16;
   }
 
   const features = new Int32Array(nFeatures);
   for (let f = 0; f < nFeatures; f++) features[f] = f;
   const H = mask + 1;
   const hist = new Float64Array(4 * H);
+  const batch = new Int32Array(nFeatures);
+  // Histogram of batch slot s at hists[s * HS ..] (at least 3 bins: the ternary passes write bins 1 and 2).
+  const HS = Math.max(3, H);
+  const hists = new Float64Array(nFeatures * HS);
   const h = new Float64Array(3 * H);
   // Bits that vary among a node's rows (per word): a feature whose bits do not vary is constant there.
   // Kept per stack record (record r at varyAt[r * W ..]); `vary` is the current node's copy.
   let varyAt = new Int32Array(64 * W);
+  for (let q = 0; q < W; q++) varyAt[q] = rootOr[q]! ^ rootAnd[q]!;
   const vary = new Int32Array(W);
   const pos: Positions = {
-    m, W, mask, rows, pw, side: new Uint8Array(m), scratchRows: new Int32Array(W * m), scratchPw: new Int32Array(m), childVary: new Int32Array(2 * W),
+    stride: n, W, mask, rows, pw, side: new Uint8Array(n), scratchRows: new Int32Array(W * n), scratchPw: new Int32Array(n), childVary: new Int32Array(2 * W),
   };
-  for (let q = 0; q < W; q++) {
-    let or = 0;
-    let and = -1;
-    for (let k = q * m, e = k + m; k < e; k++) {
-      or |= rows[k]!;
-      and &= rows[k]!;
-    }
-    varyAt[q] = or ^ and;
-  }
 
-  const buf = new TreeBuilderBuffer(Math.min(1 << 16, 2 * m + 1));
+  // Room for a typical forest tree (fewer nodes than rows); the buffer doubles when a tree needs more.
+  const buf = new TreeBuilderBuffer(Math.min(1 << 16, m + 1));
   buf.addLeaf(W0 + W1 > 0 ? W1 / (W0 + W1) : 0.5, W0 + W1);
 
   // Explicit stack of (node, start, end, depth, w0, w1); the row count of a node is w0 + w1.
@@ -136,91 +167,100 @@ export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64A
     let visited = 0;
     let nonConstant = 0;
     while (nonConstant < opt.maxFeatures && visited < nFeatures) {
-      const j = visited + rng.int(nFeatures - visited);
-      const f = features[j]!;
-      features[j] = features[visited]!;
-      features[visited] = f;
-      visited++;
-      const word = Math.floor(f / perWord);
-      const sh = (f % perWord) * width;
-      if (((vary[word]! >>> sh) & mask) === 0) continue;
-      nonConstant++;
-
-      const nb = nBins[f]!;
-      const off = word * m;
-      if (nb <= 3) {
-        // Bins 0..2: (b & 1) and (b >> 1) pick the weights of bins 1 and 2 (bin 0 is the rest); integer
-        // sums in registers, no store-to-load chain through a histogram slot.
-        let s1 = 0;
-        let s2 = 0;
-        for (let k = start; k < end; k++) {
-          const b = (rows[off + k]! >>> sh) & mask;
-          const p = pw[k]!;
-          s1 += p & -(b & 1);
-          s2 += p & -(b >> 1);
+      // The next batch: draw features until as many varying ones as are still wanted (one at a time
+      // for extra-trees, whose cut draw follows each feature's draw). Constant ones are skipped, as
+      // one by one, so the generator is drawn exactly as in the general path.
+      const want = random ? 1 : opt.maxFeatures - nonConstant;
+      let K = 0;
+      while (K < want && visited < nFeatures) {
+        const j = visited + rng.int(nFeatures - visited);
+        const f = features[j]!;
+        features[j] = features[visited]!;
+        features[visited] = f;
+        visited++;
+        if (((vary[Math.floor(f / perWord)]! >>> ((f % perWord) * width)) & mask) === 0) continue;
+        batch[K++] = f;
+      }
+      nonConstant += K;
+      // Histograms of the batch; features of at most 3 bins go up to four per pass.
+      const total = N0 + N1 * SHIFT;
+      let s = 0;
+      while (s < K) {
+        const f = batch[s]!;
+        const off = Math.floor(f / perWord) * n;
+        const sh = (f % perWord) * width;
+        const g = s + 1 < K ? batch[s + 1]! : -1;
+        if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
+          const g2 = batch[s + 2]!;
+          const g3 = batch[s + 3]!;
+          ternaryQuad(pos, start, end, off, sh, Math.floor(g / perWord) * n, (g % perWord) * width, Math.floor(g2 / perWord) * n, (g2 % perWord) * width,
+            Math.floor(g3 / perWord) * n, (g3 % perWord) * width, hists, s * HS, HS);
+          for (let t = s; t < s + 4; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
+          s += 4;
+        } else if (nBins[f]! <= 3 && g >= 0 && nBins[g]! <= 3) {
+          ternaryPair(pos, start, end, off, sh, Math.floor(g / perWord) * n, (g % perWord) * width, hists, s * HS, HS);
+          for (let t = s; t < s + 2; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
+          s += 2;
+        } else if (nBins[f]! <= 3) {
+          ternaryOne(pos, start, end, off, sh, hists, s * HS);
+          hists[s * HS] = total - hists[s * HS + 1]! - hists[s * HS + 2]!;
+          s++;
+        } else {
+          histogram(pos, start, end, off, sh, hist);
+          for (let b = 0; b < H; b++) hists[s * HS + b] = hist[b]! + hist[H + b]! + hist[2 * H + b]! + hist[3 * H + b]!;
+          s++;
         }
-        hist[1] = s1;
-        hist[2] = s2;
-        hist[0] = N0 + N1 * SHIFT - s1 - s2;
-      } else {
-        // Four interleaved histograms, so consecutive rows in one bin do not wait on each other.
-        hist.fill(0);
-        let k = start;
-        for (; k + 3 < end; k += 4) {
-          hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
-          hist[H + ((rows[off + k + 1]! >>> sh) & mask)]! += pw[k + 1]!;
-          hist[2 * H + ((rows[off + k + 2]! >>> sh) & mask)]! += pw[k + 2]!;
-          hist[3 * H + ((rows[off + k + 3]! >>> sh) & mask)]! += pw[k + 3]!;
-        }
-        for (; k < end; k++) hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
-        for (let b = 0; b < nb; b++) hist[b] = hist[b]! + hist[H + b]! + hist[2 * H + b]! + hist[3 * H + b]!;
       }
-      for (let b = 0; b < nb; b++) {
-        const v = hist[b]!;
-        const c1 = v >>> 16;
-        const c0 = v & 0xffff;
-        h[3 * b] = c0;
-        h[3 * b + 1] = c1;
-        h[3 * b + 2] = c0 + c1;
-      }
-      let lo = 0;
-      while (h[3 * lo + 2] === 0) lo++;
-      let hi = nb - 1;
-      while (h[3 * hi + 2] === 0) hi--;
 
-      // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
-      const last = random ? lo + rng.int(hi - lo) : hi - 1;
-      const first = random ? last : lo;
-      let L0 = 0;
-      let L1 = 0;
-      for (let b = lo; b < first; b++) {
-        L0 += h[3 * b]!;
-        L1 += h[3 * b + 1]!;
-      }
-      for (let b = first; b <= last; b++) {
-        const c = h[3 * b + 2]!;
-        if (c === 0 && !random) continue;
-        L0 += h[3 * b]!;
-        L1 += h[3 * b + 1]!;
-        const Lc = L0 + L1;
-        if (Lc < minLeaf) continue;
-        if (Nc - Lc < minLeaf) break;
-        const score = purity(L0, L1) + purity(N0 - L0, N1 - L1);
-        if (score > bestScore) {
-          bestScore = score;
-          bestF = f;
-          bestBin = b;
-          bL0 = L0;
-          bL1 = L1;
+      // Split candidates in draw order (ties go to the first, as one by one).
+      for (let s = 0; s < K; s++) {
+        const f = batch[s]!;
+        const nb = nBins[f]!;
+        for (let b = 0; b < nb; b++) {
+          const v = hists[s * HS + b]!;
+          const c1 = v >>> 16;
+          const c0 = v & 0xffff;
+          h[3 * b] = c0;
+          h[3 * b + 1] = c1;
+          h[3 * b + 2] = c0 + c1;
+        }
+        let lo = 0;
+        while (h[3 * lo + 2] === 0) lo++;
+        let hi = nb - 1;
+        while (h[3 * hi + 2] === 0) hi--;
+
+        // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
+        const last = random ? lo + rng.int(hi - lo) : hi - 1;
+        const first = random ? last : lo;
+        let L0 = 0;
+        let L1 = 0;
+        for (let b = lo; b < first; b++) {
+          L0 += h[3 * b]!;
+          L1 += h[3 * b + 1]!;
+        }
+        for (let b = first; b <= last; b++) {
+          const c = h[3 * b + 2]!;
+          if (c === 0 && !random) continue;
+          L0 += h[3 * b]!;
+          L1 += h[3 * b + 1]!;
+          const Lc = L0 + L1;
+          if (Lc < minLeaf) continue;
+          if (Nc - Lc < minLeaf) break;
+          const score = purity(L0, L1) + purity(N0 - L0, N1 - L1);
+          if (score > bestScore) {
+            bestScore = score;
+            bestF = f;
+            bestBin = b;
+            bL0 = L0;
+            bL1 = L1;
+          }
         }
       }
     }
     if (bestF < 0) continue;
 
-    // Stable branch-free partition, one stream at a time: left rows (bin <= bestBin) compact in
-    // place, right rows go through the scratch buffer and are copied back after them. The children's
-    // varying bits come out of the same passes.
-    const bestOff = Math.floor(bestF / perWord) * m;
+    // Left rows (bin <= bestBin) first; the children's varying bits come out of the same pass.
+    const bestOff = Math.floor(bestF / perWord) * n;
     const bestSh = (bestF % perWord) * width;
     const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
     const bR0 = N0 - bL0;
@@ -247,7 +287,8 @@ export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64A
 
 /** A tree's rows by position (see buildCartPacked) and the buffers its partitions use. */
 interface Positions {
-  m: number;
+  /** Positions per word stream: word q of position k is rows[q * stride + k]. */
+  stride: number;
   W: number;
   mask: number;
   rows: Int32Array;
@@ -265,7 +306,7 @@ interface Positions {
  * back after them. Sets pos.childVary; returns the end of the left part. Two words per row, one pass.
  */
 function partitionTwoWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
-  const { m, mask, rows, pw, scratchRows, scratchPw } = pos;
+  const { stride: m, mask, rows, pw, scratchRows, scratchPw } = pos;
   let oLa = 0;
   let aLa = -1;
   let oRa = 0;
@@ -312,7 +353,7 @@ function partitionTwoWords(pos: Positions, start: number, end: number, off: numb
 
 /** partitionTwoWords for any number of words per row: one pass per word. */
 function partitionWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
-  const { m, W, mask, rows, pw, side, scratchRows, scratchPw, childVary } = pos;
+  const { stride: m, W, mask, rows, pw, side, scratchRows, scratchPw, childVary } = pos;
   for (let k = start; k < end; k++) side[k] = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
   let l = start;
   for (let q = 0; q < W; q++) {
@@ -353,4 +394,101 @@ function partitionWords(pos: Positions, start: number, end: number, off: number,
   }
   pw.set(scratchPw.subarray(0, r), i);
   return l;
+}
+
+/**
+ * Weights of bins 1 and 2 of two features of at most 3 bins (fields at word offsets offA / offB,
+ * shifts shA / shB) over positions [start, end), into out[o + 1], out[o + 2] and out[o + hs + 1],
+ * out[o + hs + 2]. (b & 1) and (b >> 1) select a row's weight for bins 1 and 2: integer
+ * sums in registers, no store-to-load chain through a histogram slot.
+ */
+function ternaryPair(pos: Positions, start: number, end: number, offA: number, shA: number, offB: number, shB: number, out: Float64Array, o: number, hs: number): void {
+  const { rows, pw, mask } = pos;
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const a = (rows[offA + k]! >>> shA) & mask;
+    const b = (rows[offB + k]! >>> shB) & mask;
+    a1 += p & -(a & 1);
+    a2 += p & -(a >> 1);
+    b1 += p & -(b & 1);
+    b2 += p & -(b >> 1);
+  }
+  out[o + 1] = a1;
+  out[o + 2] = a2;
+  out[o + hs + 1] = b1;
+  out[o + hs + 2] = b2;
+}
+
+/** ternaryPair for one feature. */
+function ternaryOne(pos: Positions, start: number, end: number, off: number, sh: number, out: Float64Array, o: number): void {
+  const { rows, pw, mask } = pos;
+  let s1 = 0;
+  let s2 = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const b = (rows[off + k]! >>> sh) & mask;
+    s1 += p & -(b & 1);
+    s2 += p & -(b >> 1);
+  }
+  out[o + 1] = s1;
+  out[o + 2] = s2;
+}
+
+/**
+ * Combined weights per bin of one feature over positions [start, end), in four interleaved
+ * histograms (hist[c * H + bin], H = mask + 1) so that consecutive rows in one bin do not wait on each other.
+ */
+function histogram(pos: Positions, start: number, end: number, off: number, sh: number, hist: Float64Array): void {
+  const { rows, pw, mask } = pos;
+  const H = mask + 1;
+  hist.fill(0);
+  let k = start;
+  for (; k + 3 < end; k += 4) {
+    hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
+    hist[H + ((rows[off + k + 1]! >>> sh) & mask)]! += pw[k + 1]!;
+    hist[2 * H + ((rows[off + k + 2]! >>> sh) & mask)]! += pw[k + 2]!;
+    hist[3 * H + ((rows[off + k + 3]! >>> sh) & mask)]! += pw[k + 3]!;
+  }
+  for (; k < end; k++) hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
+}
+
+/** ternaryPair for four features. */
+function ternaryQuad(pos: Positions, start: number, end: number, offA: number, shA: number, offB: number, shB: number, offC: number, shC: number,
+  offD: number, shD: number, out: Float64Array, o: number, hs: number): void {
+  const { rows, pw, mask } = pos;
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const a = (rows[offA + k]! >>> shA) & mask;
+    const b = (rows[offB + k]! >>> shB) & mask;
+    const c = (rows[offC + k]! >>> shC) & mask;
+    const d = (rows[offD + k]! >>> shD) & mask;
+    a1 += p & -(a & 1);
+    a2 += p & -(a >> 1);
+    b1 += p & -(b & 1);
+    b2 += p & -(b >> 1);
+    c1 += p & -(c & 1);
+    c2 += p & -(c >> 1);
+    d1 += p & -(d & 1);
+    d2 += p & -(d >> 1);
+  }
+  out[o + 1] = a1;
+  out[o + 2] = a2;
+  out[o + hs + 1] = b1;
+  out[o + hs + 2] = b2;
+  out[o + 2 * hs + 1] = c1;
+  out[o + 2 * hs + 2] = c2;
+  out[o + 3 * hs + 1] = d1;
+  out[o + 3 * hs + 2] = d2;
 }

@@ -7,7 +7,7 @@ import { Rng } from '../../core/rng.js';
 import type { CartOptions } from './cart.js';
 import { buildCart } from './cart.js';
 import type { PackedRows } from './cart-packed.js';
-import { packRows } from './cart-packed.js';
+import { bootstrapPackedWeights, growPacked, packRows } from './cart-packed.js';
 import type { TrainingSet } from './prepare.js';
 import { vectorWeights } from './prepare.js';
 import type { TreeArrays } from './tree.js';
@@ -22,7 +22,7 @@ export interface ForestTask {
   rowOf: Int32Array;
   y01: Uint8Array;
   rowWeight: Float64Array;
-  /** Whether every rowWeight is 1 (no sample or class weights): the bootstrap then counts straight onto the vectors. */
+  /** Whether every rowWeight is 1 (no sample or class weights): a bootstrap then counts straight onto the vectors. */
   unitRows: boolean;
   /** packRows of colBins, made once for all trees. */
   packed: PackedRows;
@@ -48,31 +48,19 @@ export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
 }
 
 /**
- * The bootstrap of bootstrapCounts (the same draws) summed straight onto the distinct vectors, for
- * unit row weights: w0[u] / w1[u] = draws of class-0 / class-1 rows of vector u, cnt = w0 + w1.
+ * Grows the tree of one seed. The bootstrap draws come first from the tree's own generator; with unit
+ * row weights they are counted straight onto the vectors for the packed CART (cart-packed.ts).
  */
-function bootstrapVectorWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): { w0: Float64Array; w1: Float64Array; cnt: Float64Array } {
-  const rows = rowOf.length;
-  const w0 = new Float64Array(n);
-  const w1 = new Float64Array(n);
-  for (let k = 0; k < rows; k++) {
-    const i = rng.int(rows);
-    if (y01[i] === 1) w1[rowOf[i]!]! += 1;
-    else w0[rowOf[i]!]! += 1;
-  }
-  const cnt = new Float64Array(n);
-  for (let u = 0; u < n; u++) cnt[u] = w0[u]! + w1[u]!;
-  return { w0, w1, cnt };
-}
-
-/** Grows the tree of one seed. The bootstrap draws come first from the tree's own generator. */
 function growOne(task: ForestTask, seed: number): TreeArrays {
   const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets, packed: task.packed };
   const rng = new Rng(seed);
-  let weights;
-  if (task.bootstrap && task.unitRows) weights = bootstrapVectorWeights(rng, task.rowOf, task.y01, task.n);
-  else weights = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined);
-  return buildCart(data, weights.w0, weights.w1, weights.cnt, task.cart, rng);
+  if (task.bootstrap && task.unitRows) {
+    const weights = bootstrapPackedWeights(rng, task.rowOf, task.y01, task.n);
+    if (weights !== null) return growPacked(data, task.packed, weights, task.cart, rng);
+  }
+  const mult = task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined;
+  const { w0, w1, cnt } = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, mult);
+  return buildCart(data, w0, w1, cnt, task.cart, rng);
 }
 
 /** Grows one tree per seed. */
