@@ -16,25 +16,47 @@ export interface CompactBins {
   readonly rowOf: Int32Array;
 }
 
-/** Groups the rows of column-major `bins` (rows x cols) by identical vectors. */
+/**
+ * Groups the rows of column-major `bins` (rows x cols) by identical vectors; vectors are numbered in
+ * order of first appearance. Each row is packed into a few 32-bit words (as narrow as the largest bin
+ * allows) and looked up in an open-addressing hash table on those words.
+ */
 export function compactBins(bins: Uint8Array, rows: number, cols: number): CompactBins {
+  let maxBin = 0;
+  for (let i = 0; i < bins.length; i++) maxBin |= bins[i]!;
+  const width = maxBin < 2 ? 1 : maxBin < 4 ? 2 : maxBin < 16 ? 4 : 8;
+  const perWord = 32 / width;
+  const W = Math.max(1, Math.ceil(cols / perWord));
+  const words = new Int32Array(rows * W);
+  for (let f = 0; f < cols; f++) {
+    const w = Math.floor(f / perWord);
+    const sh = (f % perWord) * width;
+    const src = f * rows;
+    for (let i = 0; i < rows; i++) words[i * W + w]! |= bins[src + i]! << sh;
+  }
+
+  let size = 16;
+  while (size < 2 * rows) size *= 2;
+  const table = new Int32Array(size).fill(-1); // distinct vector number, -1 = empty
+  const firstRow = new Int32Array(rows);
   const rowOf = new Int32Array(rows);
-  const index = new Map<string, number>();
-  const firstRow: number[] = [];
-  const key = new Uint8Array(cols);
-  const decoder = new TextDecoder('latin1');
+  let n = 0;
   for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < cols; f++) key[f] = bins[f * rows + i]!;
-    const k = decoder.decode(key);
-    let u = index.get(k);
-    if (u === undefined) {
-      u = firstRow.length;
-      index.set(k, u);
-      firstRow.push(i);
+    let h = 0x2545f491;
+    for (let q = 0; q < W; q++) h = Math.imul(h ^ words[i * W + q]!, 0x9e3779b1) ^ (h >>> 15);
+    let slot = (h ^ (h >>> 16)) & (size - 1);
+    let u = table[slot]!;
+    while (u >= 0 && !sameWords(words, firstRow[u]! * W, i * W, W)) {
+      slot = (slot + 1) & (size - 1);
+      u = table[slot]!;
+    }
+    if (u < 0) {
+      u = n++;
+      table[slot] = u;
+      firstRow[u] = i;
     }
     rowOf[i] = u;
   }
-  const n = firstRow.length;
   const colBins = new Uint8Array(n * cols);
   for (let f = 0; f < cols; f++) {
     const src = f * rows;
@@ -42,4 +64,9 @@ export function compactBins(bins: Uint8Array, rows: number, cols: number): Compa
     for (let u = 0; u < n; u++) colBins[dst + u] = bins[src + firstRow[u]!]!;
   }
   return { n, nFeatures: cols, colBins, rowOf };
+}
+
+function sameWords(words: Int32Array, a: number, b: number, W: number): boolean {
+  for (let q = 0; q < W; q++) if (words[a + q] !== words[b + q]) return false;
+  return true;
 }
