@@ -10,8 +10,9 @@
  * - A row's two class weights are one 32-bit integer, w0 + (w1 << 16): one add sums both classes,
  *   exactly, and a bin's row count is w0 + w1. For features with at most 3 bins the pass keeps two
  *   sums in registers instead of a histogram in memory.
- * - A node knows which bits vary among its rows (OR ^ AND of its words, from its parent's partition),
- *   so a feature constant in the node is skipped without a pass, as the general path skips it after one.
+ * - A node first finds which bits vary among its rows (OR ^ AND of its words, one cheap pass), so a
+ *   feature constant in the node is skipped without a histogram, as the general path skips it after one.
+ * - A split whose two children cannot split again skips the partition.
  * - Partitioning is stable and branch-free (left rows in place, right rows through scratch buffers).
  *
  * Sums of integers do not depend on the order of the rows, so the trees are bit-identical to those of
@@ -100,12 +101,9 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
   const mask = (1 << width) - 1;
 
   // By position, word-major: word q of the row at position k is rows[q * n + k], its weight pw[k]; a
-  // node owns positions [start, end). Bits that vary among a node's rows (per word) tell which
-  // features are constant there; the root's come from OR and AND over all rows.
+  // node owns positions [start, end).
   const rows = new Int32Array(W * n);
   const pw = new Int32Array(n);
-  const rootOr = new Int32Array(W);
-  const rootAnd = new Int32Array(W).fill(-1);
   let W0 = 0;
   let W1 = 0;
   let m = 0;
@@ -113,10 +111,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     const p = weights[u]!;
     if (p === 0) continue;
     for (let q = 0; q < W; q++) {
-      const v = packed.bits[u * W + q]!;
-      rows[q * n + m] = v;
-      rootOr[q]! |= v;
-      rootAnd[q]! &= v;
+      rows[q * n + m] = packed.bits[u * W + q]!;
     }
     pw[m++] = p;
     W0 += p & 0xffff;
@@ -133,12 +128,9 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
   const hists = new Float64Array(nFeatures * HS);
   const h = new Float64Array(3 * H);
   // Bits that vary among a node's rows (per word): a feature whose bits do not vary is constant there.
-  // Kept per stack record (record r at varyAt[r * W ..]); `vary` is the current node's copy.
-  let varyAt = new Int32Array(64 * W);
-  for (let q = 0; q < W; q++) varyAt[q] = rootOr[q]! ^ rootAnd[q]!;
   const vary = new Int32Array(W);
   const pos: Positions = {
-    stride: n, W, mask, rows, pw, side: new Uint8Array(n), scratchRows: new Int32Array(W * n), scratchPw: new Int32Array(n), childVary: new Int32Array(2 * W),
+    stride: n, W, mask, rows, pw, side: new Uint8Array(n), scratchRows: new Int32Array(W * n), scratchPw: new Int32Array(n),
   };
 
   // Room for a typical forest tree (fewer nodes than rows); the buffer doubles when a tree needs more.
@@ -154,10 +146,9 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     const end = stack.pop()!;
     const start = stack.pop()!;
     const node = stack.pop()!;
-    const record = stack.length / 6;
     const Nc = N0 + N1;
     if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
-    for (let q = 0; q < W; q++) vary[q] = varyAt[record * W + q]!;
+    varyingBits(pos, start, end, vary);
 
     let bestScore = -Infinity;
     let bestF = -1;
@@ -262,25 +253,20 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     // Left rows (bin <= bestBin) first; the children's varying bits come out of the same pass.
     const bestOff = Math.floor(bestF / perWord) * n;
     const bestSh = (bestF % perWord) * width;
-    const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
     const bR0 = N0 - bL0;
     const bR1 = N1 - bL1;
     const gain = impurityMass(entropy, N0, N1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);
     const wl = bL0 + bL1;
     const wr = bR0 + bR1;
     const child = buf.split(node, bestF, bestBin, Math.max(0, gain), wl > 0 ? bL1 / wl : 0.5, wl, wr > 0 ? bR1 / wr : 0.5, wr);
-    // The right child becomes stack record `record`, the left one record + 1 (popped first).
-    if ((record + 2) * W > varyAt.length) {
-      const grown = new Int32Array(varyAt.length * 2);
-      grown.set(varyAt);
-      varyAt = grown;
-    }
-    for (let q = 0; q < W; q++) {
-      varyAt[record * W + q] = pos.childVary[W + q]!;
-      varyAt[(record + 1) * W + q] = pos.childVary[q]!;
-    }
-    stack.push(child + 1, l, end, depth + 1, bR0, bR1);
-    stack.push(child, start, l, depth + 1, bL0, bL1);
+    // A child that cannot split (the test at the top of the loop) stays a leaf: when both do, their
+    // rows are never read again and need no partition.
+    const splitL = !(depth + 1 >= opt.maxDepth || wl < opt.minSamplesSplit || wl < 2 * minLeaf || bL0 <= 0 || bL1 <= 0);
+    const splitR = !(depth + 1 >= opt.maxDepth || wr < opt.minSamplesSplit || wr < 2 * minLeaf || bR0 <= 0 || bR1 <= 0);
+    if (!splitL && !splitR) continue;
+    const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
+    if (splitR) stack.push(child + 1, l, end, depth + 1, bR0, bR1);
+    if (splitL) stack.push(child, start, l, depth + 1, bL0, bL1);
   }
   return buf.finish(data.edges, data.offsets);
 }
@@ -296,25 +282,31 @@ interface Positions {
   side: Uint8Array;
   scratchRows: Int32Array;
   scratchPw: Int32Array;
-  /** Varying bits of the last partition's children: the left child's W words, then the right's. */
-  childVary: Int32Array;
+}
+
+/** Bits that vary among the rows at positions [start, end), per word (OR ^ AND), into `vary`. */
+function varyingBits(pos: Positions, start: number, end: number, vary: Int32Array): void {
+  const { stride, W, rows } = pos;
+  for (let q = 0; q < W; q++) {
+    const o = q * stride;
+    let or = 0;
+    let and = -1;
+    for (let k = o + start, e = o + end; k < e; k++) {
+      const v = rows[k]!;
+      or |= v;
+      and &= v;
+    }
+    vary[q] = or ^ and;
+  }
 }
 
 /**
  * Stable branch-free partition of positions [start, end): rows whose field at (word offset `off`,
  * shift `sh`) is <= bin compact in place, the others go through the scratch buffers and are copied
- * back after them. Sets pos.childVary; returns the end of the left part. Two words per row, one pass.
+ * back after them. Returns the end of the left part. Two words per row, one pass.
  */
 function partitionTwoWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
   const { stride: m, mask, rows, pw, scratchRows, scratchPw } = pos;
-  let oLa = 0;
-  let aLa = -1;
-  let oRa = 0;
-  let aRa = -1;
-  let oLb = 0;
-  let aLb = -1;
-  let oRb = 0;
-  let aRb = -1;
   let i = start;
   let r = 0;
   for (let k = start; k < end; k++) {
@@ -322,15 +314,6 @@ function partitionTwoWords(pos: Positions, start: number, end: number, off: numb
     const b = rows[m + k]!;
     const p = pw[k]!;
     const right = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
-    const keep = right - 1; // -1 for a left row, 0 for a right row
-    oLa |= a & keep;
-    aLa &= a | ~keep;
-    oRa |= a & ~keep;
-    aRa &= a | keep;
-    oLb |= b & keep;
-    aLb &= b | ~keep;
-    oRb |= b & ~keep;
-    aRb &= b | keep;
     rows[i] = a;
     rows[m + i] = b;
     pw[i] = p;
@@ -343,44 +326,26 @@ function partitionTwoWords(pos: Positions, start: number, end: number, off: numb
   rows.set(scratchRows.subarray(0, r), i);
   rows.set(scratchRows.subarray(m, m + r), m + i);
   pw.set(scratchPw.subarray(0, r), i);
-  const cv = pos.childVary;
-  cv[0] = oLa ^ aLa;
-  cv[1] = oLb ^ aLb;
-  cv[2] = oRa ^ aRa;
-  cv[3] = oRb ^ aRb;
   return i;
 }
 
 /** partitionTwoWords for any number of words per row: one pass per word. */
 function partitionWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
-  const { stride: m, W, mask, rows, pw, side, scratchRows, scratchPw, childVary } = pos;
+  const { stride: m, W, mask, rows, pw, side, scratchRows, scratchPw } = pos;
   for (let k = start; k < end; k++) side[k] = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
-  let l = start;
   for (let q = 0; q < W; q++) {
     const o = q * m;
-    let oL = 0;
-    let aL = -1;
-    let oR = 0;
-    let aR = -1;
     let i = start;
     let r = 0;
     for (let k = start; k < end; k++) {
       const v = rows[o + k]!;
       const right = side[k]!;
-      const keep = right - 1;
-      oL |= v & keep;
-      aL &= v | ~keep;
-      oR |= v & ~keep;
-      aR &= v | keep;
       rows[o + i] = v;
       scratchRows[r] = v;
       i += 1 - right;
       r += right;
     }
     rows.set(scratchRows.subarray(0, r), o + i);
-    childVary[q] = oL ^ aL;
-    childVary[W + q] = oR ^ aR;
-    l = i;
   }
   let i = start;
   let r = 0;
@@ -393,7 +358,7 @@ function partitionWords(pos: Positions, start: number, end: number, off: number,
     r += right;
   }
   pw.set(scratchPw.subarray(0, r), i);
-  return l;
+  return i;
 }
 
 /**
