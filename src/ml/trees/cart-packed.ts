@@ -98,12 +98,22 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
   const W = packed.words;
   const width = packed.width;
   const perWord = 32 / width;
+  // Where feature f lives: word stream offset wordOff[f] (word * n) and shift shiftOf[f] (no division per draw).
+  const wordOff = new Int32Array(nFeatures);
+  const shiftOf = new Int32Array(nFeatures);
+  const wordOf = new Int32Array(nFeatures);
+  for (let f = 0; f < nFeatures; f++) {
+    wordOf[f] = Math.floor(f / perWord);
+    wordOff[f] = wordOf[f]! * n;
+    shiftOf[f] = (f % perWord) * width;
+  }
   const mask = (1 << width) - 1;
 
   // By position, word-major: word q of the row at position k is rows[q * n + k], its weight pw[k]; a
-  // node owns positions [start, end).
-  const rows = new Int32Array(W * n);
-  const pw = new Int32Array(n);
+  // node owns positions [start, end). Every position read is written first, so the buffers of the
+  // previous tree of the same shape are reused as they are.
+  const pos = positions(n, W, mask);
+  const { rows, pw } = pos;
   let W0 = 0;
   let W1 = 0;
   let m = 0;
@@ -129,9 +139,6 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
   const h = new Float64Array(3 * H);
   // Bits that vary among a node's rows (per word): a feature whose bits do not vary is constant there.
   const vary = new Int32Array(W);
-  const pos: Positions = {
-    stride: n, W, mask, rows, pw, side: new Uint8Array(n), scratchRows: new Int32Array(W * n), scratchPw: new Int32Array(n),
-  };
 
   // Room for a typical forest tree (fewer nodes than rows); the buffer doubles when a tree needs more.
   const buf = new TreeBuilderBuffer(Math.min(1 << 16, m + 1));
@@ -169,7 +176,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
         features[j] = features[visited]!;
         features[visited] = f;
         visited++;
-        if (((vary[Math.floor(f / perWord)]! >>> ((f % perWord) * width)) & mask) === 0) continue;
+        if (((vary[wordOf[f]!]! >>> shiftOf[f]!) & mask) === 0) continue;
         batch[K++] = f;
       }
       nonConstant += K;
@@ -178,18 +185,17 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
       let s = 0;
       while (s < K) {
         const f = batch[s]!;
-        const off = Math.floor(f / perWord) * n;
-        const sh = (f % perWord) * width;
+        const off = wordOff[f]!;
+        const sh = shiftOf[f]!;
         const g = s + 1 < K ? batch[s + 1]! : -1;
         if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
           const g2 = batch[s + 2]!;
           const g3 = batch[s + 3]!;
-          ternaryQuad(pos, start, end, off, sh, Math.floor(g / perWord) * n, (g % perWord) * width, Math.floor(g2 / perWord) * n, (g2 % perWord) * width,
-            Math.floor(g3 / perWord) * n, (g3 % perWord) * width, hists, s * HS, HS);
+          ternaryQuad(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, hists, s * HS, HS);
           for (let t = s; t < s + 4; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 4;
         } else if (nBins[f]! <= 3 && g >= 0 && nBins[g]! <= 3) {
-          ternaryPair(pos, start, end, off, sh, Math.floor(g / perWord) * n, (g % perWord) * width, hists, s * HS, HS);
+          ternaryPair(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, hists, s * HS, HS);
           for (let t = s; t < s + 2; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 2;
         } else if (nBins[f]! <= 3) {
@@ -251,8 +257,8 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     if (bestF < 0) continue;
 
     // Left rows (bin <= bestBin) first; the children's varying bits come out of the same pass.
-    const bestOff = Math.floor(bestF / perWord) * n;
-    const bestSh = (bestF % perWord) * width;
+    const bestOff = wordOff[bestF]!;
+    const bestSh = shiftOf[bestF]!;
     const bR0 = N0 - bL0;
     const bR1 = N1 - bL1;
     const gain = impurityMass(entropy, N0, N1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);
@@ -282,6 +288,18 @@ interface Positions {
   side: Uint8Array;
   scratchRows: Int32Array;
   scratchPw: Int32Array;
+}
+
+let lastPositions: Positions | undefined;
+
+/** Position buffers for `n` vectors of W words: the previous tree's when they fit (one thread per module instance). */
+function positions(n: number, W: number, mask: number): Positions {
+  const p = lastPositions;
+  if (p !== undefined && p.stride === n && p.W === W && p.mask === mask) return p;
+  lastPositions = {
+    stride: n, W, mask, rows: new Int32Array(W * n), pw: new Int32Array(n), side: new Uint8Array(n), scratchRows: new Int32Array(W * n), scratchPw: new Int32Array(n),
+  };
+  return lastPositions;
 }
 
 /** Bits that vary among the rows at positions [start, end), per word (OR ^ AND), into `vary`. */
