@@ -57,6 +57,9 @@ describe('packRows', () => {
 describe('buildCartPacked', () => {
   const cases: [string, number[], Partial<CartOptions>][] = [
     ['ternary features (2 words per row)', Array<number>(30).fill(3), {}],
+    ['ternary, 4 features per node', Array<number>(30).fill(3), { maxFeatures: 4 }],
+    ['ternary, 5 features per node', Array<number>(30).fill(3), { maxFeatures: 5 }],
+    ['ternary, 8 features per node', Array<number>(30).fill(3), { maxFeatures: 8 }],
     ['ternary, entropy, min leaf 3, depth 6', Array<number>(20).fill(3), { criterion: 'entropy', minSamplesLeaf: 3, maxDepth: 6 }],
     ['ternary, random splitter', Array<number>(12).fill(3), { splitter: 'random', maxFeatures: 4 }],
     ['binary features (1 word)', Array<number>(10).fill(2), { minSamplesSplit: 6 }],

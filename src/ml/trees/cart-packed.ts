@@ -180,7 +180,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
         batch[K++] = f;
       }
       nonConstant += K;
-      // Histograms of the batch; features of at most 3 bins go up to four per pass.
+      // Histograms of the batch; features of at most 3 bins go up to five per pass.
       const total = N0 + N1 * SHIFT;
       let s = 0;
       while (s < K) {
@@ -188,12 +188,24 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
         const off = wordOff[f]!;
         const sh = shiftOf[f]!;
         const g = s + 1 < K ? batch[s + 1]! : -1;
-        if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
+        if (s + 4 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3 && nBins[batch[s + 4]!]! <= 3) {
+          const g2 = batch[s + 2]!;
+          const g3 = batch[s + 3]!;
+          const g4 = batch[s + 4]!;
+          ternaryFive(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          for (let t = s; t < s + 5; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
+          s += 5;
+        } else if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
           const g2 = batch[s + 2]!;
           const g3 = batch[s + 3]!;
           ternaryQuad(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, hists, s * HS, HS);
           for (let t = s; t < s + 4; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 4;
+        } else if (s + 2 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3) {
+          const g2 = batch[s + 2]!;
+          ternaryThree(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, hists, s * HS, HS);
+          for (let t = s; t < s + 3; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
+          s += 3;
         } else if (nBins[f]! <= 3 && g >= 0 && nBins[g]! <= 3) {
           ternaryPair(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, hists, s * HS, HS);
           for (let t = s; t < s + 2; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
@@ -439,6 +451,36 @@ function histogram(pos: Positions, start: number, end: number, off: number, sh: 
   for (; k < end; k++) hist[(rows[off + k]! >>> sh) & mask]! += pw[k]!;
 }
 
+/** ternaryPair for three features. */
+function ternaryThree(pos: Positions, start: number, end: number, offA: number, shA: number, offB: number, shB: number, offC: number, shC: number,
+  out: Float64Array, o: number, hs: number): void {
+  const { rows, pw, mask } = pos;
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const a = (rows[offA + k]! >>> shA) & mask;
+    const b = (rows[offB + k]! >>> shB) & mask;
+    const c = (rows[offC + k]! >>> shC) & mask;
+    a1 += p & -(a & 1);
+    a2 += p & -(a >> 1);
+    b1 += p & -(b & 1);
+    b2 += p & -(b >> 1);
+    c1 += p & -(c & 1);
+    c2 += p & -(c >> 1);
+  }
+  out[o + 1] = a1;
+  out[o + 2] = a2;
+  out[o + hs + 1] = b1;
+  out[o + hs + 2] = b2;
+  out[o + 2 * hs + 1] = c1;
+  out[o + 2 * hs + 2] = c2;
+}
+
 /** ternaryPair for four features. */
 function ternaryQuad(pos: Positions, start: number, end: number, offA: number, shA: number, offB: number, shB: number, offC: number, shC: number,
   offD: number, shD: number, out: Float64Array, o: number, hs: number): void {
@@ -474,4 +516,48 @@ function ternaryQuad(pos: Positions, start: number, end: number, offA: number, s
   out[o + 2 * hs + 2] = c2;
   out[o + 3 * hs + 1] = d1;
   out[o + 3 * hs + 2] = d2;
+}
+
+/** ternaryPair for five features (maxFeatures 'sqrt' of 30 features: a whole batch in one pass). */
+function ternaryFive(pos: Positions, start: number, end: number, offA: number, shA: number, offB: number, shB: number, offC: number, shC: number,
+  offD: number, shD: number, offE: number, shE: number, out: Float64Array, o: number, hs: number): void {
+  const { rows, pw, mask } = pos;
+  let a1 = 0;
+  let a2 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let d1 = 0;
+  let d2 = 0;
+  let e1 = 0;
+  let e2 = 0;
+  for (let k = start; k < end; k++) {
+    const p = pw[k]!;
+    const a = (rows[offA + k]! >>> shA) & mask;
+    const b = (rows[offB + k]! >>> shB) & mask;
+    const c = (rows[offC + k]! >>> shC) & mask;
+    const d = (rows[offD + k]! >>> shD) & mask;
+    const e = (rows[offE + k]! >>> shE) & mask;
+    a1 += p & -(a & 1);
+    a2 += p & -(a >> 1);
+    b1 += p & -(b & 1);
+    b2 += p & -(b >> 1);
+    c1 += p & -(c & 1);
+    c2 += p & -(c >> 1);
+    d1 += p & -(d & 1);
+    d2 += p & -(d >> 1);
+    e1 += p & -(e & 1);
+    e2 += p & -(e >> 1);
+  }
+  out[o + 1] = a1;
+  out[o + 2] = a2;
+  out[o + hs + 1] = b1;
+  out[o + hs + 2] = b2;
+  out[o + 2 * hs + 1] = c1;
+  out[o + 2 * hs + 2] = c2;
+  out[o + 3 * hs + 1] = d1;
+  out[o + 3 * hs + 2] = d2;
+  out[o + 4 * hs + 1] = e1;
+  out[o + 4 * hs + 2] = e2;
 }
