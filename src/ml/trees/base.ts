@@ -16,17 +16,20 @@ import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray 
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
 import { forestContributions, forestImportances, forestScores, planOf, withPacked } from './flat-forest.js';
-import { MASK_BLOCK, sortRows } from './mask-scores.js';
+import { MASK_BLOCK } from './mask-scores.js';
+import { leadSort, sharedSort } from './shared-sort.js';
+import { sortJob } from './sort-rows.js';
+import { borrowShared, returnShared } from '../parallel/shared-buffers.js';
 import { sharedPool, toShared } from '../parallel/pool.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
 
 /** Rows per chunk that a thread claims in predictProbaAsync: one block of the mask walk (small chunks even out the threads' finish). */
 const SCORE_CHUNK = MASK_BLOCK;
-/** Rows per piece of the sorted rows' scatter that the threads share before scoring. */
-const SCATTER_PIECE = 16_384;
+/** Rows per piece of the binning and the scatter that the threads share before scoring. */
+const SORT_PIECE = 16_384;
 import { scoringForest } from './scoring-forest.js';
-import { checkPredictInput } from './validate.js';
+import { checkFinite, checkPredictInput, checkShape } from './validate.js';
 
 export type Link = 'identity' | 'sigmoid';
 
@@ -105,10 +108,13 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
    */
   async predictProbaAsync(X: Matrix, options: { nJobs?: number; signal?: AbortSignal } = {}): Promise<Matrix> {
     const m = this.model();
-    checkPredictInput(this.label, X, m.forest.nFeatures);
     const nJobs = Math.max(1, Math.floor(options.nJobs ?? 2));
     if (nJobs === 1 || X.rows < 4096) return this.predictProba(X);
     const sf = scoringForest(m.forest);
+    const plan = planOf(sf, m.mapper);
+    // Without the mask walk, the threads walk rows of X as given (checked here).
+    if (plan === null) checkPredictInput(this.label, X, m.forest.nFeatures);
+    else checkShape(this.label, X, m.forest.nFeatures);
     this.sharedModel ??= {
       forest: {
         ...sf, roots: toShared(sf.roots), packed: toShared(sf.packed), value: toShared(sf.value),
@@ -119,35 +125,44 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const { forest, mapper } = this.sharedModel;
     // Only what scoring reads crosses to the workers (the mask walk also reads feature, thresholdBin, left).
     const lean: FlatForest = { ...forest, threshold: new Float64Array(0), cover: new Float64Array(0), gain: new Float64Array(0) };
-    // With the mask walk, this thread bins and sorts the rows once (the sort must be global to pay);
-    // the threads then score chunks of the sorted order and write each score to its row's place.
-    const plan = planOf(sf, m.mapper);
-    const sorted = plan === null ? undefined : sortRows(X, m.mapper, plan, { shared: true, deferScatter: true });
-    const xs = sorted === undefined ? toShared(X.data) : new Float64Array(0);
-    const out = new Float64Array(new SharedArrayBuffer(8 * X.rows));
-    // The threads also write the probabilities, straight into the returned matrix.
-    const P = matrix(X.rows, 2, new Float64Array(new SharedArrayBuffer(16 * X.rows)));
-    // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
-    const task: ClaimScoreTask = {
-      forest: lean, mapper, X: xs, cols: X.cols, out, rowStart: 0, rowEnd: X.rows, claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK,
-      proba: { out: P.data, sigmoid: m.link === 'sigmoid' },
-      ...(sorted === undefined ? {} : {
-        sorted: {
-          bins: sorted.bins, perm: sorted.perm, stride: sorted.stride,
-          ...(sorted.pending === undefined ? {} : { scatter: { ...sorted.pending, claim: new Int32Array(new SharedArrayBuffer(8)), piece: SCATTER_PIECE } }),
-        },
-      }),
-    };
-    const pool = sharedPool(nJobs - 1);
-    const workers: Promise<number>[] = [];
-    for (let w = 1; w < nJobs; w++) workers.push(pool.run<number>('forest.scoreClaimed', task, options.signal));
-    const mine = scoreClaimedRows(task, plan);
-    if (mine * SCORE_CHUNK >= X.rows) {
-      for (const w of workers) w.catch(() => undefined);
-    } else {
-      await Promise.all(workers);
+    // X is copied into a reused shared buffer (a fresh one would cost its page faults on every call).
+    const xBuf = X.data.buffer instanceof SharedArrayBuffer ? undefined : borrowShared(X.data.byteLength);
+    const xs = xBuf === undefined ? X.data : new Float64Array(xBuf, 0, X.data.length);
+    if (xBuf !== undefined) xs.set(X.data);
+    try {
+      // With the mask walk, the threads bin and sort the rows together first (the sort must be global
+      // to pay), then score chunks of the sorted order and write each score to its row's place.
+      const job = plan === null ? undefined : sortJob(X.rows, X.cols, m.mapper, plan.order, true);
+      const sort = job === undefined ? undefined : sharedSort(job, xs, SORT_PIECE);
+      const out = new Float64Array(new SharedArrayBuffer(8 * X.rows));
+      // The threads also write the probabilities, straight into the returned matrix.
+      const P = matrix(X.rows, 2, new Float64Array(new SharedArrayBuffer(16 * X.rows)));
+      // This thread and nJobs - 1 workers take chunks of rows from one shared counter.
+      const task: ClaimScoreTask = {
+        forest: lean, mapper, X: job === undefined ? xs : new Float64Array(0), cols: X.cols, out, rowStart: 0, rowEnd: X.rows,
+        claim: new Int32Array(new SharedArrayBuffer(4)), chunk: SCORE_CHUNK, proba: { out: P.data, sigmoid: m.link === 'sigmoid' },
+        ...(job === undefined ? {} : { sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort! } }),
+      };
+      const pool = sharedPool(nJobs - 1);
+      const workers: Promise<number>[] = [];
+      for (let w = 1; w < nJobs; w++) workers.push(pool.run<number>('forest.scoreClaimed', task, options.signal));
+      try {
+        if (sort !== undefined) leadSort(sort, () => checkFinite(this.label, X));
+      } catch (err) {
+        for (const w of workers) w.catch(() => undefined);
+        throw err;
+      }
+      const mine = scoreClaimedRows(task, plan);
+      if (mine * SCORE_CHUNK >= X.rows) {
+        for (const w of workers) w.catch(() => undefined);
+      } else {
+        await Promise.all(workers);
+      }
+      return P;
+    } finally {
+      // Workers read X only while binning, which leadSort saw finish (or X was not copied).
+      if (xBuf !== undefined) returnShared(xBuf);
     }
-    return P;
   }
 
   predict(X: Matrix): Float64Array {

@@ -9,7 +9,9 @@ import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
-import { MASK_BLOCK, maskPlan, maskScores, sortRows } from './mask-scores.js';
+import { MASK_BLOCK, maskPlan, maskScores } from './mask-scores.js';
+import { leadSort, sharedSort } from './shared-sort.js';
+import { sortJob, sortRows } from './sort-rows.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
@@ -96,7 +98,7 @@ describe('maskScores', () => {
     const { forest, mapper } = fittedOf(rf);
     const plan = maskPlan(forest, mapper)!;
     const X = marginalRows(train.X, 3000, 14);
-    const { bins, perm, cols, stride } = sortRows(X, mapper, plan);
+    const { bins, perm, cols, stride } = sortRows(X, mapper, plan.order);
     expect(new Set(perm).size).toBe(X.rows);
     const key = (i: number): string => Array.from(plan.order, (f) => bins[i * stride + f]!).join(',');
     let ordered = true;
@@ -116,7 +118,7 @@ describe('maskScores', () => {
     const rf = await new RandomForestClassifier({ nEstimators: 10, randomState: 15 }).fit(train.X, train.y);
     const { forest, mapper } = fittedOf(rf);
     const X = marginalRows(train.X, 2 * MASK_BLOCK + 100, 16);
-    const sorted = sortRows(X, mapper, maskPlan(forest, mapper)!);
+    const sorted = sortRows(X, mapper, maskPlan(forest, mapper)!.order);
     const task: ClaimScoreTask = {
       forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left) },
       mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
@@ -126,27 +128,53 @@ describe('maskScores', () => {
     expectSameBits(task.out, scalarScores(forest, mapper, X));
   });
 
-  it('shares a deferred scatter between a worker and this thread, then scores bit-identically to the scalar walk', async () => {
+  it('bins and sorts rows together with a worker (shared-sort.ts), then scores bit-identically to the scalar walk', async () => {
     const gb = await new HistGradientBoostingClassifier({ maxIter: 15, maxDepth: 6, randomState: 17 }).fit(train.X, train.y);
     const { forest, mapper } = fittedOf(gb);
     const plan = maskPlan(forest, mapper)!;
     const X = marginalRows(train.X, 2 * MASK_BLOCK + 300, 18);
-    const deferred = sortRows(X, mapper, plan, { shared: true, deferScatter: true });
-    expect(deferred.pending).toBeDefined();
-    const claim = new Int32Array(new SharedArrayBuffer(8));
+    const job = sortJob(X.rows, X.cols, mapper, plan.order, true);
+    const sort = sharedSort(job, toShared(X.data), 700);
     const task: ClaimScoreTask = {
       forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
       mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
-      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK,
-      sorted: { bins: deferred.bins, perm: deferred.perm, stride: deferred.stride, scatter: { ...deferred.pending!, claim, piece: 700 } },
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort },
     };
     const theirs = pool.run<number>('forest.scoreClaimed', task);
+    leadSort(sort, () => {
+      throw new Error('no bad value here');
+    });
     const mine = scoreClaimedRows(task, plan);
     expect(mine + (await theirs)).toBe(3);
-    // Every piece was moved exactly once, and the rows are where an undeferred sort puts them.
-    expect(Atomics.load(claim, 1)).toBe(Math.ceil(X.rows / 700));
-    expect(Array.from(deferred.bins)).toEqual(Array.from(sortRows(X, mapper, plan).bins));
+    // Every piece was binned and moved once, and the rows are where this thread's own sort puts them.
+    const pieces = Math.ceil(X.rows / 700);
+    expect([sort.state[1], sort.state[2], sort.state[5]]).toEqual([pieces, 1, pieces]);
+    const alone = sortRows(X, mapper, plan.order);
+    expect(Array.from(job.perm)).toEqual(Array.from(alone.perm));
+    expect(Array.from(job.bins)).toEqual(Array.from(alone.bins));
     expectSameBits(task.out, scalarScores(forest, mapper, X));
+  });
+
+  it('stops a shared sort on a non-finite value: the check runs, and a worker scores nothing', async () => {
+    const rf = await new RandomForestClassifier({ nEstimators: 4, randomState: 19 }).fit(train.X, train.y);
+    const { forest, mapper } = fittedOf(rf);
+    const plan = maskPlan(forest, mapper)!;
+    const X = marginalRows(train.X, MASK_BLOCK + 10, 20);
+    X.data[5 * X.cols + 3] = Number.NaN;
+    const job = sortJob(X.rows, X.cols, mapper, plan.order, true);
+    const sort = sharedSort(job, toShared(X.data), 512);
+    const task: ClaimScoreTask = {
+      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
+      mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
+      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort },
+    };
+    const theirs = pool.run<number>('forest.scoreClaimed', task);
+    expect(() => leadSort(sort, () => {
+      throw new Error('found the NaN');
+    })).toThrow('found the NaN');
+    expect(await theirs).toBe(0);
+    expect(sort.state[2]).toBe(-1);
+    await expect(rf.predictProbaAsync(X, { nJobs: 2 })).rejects.toMatchObject({ code: 'NON_FINITE_INPUT' });
   });
 
   it('scores claimed chunks on a worker thread into shared memory, bit-identical to the scalar walk', async () => {

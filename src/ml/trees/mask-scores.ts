@@ -2,7 +2,7 @@
  * Batch scoring with sorted rows and sparse row bit masks.
  *
  * 1. Rows are binned once (Uint8, a few compares per feature) and put in lexicographic order of their
- *    bins, the most important features first (a radix sort; the caller's row order is restored on
+ *    bins, the most important features first (sort-rows.ts; the caller's row order is restored on
  *    output). Neighbouring rows then share most of their paths through every tree.
  * 2. Blocks of up to 4,096 sorted rows walk each tree together as a bit mask of "rows that reach this
  *    node": 128 words of 32 rows plus an occupancy mask of the non-zero words, so only those are
@@ -26,6 +26,8 @@
 import type { Matrix } from '../../core/matrix.js';
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
+import type { SortedRows } from './sort-rows.js';
+import { sortRows } from './sort-rows.js';
 
 /** Most cut points a feature may have for the mask path (building the masks costs this per value). */
 export const MASK_MAX_EDGES = 8;
@@ -50,17 +52,6 @@ export interface MaskPlan {
   skip: Uint8Array;
   /** Features of the sort key, most important (by split gain, else by split count) first. */
   order: Int32Array;
-}
-
-/** Rows binned and sorted for the mask walk. */
-export interface SortedRows {
-  /** bins[i * stride + f]: bin of feature f of the i-th row in sorted order. */
-  bins: Uint8Array;
-  /** Bytes per row: cols rounded up to whole int32 words (rows move as words). */
-  stride: number;
-  /** perm[i]: the caller's index of the i-th sorted row. */
-  perm: Int32Array;
-  cols: number;
 }
 
 /** Features ranked by total split gain (or split count when gains are absent), used ones only. */
@@ -105,145 +96,6 @@ export function maskPlan(forest: FlatForest, mapper: BinMapper): MaskPlan | null
     }
   }
   return { cond, zero, stack: deepest + 1, skip, order: featureOrder(forest, mapper) };
-}
-
-/**
- * Bins every row of X (row-major, `stride` bytes per row; bin = cut points strictly below the value).
- * With `key`, also writes each row's sort key: its bins of key.features as one mixed-radix number, the
- * first feature most significant (computed while the row is still in cache).
- */
-export function binRows(X: Matrix, mapper: BinMapper, stride: number, key?: { features: Int32Array; radix: Int32Array; out: Int32Array }, shared = false): Uint8Array {
-  const { rows, cols, data } = X;
-  const offs = mapper.offsets;
-  // Every feature's cut points padded to the same count K with +Infinity: a fixed number of
-  // branch-free compares per value (+(a > b) compiles to a flag read; `a > b ? 1 : 0` to a badly
-  // predicted branch, 2.5x slower here).
-  let K = 0;
-  for (let f = 0; f < cols; f++) K = Math.max(K, offs[f + 1]! - offs[f]!);
-  const pad = new Float64Array(cols * K).fill(Infinity);
-  for (let f = 0; f < cols; f++) for (let k = offs[f]!; k < offs[f + 1]!; k++) pad[f * K + k - offs[f]!] = mapper.edges[k]!;
-  const out = new Uint8Array(shared ? new SharedArrayBuffer(rows * stride) : new ArrayBuffer(rows * stride));
-  const kf = key?.features ?? new Int32Array(0);
-  const kr = key?.radix ?? new Int32Array(0);
-  const keys = key?.out ?? new Int32Array(0);
-  const nk = kf.length;
-  for (let r = 0; r < rows; r++) {
-    const o = r * stride;
-    const x = r * cols;
-    if (K === 2) {
-      for (let f = 0; f < cols; f++) {
-        const v = data[x + f]!;
-        out[o + f] = +(v > pad[2 * f]!) + +(v > pad[2 * f + 1]!);
-      }
-    } else if (K > 0) {
-      for (let f = 0; f < cols; f++) {
-        const v = data[x + f]!;
-        let b = 0;
-        for (let k = f * K; k < (f + 1) * K; k++) b += +(v > pad[k]!);
-        out[o + f] = b;
-      }
-    }
-    if (nk > 0) {
-      let k = 0;
-      for (let j = 0; j < nk; j++) k = k * kr[j]! + out[o + kf[j]!]!;
-      keys[r] = k;
-    }
-  }
-  return out;
-}
-
-/** Largest key span (product of the key features' bin counts): keys sort in two 12-bit passes. */
-const KEY_SPAN = 1 << 24;
-const DIGIT_BITS = 12;
-
-/** The plan's key features, most important first, as many as fit in KEY_SPAN. */
-function keyFeatures(mapper: BinMapper, order: Int32Array): { features: Int32Array; radix: Int32Array; span: number } {
-  const features: number[] = [];
-  const radix: number[] = [];
-  let span = 1;
-  for (const f of order) {
-    const nb = mapper.offsets[f + 1]! - mapper.offsets[f]! + 1;
-    if (span * nb > KEY_SPAN) break;
-    features.push(f);
-    radix.push(nb);
-    span *= nb;
-  }
-  return { features: Int32Array.from(features), radix: Int32Array.from(radix), span };
-}
-
-/** Binned rows in the caller's order and each one's sorted position, for scatterRows. */
-export interface PendingScatter {
-  from: Uint8Array;
-  rank: Int32Array;
-}
-
-/**
- * Bins the rows of X and sorts them lexicographically by the plan's key features. The key features'
- * bins make one integer per row (most important feature most significant); an LSD radix sort of the
- * row indices by key (two 12-bit passes) gives the order, and a scatter then moves each binned row, as
- * int32 words, to its place. With `shared`, the result lives in SharedArrayBuffers (for workers); with
- * `deferScatter` too, `bins` is returned unfilled and `pending` says what scatterRows must move there
- * (so that several threads can share the moving).
- */
-export function sortRows(X: Matrix, mapper: BinMapper, plan: MaskPlan, options: { shared?: boolean; deferScatter?: boolean } = {}): SortedRows & { pending?: PendingScatter } {
-  const { rows, cols } = X;
-  const stride = (cols + 3) & ~3;
-  const shared = options.shared === true;
-  const { features, radix, span } = keyFeatures(mapper, plan.order);
-  const keys = new Int32Array(shared ? new SharedArrayBuffer(4 * rows) : new ArrayBuffer(4 * rows));
-  const bins = binRows(X, mapper, stride, features.length > 0 ? { features, radix, out: keys } : undefined, shared && options.deferScatter === true);
-  const bytes = (n: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
-  const perm = new Int32Array(bytes(4 * rows));
-  const sorted = new Uint8Array(bytes(rows * stride));
-  if (features.length === 0) {
-    for (let i = 0; i < rows; i++) perm[i] = i;
-    sorted.set(bins);
-    return { bins: sorted, perm, cols, stride };
-  }
-  // LSD passes of DIGIT_BITS over the keys (two at most): the first from the identity order, the last into perm.
-  const mask = (1 << DIGIT_BITS) - 1;
-  const count = new Int32Array(1 << DIGIT_BITS);
-  const passes = span > 1 << DIGIT_BITS ? 2 : 1;
-  const mid = passes === 2 ? new Int32Array(rows) : perm;
-  for (let pass = 0; pass < passes; pass++) {
-    const shift = pass * DIGIT_BITS;
-    const dst = pass === passes - 1 ? perm : mid;
-    count.fill(0);
-    for (let r = 0; r < rows; r++) count[(keys[r]! >>> shift) & mask]!++;
-    let sum = 0;
-    for (let b = 0; b <= mask; b++) {
-      const c = count[b]!;
-      count[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < rows; i++) {
-      const r = pass === 0 ? i : mid[i]!;
-      dst[count[(keys[r]! >>> shift) & mask]!++] = r;
-    }
-  }
-  const rank = keys;
-  for (let i = 0; i < rows; i++) rank[perm[i]!] = i;
-  const pending: PendingScatter = { from: bins, rank };
-  if (shared && options.deferScatter === true) return { bins: sorted, perm, cols, stride, pending };
-  scatterRows(pending, sorted, stride, 0, rows);
-  return { bins: sorted, perm, cols, stride };
-}
-
-/**
- * Moves binned rows [r0, r1) (caller's order) to their sorted places in `to`. A scatter (sequential
- * reads, each row written to its rank): on the machines measured, a gather (random reads) of the same
- * rows took two to three times as long.
- */
-export function scatterRows(p: PendingScatter, to: Uint8Array, stride: number, r0: number, r1: number): void {
-  const words = stride >> 2;
-  const from32 = new Int32Array(p.from.buffer, p.from.byteOffset, p.from.length >> 2);
-  const to32 = new Int32Array(to.buffer, to.byteOffset, to.length >> 2);
-  const { rank } = p;
-  for (let r = r0; r < r1; r++) {
-    const a = r * words;
-    const b = rank[r]! * words;
-    for (let w = 0; w < words; w++) to32[b + w] = from32[a + w]!;
-  }
 }
 
 /** Adds v to acc[32 * w + j] for every set bit j of `bits`. */
@@ -408,6 +260,6 @@ export function maskScoresInto(forest: FlatForest, mapper: BinMapper, plan: Mask
 /** Raw scores of every row of X (same numbers as the scalar walk). */
 export function maskScores(forest: FlatForest, mapper: BinMapper, plan: MaskPlan, X: Matrix): Float64Array {
   const out = new Float64Array(X.rows);
-  maskScoresInto(forest, mapper, plan, sortRows(X, mapper, plan), 0, X.rows, out);
+  maskScoresInto(forest, mapper, plan, sortRows(X, mapper, plan.order), 0, X.rows, out);
   return out;
 }

@@ -7,8 +7,10 @@ import { matrix } from '../../core/matrix.js';
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
 import { forestScores } from './flat-forest.js';
-import type { MaskPlan, PendingScatter } from './mask-scores.js';
-import { maskPlan, maskScoresInto, scatterRows } from './mask-scores.js';
+import type { MaskPlan } from './mask-scores.js';
+import { maskPlan, maskScoresInto } from './mask-scores.js';
+import type { SharedSort } from './shared-sort.js';
+import { followSort } from './shared-sort.js';
 
 export interface ScoreTask {
   forest: FlatForest;
@@ -20,19 +22,11 @@ export interface ScoreTask {
   rowStart: number;
   rowEnd: number;
   /**
-   * Rows already binned and sorted for the mask walk (mask-scores.ts sortRows): then rows
-   * [rowStart, rowEnd) are positions in the sorted order, and X is not read.
+   * Rows binned and sorted for the mask walk (sort-rows.ts): then rows [rowStart, rowEnd) are
+   * positions in the sorted order, and X is not read. With `shared`, the threads first finish the sort
+   * together (shared-sort.ts); scoring starts when every row is in place.
    */
-  sorted?: {
-    bins: Uint8Array;
-    perm: Int32Array;
-    stride: number;
-    /**
-     * Rows still to be moved into `bins` (sortRows with deferScatter), in pieces of `piece` rows that
-     * the threads claim from scatter.claim[0]; claim[1] counts pieces done. Scoring starts when all are.
-     */
-    scatter?: PendingScatter & { claim: Int32Array; piece: number };
-  };
+  sorted?: { bins: Uint8Array; perm: Int32Array; stride: number; shared?: SharedSort };
   /**
    * When set, each scored row's probabilities are also written: proba[2i] = 1 - p, proba[2i + 1] = p
    * for the row at the caller's index i, with p the score itself or its sigmoid.
@@ -74,28 +68,9 @@ export interface ClaimScoreTask extends ScoreTask {
   chunk: number;
 }
 
-/**
- * Does claimed pieces of a deferred scatter until none are left, then waits until the other threads
- * have finished theirs. No thread waits on a piece nobody has claimed, so a late or busy worker only
- * leaves more pieces to the others.
- */
-function finishScatter(t: ClaimScoreTask): void {
-  const s = t.sorted?.scatter;
-  if (s === undefined) return;
-  const rows = s.rank.length;
-  const pieces = Math.ceil(rows / s.piece);
-  for (;;) {
-    const k = Atomics.add(s.claim, 0, 1);
-    if (k >= pieces) break;
-    scatterRows(s, t.sorted!.bins, t.sorted!.stride, k * s.piece, Math.min(rows, (k + 1) * s.piece));
-    if (Atomics.add(s.claim, 1, 1) + 1 === pieces) Atomics.notify(s.claim, 1);
-  }
-  for (let done = Atomics.load(s.claim, 1); done < pieces; done = Atomics.load(s.claim, 1)) Atomics.wait(s.claim, 1, done, 50);
-}
-
 /** Scores chunks of rows [rowStart, rowEnd) claimed from `t.claim` until none are left; returns how many. */
 export function scoreClaimedRows(t: ClaimScoreTask, plan?: MaskPlan | null): number {
-  finishScatter(t);
+  if (t.sorted?.shared !== undefined && !followSort(t.sorted.shared)) return 0;
   let chunks = 0;
   const p = t.sorted !== undefined ? (plan ?? maskPlan(t.forest, t.mapper)) : null;
   for (;;) {

@@ -156,12 +156,17 @@ export function checkFinite(estimator: string, X: Matrix): void {
   }
 }
 
-/** Shape and finiteness checks for predict. */
-export function checkPredictInput(estimator: string, X: Matrix, nFeatures: number): void {
+/** Shape check for predict. */
+export function checkShape(estimator: string, X: Matrix, nFeatures: number): void {
   if (X.cols !== nFeatures || X.data.length !== X.rows * X.cols) {
     throw new NsError('BAD_SHAPE', `${estimator}: X has ${X.cols} columns, the model was fitted on ${nFeatures}.`, {
       hint: 'Pass the same feature columns, in the same order, as in fit.',
     });
   }
+}
+
+/** Shape and finiteness checks for predict. */
+export function checkPredictInput(estimator: string, X: Matrix, nFeatures: number): void {
+  checkShape(estimator, X, nFeatures);
   checkFinite(estimator, X);
 }
