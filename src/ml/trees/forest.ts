@@ -110,23 +110,55 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
       rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight),
       packed: { ...task.packed, bits: toShared(task.packed.bits) }, seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
     };
+    await settleEarlierJobs();
     const workers: Promise<ClaimedTrees>[] = [];
     for (let w = 1; w < this.params.nJobs; w++) workers.push(pool.run<ClaimedTrees>('forest.growClaimed', shared, options.signal));
     const mine = growClaimedTrees(shared, () => options.signal?.aborted === true, () => options.onProgress?.(Atomics.load(shared.claim, 1) / seeds.length));
     const trees: TreeArrays[] = new Array<TreeArrays>(seeds.length);
     const place = (got: ClaimedTrees): void => got.index.forEach((i, j) => (trees[i] = got.trees[j]!));
     place(mine);
-    if (options.signal?.aborted === true || mine.index.length === seeds.length) {
-      // Workers get nothing more to do; their (empty or aborted) replies are not needed.
+    if (options.signal?.aborted === true) {
+      // Workers get nothing more to do; their aborted replies are not needed.
       Atomics.store(shared.claim, 0, seeds.length);
       for (const w of workers) w.catch(() => undefined);
       throwIfAborted(this.label, options.signal);
+      return trees;
+    }
+    // This thread grew every tree. A worker that took its job made one empty claim and answers at once;
+    // one that has not (still starting, or the job queued) is not waited for: its reply (no trees) is
+    // collected before the next parallel fit starts.
+    const emptyClaims = Atomics.load(shared.claim, 0) - seeds.length - 1;
+    if (mine.index.length === seeds.length && emptyClaims < workers.length) {
+      for (const w of workers) leaveUnanswered(w);
       return trees;
     }
     for (const got of await Promise.all(workers)) place(got);
     throwIfAborted(this.label, options.signal);
     return trees;
   }
+}
+
+/**
+ * Pool jobs of earlier fits that returned before their workers answered. Their counters are spent, so
+ * a worker answers each at once when it gets to it — but the answer is only read when this thread's
+ * event loop turns, and until then the worker's pool slot stays taken and the next fit's job would
+ * queue behind it, leaving this thread to grow every tree alone, fit after fit.
+ */
+const unanswered = new Set<Promise<unknown>>();
+
+function leaveUnanswered(job: Promise<unknown>): void {
+  const settled = job.then(() => undefined, () => undefined);
+  unanswered.add(settled);
+  void settled.then(() => unanswered.delete(settled));
+}
+
+/** Reads the answers to earlier fits' jobs, waiting at most 50 ms (a worker still starting up). */
+async function settleEarlierJobs(): Promise<void> {
+  if (unanswered.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 50)));
+  await Promise.race([Promise.all([...unanswered]), limit]);
+  clearTimeout(timer);
 }
 
 /** Out-of-bag accuracy: each row voted on only by trees whose bootstrap left it out. */
