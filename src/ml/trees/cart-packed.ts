@@ -353,9 +353,12 @@ function partitionTwoWords(pos: Positions, start: number, end: number, off: numb
     i += 1 - right;
     r += right;
   }
-  rows.set(scratchRows.subarray(0, r), i);
-  rows.set(scratchRows.subarray(m, m + r), m + i);
-  pw.set(scratchPw.subarray(0, r), i);
+  // Copied back by hand: nodes are mostly small, where subarray views cost more than the copy.
+  for (let j = 0; j < r; j++) {
+    rows[i + j] = scratchRows[j]!;
+    rows[m + i + j] = scratchRows[m + j]!;
+    pw[i + j] = scratchPw[j]!;
+  }
   return i;
 }
 
