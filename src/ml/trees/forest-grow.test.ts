@@ -4,7 +4,7 @@ import type { ClaimedTrees } from './forest-grow.js';
 import type { ClaimTask } from './forest-grow.js';
 import { forestTask, growClaimedTrees, growForestTrees } from './forest-grow.js';
 import { prepareTraining } from './prepare.js';
-import { oneInformativeFeature } from './toy.test-helpers.js';
+import { oneInformativeFeature, xor } from './toy.test-helpers.js';
 
 const pool = new WorkerPool(1);
 afterAll(async () => {
@@ -37,5 +37,31 @@ describe('growClaimedTrees', () => {
     const got = await pool.run<ClaimedTrees>('forest.growClaimed', task);
     expect(got.index).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(got.trees.map((t) => Array.from(t.value))).toEqual(growForestTrees(task).map((t) => Array.from(t.value)));
+  });
+});
+
+describe('growForestTrees with unit row weights', () => {
+  it('counts the bootstrap straight onto the vectors and grows the trees of the weighted path', () => {
+    // Row weights of 2 take the general path (bootstrapCounts, vectorWeights, buildCart on real-valued
+    // weights); unit weights the packed one. Gini splits and leaf shares do not change when every
+    // weight doubles, covers and gains double.
+    const { X, y } = xor(400, 3);
+    const ts = prepareTraining('test', X, y, undefined, null);
+    const cart = { criterion: 'gini', maxDepth: Infinity, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 2, splitter: 'best' } as const;
+    const unit = forestTask(ts, cart, true, [5, 6, 7]);
+    const doubled = forestTask({ ...ts, rowWeight: ts.rowWeight.map((w) => 2 * w) }, cart, true, [5, 6, 7]);
+    expect([unit.unitRows, doubled.unitRows]).toEqual([true, false]);
+    const fast = growForestTrees(unit);
+    const general = growForestTrees(doubled);
+    for (let t = 0; t < fast.length; t++) {
+      const a = fast[t]!;
+      const b = general[t]!;
+      expect(a.feature.length).toBeGreaterThan(3);
+      expect(Array.from(a.feature)).toEqual(Array.from(b.feature));
+      expect(Array.from(a.thresholdBin)).toEqual(Array.from(b.thresholdBin));
+      expect(Array.from(a.value)).toEqual(Array.from(b.value));
+      expect(Array.from(a.cover, (c) => 2 * c)).toEqual(Array.from(b.cover));
+      expect(Array.from(a.gain, (g) => 2 * g)).toEqual(Array.from(b.gain));
+    }
   });
 });
