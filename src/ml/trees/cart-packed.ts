@@ -337,13 +337,16 @@ function varyingBits(pos: Positions, start: number, end: number, vary: Int32Arra
  */
 function partitionTwoWords(pos: Positions, start: number, end: number, off: number, sh: number, bin: number): number {
   const { stride: m, mask, rows, pw, scratchRows, scratchPw } = pos;
+  // The split feature's word is the first (off 0) or the second: picked by masks, not a third load.
+  const selB = off === 0 ? 0 : -1;
+  const selA = ~selB;
   let i = start;
   let r = 0;
   for (let k = start; k < end; k++) {
     const a = rows[k]!;
     const b = rows[m + k]!;
     const p = pw[k]!;
-    const right = (bin - ((rows[off + k]! >>> sh) & mask)) >>> 31;
+    const right = (bin - ((((a & selA) | (b & selB)) >>> sh) & mask)) >>> 31;
     rows[i] = a;
     rows[m + i] = b;
     pw[i] = p;
