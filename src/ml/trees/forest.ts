@@ -124,9 +124,9 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
       throwIfAborted(this.label, options.signal);
       return trees;
     }
-    // This thread grew every tree. A worker that took its job made one empty claim and answers at once;
-    // one that has not (still starting, or the job queued) is not waited for: its reply (no trees) is
-    // collected before the next parallel fit starts.
+    // When this thread grew every tree, a worker that took its job made one empty claim and answers at
+    // once; one that has not (still starting, or its job queued) is not waited for: its reply (no
+    // trees) is collected before the next parallel fit starts.
     const emptyClaims = Atomics.load(shared.claim, 0) - seeds.length - 1;
     if (mine.index.length === seeds.length && emptyClaims < workers.length) {
       for (const w of workers) leaveUnanswered(w);
