@@ -282,9 +282,16 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     const splitL = !(depth + 1 >= opt.maxDepth || wl < opt.minSamplesSplit || wl < 2 * minLeaf || bL0 <= 0 || bL1 <= 0);
     const splitR = !(depth + 1 >= opt.maxDepth || wr < opt.minSamplesSplit || wr < 2 * minLeaf || bR0 <= 0 || bR1 <= 0);
     if (!splitL && !splitR) continue;
+    if (splitL !== splitR) {
+      // Only one child goes on: its rows are compacted to the front, the leaf's are dropped.
+      const kept = start + compactSide(pos, start, end, bestOff, bestSh, bestBin, splitR);
+      if (splitR) stack.push(child + 1, start, kept, depth + 1, bR0, bR1);
+      else stack.push(child, start, kept, depth + 1, bL0, bL1);
+      continue;
+    }
     const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
-    if (splitR) stack.push(child + 1, l, end, depth + 1, bR0, bR1);
-    if (splitL) stack.push(child, start, l, depth + 1, bL0, bL1);
+    stack.push(child + 1, l, end, depth + 1, bR0, bR1);
+    stack.push(child, start, l, depth + 1, bL0, bL1);
   }
   return buf.finish(data.edges, data.offsets);
 }
@@ -363,6 +370,33 @@ function partitionTwoWords(pos: Positions, start: number, end: number, off: numb
     pw[i + j] = scratchPw[j]!;
   }
   return i;
+}
+
+/**
+ * Moves the rows at positions [start, end) on one side of the split (right: field > bin) to the front,
+ * in order, stable and branch-free; returns their number.
+ */
+function compactSide(pos: Positions, start: number, end: number, off: number, sh: number, bin: number, right: boolean): number {
+  const { stride: m, W, mask, rows, pw } = pos;
+  const flip = right ? 0 : 1;
+  let i = start;
+  if (W === 2) {
+    for (let k = start; k < end; k++) {
+      const keep = ((bin - ((rows[off + k]! >>> sh) & mask)) >>> 31) ^ flip;
+      rows[i] = rows[k]!;
+      rows[m + i] = rows[m + k]!;
+      pw[i] = pw[k]!;
+      i += keep;
+    }
+    return i - start;
+  }
+  for (let k = start; k < end; k++) {
+    const keep = ((bin - ((rows[off + k]! >>> sh) & mask)) >>> 31) ^ flip;
+    for (let q = 0; q < W; q++) rows[q * m + i] = rows[q * m + k]!;
+    pw[i] = pw[k]!;
+    i += keep;
+  }
+  return i - start;
 }
 
 /** partitionTwoWords for any number of words per row: one pass per word. */
