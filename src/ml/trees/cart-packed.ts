@@ -12,7 +12,8 @@
  *   sums in registers instead of a histogram in memory.
  * - A node first finds which bits vary among its rows (OR ^ AND of its words, one cheap pass), so a
  *   feature constant in the node is skipped without a histogram, as the general path skips it after one.
- * - A split whose two children cannot split again skips the partition.
+ * - A split whose two children cannot split again skips the partition; when only one of them can,
+ *   just its rows are compacted in place.
  * - Partitioning is stable and branch-free (left rows in place, right rows through scratch buffers).
  *
  * Sums of integers do not depend on the order of the rows, so the trees are bit-identical to those of
