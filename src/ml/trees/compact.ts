@@ -19,27 +19,38 @@ export interface CompactBins {
 /**
  * Groups the rows of column-major `bins` (rows x cols) by identical vectors; vectors are numbered in
  * order of first appearance. Each row is packed into a few 32-bit words (as narrow as the largest bin
- * allows) and looked up in an open-addressing hash table on those words.
+ * allows) and looked up in an open-addressing hash table on those words. (One loop per function: a
+ * fit runs each once, and V8 optimizes small functions without deoptimizing on the later loops.)
  */
 export function compactBins(bins: Uint8Array, rows: number, cols: number): CompactBins {
+  const { words, W } = packRowWords(bins, rows, cols);
+  const rowOf = new Int32Array(rows);
+  const firstRow = new Int32Array(rows);
+  const n = groupRows(words, W, rows, rowOf, firstRow);
+  return { n, nFeatures: cols, colBins: gatherColumns(bins, rows, cols, firstRow, n), rowOf };
+}
+
+/** Row i's bins packed into words[i * W ..], `width` bits per column (1, 2, 4 or 8). */
+function packRowWords(bins: Uint8Array, rows: number, cols: number): { words: Int32Array; W: number } {
   let maxBin = 0;
   for (let i = 0; i < bins.length; i++) maxBin |= bins[i]!;
   const width = maxBin < 2 ? 1 : maxBin < 4 ? 2 : maxBin < 16 ? 4 : 8;
   const perWord = 32 / width;
   const W = Math.max(1, Math.ceil(cols / perWord));
   const words = new Int32Array(rows * W);
-  for (let f = 0; f < cols; f++) {
-    const w = Math.floor(f / perWord);
-    const sh = (f % perWord) * width;
-    const src = f * rows;
-    for (let i = 0; i < rows; i++) words[i * W + w]! |= bins[src + i]! << sh;
-  }
+  for (let f = 0; f < cols; f++) orColumn(words, W, Math.floor(f / perWord), (f % perWord) * width, bins, f * rows, rows);
+  return { words, W };
+}
 
+function orColumn(words: Int32Array, W: number, w: number, sh: number, bins: Uint8Array, src: number, rows: number): void {
+  for (let i = 0; i < rows; i++) words[i * W + w]! |= bins[src + i]! << sh;
+}
+
+/** Numbers the distinct word vectors (rowOf[i]; firstRow[u] = first row of vector u); returns their count. */
+function groupRows(words: Int32Array, W: number, rows: number, rowOf: Int32Array, firstRow: Int32Array): number {
   let size = 16;
   while (size < 2 * rows) size *= 2;
   const table = new Int32Array(size).fill(-1); // distinct vector number, -1 = empty
-  const firstRow = new Int32Array(rows);
-  const rowOf = new Int32Array(rows);
   let n = 0;
   for (let i = 0; i < rows; i++) {
     let h = 0x2545f491;
@@ -57,13 +68,18 @@ export function compactBins(bins: Uint8Array, rows: number, cols: number): Compa
     }
     rowOf[i] = u;
   }
+  return n;
+}
+
+/** Column-major bins of the distinct vectors (their first rows). */
+function gatherColumns(bins: Uint8Array, rows: number, cols: number, firstRow: Int32Array, n: number): Uint8Array {
   const colBins = new Uint8Array(n * cols);
   for (let f = 0; f < cols; f++) {
     const src = f * rows;
     const dst = f * n;
     for (let u = 0; u < n; u++) colBins[dst + u] = bins[src + firstRow[u]!]!;
   }
-  return { n, nFeatures: cols, colBins, rowOf };
+  return colBins;
 }
 
 function sameWords(words: Int32Array, a: number, b: number, W: number): boolean {
