@@ -152,12 +152,11 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
         for (const w of workers) w.catch(() => undefined);
         throw err;
       }
-      const mine = scoreClaimedRows(task, plan);
-      if (mine * SCORE_CHUNK >= X.rows) {
-        for (const w of workers) w.catch(() => undefined);
-      } else {
-        await Promise.all(workers);
-      }
+      scoreClaimedRows(task, plan);
+      // Always read the workers' replies, even when this thread scored every chunk: an unread reply
+      // keeps its pool slot taken, the next call's job would queue behind it, and this thread would
+      // then score every chunk again, call after call. A worker with nothing left replies at once.
+      await Promise.all(workers);
       return P;
     } finally {
       // Workers read X only while binning, which leadSort saw finish (or X was not copied).
