@@ -10,8 +10,12 @@ import { forestScores, scalarScores, withPacked } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
 import { MASK_BLOCK, maskPlan, maskScores } from './mask-scores.js';
+import type { SharedSort } from './shared-sort.js';
 import { leadSort, sharedSort } from './shared-sort.js';
+import type { SortJob } from './sort-rows.js';
 import { sortJob, sortRows } from './sort-rows.js';
+import type { BinMapper } from './binning.js';
+import type { FlatForest } from './flat-forest.js';
 import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
@@ -43,6 +47,15 @@ function expectSameBits(a: Float64Array, b: Float64Array): void {
   let differing = 0;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
   expect(differing).toBe(0);
+}
+
+/** A claim task whose rows are sorted by the threads together (shared-sort.ts). */
+function sharedSortTask(forest: FlatForest, mapper: BinMapper, X: Matrix, job: SortJob, sort: SharedSort): ClaimScoreTask {
+  return {
+    forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
+    mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
+    claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort },
+  };
 }
 
 describe('maskScores', () => {
@@ -135,11 +148,7 @@ describe('maskScores', () => {
     const X = marginalRows(train.X, 2 * MASK_BLOCK + 300, 18);
     const job = sortJob(X.rows, X.cols, mapper, plan.order, true);
     const sort = sharedSort(job, toShared(X.data), 700);
-    const task: ClaimScoreTask = {
-      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
-      mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
-      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort },
-    };
+    const task = sharedSortTask(forest, mapper, X, job, sort);
     const theirs = pool.run<number>('forest.scoreClaimed', task);
     leadSort(sort, () => {
       throw new Error('no bad value here');
@@ -163,11 +172,7 @@ describe('maskScores', () => {
     X.data[5 * X.cols + 3] = Number.NaN;
     const job = sortJob(X.rows, X.cols, mapper, plan.order, true);
     const sort = sharedSort(job, toShared(X.data), 512);
-    const task: ClaimScoreTask = {
-      forest: { ...forest, feature: toShared(forest.feature), thresholdBin: toShared(forest.thresholdBin), left: toShared(forest.left), value: toShared(forest.value), roots: toShared(forest.roots) },
-      mapper, X: new Float64Array(0), cols: X.cols, out: toShared(new Float64Array(X.rows)), rowStart: 0, rowEnd: X.rows,
-      claim: new Int32Array(new SharedArrayBuffer(4)), chunk: MASK_BLOCK, sorted: { bins: job.bins, perm: job.perm, stride: job.stride, shared: sort },
-    };
+    const task = sharedSortTask(forest, mapper, X, job, sort);
     const theirs = pool.run<number>('forest.scoreClaimed', task);
     expect(() => leadSort(sort, () => {
       throw new Error('found the NaN');
