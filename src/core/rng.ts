@@ -1,6 +1,8 @@
 /**
  * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32). Each estimator owns its own
- * generator; there is no global seed.
+ * generator; there is no global seed. The state is kept as signed 32-bit integers (the bits are what
+ * matter): V8 then stores the fields as small integers instead of boxing unsigned values above 2^31,
+ * which made a draw several times cheaper where tree builders draw tens of thousands of times.
  *
  * @example
  *   const rng = new Rng(42); rng.next(); rng.int(10); rng.shuffle(indices);
@@ -18,7 +20,7 @@ export class Rng {
       let z = s;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return (z ^ (z >>> 16)) | 0;
     };
     this.a = split();
     this.b = split();
@@ -75,5 +77,5 @@ export class Rng {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

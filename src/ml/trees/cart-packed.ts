@@ -21,7 +21,7 @@
  */
 import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
 import type { CartData, CartOptions } from './cart.js';
-import type { IntSource } from './cart-rng.js';
+import type { Rng } from '../../core/rng.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
 import { compactSide, histogram, partitionTwoWords, partitionWords, positions, ternaryFive, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
@@ -63,7 +63,7 @@ export function packRows(colBins: Uint8Array, n: number, nFeatures: number, nBin
  * buildCart for non-negative integer weights (w0[u], w1[u]; row count = w0 + w1) with class totals
  * up to PACKED_MAX_W0 / PACKED_MAX_W1. `packed` = packRows of `data`.
  */
-export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: IntSource): TreeArrays {
+export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
   const weights = new Int32Array(data.n);
   for (let u = 0; u < data.n; u++) weights[u] = w0[u]! + w1[u]! * SHIFT;
   return growPacked(data, packed, weights, opt, rng);
@@ -74,7 +74,7 @@ export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64A
  * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows with vector
  * `rowOf` and class `y01`; null when the classes are too large for the packed path.
  */
-export function bootstrapPackedWeights(rng: IntSource, rowOf: Int32Array, y01: Uint8Array, n: number): Int32Array | null {
+export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): Int32Array | null {
   const rows = rowOf.length;
   let ones = 0;
   for (let i = 0; i < rows; i++) ones += y01[i]!;
@@ -91,7 +91,7 @@ export function bootstrapPackedWeights(rng: IntSource, rowOf: Int32Array, y01: U
  * The packed CART: weights[u] = w0 + (w1 << 16) of vector u (class totals up to PACKED_MAX_W0 /
  * PACKED_MAX_W1), `packed` = packRows of `data`.
  */
-export function growPacked(data: CartData, packed: PackedRows, weights: Int32Array, opt: CartOptions, rng: IntSource): TreeArrays {
+export function growPacked(data: CartData, packed: PackedRows, weights: Int32Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, nBins } = data;
   const entropy = opt.criterion !== 'gini';
   const purity = entropy ? negEntropyMass : giniPurityMass;

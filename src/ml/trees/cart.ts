@@ -9,7 +9,7 @@
  */
 import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
 import type { PackedRows } from './cart-packed.js';
-import type { IntSource } from './cart-rng.js';
+import type { Rng } from '../../core/rng.js';
 import { buildCartPacked, packRows, PACKED_MAX_W0, PACKED_MAX_W1 } from './cart-packed.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
@@ -48,14 +48,14 @@ export interface CartOptions {
  * counts equal to them (unweighted data, bootstrap counts) take the faster, bit-identical path of
  * cart-packed.ts.
  */
-export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: IntSource): TreeArrays {
+export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, colBins, nBins } = data;
   if (countsAreIntegerWeights(w0, w1, cnt, n)) return buildCartPacked(data, data.packed ?? packRows(colBins, n, nFeatures, nBins), w0, w1, opt, rng);
   return buildCartWeighted(data, w0, w1, cnt, opt, rng);
 }
 
 /** buildCart for any weights (exported for the tests that hold cart-packed.ts to it). */
-export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: IntSource): TreeArrays {
+export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, colBins, nBins } = data;
   const entropy = opt.criterion !== 'gini';
   const purity = entropy ? negEntropyMass : giniPurityMass;

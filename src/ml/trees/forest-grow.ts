@@ -3,12 +3,11 @@
  * a worker thread. Everything in a task is typed arrays (shared through SharedArrayBuffer when sent to
  * a worker) plus numbers, so it crosses threads without copying the training data.
  */
+import { Rng } from '../../core/rng.js';
 import type { CartOptions } from './cart.js';
 import { buildCart } from './cart.js';
 import type { PackedRows } from './cart-packed.js';
 import { bootstrapPackedWeights, growPacked, packRows } from './cart-packed.js';
-import type { IntSource } from './cart-rng.js';
-import { CartRng } from './cart-rng.js';
 import type { TrainingSet } from './prepare.js';
 import { vectorWeights } from './prepare.js';
 import type { TreeArrays } from './tree.js';
@@ -42,7 +41,7 @@ export function forestTask(ts: TrainingSet, cart: CartOptions, bootstrap: boolea
 }
 
 /** How often each original row is drawn by the bootstrap of the tree with this seed. */
-export function bootstrapCounts(rng: IntSource, rows: number): Float64Array {
+export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
   const counts = new Float64Array(rows);
   for (let k = 0; k < rows; k++) counts[rng.int(rows)]! += 1;
   return counts;
@@ -54,7 +53,7 @@ export function bootstrapCounts(rng: IntSource, rows: number): Float64Array {
  */
 function growOne(task: ForestTask, seed: number): TreeArrays {
   const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets, packed: task.packed };
-  const rng = new CartRng(seed);
+  const rng = new Rng(seed);
   if (task.bootstrap && task.unitRows) {
     const weights = bootstrapPackedWeights(rng, task.rowOf, task.y01, task.n);
     if (weights !== null) return growPacked(data, task.packed, weights, task.cart, rng);

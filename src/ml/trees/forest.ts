@@ -20,7 +20,6 @@ import type { FittedTrees } from './base.js';
 import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
 import type { CartOptions, Criterion } from './cart.js';
 import { checkCartParams } from './decision-tree.js';
-import { CartRng } from './cart-rng.js';
 import { flattenTrees } from './flat-forest.js';
 import type { ClaimedTrees, ClaimTask, ForestTask } from './forest-grow.js';
 import { bootstrapCounts, forestTask, growClaimedTrees, growForestTrees } from './forest-grow.js';
@@ -168,7 +167,7 @@ function oobAccuracy(trees: TreeArrays[], seeds: number[], X: Matrix, y01: Uint8
   const sum = new Float64Array(n);
   const votes = new Int32Array(n);
   trees.forEach((tree, t) => {
-    const counts = bootstrapCounts(new CartRng(seeds[t]), n);
+    const counts = bootstrapCounts(new Rng(seeds[t]), n);
     for (let i = 0; i < n; i++) {
       if (counts[i] !== 0) continue;
       let k = 0;

@@ -12,13 +12,13 @@
  *   const gb = await new HistGradientBoostingClassifier({ maxIter: 300, maxDepth: 6 }).fit(X, y);
  */
 import type { Matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../estimator.js';
 import type { FittedTrees } from './base.js';
 import { TreeClassifierBase, throwIfAborted, treeFactory } from './base.js';
 import type { BoostPrepared } from './boost-prepared.js';
 import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
-import { FastRng } from './boost-rng.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { flattenTrees } from './flat-forest.js';
 import type { TreeArrays } from './tree.js';
@@ -90,7 +90,7 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32A
  * Draws this round's rows (partial Fisher-Yates: the first nSub entries of `order`) and sums their
  * weights per vector into tot / pos (cleared first); wPos[i] is row i's weight if its label is 1, else 0.
  */
-function drawSubsample(rng: FastRng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, wPos: Float64Array, tot: Float64Array, pos: Float64Array): void {
+function drawSubsample(rng: Rng, order: Int32Array, nSub: number, rowOf: Int32Array, w: Float64Array, wPos: Float64Array, tot: Float64Array, pos: Float64Array): void {
   const len = order.length;
   tot.fill(0);
   pos.fill(0);
@@ -200,7 +200,7 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
       ? pending
       : prepareBoosting(X, y, options.sampleWeight, label);
     const { ts, data: d } = prep;
-    const rng = new FastRng(p.randomState);
+    const rng = new Rng(p.randomState);
     const rows = X.rows;
     const { rowOf } = ts.compact;
     const { y01 } = ts.target;
