@@ -84,7 +84,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   decisionFunction(X: Matrix): Float64Array {
     const m = this.model();
     checkPredictInput(this.label, X, m.forest.nFeatures);
-    return forestScores(scoringForest(m.forest), m.mapper, X);
+    return forestScores(scoringForest(m.forest, m.link), m.mapper, X);
   }
 
   predictProba(X: Matrix): Matrix {
@@ -110,7 +110,7 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const m = this.model();
     const nJobs = Math.max(1, Math.floor(options.nJobs ?? 2));
     if (nJobs === 1 || X.rows < 4096) return this.predictProba(X);
-    const sf = scoringForest(m.forest);
+    const sf = scoringForest(m.forest, m.link);
     const plan = planOf(sf, m.mapper);
     // Without the mask walk, the threads walk rows of X as given (checked here).
     if (plan === null) checkPredictInput(this.label, X, m.forest.nFeatures);

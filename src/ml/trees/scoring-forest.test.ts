@@ -16,7 +16,7 @@ describe('scoringForest', () => {
   it('gives every boosting tree a value-0 leaf (its largest) and the same scores up to rounding', async () => {
     const gb = await new HistGradientBoostingClassifier({ maxIter: 30, maxDepth: 5, randomState: 1 }).fit(train.X, train.y);
     const { forest, mapper } = fittedOf(gb);
-    const sf = scoringForest(forest);
+    const sf = scoringForest(forest, 'sigmoid');
     expect(sf).not.toBe(forest);
     expect(sf.base).not.toBe(forest.base);
     for (let t = 0; t < forest.roots.length; t++) {
@@ -30,22 +30,28 @@ describe('scoringForest', () => {
     for (let i = 0; i < raw.length; i++) expect(Math.abs(shifted[i]! - raw[i]!)).toBeLessThan(1e-12);
     // The fitted model is untouched, and the form is cached and a fixed point.
     expect(forest.value.some((v) => v === 0)).toBe(false);
-    expect(scoringForest(forest)).toBe(sf);
-    expect(scoringForest(sf)).toBe(sf);
-    expect(scoringForest({ ...sf }).value).toEqual(sf.value);
+    expect(scoringForest(forest, 'sigmoid')).toBe(sf);
+    expect(scoringForest(sf, 'sigmoid')).toBe(sf);
+    expect(scoringForest({ ...sf }, 'sigmoid').value).toEqual(sf.value);
   });
 
-  it('leaves forests, whose trees already have value-0 leaves, as they are', async () => {
+  it('leaves probability models, and trees that already have a value-0 leaf, as they are', async () => {
     const rf = await new RandomForestClassifier({ nEstimators: 5, randomState: 2 }).fit(train.X, train.y);
     const { forest } = fittedOf(rf);
-    expect(scoringForest(forest)).toBe(forest);
+    expect(scoringForest(forest, 'sigmoid')).toBe(forest);
+    // A shallow tree with no pure leaf would be shifted under a sigmoid link, but not as a probability.
+    const dt = await new RandomForestClassifier({ nEstimators: 1, maxDepth: 1, bootstrap: false, maxFeatures: null, randomState: 3 }).fit(train.X, train.y);
+    const shallow = fittedOf(dt).forest;
+    expect(shallow.value.some((v) => v === 0)).toBe(false);
+    expect(scoringForest(shallow, 'identity')).toBe(shallow);
+    expect(scoringForest(shallow, 'sigmoid')).not.toBe(shallow);
   });
 
   it('is what every prediction path scores: predictProba and predictProbaAsync agree bit for bit', async () => {
     const gb = await new HistGradientBoostingClassifier({ maxIter: 20, maxDepth: 6, randomState: 3 }).fit(train.X, train.y);
     const { forest, mapper } = fittedOf(gb);
     const p = gb.predictProba(test.X).data;
-    const scores = scalarScores(scoringForest(forest), mapper, test.X);
+    const scores = scalarScores(scoringForest(forest, 'sigmoid'), mapper, test.X);
     for (let i = 0; i < scores.length; i++) expect(p[2 * i + 1]).toBe(1 / (1 + Math.exp(-scores[i]!)));
     const big = { rows: 3 * test.X.rows, cols: test.X.cols, data: new Float64Array([...test.X.data, ...test.X.data, ...test.X.data]) };
     const sync = gb.predictProba(big).data;

@@ -4,16 +4,19 @@
  * (times `scale`) move into `base`: the scores are the same up to rounding (measured: 4e-14 on the
  * log-odds of a 300-round boosting model), and the mask walk skips value-0 leaves, so the rows most
  * trees send to their biggest leaf cost nothing there (boosting, 220k rows: 233 → 215 ms CPU).
- * Forest trees already have pure class-0 leaves and are left alone. Every prediction path (one row,
- * batch, worker threads, a reloaded model) scores this same form, so they agree bit for bit; the model
- * state keeps the trees as fitted.
+ * Only models whose score is a log-odds (link 'sigmoid': boosting, AdaBoost) are shifted: a
+ * probability (forests, single trees) could land an ulp outside [0, 1]; forest trees have pure class-0
+ * leaves anyway. Every prediction path (one row, batch, worker threads, a reloaded model) scores this
+ * same form, so they agree bit for bit; the model state keeps the trees as fitted.
  */
+import type { Link } from './base.js';
 import type { FlatForest } from './flat-forest.js';
 
 const cache = new WeakMap<FlatForest, FlatForest>();
 
 /** The scoring form of `forest` (cached per forest; applying it again changes nothing). */
-export function scoringForest(forest: FlatForest): FlatForest {
+export function scoringForest(forest: FlatForest, link: Link): FlatForest {
+  if (link !== 'sigmoid') return forest;
   const hit = cache.get(forest);
   if (hit !== undefined) return hit;
   const { roots, feature, value, cover } = forest;
