@@ -8,30 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLocalRegistry, type LocalRegistry } from '../adapters/tracking/local-registry.js';
-import { NsError } from '../core/errors.js';
-import type { ArtifactStore, NewModelVersion, PutResult, Registry } from '../ports/index.js';
+import type { NewModelVersion, Registry } from '../ports/index.js';
+import { MemoryArtifactStore } from '../ports/memory-artifact-store.test-helpers.js';
 import { publishingRegistry, readRegistryIndex, REGISTRY_INDEX_KEY } from './published-registry.js';
 
-/** Objects in a Map; while `failing` is set every put rejects with S3_UNAVAILABLE and stores nothing. */
-class MemoryStore implements ArtifactStore {
-  objects = new Map<string, string>();
-  failing = false;
-  describe(): string { return 's3://bucket'; }
-  put(key: string, body: Uint8Array | string): Promise<PutResult> {
-    if (this.failing) return Promise.reject(new NsError('S3_UNAVAILABLE', `S3 is unavailable while writing s3://bucket/${key}.`, { kind: 'unavailable' }));
-    const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
-    this.objects.set(key, text);
-    return Promise.resolve({ key, sha256: 'sha', size: text.length });
-  }
-  get(key: string): Promise<Uint8Array> {
-    const text = this.objects.get(key);
-    if (text === undefined) return Promise.reject(new NsError('ARTIFACT_NOT_FOUND', `No ${key}.`, { kind: 'not_found' }));
-    return Promise.resolve(new TextEncoder().encode(text));
-  }
-  exists(key: string): Promise<boolean> { return Promise.resolve(this.objects.has(key)); }
-  list(prefix: string): Promise<string[]> { return Promise.resolve([...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort()); }
-  delete(key: string): Promise<void> { this.objects.delete(key); return Promise.resolve(); }
-}
 
 const version = (runId: string): NewModelVersion => ({
   runId, bundleKey: `${runId}/model.nsm`, bundleSha256: 'b'.repeat(64), modelKind: 'random_forest',
@@ -40,7 +20,7 @@ const version = (runId: string): NewModelVersion => ({
 
 let dir: string;
 let local: LocalRegistry;
-let store: MemoryStore;
+let store: MemoryArtifactStore;
 let registry: Registry;
 
 async function published(): Promise<{ aliases: Record<string, number>; versions: number[] } | undefined> {
@@ -51,7 +31,7 @@ async function published(): Promise<{ aliases: Record<string, number>; versions:
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ns-published-registry-'));
   local = openLocalRegistry(join(dir, 'state.db'));
-  store = new MemoryStore();
+  store = new MemoryArtifactStore();
   registry = publishingRegistry(local, store);
 });
 afterEach(() => {

@@ -3,30 +3,12 @@
  * completed (or forgotten) only once the manifest saying so is stored.
  */
 import { describe, expect, it } from 'vitest';
-import { NsError } from '../core/errors.js';
-import type { ArtifactStore, PutResult } from '../ports/index.js';
+import { MemoryArtifactStore } from '../ports/memory-artifact-store.test-helpers.js';
 import { RunArtifacts, type Manifest } from './run-artifacts.js';
 import type { PipelineOptions } from './types.js';
 
-/** Objects in a Map; while `failing` is set every put rejects with S3_UNAVAILABLE and stores nothing. */
-class MemoryStore implements ArtifactStore {
-  objects = new Map<string, string>();
-  failing = false;
-  describe(): string { return 'memory'; }
-  put(key: string, body: Uint8Array | string): Promise<PutResult> {
-    if (this.failing) return Promise.reject(new NsError('S3_UNAVAILABLE', `S3 is unavailable while writing ${key}.`, { kind: 'unavailable' }));
-    const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
-    this.objects.set(key, text);
-    return Promise.resolve({ key, sha256: 'sha', size: text.length });
-  }
-  get(key: string): Promise<Uint8Array> {
-    const text = this.objects.get(key);
-    if (text === undefined) return Promise.reject(new NsError('ARTIFACT_NOT_FOUND', `No ${key}.`, { kind: 'not_found' }));
-    return Promise.resolve(new TextEncoder().encode(text));
-  }
-  exists(key: string): Promise<boolean> { return Promise.resolve(this.objects.has(key)); }
-  list(prefix: string): Promise<string[]> { return Promise.resolve([...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort()); }
-  delete(key: string): Promise<void> { this.objects.delete(key); return Promise.resolve(); }
+/** The in-memory store, plus a reader for a run's stored manifest. */
+class MemoryStore extends MemoryArtifactStore {
   manifest(runId: string): Manifest { return JSON.parse(this.objects.get(`${runId}/manifest.json`)!) as Manifest; }
 }
 
