@@ -3,33 +3,21 @@
  * (default) and flat (MONGO_RECORD_FORMAT=flat, the original project's shape), what lands in the
  * collection for each, and a reader that takes both from the same collection.
  */
-import { Binary, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Binary } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { openMongoRecordStore, parseRecordFormat } from '../../src/adapters/mongodb/record-store.js';
 import type { MongoRecordFormat, MongoRecordStore } from '../../src/adapters/mongodb/record-store.js';
-import { serviceEnv, uniqueName } from '../services/env.js';
-import { makeRecords, scanAll } from './fixtures.js';
+import { uniqueName } from '../services/env.js';
+import { makeRecords, scanAll, scratchDatabase } from './fixtures.js';
 
-const url = serviceEnv('MONGO_TEST_URL');
-const database = uniqueName('nsfmt');
-let raw: MongoClient;
-
-beforeAll(async () => {
-  raw = new MongoClient(url);
-  await raw.connect();
-});
-
-afterAll(async () => {
-  await raw.db(database).dropDatabase();
-  await raw.close();
-});
+const { url, database, raw } = scratchDatabase('nsfmt');
 
 async function store(collection: string, recordFormat?: MongoRecordFormat): Promise<MongoRecordStore> {
   return openMongoRecordStore(url, { database, collection, ...(recordFormat ? { recordFormat } : {}) });
 }
 
 async function rawDoc(s: MongoRecordStore, id: string): Promise<Record<string, unknown> | null> {
-  return raw.db(database).collection<{ _id: string }>(await s.liveCollectionName()).findOne({ _id: id });
+  return raw().db(database).collection<{ _id: string }>(await s.liveCollectionName()).findOne({ _id: id });
 }
 
 describe('record formats on FerretDB', () => {
@@ -76,7 +64,7 @@ describe('record formats on FerretDB', () => {
     const flat = await store(name, 'flat');
     const packed = await store(name, 'packed');
     try {
-      await raw.db(database).collection(name).insertOne({ having_IP_Address: 'na', Result: -1 });
+      await raw().db(database).collection(name).insertOne({ having_IP_Address: 'na', Result: -1 });
       await flat.insertBatch(makeRecords('fl', 10));
       await packed.insertBatch(makeRecords('pk', 10));
       // A value that does not fit a byte is stored flat even by the packed writer.
@@ -106,7 +94,7 @@ describe('record formats on FerretDB', () => {
     const s = await openMongoRecordStore(url, { database: db, collection: 'c' });
     try {
       await s.insertBatch(makeRecords('x', 5));
-      await raw.db(db).collection('ns_layouts').deleteMany({});
+      await raw().db(db).collection('ns_layouts').deleteMany({});
       const reader = await openMongoRecordStore(url, { database: db, collection: 'c' });
       try {
         await expect(scanAll(reader)).rejects.toMatchObject({ code: 'MONGO_LAYOUT_MISSING' });
@@ -115,7 +103,7 @@ describe('record formats on FerretDB', () => {
       }
     } finally {
       await s.close();
-      await raw.db(db).dropDatabase();
+      await raw().db(db).dropDatabase();
     }
   });
 

@@ -2,27 +2,14 @@
  * MongoRecordStore against the shared FerretDB of scripts/services.sh (MONGO_TEST_URL): streaming
  * scans, the ingest watermark, idempotent inserts and a replaceAll that fails midway.
  */
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openMongoRecordStore } from '../../src/adapters/mongodb/record-store.js';
 import type { MongoRecordStore } from '../../src/adapters/mongodb/record-store.js';
 import type { RecordInput } from '../../src/ports/record-store.js';
-import { serviceEnv, uniqueName } from '../services/env.js';
-import { makeRecords, scanAll } from './fixtures.js';
+import { uniqueName } from '../services/env.js';
+import { makeRecords, scanAll, scratchDatabase } from './fixtures.js';
 
-const url = serviceEnv('MONGO_TEST_URL');
-const database = uniqueName('nsrs');
-let raw: MongoClient;
-
-beforeAll(async () => {
-  raw = new MongoClient(url);
-  await raw.connect();
-});
-
-afterAll(async () => {
-  await raw.db(database).dropDatabase();
-  await raw.close();
-});
+const { url, database, raw } = scratchDatabase('nsrs');
 
 async function freshStore(): Promise<MongoRecordStore> {
   return openMongoRecordStore(url, { database, collection: uniqueName('c') });
@@ -33,7 +20,7 @@ describe('MongoRecordStore on FerretDB', () => {
     const store = await freshStore();
     try {
       await store.insertBatch(makeRecords('a', 250));
-      const live = raw.db(database).collection<{ _id: string } & Record<string, unknown>>(await store.liveCollectionName());
+      const live = raw().db(database).collection<{ _id: string } & Record<string, unknown>>(await store.liveCollectionName());
       await live.insertOne({ _id: 'na-row', _updatedAt: 1, f0: 'na', f1: 1, Result: 1 });
       const batches = await scanAll(store, { batchSize: 100 });
       const all = batches.flat();
@@ -89,7 +76,7 @@ describe('MongoRecordStore on FerretDB', () => {
       expect(await store.count()).toBe(300);
       const ids = (await scanAll(store)).flat().map((r) => r.id);
       expect(ids.every((id) => id.startsWith('v2-'))).toBe(true);
-      const names = (await raw.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      const names = (await raw().db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
       expect(names.filter((n) => n.startsWith(store.describe().split('.').pop()!))).toEqual([await store.liveCollectionName()]);
     } finally {
       await store.close();
@@ -112,7 +99,7 @@ describe('MongoRecordStore on FerretDB', () => {
       expect(await store.count()).toBe(600);
       const ids = (await scanAll(store)).flat().map((r) => r.id).sort();
       expect(ids).toEqual(old.map((r) => r.id).sort());
-      const names = (await raw.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      const names = (await raw().db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
       expect(names.some((n) => n.startsWith(`${liveBefore}__r`))).toBe(false);
     } finally {
       await store.close();
