@@ -18,6 +18,16 @@ describe('WorkerPool', () => {
     ctl.abort();
     await expect(pool.run('forest.grow', {}, ctl.signal)).rejects.toMatchObject({ code: 'TASK_ABORTED' });
   });
+
+  it('reads the answers of jobs their callers left, on settle, and then runs the next job', async () => {
+    let answered = false;
+    const job = pool.run('no.such.task', {}).finally(() => (answered = true));
+    pool.leave(job);
+    expect(answered).toBe(false);
+    await pool.settle(5_000);
+    expect(answered).toBe(true);
+    await expect(pool.run('no.such.task', {})).rejects.toBeInstanceOf(NsError);
+  });
 });
 
 describe('toShared', () => {

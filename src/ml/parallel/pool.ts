@@ -50,6 +50,8 @@ function startWorker(): Worker {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** Jobs whose callers went on without their answers (leave). */
+  private readonly left = new Set<Promise<unknown>>();
   private nextId = 1;
 
   /** `size` = most workers alive at once. */
@@ -67,6 +69,28 @@ export class WorkerPool {
       this.queue.push(job);
       this.dispatch();
     });
+  }
+
+  /**
+   * Lets the caller go on without `job`'s answer: for claim-style jobs (workers take chunks from a
+   * shared counter) when the caller did every chunk itself, so the worker answers at once when it gets
+   * to the job. That answer is only read when this thread's event loop turns, and until then the
+   * worker's slot stays taken, so a later job would queue behind it; callers about to start
+   * claim-style jobs call settle() first.
+   */
+  leave(job: Promise<unknown>): void {
+    const settled = job.then(() => undefined, () => undefined);
+    this.left.add(settled);
+    void settled.then(() => this.left.delete(settled));
+  }
+
+  /** Reads the answers of jobs left by earlier callers, waiting at most `ms` (a worker still starting up). */
+  async settle(ms = 50): Promise<void> {
+    if (this.left.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([Promise.all([...this.left]), limit]);
+    clearTimeout(timer);
   }
 
   /** Terminates every worker; queued jobs fail. */

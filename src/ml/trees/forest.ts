@@ -109,7 +109,7 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
       rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight),
       packed: { ...task.packed, bits: toShared(task.packed.bits) }, seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
     };
-    await settleEarlierJobs();
+    await pool.settle();
     const workers: Promise<ClaimedTrees>[] = [];
     for (let w = 1; w < this.params.nJobs; w++) workers.push(pool.run<ClaimedTrees>('forest.growClaimed', shared, options.signal));
     const mine = growClaimedTrees(shared, () => options.signal?.aborted === true, () => options.onProgress?.(Atomics.load(shared.claim, 1) / seeds.length));
@@ -124,40 +124,17 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
       return trees;
     }
     // When this thread grew every tree, a worker that took its job made one empty claim and answers at
-    // once; one that has not (still starting, or its job queued) is not waited for: its reply (no
-    // trees) is collected before the next parallel fit starts.
+    // once; one that has not (still starting, or its job queued) is not waited for: the pool reads its
+    // reply (no trees) before the next parallel fit starts (settle above).
     const emptyClaims = Atomics.load(shared.claim, 0) - seeds.length - 1;
     if (mine.index.length === seeds.length && emptyClaims < workers.length) {
-      for (const w of workers) leaveUnanswered(w);
+      for (const w of workers) pool.leave(w);
       return trees;
     }
     for (const got of await Promise.all(workers)) place(got);
     throwIfAborted(this.label, options.signal);
     return trees;
   }
-}
-
-/**
- * Pool jobs of earlier fits that returned before their workers answered. Their counters are spent, so
- * a worker answers each at once when it gets to it — but the answer is only read when this thread's
- * event loop turns, and until then the worker's pool slot stays taken and the next fit's job would
- * queue behind it, leaving this thread to grow every tree alone, fit after fit.
- */
-const unanswered = new Set<Promise<unknown>>();
-
-function leaveUnanswered(job: Promise<unknown>): void {
-  const settled = job.then(() => undefined, () => undefined);
-  unanswered.add(settled);
-  void settled.then(() => unanswered.delete(settled));
-}
-
-/** Reads the answers to earlier fits' jobs, waiting at most 50 ms (a worker still starting up). */
-async function settleEarlierJobs(): Promise<void> {
-  if (unanswered.size === 0) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 50)));
-  await Promise.race([Promise.all([...unanswered]), limit]);
-  clearTimeout(timer);
 }
 
 /** Out-of-bag accuracy: each row voted on only by trees whose bootstrap left it out. */
