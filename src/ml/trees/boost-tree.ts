@@ -10,7 +10,7 @@
  * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
  */
 import type { TreeArrays } from './tree.js';
-import { TreeBuilderBuffer } from './tree.js';
+import { partitionByBin, TreeBuilderBuffer } from './tree.js';
 
 /** Binned training vectors in the layout this builder scans. */
 export interface BoostData {
@@ -264,22 +264,6 @@ function findSplit(d: BoostData, leaf: OpenLeaf, opt: BoostTreeOptions): void {
   leaf.gain = best > 1e-12 ? best : 0;
 }
 
-/** Moves the rows of idx[start..end) whose bin of column `col` is <= t in front; returns the split point. */
-function partition(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
-  let i = start;
-  let j = end - 1;
-  while (i <= j) {
-    const u = idx[i]!;
-    if (colBins[col + u]! <= t) i++;
-    else {
-      idx[i] = idx[j]!;
-      idx[j] = u;
-      j--;
-    }
-  }
-  return i;
-}
-
 function openLeaf(node: number, start: number, end: number, depth: number, G: number, H: number, hist: Float64Array): OpenLeaf {
   return { node, start, end, depth, G, H, hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
 }
@@ -337,7 +321,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
       ws.giveHist(leaf.hist);
       continue;
     }
-    const i = partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
+    const i = partitionByBin(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
     ws.setSeg(l, leaf.start, i);
     ws.setSeg(l + 1, i, leaf.end);
     const left = openLeaf(l, leaf.start, i, depth, GL, HL, leaf.hist);

@@ -12,7 +12,7 @@ import type { PackedRows } from './cart-packed.js';
 import type { Rng } from '../../core/rng.js';
 import { buildCartPacked, packRows, PACKED_MAX_W0, PACKED_MAX_W1 } from './cart-packed.js';
 import type { TreeArrays } from './tree.js';
-import { TreeBuilderBuffer } from './tree.js';
+import { partitionByBin, TreeBuilderBuffer } from './tree.js';
 
 export { giniPurityMass, impurityMass, negEntropyMass };
 
@@ -173,18 +173,7 @@ export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64A
     const bLc = best[5]!;
 
     // Partition the node's rows in place: left part gets bin <= bestBin.
-    const base = bestF * n;
-    let i = start;
-    let j = end - 1;
-    while (i <= j) {
-      const u = idx[i]!;
-      if (colBins[base + u]! <= bestBin) i++;
-      else {
-        idx[i] = idx[j]!;
-        idx[j] = u;
-        j--;
-      }
-    }
+    const i = partitionByBin(colBins, bestF * n, bestBin, idx, start, end);
     const bR0 = N0 - bL0;
     const bR1 = N1 - bL1;
     const gain = impurityMass(entropy, N0, N1) - impurityMass(entropy, bL0, bL1) - impurityMass(entropy, bR0, bR1);

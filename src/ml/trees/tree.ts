@@ -118,3 +118,20 @@ export function leafOfBinned(t: TreeArrays, colBins: Uint8Array, n: number, u: n
   }
   return k;
 }
+
+/** Moves the rows of idx[start..end) whose bin of column `col` is <= t in front; returns the split point
+ * (unstable, in place; shared by the CART and boosting builders). */
+export function partitionByBin(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
+  let i = start;
+  let j = end - 1;
+  while (i <= j) {
+    const u = idx[i]!;
+    if (colBins[col + u]! <= t) i++;
+    else {
+      idx[i] = idx[j]!;
+      idx[j] = u;
+      j--;
+    }
+  }
+  return i;
+}
