@@ -26,6 +26,32 @@ describe('fitBinMapper', () => {
       if (X.data[i]! > X.data[i - 1]!) expect(bins[i]!).toBeGreaterThanOrEqual(bins[i - 1]!);
     }
   });
+  it('gives one bin per value up to the limit, past the short list too, and quantile bins beyond it', () => {
+    // 12 distinct values: more than the short list of 8, fewer than 255 -> 11 cuts halfway between.
+    const X = matrix(24, 2);
+    for (let i = 0; i < 24; i++) {
+      X.data[i * 2] = (i % 12) * 2;
+      X.data[i * 2 + 1] = i % 3;
+    }
+    const m = fitBinMapper(X);
+    expect(Array.from(m.edges.subarray(m.offsets[0], m.offsets[1]))).toEqual(Array.from({ length: 11 }, (_, k) => 2 * k + 1));
+    // maxBins 2 with three distinct values: not one bin per value.
+    const capped = fitBinMapper(X, 2);
+    expect(binCount(capped, 1)).toBeLessThanOrEqual(2);
+    expect(binCount(capped, 0)).toBeLessThanOrEqual(2);
+  });
+
+  it('binColumns gives every value the bin binOf gives it, column-major', () => {
+    const X = matrix(300, 3);
+    for (let i = 0; i < 300; i++) {
+      X.data[i * 3] = (i % 3) - 1;
+      X.data[i * 3 + 1] = Math.cos(i) * 50;
+      X.data[i * 3 + 2] = i % 7;
+    }
+    const m = fitBinMapper(X);
+    const bins = binColumns(X, m);
+    for (let f = 0; f < 3; f++) for (let i = 0; i < 300; i++) expect(bins[f * 300 + i]).toBe(binOf(m, f, X.data[i * 3 + f]!));
+  });
 });
 
 describe('compactBins', () => {

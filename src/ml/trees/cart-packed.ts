@@ -80,12 +80,17 @@ export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Ar
   for (let i = 0; i < rows; i++) ones += y01[i]!;
   if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
   const weights = new Int32Array(n);
+  if (draws.length < rows) draws = new Int32Array(rows);
+  const drawn = rng.intsInto(draws.subarray(0, rows), rows);
   for (let k = 0; k < rows; k++) {
-    const i = rng.int(rows);
-    weights[rowOf[i]!]! += y01[i] === 1 ? SHIFT : 1;
+    const i = drawn[k]!;
+    weights[rowOf[i]!]! += 1 + y01[i]! * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
   }
   return weights;
 }
+
+/** The bootstrap's row draws, reused from tree to tree (one buffer per thread). */
+let draws = new Int32Array(0);
 
 /**
  * The packed CART: weights[u] = w0 + (w1 << 16) of vector u (class totals up to PACKED_MAX_W0 /
