@@ -9,12 +9,15 @@
  *    Repeated `reps` times (median reported); the peer runs once (it takes minutes).
  *  - accuracy: our logistic regression and SVC (defaults) vs scikit-learn's twins (bench/search/peer_twins.py)
  *    on that split, and the best model chosen by CV on the training part (ours.ts `extras` mode).
+ *  - repeated splits: fixed settings on the original split and 20 more (ours.ts `splits` mode, repeated.ts)
+ *    and the XGBoost twin on the same splits (peer_repeated.py): how much of one split's F1 is the split.
  * Targets: time ratio <= 0.05 with best F1 not lower; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchOptions } from '../types.js';
+import { summariseSplits } from './splits-summary.js';
 
 /** Parses the last JSON object a child printed, or returns { error }. */
 function lastJson(r: ChildOut, what: string): Record<string, unknown> {
@@ -59,6 +62,11 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     if (m) peerRssMb = round(Number(m[1]) / 1024, 1);
     twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
   }
+  let peerSplits: Record<string, unknown> | undefined;
+  if (peerReason === undefined && !opts.quick) {
+    opts.log('search: peer XGBoost on 21 splits');
+    peerSplits = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_repeated.py'), csv], opts.log), 'peer_repeated.py');
+  }
 
   const runs: Record<string, unknown>[] = [];
   for (let r = 0; r < opts.reps; r++) {
@@ -69,6 +77,11 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   }
   opts.log('search: ours, twins and CV-chosen strong model');
   const extras = lastJson(await node('extras'), 'ours.ts extras');
+  let oursSplits: Record<string, unknown> | undefined;
+  if (!opts.quick) {
+    opts.log('search: ours on 21 splits');
+    oursSplits = lastJson(await node('splits'), 'ours.ts splits');
+  }
 
   const totals = runs.map((o) => num(o, 'total_s')!);
   const rss = Math.max(...runs.map((o) => num(o, 'max_rss_mb')!));
@@ -113,5 +126,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     },
     twinsF1: twinRows,
     peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
+    repeatedSplits: oursSplits === undefined ? null : summariseSplits(oursSplits, peerSplits),
   };
 }

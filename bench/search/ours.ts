@@ -11,6 +11,8 @@
  *     (extraSpaces: boosting, forests, extra trees, RBF SVC, k-NN) next to the original's, plus soft
  *     voting of every subset of the kinds' best (voting.ts), all chosen by CV F1 on the training part
  *     only; the chosen model's test F1.
+ *   node --import tsx bench/search/ours.ts DATA.csv splits
+ *     Test F1 of fixed settings over the original split and 20 more (repeated.ts).
  * Prints one JSON document on stdout, with process.resourceUsage().maxRSS (worker threads included).
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { findClassifier, gridSearchCV, originalSearchSpaces, type GridSpace, typ
 import { sklearnTrainTestSplit } from '../../src/ml/model-selection/sklearn-split.js';
 import { VotingClassifier } from '../../src/ml/ensemble/voting.js';
 import { f1Score, parsePhishingCsv } from '../../src/ml/trees/phishing.test-helpers.js';
+import { repeatedSplits } from './repeated.js';
 import { votingByCv } from './voting.js';
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -126,7 +129,8 @@ async function main(): Promise<void> {
   const train = takeDataset(all, split.train);
   const test = takeDataset(all, split.test);
   try {
-    const out = mode === 'extras' ? await extrasMode(train, test, quick) : await searchMode(train, test, quick);
+    const out = mode === 'splits' ? { splits: await repeatedSplits(all, log) }
+      : mode === 'extras' ? await extrasMode(train, test, quick) : await searchMode(train, test, quick);
     process.stdout.write(`${JSON.stringify({ ...out, test_index_checksum: checksum(split.test), max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) })}\n`);
   } finally {
     await closeSharedPool();

@@ -1,0 +1,67 @@
+/**
+ * Accuracy over repeated splits (the search bench's `splits` mode): how much of a single split's test F1
+ * is the split itself. For the original split (random_state 42) and 20 more (random_state 0..19, made
+ * as scikit-learn's train_test_split makes them), the test F1 of
+ *  - our best single setting on the original split (boosting, learning rate 0.1, depth 10, 300 rounds),
+ *  - a fixed soft vote of it with extra trees (300) and an RBF SVC (C 10, gamma 0.1), the subset with the
+ *    best mean F1 over 20 inner 80/20 splits of the original training part (chosen without its test
+ *    part),
+ * and, label only, how many test rows contradict the majority label of their identical training rows
+ * (an error no model that agrees with the training data can avoid). The XGBoost twin of the boosting
+ * setting runs on the same splits in bench/search/peer_repeated.py.
+ */
+import { takeDataset, type Dataset, type Matrix } from '../../src/core/matrix.js';
+import { VotingClassifier } from '../../src/ml/ensemble/voting.js';
+import type { Classifier } from '../../src/ml/estimator.js';
+import { findClassifier } from '../../src/ml/model-selection/index.js';
+import { sklearnTrainTestSplit } from '../../src/ml/model-selection/sklearn-split.js';
+import { f1Score } from '../../src/ml/trees/phishing.test-helpers.js';
+
+export const SPLIT_SEEDS = [42, ...Array.from({ length: 20 }, (_, i) => i)];
+const BOOSTING = { learningRate: 0.1, maxDepth: 10, maxIter: 300 };
+
+const fit = (kind: string, params: Record<string, unknown>, d: Dataset): Promise<Classifier> => findClassifier(kind)!.create(params).fit(d.X, d.y);
+
+/** Test rows whose label differs from the majority label of the training rows with the same features. */
+function contradictedRows(X: Matrix, y: Float64Array, train: Int32Array, test: Int32Array): number {
+  const key = (i: number): string => X.data.subarray(i * X.cols, (i + 1) * X.cols).join(',');
+  const sum = new Map<string, number>();
+  for (const i of train) sum.set(key(i), (sum.get(key(i)) ?? 0) + y[i]!);
+  let n = 0;
+  for (const i of test) {
+    const s = sum.get(key(i));
+    if (s !== undefined && s !== 0 && Math.sign(s) !== y[i]) n++;
+  }
+  return n;
+}
+
+export interface SplitScore {
+  seed: number;
+  boosting: number;
+  vote: number;
+  contradicted: number;
+  /** sum of test index x position, as peer_repeated.py computes it: the same split on both sides. */
+  testChecksum: number;
+}
+
+/** Scores every split of SPLIT_SEEDS; `log` gets one line per split. */
+export async function repeatedSplits(all: Dataset, log: (m: string) => void): Promise<SplitScore[]> {
+  const out: SplitScore[] = [];
+  for (const seed of SPLIT_SEEDS) {
+    const s = sklearnTrainTestSplit(all.X.rows, 0.2, seed);
+    const train = takeDataset(all, s.train);
+    const test = takeDataset(all, s.test);
+    const hgb = await fit('hist_gradient_boosting', BOOSTING, train);
+    const et = await fit('extra_trees', { nEstimators: 300, nJobs: 2 }, train);
+    const svc = await fit('svc', { kernel: 'rbf', C: 10, gamma: 0.1 }, train);
+    const vote = VotingClassifier.ofFitted([hgb, et, svc]);
+    const row = {
+      seed, boosting: f1Score(test.y, hgb.predict(test.X)), vote: f1Score(test.y, vote.predict(test.X)),
+      contradicted: contradictedRows(all.X, all.y, s.train, s.test),
+      testChecksum: s.test.reduce((a, v, i) => a + v * i, 0),
+    };
+    log(`split ${seed}: boosting ${row.boosting.toFixed(4)}, vote ${row.vote.toFixed(4)}, contradicted rows ${row.contradicted}`);
+    out.push(row);
+  }
+  return out;
+}
