@@ -26,6 +26,7 @@ describe('fitBinMapper', () => {
       if (X.data[i]! > X.data[i - 1]!) expect(bins[i]!).toBeGreaterThanOrEqual(bins[i - 1]!);
     }
   });
+
   it('gives one bin per value up to the limit, past the short list too, and quantile bins beyond it', () => {
     // 12 distinct values: more than the short list of 8, fewer than 255 -> 11 cuts halfway between.
     const X = matrix(24, 2);

