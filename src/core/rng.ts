@@ -51,33 +51,6 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /**
-   * Fills `out` with uniform integers in [0, n): the same values, in order, as out.length calls of
-   * int(n), with the state in locals for the loop (a bootstrap draws thousands per tree).
-   */
-  intsInto(out: Int32Array, n: number): Int32Array {
-    let a = this.a;
-    let b = this.b;
-    let c = this.c;
-    let d = this.d;
-    for (let k = 0; k < out.length; k++) {
-      const r = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
-      const t = b << 9;
-      c ^= a;
-      d ^= b;
-      b ^= c;
-      a ^= d;
-      c ^= t;
-      d = rotl(d, 11);
-      out[k] = Math.floor((r / 4294967296) * n);
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
-    return out;
-  }
-
   /** Standard normal (Box–Muller). */
   normal(): number {
     let u = 0;

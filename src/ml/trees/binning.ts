@@ -98,15 +98,18 @@ function midpoint(a: number, b: number): number {
   return m < b ? m : a;
 }
 
-/** Bin of value v in column f (count of edges strictly below v). */
+/**
+ * Bin of value v in column f (count of edges strictly below v). A column with few cut points counts
+ * them all, without an early exit (no mispredicted branch per value); the others search.
+ */
 export function binOf(m: BinMapper, f: number, v: number): number {
   const lo0 = m.offsets[f]!;
   const hi0 = m.offsets[f + 1]!;
   const e = m.edges;
   if (hi0 - lo0 <= 8) {
-    let k = lo0;
-    while (k < hi0 && v > e[k]!) k++;
-    return k - lo0;
+    let k = 0;
+    for (let q = lo0; q < hi0; q++) k += v > e[q]! ? 1 : 0;
+    return k;
   }
   let lo = lo0;
   let hi = hi0;
@@ -118,25 +121,12 @@ export function binOf(m: BinMapper, f: number, v: number): number {
   return lo - lo0;
 }
 
-/**
- * Bins of X, column-major (bins[f * rows + i]): the layout the per-feature histogram loops scan. Read
- * row by row (sequential reads); a column with few cut points counts the cuts below the value without
- * an early exit (no mispredicted branch per value), the others search.
- */
+/** Bins of X, column-major (bins[f * rows + i]): the layout the per-feature histogram loops scan. Read row by row (sequential reads). */
 export function binColumns(X: Matrix, m: BinMapper): Uint8Array {
   const { rows, cols, data } = X;
-  const { offsets, edges } = m;
   const out = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < cols; f++) {
-      const lo = offsets[f]!;
-      const hi = offsets[f + 1]!;
-      const v = data[i * cols + f]!;
-      let k = 0;
-      if (hi - lo <= 8) for (let q = lo; q < hi; q++) k += v > edges[q]! ? 1 : 0;
-      else k = binOf(m, f, v);
-      out[f * rows + i] = k;
-    }
+    for (let f = 0; f < cols; f++) out[f * rows + i] = binOf(m, f, data[i * cols + f]!);
   }
   return out;
 }

@@ -4,6 +4,16 @@
  * the best split, the weighted impurity W * imp(node) used for the recorded gain, and the scan of one
  * feature's histogram for its best cut, which all three builders share.
  */
+import type { CartOptions } from './cart.js';
+
+/**
+ * Whether a node of `count` rows with class totals w0 / w1 at `depth` stays a leaf: the depth limit,
+ * too few rows to split or to fill two leaves, or a pure node. One rule for both CART builders, whose
+ * trees must stay bit-identical.
+ */
+export function stopsSplitting(opt: CartOptions, depth: number, count: number, w0: number, w1: number): boolean {
+  return depth >= opt.maxDepth || count < opt.minSamplesSplit || count < 2 * opt.minSamplesLeaf || w0 <= 0 || w1 <= 0;
+}
 
 /** sum_k c_k log c_k - W log W, i.e. -W * entropy; larger is purer. */
 export function negEntropyMass(c0: number, c1: number): number {

@@ -19,7 +19,7 @@
  * Sums of integers do not depend on the order of the rows, so the trees are bit-identical to those of
  * the general path (cart-packed.test.ts holds them to it).
  */
-import { giniPurityMass, impurityMass, negEntropyMass } from './cart-impurity.js';
+import { giniPurityMass, impurityMass, negEntropyMass, stopsSplitting } from './cart-impurity.js';
 import type { CartData, CartOptions } from './cart.js';
 import type { Rng } from '../../core/rng.js';
 import type { TreeArrays } from './tree.js';
@@ -80,17 +80,12 @@ export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Ar
   for (let i = 0; i < rows; i++) ones += y01[i]!;
   if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
   const weights = new Int32Array(n);
-  if (draws.length < rows) draws = new Int32Array(rows);
-  const drawn = rng.intsInto(draws.subarray(0, rows), rows);
   for (let k = 0; k < rows; k++) {
-    const i = drawn[k]!;
+    const i = rng.int(rows);
     weights[rowOf[i]!]! += 1 + y01[i]! * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
   }
   return weights;
 }
-
-/** The bootstrap's row draws, reused from tree to tree (one buffer per thread). */
-let draws = new Int32Array(0);
 
 /**
  * The packed CART: weights[u] = w0 + (w1 << 16) of vector u (class totals up to PACKED_MAX_W0 /
@@ -162,7 +157,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     const start = stack.pop()!;
     const node = stack.pop()!;
     const Nc = N0 + N1;
-    if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
+    if (stopsSplitting(opt, depth, Nc, N0, N1)) continue;
     varyingBits(pos, start, end, vary);
 
     let bestScore = -Infinity;
@@ -289,8 +284,8 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     const child = buf.split(node, bestF, bestBin, Math.max(0, gain), wl > 0 ? bL1 / wl : 0.5, wl, wr > 0 ? bR1 / wr : 0.5, wr);
     // A child that cannot split (the test at the top of the loop) stays a leaf: when both do, their
     // rows are never read again and need no partition.
-    const splitL = !(depth + 1 >= opt.maxDepth || wl < opt.minSamplesSplit || wl < 2 * minLeaf || bL0 <= 0 || bL1 <= 0);
-    const splitR = !(depth + 1 >= opt.maxDepth || wr < opt.minSamplesSplit || wr < 2 * minLeaf || bR0 <= 0 || bR1 <= 0);
+    const splitL = !stopsSplitting(opt, depth + 1, wl, bL0, bL1);
+    const splitR = !stopsSplitting(opt, depth + 1, wr, bR0, bR1);
     if (!splitL && !splitR) continue;
     if (splitL !== splitR) {
       // Only one child goes on: its rows are compacted to the front, the leaf's are dropped.

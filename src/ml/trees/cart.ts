@@ -7,7 +7,7 @@
  * vector u (sample weight x class weight x bootstrap count) and cnt[u] the number of rows behind it,
  * which the min-samples rules count.
  */
-import { giniPurityMass, impurityMass, negEntropyMass, newBestCut, resetBestCut, scanCuts } from './cart-impurity.js';
+import { giniPurityMass, impurityMass, negEntropyMass, newBestCut, resetBestCut, scanCuts, stopsSplitting } from './cart-impurity.js';
 import type { PackedRows } from './cart-packed.js';
 import type { Rng } from '../../core/rng.js';
 import { buildCartPacked, packRows, PACKED_MAX_W0, PACKED_MAX_W1 } from './cart-packed.js';
@@ -107,7 +107,7 @@ export function buildCartWeighted(data: CartData, w0: Float64Array, w1: Float64A
     const end = stack.pop()!;
     const start = stack.pop()!;
     const node = stack.pop()!;
-    if (depth >= opt.maxDepth || Nc < opt.minSamplesSplit || Nc < 2 * minLeaf || N0 <= 0 || N1 <= 0) continue;
+    if (stopsSplitting(opt, depth, Nc, N0, N1)) continue;
 
     resetBestCut(best);
     if ((depth + 2) * nFeatures > constFlags.length) {

@@ -43,7 +43,7 @@ export function forestTask(ts: TrainingSet, cart: CartOptions, bootstrap: boolea
 /** How often each original row is drawn by the bootstrap of the tree with this seed. */
 export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
   const counts = new Float64Array(rows);
-  for (const i of rng.intsInto(new Int32Array(rows), rows)) counts[i]! += 1;
+  for (let k = 0; k < rows; k++) counts[rng.int(rows)]! += 1;
   return counts;
 }
 
