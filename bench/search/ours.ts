@@ -22,7 +22,7 @@ import { findClassifier, gridSearchCV, originalSearchSpaces, type GridSpace, typ
 import { sklearnTrainTestSplit } from '../../src/ml/model-selection/sklearn-split.js';
 import { VotingClassifier } from '../../src/ml/ensemble/voting.js';
 import { f1Score, parsePhishingCsv } from '../../src/ml/trees/phishing.test-helpers.js';
-import { repeatedSplits } from './repeated.js';
+import { indexChecksum, repeatedSplits } from './repeated.js';
 import { votingByCv } from './voting.js';
 
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -31,12 +31,6 @@ const log = (m: string): void => void process.stderr.write(`[search] ${m}\n`);
 /** Test F1 of each kind's refit best. */
 function testF1(r: SearchResult, test: Dataset): Map<string, number> {
   return new Map(Object.entries(r.bestByKind!).map(([k, v]) => [k, f1Score(test.y, v.estimator.predict(test.X))]));
-}
-
-function checksum(idx: Int32Array): number {
-  let s = 0;
-  idx.forEach((v, i) => (s += v * i));
-  return s;
 }
 
 async function searchMode(train: Dataset, test: Dataset, quick: boolean): Promise<Record<string, unknown>> {
@@ -131,7 +125,7 @@ async function main(): Promise<void> {
   try {
     const out = mode === 'splits' ? { splits: await repeatedSplits(all, log) }
       : mode === 'extras' ? await extrasMode(train, test, quick) : await searchMode(train, test, quick);
-    process.stdout.write(`${JSON.stringify({ ...out, test_index_checksum: checksum(split.test), max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...out, test_index_checksum: indexChecksum(split.test), max_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) })}\n`);
   } finally {
     await closeSharedPool();
   }

@@ -26,7 +26,10 @@ const fit = (kind: string, params: Record<string, unknown>, d: Dataset): Promise
 function contradictedRows(X: Matrix, y: Float64Array, train: Int32Array, test: Int32Array): number {
   const key = (i: number): string => X.data.subarray(i * X.cols, (i + 1) * X.cols).join(',');
   const sum = new Map<string, number>();
-  for (const i of train) sum.set(key(i), (sum.get(key(i)) ?? 0) + y[i]!);
+  for (const i of train) {
+    const k = key(i);
+    sum.set(k, (sum.get(k) ?? 0) + y[i]!);
+  }
   let n = 0;
   for (const i of test) {
     const s = sum.get(key(i));
@@ -35,12 +38,19 @@ function contradictedRows(X: Matrix, y: Float64Array, train: Int32Array, test: I
   return n;
 }
 
+/** Sum of test index x position, as the peer scripts compute it: the same split on both sides. */
+export function indexChecksum(idx: Int32Array): number {
+  let s = 0;
+  idx.forEach((v, i) => (s += v * i));
+  return s;
+}
+
 export interface SplitScore {
   seed: number;
   boosting: number;
   vote: number;
   contradicted: number;
-  /** sum of test index x position, as peer_repeated.py computes it: the same split on both sides. */
+  /** indexChecksum of the test rows, compared with peer_repeated.py's. */
   testChecksum: number;
 }
 
@@ -58,7 +68,7 @@ export async function repeatedSplits(all: Dataset, log: (m: string) => void): Pr
     const row = {
       seed, boosting: f1Score(test.y, hgb.predict(test.X)), vote: f1Score(test.y, vote.predict(test.X)),
       contradicted: contradictedRows(all.X, all.y, s.train, s.test),
-      testChecksum: s.test.reduce((a, v, i) => a + v * i, 0),
+      testChecksum: indexChecksum(s.test),
     };
     log(`split ${seed}: boosting ${row.boosting.toFixed(4)}, vote ${row.vote.toFixed(4)}, contradicted rows ${row.contradicted}`);
     out.push(row);
