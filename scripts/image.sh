@@ -19,13 +19,13 @@ ROOT=$PWD
 CACHE=$ROOT/.cache
 IMAGES=$CACHE/image
 PODMAN_DIR=$CACHE/podman
-SUITE=bookworm
 RUNC=/usr/sbin/runc
-# The Dockerfile's base (ARG NODE_IMAGE) as podman names a Docker Hub image.
-FROM_NAME=$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile)
-BASE_IMAGE=docker.io/library/$FROM_NAME
+# The Dockerfile's bases (ARG NODE_IMAGE, ARG DEBIAN_IMAGE) as podman names Docker Hub images; the Debian
+# release is the one in the Debian image's tag (debian:bookworm-slim: bookworm).
+BASE_IMAGE=docker.io/library/$(sed -n 's/^ARG NODE_IMAGE=//p' Dockerfile)
+ROOTFS_IMAGE=docker.io/library/$(sed -n 's/^ARG DEBIAN_IMAGE=//p' Dockerfile)
+SUITE=$(sed -n 's/^ARG DEBIAN_IMAGE=debian:\([a-z]*\)-slim$/\1/p' Dockerfile)
 IMAGE=localhost/networksecurity:test
-ROOTFS_IMAGE=localhost/networksecurity-debian:$SUITE-minbase
 
 log() { printf '[image] %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
@@ -89,7 +89,12 @@ rootfs_tarball() {
   echo "$tar"
 }
 
-# The stand-in for the official image, keyed by the Node version and the Debian release.
+rootfs_image() {
+  pm image exists "$ROOTFS_IMAGE" || pm import --quiet "$(rootfs_tarball)" "$ROOTFS_IMAGE" >/dev/null
+}
+
+# The stand-ins for the official images: Debian slim is the debootstrap root filesystem; the Node image adds
+# Node, npm and the `node` user to it. Keyed by the Node version and the Debian release.
 build_base() {
   local node_dir node_version npm_version key tmp t0
   node_dir=$(bash scripts/node.sh)
@@ -111,7 +116,6 @@ build_base() {
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$tmp/add/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$tmp/add/usr/local/bin/npx"
   cp /etc/ssl/certs/ca-certificates.crt "$tmp/add/etc/ssl/certs/ca-certificates.crt"
-  pm image exists "$ROOTFS_IMAGE" || pm import --quiet "$(rootfs_tarball)" "$ROOTFS_IMAGE" >/dev/null
   # The official image's `node` user (uid/gid 1000), environment and default command.
   cat >"$tmp/Containerfile" <<EOF
 FROM $ROOTFS_IMAGE
@@ -132,12 +136,11 @@ build_image() {
     || { tail -n 40 "$IMAGES/build.log" >&2; return 1; }
   size=$(pm image inspect --format '{{.Size}}' "$IMAGE")
   log "$IMAGE built in $(( $(now_ms) - t0 )) ms, $(( size / 1000000 )) MB"
-  pm image prune -f >/dev/null
 }
 
 mkdir -p "$IMAGES"
 case ${1:-} in
-  build) install_tools; write_config; build_base; build_image ;;
+  build) install_tools; write_config; rootfs_image; build_base; build_image ;;
   env) write_config; print_env ;;
   podman) shift; write_config; pm "$@" ;;
   *) echo "usage: bash scripts/image.sh build|env|podman <args>" >&2; exit 2 ;;

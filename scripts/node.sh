@@ -4,7 +4,7 @@
 # against). Prints the install folder; its bin/ goes first on PATH and it is the `nodedir` of native builds.
 #
 #   bash scripts/node.sh            install if missing, print the folder (e.g. .cache/node-v24.22.3)
-#   source <(bash scripts/node.sh --env)
+#   eval "$(bash scripts/node.sh --env)"
 #                                   the same, then put its bin/ first on PATH and point npm_config_nodedir
 #                                   at it, so npm and node-gyp build native modules for it with no download
 #
@@ -24,6 +24,7 @@ if [ ! -x "$dir/bin/node" ]; then
   rm -rf "$dir" && mv "$tmp/package" "$dir"
 fi
 
+# shellcheck disable=SC2016 # $PATH is meant literally: it expands where the lines are sourced
 case ${1:-} in
   --env) printf 'export PATH=%q:"$PATH"\nexport npm_config_nodedir=%q\n' "$dir/bin" "$dir" ;;
   *) echo "$dir" ;;

@@ -76,7 +76,8 @@ install_venv() {
 
 # An empty, migrated MLflow database, made once: copying it saves the server its table creation.
 mlflow_template() {
-  local tpl=$CACHE/mlflow-template-$(echo "${PIP_PACKAGES[*]}" | sha256sum | cut -c1-12).db
+  local tpl
+  tpl=$CACHE/mlflow-template-$(echo "${PIP_PACKAGES[*]}" | sha256sum | cut -c1-12).db
   if [ ! -s "$tpl" ]; then
     rm -f "$tpl.tmp"
     "$VENV/bin/python" -c 'import sys; from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as S; S("sqlite:///" + sys.argv[1], sys.argv[2])' \
@@ -172,11 +173,11 @@ failed() {
 # ---------------------------------------------------------------------------------------------- stop
 
 stop_service() {
-  local name=$1 pid i
+  local name=$1 pid
   pid=$(pid_of "$name")
   if alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+    for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
     alive "$pid" && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
   fi
   rm -f "$STATE/$name.pid" "$STATE/$name.port" "$STATE/$name.started"
@@ -190,7 +191,7 @@ write_env() {
     echo "# Written by scripts/services.sh; source it: . .services/env"
     for name in "${SERVICES[@]}"; do
       port=$(port_of "$name")
-      alive "$(pid_of "$name")" && [ -n "$port" ] || continue
+      if ! alive "$(pid_of "$name")" || [ -z "$port" ]; then continue; fi
       case $name in
         ferretdb) echo "export MONGO_TEST_URL=mongodb://127.0.0.1:$port/" ;;
         moto) echo "export S3_TEST_ENDPOINT=http://127.0.0.1:$port" ;;
