@@ -33,10 +33,7 @@ now_ms() { date +%s%3N; }
 install_tools() {
   command -v podman >/dev/null && [ -x "$RUNC" ] && command -v debootstrap >/dev/null && return 0
   log "installing podman, runc and debootstrap (apt)"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc debootstrap >/dev/null
-  fi
+  bash scripts/apt-install.sh podman runc debootstrap
 }
 
 # Podman's configuration for this kernel: runc (crun fails on its cgroups), cgroupfs (no systemd), no

@@ -14,10 +14,7 @@ log() { printf '[ops-checks] %s\n' "$*" >&2; }
 install_tools() {
   if ! command -v shellcheck >/dev/null || ! command -v docker-compose >/dev/null; then
     log "installing shellcheck and docker-compose (apt)"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck docker-compose >/dev/null 2>&1; then
-      apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck docker-compose >/dev/null
-    fi
+    bash scripts/apt-install.sh shellcheck docker-compose
   fi
   if [ ! -x "$actionlint" ]; then
     log "building actionlint $ACTIONLINT_VERSION from the Go module proxy (first time only)"

@@ -37,13 +37,7 @@ alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 pid_of() { cat "$STATE/$1.pid" 2>/dev/null || true; }
 port_of() { cat "$STATE/$1.port" 2>/dev/null || true; }
 
-apt_install() {
-  # apt-get update only when the package is not known yet (the lists may be empty on a new machine).
-  if ! apt-get install -y -qq "$@" >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-  fi
-}
+apt_install() { bash "$ROOT/scripts/apt-install.sh" "$@"; }
 
 # ---------------------------------------------------------------------------------------------- install
 
