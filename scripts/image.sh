@@ -32,8 +32,8 @@ now_ms() { date +%s%3N; }
 
 install_tools() {
   command -v podman >/dev/null && [ -x "$RUNC" ] && command -v debootstrap >/dev/null && return 0
-  log "installing podman, runc and debootstrap (apt)"
-  bash scripts/apt-install.sh podman runc debootstrap
+  log "installing podman, runc, debootstrap and the Debian archive keyring (apt)"
+  bash scripts/apt-install.sh podman runc debootstrap debian-archive-keyring
 }
 
 # Podman's configuration for this kernel: runc (crun fails on its cgroups), cgroupfs (no systemd), no
