@@ -25,6 +25,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../core/matrix.js';
+import { csvCell } from '../data/csv.js';
 import { readRecordChunks, type RecordChunk, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
 import type { RecordInput, RecordStore } from '../ports/record-store.js';
@@ -224,8 +225,7 @@ export const REJECTS_HEADER = 'line,column,value,reason\n';
 
 /** Lines of the reject file for some bad rows (each with its line end), without the header. */
 export function rejectLines(rejected: readonly RowError[]): string {
-  const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return rejected.map((r) => `${[String(r.line), q(r.column ?? ''), q(r.value ?? ''), q(r.reason)].join(',')}\n`).join('');
+  return rejected.map((r) => `${[String(r.line), csvCell(r.column ?? ''), csvCell(r.value ?? ''), csvCell(r.reason)].join(',')}\n`).join('');
 }
 
 /** The reject file: one line per bad row with its source line number and the reason. */

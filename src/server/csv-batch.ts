@@ -7,7 +7,8 @@
 import type { Readable } from 'node:stream';
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
+import { csvCell, isFormulaLike } from '../data/csv.js';
+import { CsvRecordSplitter, isPlainRecord, parseCsvRecord } from './csv.js';
 import type { ColumnResolver } from './rows.js';
 import { featureValue } from './rows.js';
 

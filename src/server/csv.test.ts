@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
+import { csvCell, isFormulaLike } from '../data/csv.js';
+import { CsvRecordSplitter, isPlainRecord, parseCsvRecord } from './csv.js';
 
 describe('CsvRecordSplitter', () => {
   it('splits records across chunk boundaries, CRLF and quoted line breaks included', () => {
