@@ -18,7 +18,8 @@ async function uploadStream(request: FastifyRequest, limit: number): Promise<Asy
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (type.startsWith('multipart/form-data')) {
     if (declared > limit + multipartOverhead) throw uploadTooLarge(limit);
-    const file = await request.file({ limits: { fileSize: limit, files: 1 } });
+    // One byte over the limit lets the reader see the excess: busboy cuts a file at fileSize and ends it normally.
+    const file = await request.file({ limits: { fileSize: limit + 1, files: 1 } });
     if (!file) throw new NsError('CSV_EMPTY', 'The form has no file.', { hint: 'Send the CSV in a file field of the form.' });
     return file.file;
   }
@@ -37,8 +38,11 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
     }
     const model = ctx.requireModel();
     const limit = ctx.deps.limits.csvUploadBytes;
-    const batch = await parseCsvBatch(await uploadStream(request, limit), ctx.columnsFor(model), limit).catch((e: unknown) => {
-      // Stream errors without a status (a cut-off or malformed multipart body) are the client's input.
+    const batch = await uploadStream(request, limit).then((stream) => parseCsvBatch(stream, ctx.columnsFor(model), limit)).catch((e: unknown) => {
+      // The body may not have been read to its end: close the connection after the answer instead of
+      // reading on (or resetting it before the answer is out).
+      void reply.header('connection', 'close');
+      // Stream errors without a status (a cut-off or malformed multipart body, no boundary) are the client's input.
       if (isNsError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
       throw new NsError('BAD_UPLOAD', 'The upload could not be read to its end.', { cause: e, hint: 'Send the file again; for multipart, check the boundaries.' });
     });
