@@ -156,6 +156,16 @@ describe('loadCsvIntoStore', () => {
     expect(lines[2]).toMatch(/^4,Result,'=cmd\|' \/C calc'!A0,/);
   });
 
+  it('counts the missing values it loads (empty, na, NaN), stored as null', async () => {
+    const cells = dataLine(schema, 1).split(',');
+    cells[0] = ''; cells[1] = 'na'; cells[2] = 'NaN';
+    const store = new MemoryStore();
+    const r = await loadCsvIntoStore(chunked(`${H}\n${cells.join(',')}\n${good(1)[0]!}\n`, 100), schema, store, { mode: 'append', strict: false });
+    expect(r).toMatchObject({ inserted: 2, rejectedCount: 0, missingValues: 3 });
+    const stored = [...store.records.values()].find((rec) => rec.values[schema.features[0]!] === null);
+    expect([0, 1, 2].map((j) => stored?.values[schema.features[j]!])).toEqual([null, null, null]);
+  });
+
   it('replace streams its batches into replaceAll', async () => {
     const store = new MemoryStore();
     await store.insertBatch([{ id: 'old#0', values: { Result: 1 } }]);

@@ -37,6 +37,8 @@ export interface EtlResult {
   /** The bad rows; empty when `onRejected` took them (see `rejectedCount`). */
   rejected: RowError[];
   rejectedCount: number;
+  /** Missing feature values (empty, na, NaN) in the loaded rows; stored as null, imputed at training. */
+  missingValues: number;
   mode: 'append' | 'replace';
 }
 
@@ -137,6 +139,7 @@ interface LoadState {
   rowsRead: number;
   rejected: RowError[];
   rejectedCount: number;
+  missingValues: number;
   written: number;
 }
 
@@ -147,6 +150,7 @@ async function* batchesOf(source: AsyncIterable<Uint8Array | string>, schema: Sc
   const makeValues = valuesMaker(schema);
   for await (const chunk of readRecordChunks(source, schema, { requireTarget: true, strict: opts.strict, chunkRows: batchSize })) {
     state.rowsRead = chunk.rowsRead;
+    state.missingValues += chunk.missingValues;
     if (chunk.errors.length > 0) {
       state.rejectedCount += chunk.errors.length;
       if (opts.onRejected) await opts.onRejected(chunk.errors);
@@ -199,7 +203,7 @@ async function write(source: AsyncIterable<Uint8Array | string>, schema: Schema,
  * failure leaves). Whole-file errors are `readRecordChunks`' NsErrors; with `strict`, CSV_ROW_ERRORS.
  */
 export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string>, schema: Schema, store: RecordStore, opts: EtlOptions): Promise<EtlResult> {
-  const state: LoadState = { rowsRead: 0, rejected: [], rejectedCount: 0, written: 0 };
+  const state: LoadState = { rowsRead: 0, rejected: [], rejectedCount: 0, missingValues: 0, written: 0 };
   let result: { inserted: number; skipped: number };
   if (opts.strict && opts.mode === 'append') {
     const dir = await mkdtemp(join(tmpdir(), 'ns-etl-'));
@@ -217,7 +221,7 @@ export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string
   } else {
     result = await write(source, schema, store, opts, state);
   }
-  return { rowsRead: state.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: state.rejected, rejectedCount: state.rejectedCount, mode: opts.mode };
+  return { rowsRead: state.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: state.rejected, rejectedCount: state.rejectedCount, missingValues: state.missingValues, mode: opts.mode };
 }
 
 /** The reject file's header line (with its line end). */

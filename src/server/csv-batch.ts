@@ -143,8 +143,7 @@ export async function parseCsvBatch(stream: UploadStream, cols: ColumnResolver, 
       if (c < 0) continue;
       const v = featureValue(cells[j]);
       if (v === undefined) {
-        const cell = cells[j]!.trim();
-        errors.set(r, cell === '' || cell.toLowerCase() === 'na' ? `${cols.featureNames[c]} is missing` : `${cols.featureNames[c]} is ${cell}; allowed: -1 0 1`);
+        errors.set(r, `${cols.featureNames[c]} is ${cells[j]!}; allowed: -1 0 1, or empty, na, NaN for a missing value`);
         rowOf[r] = -1;
         return;
       }

@@ -2,13 +2,14 @@
  * POST /api/v1/predict/csv: a CSV upload (raw `text/csv` body or a `multipart/form-data` file field)
  * comes back as CSV with `prediction` (-1 phishing, 1 legitimate), `phishing_probability` and `error` columns.
  * Rows with bad values get an error instead of failing the file; the header must name every feature.
- * Headers X-Rows, X-Row-Errors and X-Model-Version summarise the result.
+ * Headers X-Rows, X-Row-Errors, X-Missing-Values (imputed cells) and X-Model-Version summarise the result.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../../core/errors.js';
 import type { RouteContext } from '../context.js';
 import { parseCsvBatch, scoredCsvChunks, uploadTooLarge } from '../csv-batch.js';
+import { countMissing } from '../rows.js';
 
 /** Slack for multipart boundaries and part headers when comparing Content-Length with the file limit. */
 const multipartOverhead = 16 * 1024;
@@ -53,6 +54,7 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
       .header('x-model-version', String(model.version))
       .header('x-rows', String(batch.lines.length))
       .header('x-row-errors', String(batch.errors.size))
+      .header('x-missing-values', String(countMissing(batch.X)))
       .send(Readable.from(scoredCsvChunks(batch, label, probPhishing)));
   });
 }
