@@ -3,18 +3,8 @@
  * per-address limit of the scoring routes, NS_ALLOWED_HOSTS (and --host) the host names it answers to.
  */
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { startCli, tempHome } from './cli-helpers.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startCli, tempHome, untilServing } from './cli-helpers.js';
 
 function call(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,15 +19,8 @@ describe('serve: security settings from the environment', () => {
     const home = tempHome();
     const port = await freePort();
     const child = startCli(['serve', '--port', String(port)], home, { NS_RATE_LIMIT_PER_MINUTE: '2', NS_ALLOWED_HOSTS: 'phish.test' });
-    let stderr = '';
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          if (stderr.includes('is serving on')) resolve();
-        });
-        child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
+      await untilServing(child);
       const infer = (): Promise<number> => call(port, 'POST', '/v2/models/networksecurity/infer', { 'content-type': 'application/json' }, '{"inputs":[]}');
       const first = [await infer(), await infer()];
       expect(first.every((s) => s !== 429)).toBe(true);
