@@ -64,7 +64,7 @@ export function uploadTooLarge(limitBytes: number): NsError {
 }
 
 /** Bytes parsed between two turns of the event loop, so /healthz and other requests stay fast during a big upload. */
-const yieldEveryBytes = 1 << 20;
+const yieldEveryBytes = 1 << 16;
 
 /** Where the upload's bytes come from; `truncated` is set by a multipart file stream cut at its size limit. */
 type UploadStream = AsyncIterable<Uint8Array | string> & { truncated?: boolean; iterator?: (opts: { destroyOnReturn: boolean }) => AsyncIterable<Uint8Array | string> };
@@ -155,7 +155,7 @@ export async function parseCsvBatch(stream: UploadStream, cols: ColumnResolver, 
   if (header === undefined || lines.length === 0) {
     throw new NsError('CSV_EMPTY', header === undefined ? 'The CSV file is empty.' : 'The CSV file has a header but no rows.', { hint: 'Upload a CSV with a header row and at least one data row.' });
   }
-  return { header, lines, X: matrix(valid, p, data.slice(0, valid * p)), rowOf: rowOf.slice(0, lines.length), errors, plain: plain.slice(0, lines.length) };
+  return { header, lines, X: matrix(valid, p, data.subarray(0, valid * p)), rowOf: rowOf.subarray(0, lines.length), errors, plain: plain.subarray(0, lines.length) };
 }
 
 /** Header → model column per position (-1: passed through). Missing features or duplicates throw. */

@@ -5,9 +5,12 @@
  * Headers X-Rows, X-Row-Errors, X-Missing-Values (imputed cells) and X-Model-Version summarise the result.
  */
 import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../../core/errors.js';
+import { matrix, type Matrix } from '../../core/matrix.js';
 import type { RouteContext } from '../context.js';
+import type { ScoringModel } from '../deps.js';
 import { parseCsvBatch, scoredCsvChunks, uploadTooLarge } from '../csv-batch.js';
 import { countMissing } from '../rows.js';
 
@@ -26,6 +29,22 @@ async function uploadStream(request: FastifyRequest, limit: number): Promise<Asy
   }
   if (declared > limit) throw uploadTooLarge(limit);
   return request.body as Readable;
+}
+
+/** Rows scored between two turns of the event loop, so a big upload does not hold up other requests. */
+const scoreBlockRows = 16_384;
+
+async function scoreInBlocks(ctx: RouteContext, model: ScoringModel, X: Matrix): Promise<{ label: Float64Array; probPhishing: Float64Array }> {
+  const label = new Float64Array(X.rows);
+  const probPhishing = new Float64Array(X.rows);
+  for (let start = 0; start < X.rows; start += scoreBlockRows) {
+    const end = Math.min(X.rows, start + scoreBlockRows);
+    const part = ctx.score(model, matrix(end - start, X.cols, X.data.subarray(start * X.cols, end * X.cols)));
+    label.set(part.label, start);
+    probPhishing.set(part.probPhishing, start);
+    if (end < X.rows) await setImmediate();
+  }
+  return { label, probPhishing };
 }
 
 /** Registers POST /api/v1/predict/csv. */
@@ -47,7 +66,7 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
       if (isNsError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
       throw new NsError('BAD_UPLOAD', 'The upload could not be read to its end.', { cause: e, hint: 'Send the file again; for multipart, check the boundaries.' });
     });
-    const { label, probPhishing } = batch.X.rows > 0 ? ctx.score(model, batch.X) : { label: new Float64Array(0), probPhishing: new Float64Array(0) };
+    const { label, probPhishing } = await scoreInBlocks(ctx, model, batch.X);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="predictions.csv"')
