@@ -142,3 +142,27 @@ export class CsvTokenizer {
     return pos >= n ? '' : text.slice(pos);
   }
 }
+
+/*
+ * Output cells, one escaping rule for every CSV this program writes (API downloads, the ETL's reject
+ * file, `predict` output): a cell starting with = + - @ tab or CR that is not a plain number gets a
+ * leading apostrophe, as OWASP recommends against spreadsheet formula injection.
+ */
+
+const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** True when a spreadsheet could read the cell as a formula. */
+export function isFormulaLike(cell: string): boolean {
+  if (cell === '') return false;
+  const c = cell.charCodeAt(0);
+  // = + - @ tab CR
+  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13) return false;
+  return !plainNumber.test(cell);
+}
+
+/** One output cell: formula-like text gets a leading apostrophe; quoted when it holds , " or a line break. */
+export function csvCell(cell: string): string {
+  const safe = isFormulaLike(cell) ? `'${cell}` : cell;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+

@@ -112,11 +112,20 @@ describe('readRecordsCsv: inputs accepted as valid', () => {
     expect(e.message).toContain('Result');
   });
 
-  it('na, NA and empty cells become missing values (NaN); quoted numbers and spaces are fine', async () => {
+  it('empty, na and NaN cells are missing values (NaN); quoted numbers are fine', async () => {
     const cells = dataLine(schema, 1).split(',');
-    cells[0] = 'na'; cells[1] = 'NA'; cells[2] = ''; cells[3] = '"0"'; cells[4] = ' -1 ';
+    cells[0] = 'na'; cells[1] = 'NaN'; cells[2] = ''; cells[3] = '"0"'; cells[4] = '-1';
     const r = await read(`${H}\n${cells.join(',')}\n`);
     expect(Array.from(r.X.data.subarray(0, 5))).toEqual([NaN, NaN, NaN, 0, -1]);
+  });
+
+  it('other spellings are row errors, not numbers: " 1 ", 1e0, 0x1, 0b1, +1, 1.0, 01, NA, null', async () => {
+    const spellings = [' 1 ', '1e0', '0x1', '0b1', '+1', '1.0', '01', 'NA', 'null'];
+    const rows = spellings.map((v) => { const cells = dataLine(schema, 1).split(','); cells[0] = v; return cells.join(','); });
+    const r = await read(`${H}\n${rows.join('\n')}\n`);
+    expect(r.X.rows).toBe(0);
+    expect(r.errors.map((e) => e.value)).toEqual(spellings);
+    expect(r.errors.every((e) => / is not a number$/.test(e.reason))).toBe(true);
   });
 });
 
@@ -243,7 +252,7 @@ describe('planHeader and parseRow', () => {
     expect(plan.targetIndex).toBe(0);
     const out = new Float64Array(30);
     const cells = header.map((c, i) => (c === 'Result' ? '1' : String((i % 3) - 1)));
-    expect(parseRow({ line: 2, cells }, plan, schema, out)).toEqual({ label: 1 });
+    expect(parseRow({ line: 2, cells }, plan, schema, out)).toEqual({ label: 1, missing: 0 });
     expect(out[0]).toBe((30 % 3) - 1);
   });
 

@@ -9,8 +9,8 @@
  *   rows (good rows in a typed-array matrix per chunk, bad rows as errors, never dropped silently);
  * - `readRecordsCsv` gathers those chunks into one matrix for the whole file.
  *
- * Missing values: empty cells and pandas' default NA spellings (NA, na, N/A, NaN, null, None, …)
- * become NaN; imputation happens later. Cells are trimmed before parsing.
+ * Values follow the one rule of values.ts: plain decimal numbers; an empty cell, `na` or `NaN` is a
+ * missing value (NaN here, imputed later); anything else (" 1 ", "1e0", "0x1", "NA") is a row error.
  *
  * @example
  *   const res = await readRecordsCsv(chunks, schema, { requireTarget: true });
@@ -20,6 +20,7 @@ import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import { CsvTokenizer, type CsvRow } from './csv.js';
 import type { Schema } from './schema.js';
+import { parseValue } from './values.js';
 
 export interface RowError {
   line: number;
@@ -47,30 +48,9 @@ export interface PlanOptions {
   allowExtra?: boolean;
 }
 
-/** pandas' default NA strings plus lowercase `na` (the original Mongo records used it). */
-const NA_STRINGS = new Set(['', 'na', 'NA', 'N/A', 'n/a', '#N/A', '#N/A N/A', '#NA', 'NaN', 'nan', '-NaN', '-nan', 'NULL', 'null', 'None', '<NA>', '-1.#IND', '1.#IND', '-1.#QNAN', '1.#QNAN']);
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const SHOW_MAX = 40;
 /** Characters of text tokenized at a time (about 700 rows of the phishing data). */
 const TOKENIZE_SLICE = 1 << 16;
-
-/** Parses one cell: a number, NaN for missing, undefined when not a number. */
-function parseCell(s: string): number | undefined {
-  // Fast path for the one- and two-character integers that make up almost all of the data.
-  const len = s.length;
-  if (len === 1) {
-    const d = s.charCodeAt(0) - 48;
-    if (d >= 0 && d <= 9) return d;
-  } else if (len === 2 && s.charCodeAt(0) === 45) {
-    const d = s.charCodeAt(1) - 48;
-    if (d >= 0 && d <= 9) return -d;
-  }
-  const t = s.trim();
-  if (NA_STRINGS.has(t)) return NaN;
-  if (!NUMBER_RE.test(t)) return undefined;
-  const v = Number(t);
-  return Number.isFinite(v) ? v : undefined;
-}
 
 interface Compiled {
   allowed: Float64Array[];
@@ -125,7 +105,7 @@ export function planHeader(header: string[], schema: Schema, opts: PlanOptions):
       });
     }
   }
-  if (names.length > 1 && names.every((n) => n !== '' && parseCell(n) !== undefined)) {
+  if (names.length > 1 && names.every((n) => { const v = parseValue(n, false); return v !== undefined && !Number.isNaN(v); })) {
     throw new NsError('CSV_NO_HEADER', 'The first line holds values, not column names.', {
       hint: `Add a header row naming the columns (${schema.columns.slice(0, 3).join(', ')}, …; see config/schema.yaml).`,
     });
@@ -175,7 +155,7 @@ export function planHeader(header: string[], schema: Schema, opts: PlanOptions):
  * label (NaN when the file has no target column, or the label is missing and not required), or a
  * RowError naming the first bad cell.
  */
-export function parseRow(row: CsvRow, plan: HeaderPlan, schema: Schema, out: Float64Array): { label: number } | RowError {
+export function parseRow(row: CsvRow, plan: HeaderPlan, schema: Schema, out: Float64Array): { label: number; missing: number } | RowError {
   const line = row.line;
   if (row.error !== undefined) return { line, reason: row.error };
   const cells = row.cells;
@@ -185,30 +165,31 @@ export function parseRow(row: CsvRow, plan: HeaderPlan, schema: Schema, out: Flo
   }
   const c = compile(schema);
   const fi = plan.featureIndex;
+  let missing = 0;
   for (let j = 0; j < fi.length; j++) {
     const s = cells[fi[j]!]!;
-    const v = parseCell(s);
-    if (v === undefined) return { line, column: schema.features[j]!, value: show(s), reason: `'${show(s.trim())}' is not a number` };
+    const v = parseValue(s, c.integer[j]);
+    if (v === undefined) return { line, column: schema.features[j]!, value: show(s), reason: `'${show(s)}' is not a number` };
     if (v === v) {
       const allowed = c.allowed[j]!;
       if (allowed.length > 0 ? !isAllowed(allowed, v) : c.integer[j] && !Number.isInteger(v)) {
         const rule = allowed.length > 0 ? `allowed: ${c.allowedText[j]}` : 'whole numbers only';
         return { line, column: schema.features[j]!, value: show(s), reason: `value ${v} is not allowed (${rule})` };
       }
-    }
+    } else missing++;
     out[j] = v;
   }
-  if (plan.targetIndex < 0) return { label: NaN };
+  if (plan.targetIndex < 0) return { label: NaN, missing };
   const s = cells[plan.targetIndex]!;
-  const label = parseCell(s);
-  if (label === undefined) return { line, column: schema.target, value: show(s), reason: `'${show(s.trim())}' is not a number` };
+  const label = parseValue(s);
+  if (label === undefined) return { line, column: schema.target, value: show(s), reason: `'${show(s)}' is not a number` };
   if (label !== label) {
-    return plan.requireTarget ? { line, column: schema.target, value: show(s), reason: `the label ${schema.target} is missing` } : { label };
+    return plan.requireTarget ? { line, column: schema.target, value: show(s), reason: `the label ${schema.target} is missing` } : { label, missing };
   }
   if (!isAllowed(c.targetAllowed, label)) {
     return { line, column: schema.target, value: show(s), reason: `label ${label} is not allowed (allowed: ${c.targetText})` };
   }
-  return { label };
+  return { label, missing };
 }
 
 /** One line describing a row error, e.g. "line 7: SFH: value 2 is not allowed (allowed: -1, 0, 1)". */
@@ -269,6 +250,8 @@ export interface ReadResult {
   header: string[];
   /** Data rows seen (good + bad; blank lines not counted). */
   rowsRead: number;
+  /** Missing feature values (empty, na, NaN) in the good rows; imputed later. */
+  missingValues: number;
 }
 
 export interface ChunkOptions extends ReadOptions {
@@ -288,6 +271,8 @@ export interface RecordChunk {
   errors: RowError[];
   /** Data rows seen so far (good + bad, this chunk included). */
   rowsRead: number;
+  /** Missing feature values (empty, na, NaN) in the chunk's good rows; imputed later. */
+  missingValues: number;
   header: string[];
   hasTarget: boolean;
 }
@@ -326,11 +311,13 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   let lines = new Uint32Array(chunkRows);
   let errors: RowError[] = [];
   let good = 0;
+  let missingValues = 0;
   const ready: RecordChunk[] = [];
 
   const flush = (p: HeaderPlan): void => {
     if (good === 0 && errors.length === 0) return;
-    ready.push({ X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, header: p.header, hasTarget: p.targetIndex >= 0 });
+    ready.push({ X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, missingValues, header: p.header, hasTarget: p.targetIndex >= 0 });
+    missingValues = 0;
     X = new Float64Array(chunkRows * nf);
     y = new Float64Array(chunkRows);
     lines = new Uint32Array(chunkRows);
@@ -358,6 +345,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
         }
       } else {
         y[good] = r.label;
+        missingValues += r.missing;
         lines[good] = row.line;
         good++;
       }
@@ -419,6 +407,7 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
   let y = new Float64Array(cap);
   let lines = new Uint32Array(cap);
   let good = 0;
+  let missingValues = 0;
   const errors: RowError[] = [];
   let last: RecordChunk | null = null;
   for await (const chunk of readRecordChunks(source, schema, opts)) {
@@ -433,6 +422,7 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
     y.set(chunk.y, good);
     lines.set(chunk.lines, good);
     good += n;
+    missingValues += chunk.missingValues;
     for (const e of chunk.errors) errors.push(e);
     last = chunk;
   }
@@ -445,5 +435,6 @@ export async function readRecordsCsv(source: AsyncIterable<string | Uint8Array>,
     errors,
     header: end.header,
     rowsRead: end.rowsRead,
+    missingValues,
   };
 }

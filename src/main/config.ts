@@ -16,6 +16,10 @@ const schema = z.object({
   NS_HOST: z.string().default('127.0.0.1'),
   NS_PORT: z.coerce.number().int().min(0).max(65535).default(8501),
   NS_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Host names (comma-separated) the server answers to besides IP literals and localhost; `*` = any. */
+  NS_ALLOWED_HOSTS: z.string().optional(),
+  /** Requests per minute per client address to each scoring route. */
+  NS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   NS_SEED: z.coerce.number().int().default(42),
   /** Training plan of runs started from the web UI / API. */
   NS_TRAIN_PRESET: z.enum(['default', 'original', 'quick']).default('default'),

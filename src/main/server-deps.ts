@@ -115,7 +115,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
       return [...seen.values()];
     },
     apiToken: ctx.config.NS_API_TOKEN,
-    limits: defaultLimits,
+    limits: { ...defaultLimits, predictPerMinute: ctx.config.NS_RATE_LIMIT_PER_MINUTE },
     logger: ctx.logger,
   };
   return { deps, refreshModel, idle: () => active.then(() => undefined), stop: () => clearInterval(timer) };

@@ -139,6 +139,33 @@ describe('loadCsvIntoStore', () => {
     );
   });
 
+  it('escapes formula-like cells in the reject file, as the API download does', async () => {
+    const rows = good(3);
+    rows[0] = dataLine(schema, 1, '=HYPERLINK("http://evil.example")');
+    rows[1] = dataLine(schema, 1, '@SUM(1)');
+    rows[2] = dataLine(schema, 1, "=cmd|' /C calc'!A0");
+    const seen: RowError[] = [];
+    await loadCsvIntoStore(chunked(`${H}\n${rows.map((r) => r.replace(/,([^,]*)$/, (_, v: string) => `,"${v.replace(/"/g, '""')}"`)).join('\n')}\n`, 100), schema, new MemoryStore(), {
+      mode: 'append', strict: false, onRejected: (bad) => { seen.push(...bad); },
+    });
+    const lines = rejectsCsv(seen).trim().split('\n').slice(1);
+    expect(lines).toHaveLength(3);
+    // The value column (third) starts with an apostrophe, so a spreadsheet shows it as text.
+    expect(lines[0]).toMatch(/^2,Result,"'=HYPERLINK\(""http:\/\/evil\.example""\)",/);
+    expect(lines[1]).toMatch(/^3,Result,'@SUM\(1\),/);
+    expect(lines[2]).toMatch(/^4,Result,'=cmd\|' \/C calc'!A0,/);
+  });
+
+  it('counts the missing values it loads (empty, na, NaN), stored as null', async () => {
+    const cells = dataLine(schema, 1).split(',');
+    cells[0] = ''; cells[1] = 'na'; cells[2] = 'NaN';
+    const store = new MemoryStore();
+    const r = await loadCsvIntoStore(chunked(`${H}\n${cells.join(',')}\n${good(1)[0]!}\n`, 100), schema, store, { mode: 'append', strict: false });
+    expect(r).toMatchObject({ inserted: 2, rejectedCount: 0, missingValues: 3 });
+    const stored = [...store.records.values()].find((rec) => rec.values[schema.features[0]!] === null);
+    expect([0, 1, 2].map((j) => stored?.values[schema.features[j]!])).toEqual([null, null, null]);
+  });
+
   it('replace streams its batches into replaceAll', async () => {
     const store = new MemoryStore();
     await store.insertBatch([{ id: 'old#0', values: { Result: 1 } }]);

@@ -25,6 +25,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../core/matrix.js';
+import { csvCell } from '../data/csv.js';
 import { readRecordChunks, type RecordChunk, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
 import type { RecordInput, RecordStore } from '../ports/record-store.js';
@@ -36,6 +37,8 @@ export interface EtlResult {
   /** The bad rows; empty when `onRejected` took them (see `rejectedCount`). */
   rejected: RowError[];
   rejectedCount: number;
+  /** Missing feature values (empty, na, NaN) in the loaded rows; stored as null, imputed at training. */
+  missingValues: number;
   mode: 'append' | 'replace';
 }
 
@@ -136,6 +139,7 @@ interface LoadState {
   rowsRead: number;
   rejected: RowError[];
   rejectedCount: number;
+  missingValues: number;
   written: number;
 }
 
@@ -146,6 +150,7 @@ async function* batchesOf(source: AsyncIterable<Uint8Array | string>, schema: Sc
   const makeValues = valuesMaker(schema);
   for await (const chunk of readRecordChunks(source, schema, { requireTarget: true, strict: opts.strict, chunkRows: batchSize })) {
     state.rowsRead = chunk.rowsRead;
+    state.missingValues += chunk.missingValues;
     if (chunk.errors.length > 0) {
       state.rejectedCount += chunk.errors.length;
       if (opts.onRejected) await opts.onRejected(chunk.errors);
@@ -198,7 +203,7 @@ async function write(source: AsyncIterable<Uint8Array | string>, schema: Schema,
  * failure leaves). Whole-file errors are `readRecordChunks`' NsErrors; with `strict`, CSV_ROW_ERRORS.
  */
 export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string>, schema: Schema, store: RecordStore, opts: EtlOptions): Promise<EtlResult> {
-  const state: LoadState = { rowsRead: 0, rejected: [], rejectedCount: 0, written: 0 };
+  const state: LoadState = { rowsRead: 0, rejected: [], rejectedCount: 0, missingValues: 0, written: 0 };
   let result: { inserted: number; skipped: number };
   if (opts.strict && opts.mode === 'append') {
     const dir = await mkdtemp(join(tmpdir(), 'ns-etl-'));
@@ -216,7 +221,7 @@ export async function loadCsvIntoStore(source: AsyncIterable<Uint8Array | string
   } else {
     result = await write(source, schema, store, opts, state);
   }
-  return { rowsRead: state.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: state.rejected, rejectedCount: state.rejectedCount, mode: opts.mode };
+  return { rowsRead: state.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: state.rejected, rejectedCount: state.rejectedCount, missingValues: state.missingValues, mode: opts.mode };
 }
 
 /** The reject file's header line (with its line end). */
@@ -224,8 +229,7 @@ export const REJECTS_HEADER = 'line,column,value,reason\n';
 
 /** Lines of the reject file for some bad rows (each with its line end), without the header. */
 export function rejectLines(rejected: readonly RowError[]): string {
-  const q = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  return rejected.map((r) => `${[String(r.line), q(r.column ?? ''), q(r.value ?? ''), q(r.reason)].join(',')}\n`).join('');
+  return rejected.map((r) => `${[String(r.line), csvCell(r.column ?? ''), csvCell(r.value ?? ''), csvCell(r.reason)].join(',')}\n`).join('');
 }
 
 /** The reject file: one line per bad row with its source line number and the reason. */

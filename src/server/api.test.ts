@@ -63,7 +63,7 @@ describe('POST /api/v1/predict', () => {
     await expectError(a, post({ rows: [missing] }), 400, 'MISSING_FEATURES');
     await expectError(a, post({ rows: [{ ...row(), SFH: 2 }] }), 400, 'BAD_VALUE');
     await expectError(a, post({ rows: [{ ...row(), SFH: 'x' }] }), 400, 'BAD_VALUE');
-    await expectError(a, post({ rows: [{ ...row(), SFH: null }] }), 400, 'BAD_VALUE');
+    await expectError(a, post({ rows: [{ ...row(), SFH: true }] }), 400, 'BAD_VALUE');
     await expectError(a, post({ rows: [] }), 400, 'EMPTY_INPUT');
     await expectError(a, post({ rows: [[1, 2]] }), 400, 'BAD_ROW');
     await expectError(a, post({ something: 1 }), 400, 'BAD_REQUEST');
@@ -114,7 +114,7 @@ describe('POST /api/v1/predict/csv', () => {
     expect(lines[1]).toMatch(/^A,.*,1,1,0\.\d+,$/);
     expect(lines[2]!.startsWith("'=cmd|' /C calc'!A0,")).toBe(true);
     expect(lines[2]).toMatch(/,-1,-1,0\.\d+,$/);
-    expect(lines[3]).toMatch(/,,,having_IP_Address is 7; allowed: -1 0 1$/);
+    expect(lines[3]).toMatch(/,,,"having_IP_Address is 7; allowed: -1 0 1, or empty, na, NaN for a missing value"$/);
     expect(lines[4]).toBe('D,1,1,,,expected 32 values but found 3');
   });
 

@@ -18,6 +18,7 @@ import type { ServerDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { docsPage, openApiDocument } from './openapi.js';
+import { crossSiteGuard } from './origin.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
 import { registerOps } from './routes/ops.js';
@@ -50,13 +51,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new NsError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, { kind: 'not_found', hint: 'See /api/docs for the routes.' }), deps.logger));
 
+  app.addHook('onRequest', crossSiteGuard(deps.allowedHosts ?? []));
+
   // CSV bodies reach the handler as a stream, so they are parsed while they arrive and limited by count.
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   await app.register(multipart, { limits: { fileSize: deps.limits.csvUploadBytes, files: 1, fields: 5 } });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, context) => new NsError('RATE_LIMITED', `Too many predict requests: at most ${context.max} per minute.`, {
-      kind: 'limit', httpStatus: 429, hint: `Retry after ${Math.ceil(context.ttl / 1000)} s, or send many rows per request.`,
+    errorResponseBuilder: (_req, context) => new NsError('RATE_LIMITED', `Too many requests to this endpoint: at most ${context.max} per minute from one address.`, {
+      kind: 'limit', httpStatus: 429, hint: `Retry after ${Math.ceil(context.ttl / 1000)} s, or send many rows per request (the server's NS_RATE_LIMIT_PER_MINUTE sets the limit).`,
     }),
   });
 

@@ -1,7 +1,9 @@
 /**
  * The token check of state-changing endpoints. The token comes as `Authorization: Bearer <token>` or
  * `X-API-Token: <token>` and is compared in constant time (both sides hashed to equal length first).
- * Without a configured token, only loopback clients may change state.
+ * Without a configured token, only loopback clients may change state, and only with a JSON body
+ * (`Content-Type: application/json`): a browser page of another site can send a form or text/plain
+ * POST without asking, but not JSON (that needs a CORS preflight, which this server never grants).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -21,16 +23,25 @@ function presentedToken(request: FastifyRequest): string | undefined {
   return typeof header === 'string' ? header.trim() : undefined;
 }
 
+const isJson = (request: FastifyRequest): boolean => /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Builds the preHandler that guards a state-changing route. */
 export function requireToken(apiToken: string | undefined): (request: FastifyRequest) => Promise<void> {
   return (request) => {
     if (apiToken === undefined) {
-      if (loopback.has(request.ip)) return Promise.resolve();
-      return Promise.reject(new NsError('AUTH_NOT_CONFIGURED', 'This server has no API token, so it only accepts changes from its own machine.', {
-        kind: 'auth', httpStatus: 403, hint: 'Set NS_API_TOKEN on the server and send it as a Bearer token.',
-      }));
+      if (!loopback.has(request.ip)) {
+        return Promise.reject(new NsError('AUTH_NOT_CONFIGURED', 'This server has no API token, so it only accepts changes from its own machine.', {
+          kind: 'auth', httpStatus: 403, hint: 'Set NS_API_TOKEN on the server and send it as a Bearer token.',
+        }));
+      }
+      if (!isJson(request)) {
+        return Promise.reject(new NsError('JSON_REQUIRED', 'Without an API token, changes are accepted only as JSON requests.', {
+          httpStatus: 415, hint: 'Send Content-Type: application/json with a JSON body (e.g. {}), or set NS_API_TOKEN and send the token.',
+        }));
+      }
+      return Promise.resolve();
     }
     const given = presentedToken(request);
     if (given === undefined || given === '') {

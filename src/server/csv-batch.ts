@@ -4,10 +4,11 @@
  * each row into feature values or a row-level error, and writes the scored CSV back in chunks with
  * `prediction`, `phishing_probability` and `error` columns appended.
  */
-import type { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
+import { csvCell, isFormulaLike } from '../data/csv.js';
+import { CsvRecordSplitter, defaultCsvCaps, isPlainRecord, parseCsvRecord, type CsvCaps } from './csv.js';
 import type { ColumnResolver } from './rows.js';
 import { featureValue } from './rows.js';
 
@@ -62,29 +63,43 @@ export function uploadTooLarge(limitBytes: number): NsError {
   return new NsError('UPLOAD_TOO_LARGE', `The upload is larger than ${limitBytes} bytes.`, { kind: 'limit', hint: 'Split the file into smaller parts.' });
 }
 
-/** Reads records from a byte stream, enforcing the size limit. */
-export async function readCsvRecords(stream: AsyncIterable<Uint8Array | string>, limitBytes: number, onRecord: (line: string) => void): Promise<void> {
+/** Bytes parsed between two turns of the event loop, so /healthz and other requests stay fast during a big upload. */
+const yieldEveryBytes = 1 << 16;
+
+/** Where the upload's bytes come from; `truncated` is set by a multipart file stream cut at its size limit. */
+type UploadStream = AsyncIterable<Uint8Array | string> & { truncated?: boolean; iterator?: (opts: { destroyOnReturn: boolean }) => AsyncIterable<Uint8Array | string> };
+
+/**
+ * Reads records from a byte stream, enforcing the size limit and the field and record caps. On an
+ * error the stream is left alone rather than destroyed (destroying a request body resets the
+ * connection before the 413/4xx answer is sent); the route answers with `Connection: close`.
+ */
+export async function readCsvRecords(stream: UploadStream, limitBytes: number, onRecord: (line: string) => void, caps: CsvCaps = defaultCsvCaps): Promise<void> {
   const decoder = new TextDecoder('utf-8');
-  const splitter = new CsvRecordSplitter();
+  const splitter = new CsvRecordSplitter(caps);
+  const chunks = stream.iterator?.({ destroyOnReturn: false }) ?? stream;
   let bytes = 0;
+  let sinceYield = 0;
   let first = true;
-  for await (const chunk of stream) {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    if (bytes > limitBytes) {
-      (stream as Partial<Readable>).destroy?.();
-      throw uploadTooLarge(limitBytes);
-    }
+  for await (const chunk of chunks) {
+    const size = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    bytes += size;
+    if (bytes > limitBytes) throw uploadTooLarge(limitBytes);
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;
     for (const line of splitter.push(text)) onRecord(line);
+    sinceYield += size;
+    if (sinceYield >= yieldEveryBytes) { sinceYield = 0; await setImmediate(); }
   }
+  // A multipart file cut at busboy's size limit ends normally, with `truncated` set.
+  if (stream.truncated === true) throw uploadTooLarge(limitBytes);
   const tail = decoder.decode();
   for (const line of [...splitter.push(tail), ...splitter.end()]) onRecord(line);
 }
 
 /** Parses an uploaded CSV against a model's columns; header problems throw, row problems are kept per row. */
-export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, cols: ColumnResolver, limitBytes: number): Promise<CsvBatch> {
+export async function parseCsvBatch(stream: UploadStream, cols: ColumnResolver, limitBytes: number, caps: CsvCaps = defaultCsvCaps): Promise<CsvBatch> {
   const p = cols.featureNames.length;
   let header: string[] | undefined;
   let colIdx: number[] = [];
@@ -128,8 +143,7 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
       if (c < 0) continue;
       const v = featureValue(cells[j]);
       if (v === undefined) {
-        const cell = cells[j]!.trim();
-        errors.set(r, cell === '' || cell.toLowerCase() === 'na' ? `${cols.featureNames[c]} is missing` : `${cols.featureNames[c]} is ${cell}; allowed: -1 0 1`);
+        errors.set(r, `${cols.featureNames[c]} is ${cells[j]!}; allowed: -1 0 1, or empty, na, NaN for a missing value`);
         rowOf[r] = -1;
         return;
       }
@@ -137,11 +151,11 @@ export async function parseCsvBatch(stream: AsyncIterable<Uint8Array | string>, 
     }
     rowOf[r] = valid++;
   };
-  await readCsvRecords(stream, limitBytes, onRecord);
+  await readCsvRecords(stream, limitBytes, onRecord, caps);
   if (header === undefined || lines.length === 0) {
     throw new NsError('CSV_EMPTY', header === undefined ? 'The CSV file is empty.' : 'The CSV file has a header but no rows.', { hint: 'Upload a CSV with a header row and at least one data row.' });
   }
-  return { header, lines, X: matrix(valid, p, data.slice(0, valid * p)), rowOf: rowOf.slice(0, lines.length), errors, plain: plain.slice(0, lines.length) };
+  return { header, lines, X: matrix(valid, p, data.subarray(0, valid * p)), rowOf: rowOf.subarray(0, lines.length), errors, plain: plain.subarray(0, lines.length) };
 }
 
 /** Header → model column per position (-1: passed through). Missing features or duplicates throw. */

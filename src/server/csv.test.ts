@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CsvRecordSplitter, csvCell, isFormulaLike, isPlainRecord, parseCsvRecord } from './csv.js';
+import { csvCell, isFormulaLike } from '../data/csv.js';
+import { CsvRecordSplitter, isPlainRecord, parseCsvRecord } from './csv.js';
 
 describe('CsvRecordSplitter', () => {
   it('splits records across chunk boundaries, CRLF and quoted line breaks included', () => {
     const s = new CsvRecordSplitter();
     const out = [...s.push('a,b\r\n1,"x'), ...s.push('\ny"\n2,'), ...s.push('3'), ...s.end()];
     expect(out).toEqual(['a,b', '1,"x\ny"', '2,3']);
+  });
+  it('gives the same records fed one character at a time, and cuts a field that passes the cap across chunks', () => {
+    const text = 'a,b\r\n1,"x,\n""y"""\n2,3\r\n4';
+    const one = new CsvRecordSplitter();
+    expect([...text].flatMap((c) => one.push(c)).concat(one.end())).toEqual(['a,b', '1,"x,\n""y"""', '2,3', '4']);
+    const capped = new CsvRecordSplitter({ maxFieldChars: 10, maxRecordChars: 30 });
+    expect(capped.push('a,"12345')).toEqual([]);
+    expect(() => capped.push('67890123')).toThrow(expect.objectContaining({ code: 'CSV_FIELD_TOO_LONG', httpStatus: 413 }) as Error);
+    const rec = new CsvRecordSplitter({ maxFieldChars: 10, maxRecordChars: 30 });
+    expect(() => { for (let i = 0; i < 10; i++) rec.push('1234,'); }).toThrow(expect.objectContaining({ code: 'CSV_RECORD_TOO_LONG' }) as Error);
   });
   it('returns nothing for an empty stream', () => {
     const s = new CsvRecordSplitter();

@@ -37,7 +37,7 @@ export interface ServerLimits {
   jsonBodyBytes: number;
   /** Largest CSV upload in bytes (413 above it). */
   csvUploadBytes: number;
-  /** Predict requests per minute per client address (429 above it). */
+  /** Requests per minute per client address to each scoring route (429 above it); NS_RATE_LIMIT_PER_MINUTE. */
   predictPerMinute: number;
 }
 
@@ -71,6 +71,11 @@ export interface ServerDeps {
    */
   apiToken: string | undefined;
   limits: ServerLimits;
+  /**
+   * Host names the server answers to besides IP literals and localhost (DNS-rebinding check, see
+   * origin.ts); `*` accepts any. Default: none.
+   */
+  allowedHosts?: readonly string[];
   logger: Logger;
   /** Folder of the built UI (index.html); defaults to <package>/dist/ui. */
   uiDir?: string;

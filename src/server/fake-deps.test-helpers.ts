@@ -41,7 +41,8 @@ export function fakeModel(version: number, bias = 0.3): ScoringModel {
       const probPhishing = new Float64Array(X.rows);
       for (let i = 0; i < X.rows; i++) {
         let z = bias;
-        for (let j = 0; j < p; j++) z += weights[j]! * X.data[i * p + j]!;
+        // A missing value (NaN) is imputed as 0, as the real model's imputer would fill it in.
+        for (let j = 0; j < p; j++) { const x = X.data[i * p + j]!; z += weights[j]! * (x === x ? x : 0); }
         const prob = 1 / (1 + Math.exp(z));
         probPhishing[i] = prob;
         label[i] = prob >= 0.5 ? -1 : 1;

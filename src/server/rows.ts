@@ -9,6 +9,7 @@
  */
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
+import { parseValue } from '../data/values.js';
 import type { ServerSchema } from './deps.js';
 
 /** Maps an input column name to its model column (or 'ignore' for the target). */
@@ -32,19 +33,26 @@ export function columnResolver(schema: ServerSchema, featureNames: readonly stri
 
 const allowed = new Set([-1, 0, 1]);
 
-/** Reads one cell as a feature value: a number (or numeric string) in {-1, 0, 1}; undefined otherwise. */
+/**
+ * Reads one cell as a feature value by the one rule of src/data/values.ts: -1, 0 or 1 (a JSON number
+ * or its plain decimal text), NaN for a missing value (empty, "na", "NaN", null; the model's
+ * preprocessing imputes it); undefined otherwise.
+ */
 export function featureValue(v: unknown): number | undefined {
-  let n: number;
-  if (typeof v === 'number') n = v;
-  else if (typeof v === 'string' && v.trim() !== '') n = Number(v.trim());
-  else if (typeof v === 'boolean') return undefined;
-  else return undefined;
-  return allowed.has(n) ? n : undefined;
+  const n = parseValue(v);
+  return n !== undefined && (Number.isNaN(n) || allowed.has(n)) ? n : undefined;
+}
+
+/** Missing values (NaN) in a feature matrix, for the counts the routes report. */
+export function countMissing(X: Matrix): number {
+  let n = 0;
+  for (let i = 0; i < X.data.length; i++) if (X.data[i] !== X.data[i]) n++;
+  return n;
 }
 
 function badValue(row: number, feature: string, value: unknown): NsError {
   return new NsError('BAD_VALUE', `Row ${row}: feature ${feature} has value ${JSON.stringify(value) ?? String(value)}; allowed are -1, 0 and 1.`, {
-    hint: 'Encode every feature as -1, 0 or 1 (see GET /api/v1/schema).',
+    hint: 'Encode every feature as -1, 0 or 1 (a number or its plain decimal text); write a missing value as null, "", "na" or "NaN".',
     details: { row, feature },
   });
 }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,4 +37,26 @@ export function runCli(args: string[], home: string, extra: Record<string, strin
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((done) => child.on('close', (code) => done({ code: code ?? -1, stdout, stderr })));
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with the stderr so far once a `serve` / `up` child says it is serving; rejects when it exits first. */
+export function untilServing(child: ChildProcess): Promise<string> {
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('is serving on')) resolve(stderr);
+    });
+    child.on('close', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
 }

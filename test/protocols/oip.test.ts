@@ -92,6 +92,17 @@ describe('POST /v2/models/networksecurity/infer', () => {
     expect(Object.keys(wrongModel.json<Record<string, unknown>>())).toEqual(['error']);
   });
 
+  it('answers 400 naming the empty shape for a [0, 30] tensor or [0] inputs', async () => {
+    for (const inputs of [
+      [{ name: 'input-0', shape: [0, 30], datatype: 'FP64', data: [] }],
+      featureNames.map((f) => ({ name: f, shape: [0], datatype: 'INT64', data: [] })),
+    ]) {
+      const res = await infer({ inputs });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatch(/no rows to score/);
+    }
+  });
+
   it('serves the version path of the current model only', async () => {
     const ok = await app.inject({ method: 'POST', url: '/v2/models/networksecurity/versions/1/infer', payload: { inputs: [{ name: 'x', shape: [1, 30], datatype: 'FP64', data: legit }] } });
     expect(ok.statusCode).toBe(200);

@@ -61,7 +61,7 @@ async function runOnce(ctx: AppContext, source: string, flags: Record<string, st
     mode, strict: bool(flags, 'strict'), onRejected,
     onProgress: (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`),
   });
-  ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
+  ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected, ${result.missingValues} missing values (stored empty, imputed at training)${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
   return { ...result, rejectFile: rejects.file };
 }
 
@@ -141,7 +141,7 @@ export const etlCommand: CliCommand = {
     }
     const result = await runOnce(context, source, flags, io);
     if (bool(flags, 'json')) {
-      io.out(JSON.stringify({ source, target: context.records.describe(), rowsRead: result.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: result.rejectedCount, rejectFile: result.rejectFile, mode: result.mode }));
+      io.out(JSON.stringify({ source, target: context.records.describe(), rowsRead: result.rowsRead, inserted: result.inserted, skipped: result.skipped, rejected: result.rejectedCount, missingValues: result.missingValues, rejectFile: result.rejectFile, mode: result.mode }));
     }
     return result.rejectedCount > 0 ? ExitCode.rejectedRows : ExitCode.ok;
   },

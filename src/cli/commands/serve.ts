@@ -6,15 +6,15 @@ import { ExitCode } from '../../core/errors.js';
 import type { AppContext } from '../../main/context.js';
 import { uiDir } from '../../main/package-root.js';
 import { createServerDeps } from '../../main/server-deps.js';
-import { buildServer } from '../../server/index.js';
+import { allowedHostNames, buildServer } from '../../server/index.js';
 import type { CliCommand, CommandIo } from '../command.js';
 import { num, str } from '../flags.js';
 import { pipelineOptions } from './train-options.js';
 
 export async function serve(context: AppContext, flags: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
   const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger));
-  const app = await buildServer({ ...serving.deps, uiDir });
   const host = str(flags, 'host') ?? context.config.NS_HOST;
+  const app = await buildServer({ ...serving.deps, uiDir, allowedHosts: allowedHostNames(context.config.NS_ALLOWED_HOSTS, host) });
   const port = num(flags, 'port', context.config.NS_PORT, [0, 65535]);
   const address = await app.listen({ host, port });
   const model = serving.deps.getModel();

@@ -46,6 +46,9 @@ export function parseInferBody(raw: Buffer, headerLength: string | string[] | un
 const bad = (message: string): NsError => new NsError('BAD_REQUEST', message, { hint: 'See the Open Inference Protocol request format.' });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const noRows = (name: string, shape: number[]): NsError =>
+  new NsError('EMPTY_INPUT', `Input ${name} has shape ${JSON.stringify(shape)}: no rows to score.`, { hint: 'Send at least one row (shape [N, 30] with N ≥ 1).' });
+
 /** Flattens nested row-major data. */
 function flatten(data: unknown, out: unknown[] = []): unknown[] {
   if (Array.isArray(data)) for (const d of data) flatten(d, out);
@@ -99,12 +102,14 @@ export function oipMatrix(inputs: unknown, cols: ColumnResolver, binary?: Buffer
     if (!(shape.length === 2 && shape[1] === p) && !(shape.length === 1 && shape[0] === p)) {
       throw bad(`Input ${name}: shape ${JSON.stringify(shape)} does not match [N, ${p}]; send one [N, ${p}] tensor or one input per feature.`);
     }
+    if (rows === 0) throw noRows(name, shape);
     const X = matrix(rows, p);
     values.forEach((v, k) => { X.data[k] = cellValue(v, Math.floor(k / p), cols.featureNames[k % p]!); });
     return X;
   }
   const idx = resolveColumns(checked.map((c) => c.name), cols);
   const n = checked[0]!.shape[0]!;
+  if (n === 0) throw noRows(checked[0]!.name, checked[0]!.shape);
   const X = matrix(n, p);
   checked.forEach(({ name, shape, values }, j) => {
     if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1)) || shape[0] !== n) {

@@ -2,11 +2,12 @@
  * POST /api/v1/predict: one row (`{"row": {...}}`) or many (`{"rows": [{...}, ...]}`) as JSON objects
  * keyed by feature name. Answers label, verdict, phishing probability and the model version; with
  * `"contributions": true` also each feature's push towards "phishing" (positive) or "legitimate".
+ * Missing values (null, "", "na", "NaN") are imputed by the model and counted in `missingValues`.
  */
 import type { FastifyInstance } from 'fastify';
 import { NsError } from '../../core/errors.js';
 import type { RouteContext } from '../context.js';
-import { matrixFromRecords } from '../rows.js';
+import { countMissing, matrixFromRecords } from '../rows.js';
 
 interface PredictBody { row?: unknown; rows?: unknown; contributions?: unknown }
 
@@ -23,6 +24,7 @@ const predictResponseSchema = {
     modelVersion: { type: 'integer' },
     modelKind: { type: 'string' },
     contributionsAvailable: { type: 'boolean' },
+    missingValues: { type: 'integer' },
     predictions: {
       type: 'array',
       items: {
@@ -74,6 +76,7 @@ export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
     return {
       modelVersion: model.version,
       modelKind: model.kind,
+      missingValues: countMissing(X),
       ...(body.contributions === true ? { contributionsAvailable: contrib !== undefined } : {}),
       predictions,
     };
