@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { NsError } from '../../core/errors.js';
+import { NsError, systemError } from '../../core/errors.js';
 
 export type SqliteDb = Database.Database;
 
@@ -18,7 +18,7 @@ export function openSqlite(path: string): SqliteDb {
     db.pragma('synchronous = NORMAL');
     return db;
   } catch (e) {
-    throw new NsError('SQLITE_OPEN', `Cannot open the local database ${path}: ${(e as Error).message}.`, {
+    throw systemError(e, path) ?? new NsError('SQLITE_OPEN', `Cannot open the local database ${path}: ${(e as Error).message}.`, {
       kind: 'config', cause: e, hint: 'Check that the folder is writable, or set NS_HOME to another folder.',
     });
   }
