@@ -42,7 +42,8 @@ export function loadSchemaFile(path: string): Schema {
 }
 
 async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
-  if (!config.MONGO_DB_URL) return new SqliteRecordStore(p.recordsDb);
+  // Opened on first use, so a broken records.db never stops the commands that do not read records.
+  if (!config.MONGO_DB_URL) return lazyRecordStore(() => Promise.resolve(new SqliteRecordStore(p.recordsDb)), `sqlite:${p.recordsDb}`);
   const url = config.MONGO_DB_URL;
   const { openMongoRecordStore, parseRecordFormat, redactMongoUrl } = await import('../adapters/mongodb/index.js');
   const recordFormat = parseRecordFormat(config.MONGO_RECORD_FORMAT);
