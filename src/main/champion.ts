@@ -41,3 +41,20 @@ export async function requireModel(ctx: Pick<AppContext, 'registry' | 'artifacts
   if (!p) throw new NsError('NO_CHAMPION', 'There is no champion model yet.', { kind: 'not_found', hint: 'Train one first: networksecurity train' });
   return p;
 }
+
+/**
+ * Loads `version` to prove it can be served before an alias moves to it: a bundle that is missing,
+ * fails its checksum or does not load refuses the move with MODEL_UNLOADABLE (409, exit 2).
+ */
+export async function requireLoadable(ctx: Pick<AppContext, 'registry' | 'artifacts' | 'schema'>, version: number): Promise<Predictor> {
+  try {
+    return await requireModel(ctx, version);
+  } catch (e) {
+    if (e instanceof NsError && e.code === 'MODEL_NOT_FOUND') throw e;
+    const reason = e instanceof NsError ? `${e.code}: ${e.message}` : (e as Error).message;
+    throw new NsError('MODEL_UNLOADABLE', `Model v${version} cannot be served, so the champion stays where it is (${reason}).`, {
+      kind: 'conflict', cause: e, details: { version, reason },
+      hint: 'Choose another version, or push this one again (`networksecurity train --from push`).',
+    });
+  }
+}

@@ -13,7 +13,7 @@ import { FsArtifactStore } from '../adapters/fs/artifact-store.js';
 import { InlineJobQueue } from '../adapters/inline/job-queue.js';
 import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
 import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
-import { openLocalRegistry, openLocalTracker } from '../adapters/tracking/index.js';
+import { openLocalRegistry, openLocalTracker, type LocalRegistry } from '../adapters/tracking/index.js';
 import type { ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
@@ -42,7 +42,8 @@ export function loadSchemaFile(path: string): Schema {
 }
 
 async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
-  if (!config.MONGO_DB_URL) return new SqliteRecordStore(p.recordsDb);
+  // Opened on first use, so a broken records.db never stops the commands that do not read records.
+  if (!config.MONGO_DB_URL) return lazyRecordStore(() => Promise.resolve(new SqliteRecordStore(p.recordsDb)), `sqlite:${p.recordsDb}`);
   const url = config.MONGO_DB_URL;
   const { openMongoRecordStore, parseRecordFormat, redactMongoUrl } = await import('../adapters/mongodb/index.js');
   const recordFormat = parseRecordFormat(config.MONGO_RECORD_FORMAT);
@@ -67,13 +68,13 @@ async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
  * Tracking and registry: always the local stores on the state file; with MLFLOW_TRACKING_URI, the
  * MLflow tracker (local first, MLflow as a best-effort mirror) and the registry mirrored to MLflow's.
  */
-type Tracking = { tracker: Tracker | undefined; registry: Registry; replayTracking: AppContext['replayTracking'] };
+type Tracking = { tracker: Tracker | undefined; registry: Registry; local: LocalRegistry; replayTracking: AppContext['replayTracking'] };
 
 async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Promise<Tracking> {
   const localRegistry = openLocalRegistry(p.stateDb);
-  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry, replayTracking: undefined };
+  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry, local: localRegistry, replayTracking: undefined };
   const local = openLocalTracker(p.stateDb);
-  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry, replayTracking: undefined };
+  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry, local: localRegistry, replayTracking: undefined };
   const { createMlflowTracker, createMlflowRegistryMirror } = await import('../adapters/mlflow/index.js');
   const tracker = createMlflowTracker({
     uri: config.MLFLOW_TRACKING_URI, experimentName: config.MLFLOW_EXPERIMENT_NAME, local, logger,
@@ -89,7 +90,7 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
     const r = await tracker.replayRun(target.id);
     return { remoteRunId: r.remoteRunId, created: r.created, metrics: r.metrics, params: r.params, artifacts: r.artifacts, children: r.children.length };
   };
-  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), replayTracking };
+  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), local: localRegistry, replayTracking };
 }
 
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
@@ -101,7 +102,7 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const runs = new SqliteRunStore(p.stateDb);
   const tracking = await trackingAndRegistry(config, p, logger);
   const { tracker: track, replayTracking } = tracking;
-  const registry = publishingRegistry(tracking.registry, artifacts);
+  const registry = publishingRegistry(tracking.registry, artifacts, tracking.local);
   const queue = new InlineJobQueue();
   return {
     config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, replayTracking,

@@ -5,25 +5,43 @@
 import { z } from 'zod';
 import { NsError } from '../core/errors.js';
 
-const optionalUrl = z.string().trim().min(1).optional();
+/** A URL with one of `schemes` (e.g. `http:`); an empty or unparsable value names the variable. */
+const urlOf = (schemes: readonly string[]) => z.string().trim().refine((v) => {
+  try {
+    return schemes.includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`).optional();
+const httpUrl = urlOf(['http:', 'https:']);
+
+/** A whole decimal number in a range: no empty string (which Number() reads as 0), hex, exponent or sign. */
+const wholeNumber = (min: number, max: number, fallback: number) => z.string().trim()
+  .regex(/^\d{1,10}$/, `must be a whole number from ${min} to ${max}`)
+  .transform(Number)
+  .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+  .default(fallback);
+
+/** A host name, an IPv4 address or an IPv6 address (what `listen` takes). */
+const hostPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
 
 const schema = z.object({
-  NS_HOME: z.string().default('.networksecurity'),
+  NS_HOME: z.string().trim().min(1, 'must name a folder (unset it for .networksecurity)').default('.networksecurity'),
   NS_DATA_DIR: z.string().optional(),
   NS_ARTIFACTS_DIR: z.string().optional(),
   /** Empty means the schema shipped with the package. */
   NS_SCHEMA: z.string().optional(),
-  NS_HOST: z.string().default('127.0.0.1'),
-  NS_PORT: z.coerce.number().int().min(0).max(65535).default(8501),
+  NS_HOST: z.string().trim().regex(hostPattern, 'must be a host name or an IP address such as 127.0.0.1').default('127.0.0.1'),
+  NS_PORT: wholeNumber(0, 65535, 8501),
   NS_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   /** Host names (comma-separated) the server answers to besides IP literals and localhost; `*` = any. */
   NS_ALLOWED_HOSTS: z.string().optional(),
   /** Requests per minute per client address to each scoring route. */
-  NS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  NS_SEED: z.coerce.number().int().default(42),
+  NS_RATE_LIMIT_PER_MINUTE: wholeNumber(1, 1_000_000, 600),
+  NS_SEED: wholeNumber(0, 2 ** 32 - 1, 42),
   /** Training plan of runs started from the web UI / API. */
   NS_TRAIN_PRESET: z.enum(['default', 'original', 'quick']).default('default'),
-  MONGO_DB_URL: optionalUrl,
+  MONGO_DB_URL: urlOf(['mongodb:', 'mongodb+srv:']),
   MONGO_DB_NAME: z.string().default('networksecurity'),
   MONGO_COLLECTION: z.string().default('phishingdata'),
   /**
@@ -33,16 +51,16 @@ const schema = z.object({
   MONGO_RECORD_FORMAT: z.string().trim().optional(),
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default(''),
-  S3_ENDPOINT: optionalUrl,
+  S3_ENDPOINT: httpUrl,
   AWS_REGION: z.string().default('us-east-1'),
-  MLFLOW_TRACKING_URI: optionalUrl,
+  MLFLOW_TRACKING_URI: httpUrl,
   MLFLOW_EXPERIMENT_NAME: z.string().default('networksecurity'),
   /** Registered model name in MLflow's model registry. */
   MLFLOW_REGISTERED_MODEL: z.string().default('networksecurity'),
   MLFLOW_TRACKING_USERNAME: z.string().optional(),
   MLFLOW_TRACKING_PASSWORD: z.string().optional(),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
-  REDIS_URL: optionalUrl,
+  REDIS_URL: urlOf(['redis:', 'rediss:']),
   NS_TRACKING: z.enum(['on', 'off']).default('on'),
 });
 

@@ -32,7 +32,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ns-published-registry-'));
   local = openLocalRegistry(join(dir, 'state.db'));
   store = new MemoryArtifactStore();
-  registry = publishingRegistry(local, store);
+  registry = publishingRegistry(local, store, local);
 });
 afterEach(() => {
   local.close();
@@ -75,6 +75,49 @@ describe('publishing registry', () => {
     await registry.setAlias('champion', 1, 2, 'run run-2: push failed, champion restored');
     expect(await published()).toEqual({ aliases: { champion: 1 }, versions: [2, 1] });
     expect((await registry.history('champion')).map((h) => [h.from, h.to])).toEqual([[2, 1], [1, 2], [null, 1]]);
+  });
+
+  it('after the state file is lost, takes the versions and the champion back from the index and never reuses a number', async () => {
+    await registry.register(version('run-1'));
+    await registry.setAlias('champion', 1, null, 'first');
+    await registry.register(version('run-2'));
+    await registry.setAlias('champion', 2, 1, 'better');
+    const lost = openLocalRegistry(join(dir, 'state-lost.db'));
+    try {
+      const fresh = publishingRegistry(lost, store, lost);
+      expect((await fresh.getAlias('champion'))?.runId).toBe('run-2');
+      expect((await fresh.register(version('run-3'))).version).toBe(3);
+      expect(await published()).toEqual({ aliases: { champion: 2 }, versions: [3, 2, 1] });
+      expect((await fresh.history('champion'))[0]).toMatchObject({ from: null, to: 2, reason: `restored from ${REGISTRY_INDEX_KEY}` });
+    } finally {
+      lost.close();
+    }
+  });
+
+  it('takes in published numbers a non-empty local registry lacks before registering', async () => {
+    await registry.register(version('run-1'));
+    await registry.register(version('run-2'));
+    const behind = openLocalRegistry(join(dir, 'state-behind.db'));
+    try {
+      await behind.register(version('run-1'));
+      expect((await publishingRegistry(behind, store, behind).register(version('run-3'))).version).toBe(3);
+    } finally {
+      behind.close();
+    }
+  });
+
+  it('refuses a write, and still answers reads, when the index cannot be read', async () => {
+    await registry.register(version('run-1'));
+    await store.put(REGISTRY_INDEX_KEY, '{not json');
+    const lost = openLocalRegistry(join(dir, 'state-lost.db'));
+    try {
+      const fresh = publishingRegistry(lost, store, lost);
+      expect(await fresh.list()).toEqual([]);
+      await expect(fresh.register(version('run-2'))).rejects.toMatchObject({ code: 'REGISTRY_INDEX_INVALID' });
+      expect(await lost.list()).toEqual([]);
+    } finally {
+      lost.close();
+    }
   });
 
   it('reports an index that is not JSON', async () => {

@@ -11,6 +11,11 @@
  * MLflow, and the Registry port has no removal, so dropping it would reuse or hide a number. The next
  * change that publishes includes it, and numbering goes on after it. An alias move whose publishing
  * failed is put back by the push stage (restoreChampion), which publishes again.
+ *
+ * The index is also the registry's backup: when the local state file is lost (an empty registry next
+ * to a published index), the first use takes the versions and aliases back from the index, and every
+ * `register` first takes in any published number the local registry lacks — so a number is never
+ * given to a second model. Reads go on without the index when it cannot be read; writes are refused.
  */
 import { NsError } from '../core/errors.js';
 import type { Alias, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../ports/index.js';
@@ -23,8 +28,25 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
+/** What the restore needs of the local registry under `inner` (see LocalRegistry.adopt). */
+export interface AdoptingRegistry {
+  adopt(published: RegistryIndex, reason: string): Promise<number>;
+}
+
 /** Wraps `inner` so that every register and alias move also publishes the index; see the module comment. */
-export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): Registry {
+export function publishingRegistry(inner: Registry, artifacts: ArtifactStore, local?: AdoptingRegistry): Registry {
+  const adoptPublished = async (): Promise<void> => {
+    const index = local && (await readRegistryIndex(artifacts));
+    if (index?.versions.length) await local!.adopt(index, `restored from ${REGISTRY_INDEX_KEY}`);
+  };
+  let restored: Promise<void> | undefined;
+  const restoreIfLost = (): Promise<void> => (restored ??= (async () => {
+    if ((await inner.list()).length === 0) await adoptPublished();
+  })().catch((e: unknown) => {
+    restored = undefined;
+    throw e;
+  }));
+  const beforeRead = (): Promise<void> => restoreIfLost().catch(() => undefined);
   const publish = async (): Promise<void> => {
     const versions = await inner.list();
     const aliases: Partial<Record<Alias, number>> = {};
@@ -37,16 +59,18 @@ export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): R
   };
   return {
     describe: () => inner.describe(),
-    list: () => inner.list(),
-    get: (v) => inner.get(v),
-    getAlias: (a) => inner.getAlias(a),
-    history: (a) => inner.history(a),
+    list: async () => (await beforeRead(), inner.list()),
+    get: async (v) => (await beforeRead(), inner.get(v)),
+    getAlias: async (a) => (await beforeRead(), inner.getAlias(a)),
+    history: async (a) => (await beforeRead(), inner.history(a)),
     async register(version: NewModelVersion) {
+      await adoptPublished();
       const registered = await inner.register(version);
       await publish();
       return registered;
     },
     async setAlias(alias, version, expected, reason) {
+      await restoreIfLost();
       await inner.setAlias(alias, version, expected, reason);
       await publish();
     },

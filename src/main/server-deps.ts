@@ -3,7 +3,7 @@
  * served champion (reloaded when the alias moves, here or in another process), background training
  * runs with a replayable event log per run, reports and snapshots.
  */
-import { NsError } from '../core/errors.js';
+import { NsError, toNsError } from '../core/errors.js';
 import type { ProgressEvent, ProgressListener } from '../core/logger.js';
 import { runPipeline } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
@@ -11,7 +11,7 @@ import type { PipelineOptions } from '../pipeline/types.js';
 import type { Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
-import { findVersion, loadModel } from './champion.js';
+import { findVersion, loadModel, requireLoadable } from './champion.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
 
@@ -27,7 +27,15 @@ export interface ServingState {
 }
 
 export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number } = {}): Promise<ServingState> {
-  let model: Predictor | undefined = await loadModel(ctx);
+  let model: Predictor | undefined;
+  // Why no model is served (a champion that does not load): /readyz says it, and serving goes on so
+  // the operator can roll back from the UI.
+  let modelProblem: NsError | undefined;
+  try {
+    model = await loadModel(ctx);
+  } catch (e) {
+    modelProblem = toNsError(e);
+  }
   const history = new Map<string, ProgressEvent[]>();
   const listeners = new Map<string, Set<ProgressListener>>();
   let active: Promise<unknown> = Promise.resolve();
@@ -37,8 +45,10 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     if ((alias?.version ?? null) === (model?.version ?? null)) return;
     try {
       model = await loadModel(ctx);
+      modelProblem = undefined;
       ctx.logger.info(`serving model v${model?.version ?? '-'}`);
     } catch (e) {
+      if (!model) modelProblem = toNsError(e);
       ctx.logger.error(`cannot load the new champion; still serving v${model?.version ?? '-'}`, { error: (e as Error).message });
     }
   };
@@ -57,6 +67,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   const deps: ServerDeps = {
     schema: ctx.schema,
     getModel: () => model,
+    modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
     async startRun({ full }) {
@@ -99,11 +110,12 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     },
     async promote(version, expected) {
       if (!(await ctx.registry.get(version))) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });
+      await requireLoadable(ctx, version);
       await promoteVersion(ctx.registry, version, expected, 'promoted from the web UI / API');
       await refreshModel();
     },
     async rollback() {
-      await rollbackChampion(ctx.registry, 'rolled back from the web UI / API');
+      await rollbackChampion(ctx.registry, 'rolled back from the web UI / API', (v) => requireLoadable(ctx, v));
       await refreshModel();
     },
     async listSnapshots(): Promise<SnapshotInfo[]> {

@@ -3,9 +3,12 @@
  * stages in order (skipping those the manifest marks completed), keeps the RunStore index and the
  * summary up to date, and emits progress events (CLI progress, server-sent events, tracking hooks).
  *
- * Resume rules: `from` re-runs a stage and everything after it in an existing run; otherwise a run left
- * "running" by a process that no longer exists (killed) is resumed from its last completed stage;
- * otherwise a new run starts.
+ * One run at a time per registry: a run holds the run store's lock from start to end, and another
+ * `runPipeline` (another process, the server) is refused with RUN_IN_PROGRESS meanwhile. Taking the
+ * lock marks runs left "running" by processes that no longer exist (killed) as interrupted.
+ *
+ * Resume rules: `from` re-runs a stage and everything after it in an existing run; otherwise an
+ * interrupted run is resumed from its last completed stage; otherwise a new run starts.
  *
  * A failed run never leaves the champion moved: when the manifest recording a promoting push cannot be
  * saved, the promotion is undone (best effort) before the run is marked failed.
@@ -14,7 +17,7 @@ import { hostname } from 'node:os';
 import { NsError, toNsError } from '../core/errors.js';
 import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
 import type { Schema } from '../data/schema.js';
-import type { ArtifactStore, RecordStore, Registry, RunRecord, RunStore, Tracker } from '../ports/index.js';
+import type { ArtifactStore, RecordStore, Registry, RunLease, RunRecord, RunStore, Tracker } from '../ports/index.js';
 import { createTrackingSession, type TrackingSession } from './tracking-hooks.js';
 import { RunArtifacts } from './run-artifacts.js';
 import { ingest } from './stages/ingest.js';
@@ -65,24 +68,7 @@ const stageFns: { [N in StageName]: (ctx: StageContext, extra: { previous: Inges
   push: (ctx) => push(ctx),
 };
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 interface ProcessTag { pid: number; host: string }
-
-/** A run marked running whose process is gone (killed, crashed) counts as interrupted. */
-export function isInterrupted(run: RunRecord): boolean {
-  if (run.status === 'interrupted') return true;
-  if (run.status !== 'running') return false;
-  const proc = run.summary['process'] as ProcessTag | undefined;
-  return !proc || (proc.host === hostname() && !processAlive(proc.pid));
-}
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -116,9 +102,6 @@ async function findSnapshot(deps: PipelineDeps, prefix: string): Promise<{ key: 
 
 async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run: RunArtifacts; record: RunRecord; resumedFrom: StageName | null }> {
   const latest = (await deps.runs.list(1))[0];
-  if (latest && latest.status === 'running' && !isInterrupted(latest)) {
-    throw new NsError('RUN_IN_PROGRESS', `Run ${latest.id} is still in progress.`, { kind: 'conflict', hint: 'Wait for it to finish, or stop its process first.' });
-  }
   const target = req.runId ? await deps.runs.get(req.runId) : latest;
   if (req.runId && !target) throw new NsError('RUN_NOT_FOUND', `There is no run ${req.runId}.`, { kind: 'not_found', hint: 'List runs with `networksecurity runs`.' });
   if (req.from && target) {
@@ -127,7 +110,7 @@ async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run:
     return { run, record: target, resumedFrom: req.from };
   }
   if (req.from && !target) throw new NsError('RUN_NOT_FOUND', 'There is no earlier run to re-run stages of.', { kind: 'not_found', hint: 'Run `networksecurity train` first.' });
-  if (!req.fresh && target && isInterrupted(target)) {
+  if (!req.fresh && target?.status === 'interrupted') {
     const run = await RunArtifacts.open(deps.artifacts, target.id);
     const next = STAGES.find((s) => !run.completed(s)) ?? null;
     return { run, record: target, resumedFrom: next };
@@ -155,8 +138,18 @@ async function completeStage(ctx: StageContext, stage: StageName, startedAt: Dat
 }
 
 export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<RunResult> {
+  const lease = await deps.runs.acquireLock();
+  try {
+    return await runLocked(deps, req, lease);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): Promise<RunResult> {
   const { run, resumedFrom } = await openOrCreate(deps, req);
   const runId = run.runId;
+  await lease.setRun(runId);
   const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? req.options : {}) } : req.options;
   const emit = (e: Omit<ProgressEvent, 'at' | 'runId'>): void => req.listener?.({ ...e, runId, at: new Date().toISOString() });
   const processTag: ProcessTag = { pid: process.pid, host: hostname() };

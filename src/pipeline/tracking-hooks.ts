@@ -143,9 +143,10 @@ const ROLLBACK_PREFIX = 'rollback: ';
 
 /**
  * Moves `champion` back to the version that was champion before the current one (repeated calls walk
- * further back, they do not toggle) and returns that version.
+ * further back, they do not toggle) and returns that version. `verify` runs on that version first
+ * and refuses the move by throwing (a bundle that does not load).
  */
-export async function rollbackChampion(registry: Registry, reason = 'manual rollback'): Promise<number> {
+export async function rollbackChampion(registry: Registry, reason = 'manual rollback', verify?: (version: number) => Promise<unknown>): Promise<number> {
   const current = await registry.getAlias('champion');
   if (!current) {
     throw new NsError('NO_CHAMPION', 'There is no champion model to roll back.', { kind: 'state', hint: 'Promote a version first.' });
@@ -158,6 +159,7 @@ export async function rollbackChampion(registry: Registry, reason = 'manual roll
       kind: 'state', hint: 'Promote another version instead.',
     });
   }
+  await verify?.(previous);
   await registry.setAlias('champion', previous, current.version, `${ROLLBACK_PREFIX}${reason}`);
   return previous;
 }

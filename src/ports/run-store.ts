@@ -16,7 +16,20 @@ export interface RunRecord {
   error: { code: string; message: string } | null;
 }
 
+/** The held one-run-at-a-time lock of a registry. */
+export interface RunLease {
+  /** Names the run holding the lock (shown to whoever is refused). */
+  setRun(runId: string): Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface RunStore {
+  /**
+   * Takes the registry's one-run-at-a-time lock, or throws NsError RUN_IN_PROGRESS (kind conflict)
+   * while a live process holds it. A dead holder does not keep it, and taking it marks runs left
+   * "running" by dead processes as interrupted.
+   */
+  acquireLock(): Promise<RunLease>;
   create(run: RunRecord): Promise<void>;
   update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void>;
   get(id: string): Promise<RunRecord | undefined>;

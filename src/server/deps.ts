@@ -3,6 +3,7 @@
  * (src/main) implements them with the real pipeline, registry and loaded champion; tests pass fakes.
  * The server never imports adapters: everything it touches arrives here.
  */
+import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Registry, RunStore } from '../ports/index.js';
@@ -52,6 +53,8 @@ export interface ServerDeps {
   schema: ServerSchema;
   /** The current champion; read once per request so in-flight requests finish on the model they started with. */
   getModel(): ScoringModel | undefined;
+  /** Why no model is served when the champion exists but does not load (shown by /readyz). */
+  modelProblem?(): NsError | undefined;
   runs: RunStore;
   registry: Registry;
   /** Starts a pipeline run in the background and returns its id at once. */

@@ -7,7 +7,7 @@
 import { NsError } from '../core/errors.js';
 import { silentLogger, type Logger, type ProgressEvent, type ProgressListener } from '../core/logger.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, RunRecord, RunStore } from '../ports/index.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
 import type { ScoringModel, ServerDeps, ServerSchema, SnapshotInfo } from './deps.js';
 
 export const featureNames = [
@@ -55,6 +55,7 @@ export function fakeModel(version: number, bias = 0.3): ScoringModel {
 
 export class MemoryRunStore implements RunStore {
   readonly runs = new Map<string, RunRecord>();
+  acquireLock(): Promise<RunLease> { return Promise.resolve({ setRun: () => Promise.resolve(), release: () => Promise.resolve() }); }
   create(run: RunRecord): Promise<void> { this.runs.set(run.id, structuredClone(run)); return Promise.resolve(); }
   update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void> {
     const run = this.runs.get(id);

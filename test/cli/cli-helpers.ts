@@ -60,3 +60,20 @@ export function untilServing(child: ChildProcess): Promise<string> {
     child.on('close', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
   });
 }
+
+/** Kills `child` with SIGKILL as soon as its stderr contains `marker`; rejects when it ends first. */
+export async function killWhen(child: ChildProcess, marker: string): Promise<string> {
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(marker)) {
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+    child.on('close', () => reject(new Error(`the command ended before "${marker}": ${stderr}`)));
+  });
+  await new Promise((r) => child.on('close', r));
+  return stderr;
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledCsv, runCli, startCli, tempHome } from './cli-helpers.js';
+import { bundledCsv, killWhen, runCli, startCli, tempHome } from './cli-helpers.js';
 
 interface TrainJson {
   runId: string; resumedFrom: string | null; champion: number | null; f1Phishing: number;
@@ -80,19 +80,7 @@ describe('resume', () => {
   it('a train killed during the train stage resumes from the last completed stage', async () => {
     const home = tempHome();
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
-    const child = startCli(['train', '--json', '--preset', 'quick'], home);
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('▶ train')) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('close', () => reject(new Error(`train ended before the train stage: ${stderr}`)));
-    });
-    await new Promise((r) => child.on('close', r));
+    await killWhen(startCli(['train', '--json', '--preset', 'quick'], home), '▶ train');
     const again = await runCli(['train', '--json', '--preset', 'quick'], home);
     expect(again.code, again.stderr).toBe(0);
     const out = JSON.parse(again.stdout) as TrainJson;

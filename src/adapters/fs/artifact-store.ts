@@ -5,7 +5,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { NsError } from '../../core/errors.js';
+import { NsError, systemError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import type { ArtifactStore, PutResult } from '../../ports/artifact-store.js';
 
@@ -34,8 +34,14 @@ export class FsArtifactStore implements ArtifactStore {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    } catch (e) {
+      // A full disk leaves a partial temporary file behind; remove it so the space comes back.
+      await rm(tmp, { force: true });
+      throw systemError(e, path) ?? e;
+    }
     return { key, sha256: sha256(bytes), size: bytes.byteLength };
   }
 

@@ -1,7 +1,9 @@
 /**
  * The index of pipeline runs in the local SQLite state file (status, last completed stage, summary).
  */
-import type { RunRecord, RunStore } from '../../ports/run-store.js';
+import type { RunLease, RunRecord, RunStore } from '../../ports/run-store.js';
+import { settle } from '../tracking/db.js';
+import { acquireRunLock, LOCK_DDL } from './run-lock.js';
 import { openSqlite, type SqliteDb } from './open.js';
 
 interface Row { id: string; status: RunRecord['status']; started_at: string; finished_at: string | null; last_stage: string | null; summary: string; error: string | null }
@@ -13,6 +15,11 @@ export class SqliteRunStore implements RunStore {
     this.db = openSqlite(path);
     this.db.exec(`CREATE TABLE IF NOT EXISTS pipeline_runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, started_at TEXT NOT NULL,
       finished_at TEXT, last_stage TEXT, summary TEXT NOT NULL, error TEXT)`);
+    this.db.exec(LOCK_DDL);
+  }
+
+  acquireLock(): Promise<RunLease> {
+    return settle(() => acquireRunLock(this.db));
   }
 
   create(run: RunRecord): Promise<void> {

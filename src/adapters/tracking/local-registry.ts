@@ -29,6 +29,12 @@ export interface LocalRegistry extends Registry {
   /** The remote (e.g. MLflow) model version a local version was mirrored to. */
   remoteVersion(version: number): { name: string; version: string } | undefined;
   setRemoteVersion(version: number, remote: { name: string; version: string }): void;
+  /**
+   * Takes in versions (with their numbers) that this registry lacks, and the aliases it does not set,
+   * from a published copy — so numbering goes on after them and never reuses one. Returns how many
+   * versions were added.
+   */
+  adopt(published: { versions: readonly ModelVersion[]; aliases: Partial<Record<Alias, number>> }, reason: string): Promise<number>;
   close(): void;
 }
 
@@ -100,6 +106,27 @@ class SqliteLocalRegistry implements LocalRegistry {
   history(alias: Alias): Promise<AliasChange[]> {
     return settle(() => (this.db.prepare('SELECT alias, from_version, to_version, at, reason FROM registry_alias_history WHERE alias = ? ORDER BY id DESC')
       .all(alias) as HistoryRow[]).map((r) => ({ alias: r.alias, from: r.from_version, to: r.to_version, at: r.at, reason: r.reason })));
+  }
+
+  adopt(published: { versions: readonly ModelVersion[]; aliases: Partial<Record<Alias, number>> }, reason: string): Promise<number> {
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO registry_versions
+      (version, run_id, created_at, bundle_key, bundle_sha256, model_kind, metrics, snapshot_sha256, schema_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const take = this.db.transaction(() => {
+      let added = 0;
+      for (const v of published.versions) {
+        added += insert.run(v.version, v.runId, v.createdAt, v.bundleKey, v.bundleSha256, v.modelKind, JSON.stringify(v.metrics), v.snapshotSha256, v.schemaHash).changes;
+      }
+      for (const alias of ALIASES) {
+        const version = published.aliases[alias];
+        if (version === undefined || this.db.prepare('SELECT 1 FROM registry_aliases WHERE alias = ?').get(alias)) continue;
+        if (!this.db.prepare('SELECT 1 FROM registry_versions WHERE version = ?').get(version)) continue;
+        this.db.prepare('INSERT INTO registry_aliases (alias, version) VALUES (?, ?)').run(alias, version);
+        this.db.prepare('INSERT INTO registry_alias_history (alias, from_version, to_version, at, reason) VALUES (?, NULL, ?, ?, ?)')
+          .run(alias, version, new Date().toISOString(), reason);
+      }
+      return added;
+    });
+    return settle(() => take.immediate());
   }
 
   remoteVersion(version: number): { name: string; version: string } | undefined {

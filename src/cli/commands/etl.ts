@@ -2,7 +2,8 @@
  * `networksecurity etl`: load a labelled CSV (path or s3:// URI) into the record store, once or on a
  * cron schedule. Bad rows go to a reject file with their line and reason; exit code 3 when any.
  */
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Cron } from 'croner';
@@ -42,25 +43,45 @@ function yieldingStore(store: RecordStore): RecordStore {
   };
 }
 
+const symlinkRefused = (path: string, cause?: unknown): NsError =>
+  new NsError('REJECTS_IS_SYMLINK', `The reject file ${path} is a symbolic link; it is not followed.`, { cause, hint: 'Pass --rejects a path that is not a symbolic link.' });
+
+/** Opens the reject file for writing without following a symbolic link (which would overwrite its target). */
+async function openRejectFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, 0o644);
+  } catch (e) {
+    throw (e as NodeJS.ErrnoException).code === 'ELOOP' ? symlinkRefused(path, e) : e;
+  }
+}
+
 async function runOnce(ctx: AppContext, source: string, flags: Record<string, string | boolean | undefined>, io: CommandIo, records: RecordStore = ctx.records): Promise<EtlResult & { rejectFile: string | null }> {
   const mode = oneOf(flags, 'mode', ['append', 'replace'] as const, 'append');
   const started = Date.now();
   const target = resolve(str(flags, 'rejects') ?? resolve(ctx.paths.home, 'rejects', `${basename(source).replace(/\.csv$/i, '')}.rejects.csv`));
+  // Refused before loading starts; opening with O_NOFOLLOW below also catches a link made meanwhile.
+  if ((await lstat(target).catch(() => undefined))?.isSymbolicLink()) throw symlinkRefused(target);
   // Rejected rows go to the file as the stream finds them (made on the first one), not held to the end.
-  const rejects: { file: string | null } = { file: null };
+  const rejects: { file: string | null; handle: FileHandle | null } = { file: null, handle: null };
   const onRejected = async (rows: readonly RowError[]): Promise<void> => {
     if (rows.length === 0) return;
-    if (rejects.file === null) {
+    if (rejects.handle === null) {
       await mkdir(resolve(target, '..'), { recursive: true });
-      await writeFile(target, REJECTS_HEADER);
+      rejects.handle = await openRejectFile(target);
       rejects.file = target;
+      await rejects.handle.write(REJECTS_HEADER);
     }
-    await appendFile(target, rejectLines(rows));
+    await rejects.handle.write(rejectLines(rows));
   };
-  const result = await loadCsvIntoStore(await openSource(source, ctx.config), ctx.schema, records, {
-    mode, strict: bool(flags, 'strict'), onRejected,
-    onProgress: (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`),
-  });
+  let result: EtlResult;
+  try {
+    result = await loadCsvIntoStore(await openSource(source, ctx.config), ctx.schema, records, {
+      mode, strict: bool(flags, 'strict'), onRejected,
+      onProgress: (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`),
+    });
+  } finally {
+    await rejects.handle?.close();
+  }
   ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected, ${result.missingValues} missing values (stored empty, imputed at training)${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
   return { ...result, rejectFile: rejects.file };
 }

@@ -5,6 +5,7 @@
  */
 import { ExitCode, NsError } from '../../core/errors.js';
 import { promoteVersion, rollbackChampion } from '../../pipeline/tracking-hooks.js';
+import { requireLoadable } from '../../main/champion.js';
 import type { CliCommand } from '../command.js';
 import { bool } from '../flags.js';
 
@@ -39,13 +40,14 @@ export const modelsCommand: CliCommand = {
       const version = Number(arg);
       if (!Number.isInteger(version) || version < 1) throw new NsError('BAD_ARGUMENT', `"${arg ?? ''}" is not a model version.`, { hint: 'Usage: networksecurity models promote <version>, e.g. models promote 2.' });
       if (!(await registry.get(version))) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
+      await requireLoadable(context, version);
       const current = await registry.getAlias('champion');
       await promoteVersion(registry, version, current?.version ?? null, 'promoted from the CLI');
       io.out(`model v${version} is the champion (was ${current ? `v${current.version}` : 'none'})`);
       return ExitCode.ok;
     }
     if (action === 'rollback') {
-      const version = await rollbackChampion(registry, 'rolled back from the CLI');
+      const version = await rollbackChampion(registry, 'rolled back from the CLI', (v) => requireLoadable(context, v));
       io.out(`rolled back: model v${version} is the champion`);
       return ExitCode.ok;
     }

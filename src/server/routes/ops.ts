@@ -1,5 +1,5 @@
 /**
- * Operations and discovery: /healthz (process up), /readyz (a champion is loaded), /metrics
+ * Operations and discovery: /healthz (process up), /readyz (a champion is loaded, or why not), /metrics
  * (Prometheus), GET /api/v1/schema (feature names and allowed values) and GET /api/v1/model (the
  * champion being served).
  */
@@ -15,7 +15,11 @@ export function registerOps(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/readyz', (_request, reply) => {
     const model = deps.getModel();
     if (!model) {
-      return reply.code(503).send({ ready: false, error: { code: 'MODEL_NOT_READY', message: 'No champion model is loaded yet.', hint: 'Train or promote a model.' } });
+      const problem = deps.modelProblem?.();
+      const error = problem
+        ? { code: 'CHAMPION_UNLOADABLE', message: `The champion cannot be served: ${problem.code}: ${problem.message}`, hint: 'Roll back or promote another version (Models page, POST /api/v1/models/rollback).' }
+        : { code: 'MODEL_NOT_READY', message: 'No champion model is loaded yet.', hint: 'Train or promote a model.' };
+      return reply.code(503).send({ ready: false, error });
     }
     return { ready: true, modelVersion: model.version };
   });
