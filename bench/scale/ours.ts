@@ -2,8 +2,8 @@
  * Our side of the scale benchmark, one model family per process so the peak RSS is that fit's own:
  *   node --import tsx ours.ts <dataDir> <rows> <family> <reps> [predictRows]
  * Reads <dataDir>/train-<rows> and <dataDir>/test (int8 files of data.ts), fits once on the first
- * 20,000 rows (warm-up, JIT), then `reps` timed fits on all rows (two threads: RF nJobs 2; boosting
- * as it is), scores F1 (Result = 1 positive) on the test rows and, with predictRows, times batch
+ * 20,000 rows (warm-up, JIT), then `reps` timed fits on all rows (two threads: RF and boosting
+ * nJobs 2), scores F1 (Result = 1 positive) on the test rows and, with predictRows, times batch
  * prediction of the first predictRows test rows on two threads (predictProbaAsync, nJobs 2).
  * Prints one JSON line: {"fit_s": [...], "f1", "batch_s": [...], "max_rss_mb"}.
  */
@@ -20,7 +20,7 @@ export type ScaleFamily = 'random_forest' | 'hist_gradient_boosting';
 const make = (family: ScaleFamily): RandomForestClassifier | HistGradientBoostingClassifier =>
   family === 'random_forest'
     ? new RandomForestClassifier({ nEstimators: 100, nJobs: 2, randomState: 0 })
-    : new HistGradientBoostingClassifier({ maxIter: 300, maxDepth: 6, learningRate: 0.1, randomState: 0 });
+    : new HistGradientBoostingClassifier({ maxIter: 300, maxDepth: 6, learningRate: 0.1, randomState: 0, nJobs: 2 });
 
 function head(ds: Dataset, rows: number): Dataset {
   const r = Math.min(rows, ds.X.rows);
