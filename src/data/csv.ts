@@ -142,3 +142,33 @@ export class CsvTokenizer {
     return pos >= n ? '' : text.slice(pos);
   }
 }
+
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * True when a spreadsheet could read the cell as a formula: it starts with = + - @ tab or CR and is
+ * not a plain number (OWASP's CSV-injection rule; -1 stays -1).
+ */
+export function isFormulaLike(cell: string): boolean {
+  if (cell === '') return false;
+  const c = cell.charCodeAt(0);
+  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13) return false;
+  return !PLAIN_NUMBER.test(cell);
+}
+
+/**
+ * One cell of an output CSV: formula-like text gets a leading apostrophe (escapeFormula), and the
+ * cell is quoted when it holds a comma, a quote or a line break.
+ *
+ * @example
+ *   csvCell('=HYPERLINK("x")'); // "'=HYPERLINK(""x"")"
+ */
+export function csvCell(cell: string): string {
+  const safe = escapeFormula(cell);
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The cell with a leading apostrophe when a spreadsheet could read it as a formula. */
+export function escapeFormula(cell: string): string {
+  return isFormulaLike(cell) ? `'${cell}` : cell;
+}

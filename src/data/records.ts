@@ -274,6 +274,8 @@ export interface ReadResult {
 export interface ChunkOptions extends ReadOptions {
   /** Rows (good + bad) per chunk; default 8192. A chunk may be smaller, never larger. */
   chunkRows?: number;
+  /** Hand out each chunk's rows as tokenized (`RecordChunk.rows`), for callers that echo them. */
+  keepRows?: boolean;
 }
 
 /** A slice of the file's rows as `readRecordChunks` hands them out, in file order. */
@@ -290,6 +292,8 @@ export interface RecordChunk {
   rowsRead: number;
   header: string[];
   hasTarget: boolean;
+  /** With `keepRows`: every data row of the chunk (good and bad) as tokenized, in file order. */
+  rows?: CsvRow[];
 }
 
 const BINARY_HINT = 'Pass a UTF-8 CSV text file (re-save it as "CSV UTF-8" if it came from a spreadsheet).';
@@ -326,15 +330,20 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   let lines = new Uint32Array(chunkRows);
   let errors: RowError[] = [];
   let good = 0;
+  let kept: CsvRow[] = [];
   const ready: RecordChunk[] = [];
 
   const flush = (p: HeaderPlan): void => {
     if (good === 0 && errors.length === 0) return;
-    ready.push({ X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, header: p.header, hasTarget: p.targetIndex >= 0 });
+    ready.push({
+      X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, header: p.header, hasTarget: p.targetIndex >= 0,
+      ...(opts.keepRows === true ? { rows: kept } : {}),
+    });
     X = new Float64Array(chunkRows * nf);
     y = new Float64Array(chunkRows);
     lines = new Uint32Array(chunkRows);
     errors = [];
+    kept = [];
     good = 0;
   };
 
@@ -346,6 +355,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
         continue;
       }
       rowsRead++;
+      if (opts.keepRows === true) kept.push(row);
       const r = parseRow(row, plan, schema, X.subarray(good * nf, (good + 1) * nf));
       if ('reason' in r) {
         errors.push(r);
