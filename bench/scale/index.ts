@@ -7,7 +7,8 @@
  * both sides run in the same bench run, one after the other. Per size: the distinct share, fit time
  * medians and their ratio, F1 on fresh rows, peak RSS; at the largest size also batch prediction of
  * `predictRows` rows (default 1,000,000); and time against rows with the exponent of a least-squares
- * fit of log(time) on log(rows) for each side.
+ * fit of log(time) on log(rows) for each side; and the `predict` command on a CSV of the `predictRows`
+ * rows (predict-cli.ts: rows/s, peak RSS).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { PEER_ENV } from '../ml/peers.js';
 import type { BenchOptions } from '../types.js';
 import { distinctShare, loadBundled, scaledRows, writeInt8 } from './data.js';
 import type { ScaleFamily } from './ours.js';
+import { predictCli } from './predict-cli.js';
 
 interface SideRun {
   fit_s: number[];
@@ -68,7 +70,9 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const largest = Math.max(...sizes);
   try {
     const base = loadBundled(opts.root);
-    writeInt8(scaledRows(base, predictRows, 2), path.join(dir, 'test'));
+    const testRows = scaledRows(base, predictRows, 2);
+    writeInt8(testRows, path.join(dir, 'test'));
+    const cli = await predictCli(opts.root, testRows, opts.log);
     const table: Record<string, unknown>[] = [];
     const fits: Record<ScaleFamily, { rows: number[]; ours: number[]; peer: number[] }> = {
       random_forest: { rows: [], ours: [], peer: [] }, hist_gradient_boosting: { rows: [], ours: [], peer: [] },
@@ -112,7 +116,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const ep = growthExponent(fits[f].rows, fits[f].peer);
       return [f, { ours: eo === null ? null : round(eo), peer: ep === null ? null : round(ep), target: 'ours <= peer', met: eo !== null && ep !== null ? eo <= ep : null }];
     }));
-    return { peer: { versions: versions ?? null, env: PEER_ENV }, sizes: table, batchPredict: batch, growthExponent: growth };
+    return { peer: { versions: versions ?? null, env: PEER_ENV }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
