@@ -8,6 +8,10 @@
  *   const split = new CsvRecordSplitter();
  *   for (const line of split.push('a,b\n1,2\n')) console.log(parseCsvRecord(line)); // ['a','b'], ['1','2']
  */
+import { isFormulaLike } from '../data/csv.js';
+
+/** The formula escaping of every CSV we write lives in src/data/csv.ts. */
+export { csvCell, isFormulaLike } from '../data/csv.js';
 
 /** Splits a character stream into CSV records (raw text without the line break), quote-aware. */
 export class CsvRecordSplitter {
@@ -65,23 +69,6 @@ export function parseCsvRecord(line: string): string[] {
   }
   cells.push(cell);
   return cells;
-}
-
-const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** True when a spreadsheet could read the cell as a formula. */
-export function isFormulaLike(cell: string): boolean {
-  if (cell === '') return false;
-  const c = cell.charCodeAt(0);
-  // = + - @ tab CR
-  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13) return false;
-  return !plainNumber.test(cell);
-}
-
-/** One output cell: formula-like text gets a leading apostrophe; quoted when it holds , " or a line break. */
-export function csvCell(cell: string): string {
-  const safe = isFormulaLike(cell) ? `'${cell}` : cell;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** True when a raw record can be echoed as it is (no quotes, no formula-like cell). */

@@ -13,6 +13,7 @@
  * exact word, so it never works on a command that has moved on (the lead only posts the next command
  * after every claimed block of the current one is done).
  */
+import { toShared } from '../parallel/pool.js';
 import type { BoostData } from './boost-tree.js';
 
 /** The arrays a helper reads (all on SharedArrayBuffers). */
@@ -54,12 +55,7 @@ const ROOT_BLOCK = 8;
 
 /** Makes the shared state of a team for one fit. */
 export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, histLength: number): HistTeamShared {
-  const share = <T extends Int32Array | Uint16Array>(a: T): T => {
-    const C = a.constructor as new (b: SharedArrayBuffer) => T;
-    const out = new C(new SharedArrayBuffer(a.byteLength));
-    out.set(a);
-    return out;
-  };
+  const share = toShared;
   return {
     word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 6)),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
