@@ -73,6 +73,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     const testRows = scaledRows(base, predictRows, 2);
     writeInt8(testRows, path.join(dir, 'test'));
     const cli = await predictCli(opts.root, testRows, opts.log);
+    opts.log(`scale: predict CLI ${JSON.stringify(cli)}`);
     const table: Record<string, unknown>[] = [];
     const fits: Record<ScaleFamily, { rows: number[]; ours: number[]; peer: number[] }> = {
       random_forest: { rows: [], ours: [], peer: [] }, hist_gradient_boosting: { rows: [], ours: [], peer: [] },
@@ -93,6 +94,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         opts.log(`scale: peer ${family} ${rows}`);
         const peer = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'scale', 'peer.py'), ...args], opts.log, PEER_ENV), 'peer.py');
         versions = peer.versions;
+        opts.log(`scale: ${family} ${rows}: ours ${JSON.stringify({ ...ours, versions: undefined })} peer ${JSON.stringify({ ...peer, versions: undefined })}`);
         const o = median(ours.fit_s);
         const p = median(peer.fit_s);
         fits[family].rows.push(rows);

@@ -162,14 +162,17 @@ function logLoss(score: Float64Array, tot: Float64Array, pos: Float64Array): num
  * Starts `count` pool workers on the team's passes (they take blocks until team.stop()); their jobs
  * are returned for the pool to collect.
  */
-async function startHelpers(team: HistTeam, count: number, signal: AbortSignal | undefined): Promise<() => void> {
+async function startHelpers(team: HistTeam, count: number, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
   const pool = sharedPool(count);
   await pool.settle();
   const jobs: Promise<number>[] = [];
   for (let w = 0; w < count; w++) jobs.push(pool.run<number>('boost.histHelper', team.shared, signal));
-  return () => {
+  return async () => {
     team.stop();
     for (const job of jobs) pool.leave(job);
+    // A helper answers as soon as it sees the stop; read its answer now (a job still queued behind
+    // other work is not waited for: it returns at once when it runs).
+    await pool.settle(1000);
   };
 }
 
@@ -313,7 +316,7 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     try {
       return rounds();
     } finally {
-      stopHelpers?.();
+      await stopHelpers?.();
     }
   }
 }
