@@ -1,6 +1,6 @@
 /**
- * Benchmark driver (`npm run bench [-- section ...] [--reps N] [--quick] [--records N]`): runs the sections
- * bench/ml (always available), bench/dataplane and bench/server (when present), and prints ONE JSON
+ * Benchmark driver (`npm run bench [-- section ...] [--reps N] [--quick] [--records N] [--sizes N,N]`): runs
+ * the sections bench/ml (always available), bench/search, bench/dataplane, bench/server and bench/scale (when present), and prints ONE JSON
  * document on stdout — the machine, then each section's result. Progress goes to stderr.
  * A failing section is reported as {"error": "..."} and the others still run; the exit code is then 1.
  * (`npm run` echoes its own banner on stdout; use `npm run -s bench` to get the bare JSON.)
@@ -11,25 +11,27 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchOptions, BenchSection } from './types.js';
 
-const SECTIONS = ['ml', 'search', 'dataplane', 'server'] as const;
+const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale'] as const;
 
-function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined } {
+function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined; sizes: number[] | undefined } {
   const sections: string[] = [];
   let reps = 3;
   let quick = false;
   let records: number | undefined;
+  let sizes: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
     else if (a === '--reps') reps = Math.max(1, Number(argv[++i]));
     else if (a === '--records') records = Math.max(1, Number(argv[++i]));
+    else if (a === '--sizes') sizes = (argv[++i] ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
     else if ((SECTIONS as readonly string[]).includes(a)) sections.push(a);
     else {
-      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick, --records N\n`);
+      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick, --records N, --sizes N,N,...\n`);
       process.exit(2);
     }
   }
-  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick, records };
+  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick, records, sizes: sizes && sizes.length > 0 ? sizes : undefined };
 }
 
 async function main(): Promise<void> {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     reps: args.quick ? Math.min(args.reps, 2) : args.reps,
     quick: args.quick,
     ...(args.records !== undefined ? { records: args.records } : {}),
+    ...(args.sizes !== undefined ? { sizes: args.sizes } : {}),
     root,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
   };

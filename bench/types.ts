@@ -6,6 +6,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Record count for the data-plane section (default 1,000,000; 50,000 with quick). */
   records?: number;
+  /** Training sizes of the scale section (default 100,000 and 400,000; 20,000 and 50,000 with quick). */
+  sizes?: number[];
   /** Repository root (absolute path). */
   root: string;
   /** Progress line to stderr (stdout carries only the JSON document). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvTokenizer, type CsvRow } from './csv.js';
+import { csvCell, CsvTokenizer, escapeFormula, type CsvRow } from './csv.js';
 
 function tokenize(chunks: string[]): CsvRow[] {
   const t = new CsvTokenizer();
@@ -62,5 +62,18 @@ describe('CsvTokenizer', () => {
 
   it('accepts a quoted last field without a final line break', () => {
     expect(tokenize(['a,"b"'])).toEqual([{ line: 1, cells: ['a', 'b'] }]);
+  });
+});
+
+describe('escapeFormula / csvCell', () => {
+  it('prefixes cells a spreadsheet would evaluate, and leaves numbers and text alone', () => {
+    for (const f of ['=1+1', '@SUM(1)', '+A1', '-A1', '\tx', '\rx', "=cmd|' /C calc'!A0"]) expect(escapeFormula(f)).toBe(`'${f}`);
+    for (const v of ['-1', '+1', '0', '1e3', '-0.5', 'abc', '', 'a=b']) expect(escapeFormula(v)).toBe(v);
+  });
+
+  it('quotes after escaping when the cell holds a comma, quote or line break', () => {
+    expect(csvCell('=HYPERLINK("u","x")')).toBe(`"'=HYPERLINK(""u"",""x"")"`);
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('-1')).toBe('-1');
   });
 });

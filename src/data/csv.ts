@@ -143,26 +143,32 @@ export class CsvTokenizer {
   }
 }
 
-/*
- * Output cells, one escaping rule for every CSV this program writes (API downloads, the ETL's reject
- * file, `predict` output): a cell starting with = + - @ tab or CR that is not a plain number gets a
- * leading apostrophe, as OWASP recommends against spreadsheet formula injection.
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * True when a spreadsheet could read the cell as a formula: it starts with = + - @ tab or CR and is
+ * not a plain number (OWASP's CSV-injection rule; -1 stays -1).
  */
-
-const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** True when a spreadsheet could read the cell as a formula. */
 export function isFormulaLike(cell: string): boolean {
   if (cell === '') return false;
   const c = cell.charCodeAt(0);
-  // = + - @ tab CR
   if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13) return false;
-  return !plainNumber.test(cell);
+  return !PLAIN_NUMBER.test(cell);
 }
 
-/** One output cell: formula-like text gets a leading apostrophe; quoted when it holds , " or a line break. */
+/**
+ * One cell of an output CSV: formula-like text gets a leading apostrophe (escapeFormula), and the
+ * cell is quoted when it holds a comma, a quote or a line break.
+ *
+ * @example
+ *   csvCell('=HYPERLINK("x")'); // "'=HYPERLINK(""x"")"
+ */
 export function csvCell(cell: string): string {
-  const safe = isFormulaLike(cell) ? `'${cell}` : cell;
+  const safe = escapeFormula(cell);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** The cell with a leading apostrophe when a spreadsheet could read it as a formula. */
+export function escapeFormula(cell: string): string {
+  return isFormulaLike(cell) ? `'${cell}` : cell;
+}

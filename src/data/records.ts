@@ -257,6 +257,8 @@ export interface ReadResult {
 export interface ChunkOptions extends ReadOptions {
   /** Rows (good + bad) per chunk; default 8192. A chunk may be smaller, never larger. */
   chunkRows?: number;
+  /** Hand out each chunk's rows as tokenized (`RecordChunk.rows`), for callers that echo them. */
+  keepRows?: boolean;
 }
 
 /** A slice of the file's rows as `readRecordChunks` hands them out, in file order. */
@@ -275,6 +277,8 @@ export interface RecordChunk {
   missingValues: number;
   header: string[];
   hasTarget: boolean;
+  /** With `keepRows`: every data row of the chunk (good and bad) as tokenized, in file order. */
+  rows?: CsvRow[];
 }
 
 const BINARY_HINT = 'Pass a UTF-8 CSV text file (re-save it as "CSV UTF-8" if it came from a spreadsheet).';
@@ -312,16 +316,21 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   let errors: RowError[] = [];
   let good = 0;
   let missingValues = 0;
+  let kept: CsvRow[] = [];
   const ready: RecordChunk[] = [];
 
   const flush = (p: HeaderPlan): void => {
     if (good === 0 && errors.length === 0) return;
-    ready.push({ X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, missingValues, header: p.header, hasTarget: p.targetIndex >= 0 });
+    ready.push({
+      X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, missingValues, header: p.header, hasTarget: p.targetIndex >= 0,
+      ...(opts.keepRows === true ? { rows: kept } : {}),
+    });
     missingValues = 0;
     X = new Float64Array(chunkRows * nf);
     y = new Float64Array(chunkRows);
     lines = new Uint32Array(chunkRows);
     errors = [];
+    kept = [];
     good = 0;
   };
 
@@ -333,6 +342,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
         continue;
       }
       rowsRead++;
+      if (opts.keepRows === true) kept.push(row);
       const r = parseRow(row, plan, schema, X.subarray(good * nf, (good + 1) * nf));
       if ('reason' in r) {
         errors.push(r);

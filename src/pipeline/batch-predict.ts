@@ -1,55 +1,70 @@
 /**
- * Batch scoring of a CSV: every input row comes out in the same order with three more columns —
- * `prediction` (-1 phishing, 1 legitimate), `phishing_probability`, and `error` (the reason a bad row
- * got no prediction). A `Result` column may be present or not.
+ * Batch scoring of a CSV, streamed: the file is read, validated, scored and written a chunk of rows at
+ * a time (readRecordChunks), so memory does not grow with the file. Every input row comes out in the
+ * same order with three more columns — `prediction` (-1 phishing, 1 legitimate),
+ * `phishing_probability`, and `error` (the reason a bad row got no prediction). A `Result` column may
+ * be present or not. Echoed cells are escaped against spreadsheet formulas (csvCell).
+ *
+ * Whole-file errors found only at the end (with `strict`: any bad row) are thrown after earlier chunks
+ * were written: the caller writes to a temporary file and publishes it only when this resolves.
+ *
+ * @example
+ *   const s = await predictCsvStream(chunks, schema, predictor, { strict: false }, (text) => out.write(text));
  */
-import { toAsync } from '../core/iter.js';
-import { CsvTokenizer } from '../data/csv.js';
-import { describeRowError, readRecordsCsv, type RowError } from '../data/records.js';
+import { csvCell } from '../data/csv.js';
+import { describeRowError, readRecordChunks, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
 import type { Predictor } from './predictor.js';
+import { PHISHING } from './predictor.js';
 
-export interface BatchPredictResult {
-  csv: string;
+export interface BatchPredictSummary {
+  /** Data rows read (good + bad). */
   rows: number;
   predicted: number;
-  errors: RowError[];
+  /** The first FIRST_ERRORS bad rows (all of them are in the output's error column). */
+  firstErrors: RowError[];
+  rejected: number;
   phishing: number;
 }
 
-const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** Rows per chunk: about 2 MB of features; large enough that the model's per-call cost is amortized. */
+export const PREDICT_CHUNK_ROWS = 8192;
+const FIRST_ERRORS = 10;
 
-export async function predictCsv(bytes: Uint8Array, schema: Schema, predictor: Predictor, opts: { strict: boolean }): Promise<BatchPredictResult> {
-  const read = await readRecordsCsv(toAsync([bytes]), schema, { requireTarget: false, strict: opts.strict });
-  const { label, probPhishing } = predictor.predict(read.X);
-  const byLine = new Map<number, number>();
-  read.lines.forEach((line, i) => byLine.set(line, i));
-  const errByLine = new Map(read.errors.map((e) => [e.line, e]));
-
-  // Second pass over the text to echo every input row as it was.
-  const tokenizer = new CsvTokenizer();
-  const text = new TextDecoder().decode(bytes);
-  const rows = [...tokenizer.push(text), ...tokenizer.end()];
-  const out: string[] = [];
-  let headerSeen = false;
-  let phishing = 0;
-  for (const row of rows) {
-    if (!headerSeen) {
-      if (row.cells.every((c) => c.trim() === '')) continue;
-      out.push([...row.cells.map(quote), 'prediction', 'phishing_probability', 'error'].join(','));
-      headerSeen = true;
-      continue;
+/** Scores `source` and hands the output CSV to `write` in pieces, in input order. */
+export async function predictCsvStream(
+  source: AsyncIterable<string | Uint8Array>, schema: Schema, predictor: Predictor, opts: { strict: boolean; chunkRows?: number },
+  write: (text: string) => Promise<void>,
+): Promise<BatchPredictSummary> {
+  const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0 };
+  let headerDone = false;
+  for await (const chunk of readRecordChunks(source, schema, { requireTarget: false, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true })) {
+    const out: string[] = [];
+    if (!headerDone) {
+      out.push([...chunk.header.map(csvCell), 'prediction', 'phishing_probability', 'error'].join(','));
+      headerDone = true;
     }
-    const i = byLine.get(row.line);
-    const err = errByLine.get(row.line);
-    if (i === undefined && !err) continue; // blank line
-    const cells = row.cells.map(quote);
-    if (i !== undefined) {
-      if (label[i] === -1) phishing++;
-      out.push([...cells, String(label[i]), probPhishing[i]!.toFixed(6), ''].join(','));
-    } else {
-      out.push([...cells, '', '', quote(describeRowError(err!))].join(','));
+    // No good row in the chunk: nothing to score (a model refuses an empty matrix).
+    const scored = chunk.X.rows > 0 ? predictor.predict(chunk.X) : undefined;
+    let g = 0;
+    let e = 0;
+    for (const row of chunk.rows!) {
+      const cells = row.cells.map(csvCell);
+      if (g < chunk.lines.length && chunk.lines[g] === row.line) {
+        const label = scored!.label[g]!;
+        if (label === PHISHING) summary.phishing++;
+        out.push([...cells, String(label), scored!.probPhishing[g]!.toFixed(6), ''].join(','));
+        g++;
+      } else {
+        const err = chunk.errors[e++]!;
+        out.push([...cells, '', '', csvCell(describeRowError(err))].join(','));
+      }
     }
+    summary.predicted += chunk.X.rows;
+    summary.rejected += chunk.errors.length;
+    for (const err of chunk.errors) if (summary.firstErrors.length < FIRST_ERRORS) summary.firstErrors.push(err);
+    summary.rows = chunk.rowsRead;
+    await write(`${out.join('\n')}\n`);
   }
-  return { csv: out.join('\n') + '\n', rows: read.rowsRead, predicted: read.X.rows, errors: read.errors, phishing };
+  return summary;
 }

@@ -5,6 +5,8 @@
 import type { ClaimTask, ForestTask } from '../trees/forest-grow.js';
 import { growClaimedTrees, growForestTrees } from '../trees/forest-grow.js';
 import type { TreeArrays } from '../trees/tree.js';
+import type { HistTeamShared } from '../trees/boost-team.js';
+import { histHelper } from '../trees/boost-team.js';
 import type { ClaimScoreTask } from '../trees/score-task.js';
 import { scoreClaimedRows } from '../trees/score-task.js';
 
@@ -31,5 +33,6 @@ export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
     const got = growClaimedTrees(payload as ClaimTask);
     return { result: got, transfer: treeBuffers(got.trees) };
   },
+  'boost.histHelper': (payload) => ({ result: histHelper(payload as HistTeamShared), transfer: [] }),
   'forest.scoreClaimed': (payload) => ({ result: scoreClaimedRows(payload as ClaimScoreTask), transfer: [] }),
 };

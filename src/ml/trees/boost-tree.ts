@@ -9,6 +9,8 @@
  * Rows are partitioned on the column-major byte bins (one feature's column is a few KB, cache-resident),
  * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
  */
+import type { HistTeam } from './boost-team.js';
+import { ROW_BLOCK, rootBins, rowSums } from './boost-team.js';
 import type { TreeArrays } from './tree.js';
 import { partitionByBin, TreeBuilderBuffer } from './tree.js';
 
@@ -76,7 +78,27 @@ export class BoostWorkspace {
   readonly pair = new Float64Array(2);
   private readonly free: Float64Array[] = [];
 
-  constructor(private readonly histLength: number) {}
+  /**
+   * With `team` (large sets): histogram passes are shared among its threads, and partitions are
+   * stable (`scratch`: room for one segment), so node row lists stay ascending and the passes read
+   * the vectors' entries in memory order.
+   */
+  constructor(private readonly histLength: number, readonly team?: HistTeam, private readonly scratch?: Int32Array) {}
+
+  /** Moves the rows of idx[start..end) with bin <= t in column `col` first; returns where the others start. */
+  partition(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
+    const scratch = this.scratch;
+    if (scratch === undefined) return partitionByBin(colBins, col, t, idx, start, end);
+    let l = start;
+    let r = 0;
+    for (let k = start; k < end; k++) {
+      const u = idx[k]!;
+      if (colBins[col + u]! <= t) idx[l++] = u;
+      else scratch[r++] = u;
+    }
+    idx.set(scratch.subarray(0, r), l);
+    return l;
+  }
 
   /** A histogram buffer (contents undefined). */
   takeHist(): Float64Array {
@@ -105,109 +127,26 @@ export class BoostWorkspace {
 
 /**
  * Builds the histogram of (g, h) over the rows idx[start..end), whose sums are G and H; gh holds the
- * pair of each vector interleaved (gh[2u] = g, gh[2u + 1] = h).
+ * pair of each vector interleaved (gh[2u] = g, gh[2u + 1] = h). With a team (large sets), a segment of
+ * at least two blocks is summed block by block (boost-team.ts).
  */
-function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh: Float64Array, G: number, H: number, hist: Float64Array): void {
-  hist.fill(0);
-  const ptr = d.sparsePtr;
-  const sb = d.sparseBins;
-  // Hot loop, inlined by hand: only the non-default bins of each row, stored contiguously.
-  for (let k = start; k < end; k++) {
-    const u = idx[k]!;
-    const gu = gh[2 * u]!;
-    const hu = gh[2 * u + 1]!;
-    const e = ptr[u + 1]!;
-    for (let j = ptr[u]!; j < e; j++) {
-      const b = 2 * sb[j]!;
-      hist[b]! += gu;
-      hist[b + 1]! += hu;
-    }
+function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined): void {
+  if (team !== undefined && end - start >= 2 * ROW_BLOCK) team.rows(start, end, hist);
+  else {
+    hist.fill(0);
+    rowSums(d.sparsePtr, d.sparseBins, idx, start, end, gh, hist);
   }
   fillDefaultBins(d, G, H, hist);
 }
 
-/** Sum of gh[2u + c] over u = rows[from .. to), in order, started at +0. */
-function listSum(rows: Int32Array, from: number, to: number, gh: Float64Array, c: number): number {
-  let s = 0;
-  for (let j = from; j < to; j++) s += gh[2 * rows[j]! + c]!;
-  return s;
-}
-
 /**
- * The root histogram, bin by bin over the by-bin lists: each bin's sum runs over its vectors in
- * ascending order, as the row pass does when idx is ascending, and vectors outside the sample add
- * gh = +0, which leaves every sum bit for bit unchanged (a sum started at +0 is never -0).
- * Four bins of similar list length (d.binOrder) are summed side by side: each sum is a chain of
- * dependent additions, and interleaving four lets them overlap; every bin keeps its own order.
+ * The root histogram, bin by bin over the by-bin lists (boost-team.ts rootBins): vectors outside the
+ * sample add gh = +0, which leaves every sum bit for bit unchanged (a sum started at +0 is never -0).
  */
-function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array): void {
-  const ptr = d.binPtr;
-  const rows = d.binRows;
-  const ord = d.binOrder;
+function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined): void {
   hist.fill(0);
-  let q = 0;
-  for (; q + 3 < ord.length; q += 4) {
-    const b0 = ord[q]!;
-    const b1 = ord[q + 1]!;
-    const b2 = ord[q + 2]!;
-    const b3 = ord[q + 3]!;
-    const s0 = ptr[b0]!;
-    const s1 = ptr[b1]!;
-    const s2 = ptr[b2]!;
-    const s3 = ptr[b3]!;
-    // binOrder is by decreasing length: b3's list is the shortest.
-    const len = ptr[b3 + 1]! - s3;
-    let g0 = 0;
-    let h0 = 0;
-    let g1 = 0;
-    let h1 = 0;
-    let g2 = 0;
-    let h2 = 0;
-    let g3 = 0;
-    let h3 = 0;
-    for (let k = 0; k < len; k++) {
-      const u0 = 2 * rows[s0 + k]!;
-      const u1 = 2 * rows[s1 + k]!;
-      const u2 = 2 * rows[s2 + k]!;
-      const u3 = 2 * rows[s3 + k]!;
-      g0 += gh[u0]!;
-      h0 += gh[u0 + 1]!;
-      g1 += gh[u1]!;
-      h1 += gh[u1 + 1]!;
-      g2 += gh[u2]!;
-      h2 += gh[u2 + 1]!;
-      g3 += gh[u3]!;
-      h3 += gh[u3 + 1]!;
-    }
-    for (let k = s0 + len; k < ptr[b0 + 1]!; k++) {
-      const u = 2 * rows[k]!;
-      g0 += gh[u]!;
-      h0 += gh[u + 1]!;
-    }
-    for (let k = s1 + len; k < ptr[b1 + 1]!; k++) {
-      const u = 2 * rows[k]!;
-      g1 += gh[u]!;
-      h1 += gh[u + 1]!;
-    }
-    for (let k = s2 + len; k < ptr[b2 + 1]!; k++) {
-      const u = 2 * rows[k]!;
-      g2 += gh[u]!;
-      h2 += gh[u + 1]!;
-    }
-    hist[2 * b0] = g0;
-    hist[2 * b0 + 1] = h0;
-    hist[2 * b1] = g1;
-    hist[2 * b1 + 1] = h1;
-    hist[2 * b2] = g2;
-    hist[2 * b2 + 1] = h2;
-    hist[2 * b3] = g3;
-    hist[2 * b3 + 1] = h3;
-  }
-  for (; q < ord.length; q++) {
-    const b = ord[q]!;
-    hist[2 * b] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 0);
-    hist[2 * b + 1] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 1);
-  }
+  if (team !== undefined) team.root(hist);
+  else rootBins(d.binPtr, d.binRows, d.binOrder, gh, hist, 0, d.binOrder.length);
   fillDefaultBins(d, G, H, hist);
 }
 
@@ -288,7 +227,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
     H += gh[2 * u + 1]!;
   }
   const rootHist = ws.takeHist();
-  buildRootHist(d, gh, G, H, rootHist);
+  buildRootHist(d, gh, G, H, rootHist, ws.team);
   const root = openLeaf(buf.addLeaf((-G / (H + lambda)) * lr, H), 0, m, 0, G, H, rootHist);
   ws.setSeg(root.node, 0, m);
   const open: OpenLeaf[] = [];
@@ -321,7 +260,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
       ws.giveHist(leaf.hist);
       continue;
     }
-    const i = partitionByBin(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
+    const i = ws.partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
     ws.setSeg(l, leaf.start, i);
     ws.setSeg(l + 1, i, leaf.end);
     const left = openLeaf(l, leaf.start, i, depth, GL, HL, leaf.hist);
@@ -331,7 +270,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
     const large = small === left ? right : left;
     const sh = ws.takeHist();
     small.hist = sh;
-    buildHist(d, idx, small.start, small.end, gh, small.G, small.H, sh);
+    buildHist(d, idx, small.start, small.end, gh, small.G, small.H, sh, ws.team);
     const ph = leaf.hist;
     for (let b = 0; b < ph.length; b++) ph[b]! -= sh[b]!;
     large.hist = ph;

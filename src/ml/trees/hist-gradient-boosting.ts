@@ -20,6 +20,8 @@ import type { BoostPrepared } from './boost-prepared.js';
 import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
+import { HistTeam, histTeamShared } from './boost-team.js';
+import { sharedPool } from '../parallel/pool.js';
 import { flattenTrees } from './flat-forest.js';
 import type { TreeArrays } from './tree.js';
 import { checkBool, checkInt, checkNumber } from './validate.js';
@@ -40,12 +42,21 @@ export interface HistGradientBoostingParams {
   nIterNoChange: number;
   tol: number;
   randomState: number;
+  /** Threads that build histograms on large sets (this one plus nJobs - 1 pool workers); the model does not depend on it. */
+  nJobs: number;
 }
 
 export const histGradientBoostingDefaults: HistGradientBoostingParams = {
   learningRate: 0.1, maxIter: 100, maxDepth: 6, maxLeafNodes: null, minChildWeight: 1, l2Regularization: 1, subsample: 1,
-  earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, randomState: 0,
+  earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, randomState: 0, nJobs: 1,
 };
+
+/**
+ * Distinct vectors from which a fit runs in the large-set mode (boost-team.ts): histogram passes cut
+ * into blocks that threads share, stable partitions. Below it (the bundled data has 5,785) the
+ * builder runs as it always has, so those models are unchanged.
+ */
+export const LARGE_SET_VECTORS = 32_768;
 
 /**
  * Adds the tree's leaf value to the score of every vector: rows the tree was grown on take it from
@@ -147,6 +158,24 @@ function logLoss(score: Float64Array, tot: Float64Array, pos: Float64Array): num
   return w > 0 ? s / w : 0;
 }
 
+/**
+ * Starts `count` pool workers on the team's passes (they take blocks until team.stop()); their jobs
+ * are returned for the pool to collect.
+ */
+async function startHelpers(team: HistTeam, count: number, signal: AbortSignal | undefined): Promise<() => Promise<void>> {
+  const pool = sharedPool(count);
+  await pool.settle();
+  const jobs: Promise<number>[] = [];
+  for (let w = 0; w < count; w++) jobs.push(pool.run<number>('boost.histHelper', team.shared, signal));
+  return async () => {
+    team.stop();
+    for (const job of jobs) pool.leave(job);
+    // A helper answers as soon as it sees the stop; read its answer now (a job still queued behind
+    // other work is not waited for: it returns at once when it runs).
+    await pool.settle(1000);
+  };
+}
+
 export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradientBoostingParams> {
   readonly kind = 'hist_gradient_boosting';
   protected readonly label = 'HistGradientBoostingClassifier';
@@ -179,7 +208,7 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     return this.model().extra.nIter ?? 0;
   }
 
-  protected fitTrees(X: Matrix, y: Float64Array, options: FitOptions): Promise<FittedTrees> {
+  protected async fitTrees(X: Matrix, y: Float64Array, options: FitOptions): Promise<FittedTrees> {
     const p = this.params;
     const label = this.label;
     checkNumber(label, 'learningRate', p.learningRate, 0, Infinity, true);
@@ -194,6 +223,7 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     checkInt(label, 'nIterNoChange', p.nIterNoChange, 1);
     checkNumber(label, 'tol', p.tol, 0, Infinity);
     checkInt(label, 'randomState', p.randomState, 0);
+    checkInt(label, 'nJobs', p.nJobs, 1);
 
     const pending = this.pending;
     const prep = pending && pending.X === X && pending.y === y && pending.sampleWeight === options.sampleWeight
@@ -240,43 +270,54 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     const init = Math.log(share / (1 - share));
     const score = new Float64Array(d.n).fill(init);
 
-    const gh = new Float64Array(2 * d.n);
-    const idx = new Int32Array(d.n);
+    const large = d.n >= LARGE_SET_VECTORS;
+    const gh = new Float64Array(large ? new SharedArrayBuffer(16 * d.n) : new ArrayBuffer(16 * d.n));
+    const idx = new Int32Array(large ? new SharedArrayBuffer(4 * d.n) : new ArrayBuffer(4 * d.n));
     const inSample = new Uint8Array(d.n);
-    const ws = new BoostWorkspace(2 * d.binOffset[d.nFeatures]!);
-    const opt = {
-      learningRate: p.learningRate, maxDepth: p.maxDepth ?? Infinity, maxLeafNodes: p.maxLeafNodes ?? Infinity,
-      minChildWeight: p.minChildWeight, l2: p.l2Regularization,
-    };
-    const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
-    const subsampled = nSub < trainRows.length;
-    const order = Int32Array.from(trainRows);
-    const wPos = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) if (y01[i] === 1) wPos[i] = w[i]!;
-    const cur = subsampled ? { tot: new Float64Array(d.n), pos: new Float64Array(d.n) } : train;
-    const trees: TreeArrays[] = [];
-    let bestLoss = valid ? logLoss(score, valid.tot, valid.pos) : Infinity;
-    let stale = 0;
-    for (let it = 0; it < p.maxIter; it++) {
-      throwIfAborted(label, options.signal);
-      if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, wPos, cur.tot, cur.pos);
-      const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx);
-      const tree = buildBoostTree(d, idx, m, gh, opt, ws);
-      trees.push(tree);
-      addTree(d, tree, ws, idx, m, inSample, score);
-      options.onProgress?.((it + 1) / p.maxIter);
-      if (valid) {
-        const loss = logLoss(score, valid.tot, valid.pos);
-        if (loss < bestLoss - p.tol) {
-          bestLoss = loss;
-          stale = 0;
-        } else if (++stale >= p.nIterNoChange) break;
+    const histLength = 2 * d.binOffset[d.nFeatures]!;
+    const team = large ? new HistTeam(histTeamShared(d, gh, idx, histLength)) : undefined;
+    const ws = new BoostWorkspace(histLength, team, large ? new Int32Array(d.n) : undefined);
+    const rounds = (): FittedTrees => {
+      const opt = {
+        learningRate: p.learningRate, maxDepth: p.maxDepth ?? Infinity, maxLeafNodes: p.maxLeafNodes ?? Infinity,
+        minChildWeight: p.minChildWeight, l2: p.l2Regularization,
+      };
+      const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
+      const subsampled = nSub < trainRows.length;
+      const order = Int32Array.from(trainRows);
+      const wPos = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) if (y01[i] === 1) wPos[i] = w[i]!;
+      const cur = subsampled ? { tot: new Float64Array(d.n), pos: new Float64Array(d.n) } : train;
+      const trees: TreeArrays[] = [];
+      let bestLoss = valid ? logLoss(score, valid.tot, valid.pos) : Infinity;
+      let stale = 0;
+      for (let it = 0; it < p.maxIter; it++) {
+        throwIfAborted(label, options.signal);
+        if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, wPos, cur.tot, cur.pos);
+        const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx);
+        const tree = buildBoostTree(d, idx, m, gh, opt, ws);
+        trees.push(tree);
+        addTree(d, tree, ws, idx, m, inSample, score);
+        options.onProgress?.((it + 1) / p.maxIter);
+        if (valid) {
+          const loss = logLoss(score, valid.tot, valid.pos);
+          if (loss < bestLoss - p.tol) {
+            bestLoss = loss;
+            stale = 0;
+          } else if (++stale >= p.nIterNoChange) break;
+        }
       }
+      return {
+        classes: ts.target.classes, mapper: ts.mapper, forest: flattenTrees(trees, X.cols, init, 1), link: 'sigmoid', perTreeImportance: false,
+        extra: { nIter: trees.length, validationLoss: valid ? bestLoss : null },
+      };
+    };
+    const stopHelpers = team !== undefined && p.nJobs > 1 ? await startHelpers(team, p.nJobs - 1, options.signal) : undefined;
+    try {
+      return rounds();
+    } finally {
+      await stopHelpers?.();
     }
-    return Promise.resolve({
-      classes: ts.target.classes, mapper: ts.mapper, forest: flattenTrees(trees, X.cols, init, 1), link: 'sigmoid', perTreeImportance: false,
-      extra: { nIter: trees.length, validationLoss: valid ? bestLoss : null },
-    });
   }
 }
 

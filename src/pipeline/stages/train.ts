@@ -14,6 +14,7 @@ import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
 import type { CandidateSpec } from '../plan.js';
+import { planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
@@ -138,15 +139,21 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
 export async function train(ctx: StageContext): Promise<TrainOutput> {
   const { ingest: ing, validate: v, transform: tr } = ctx.outputs;
   if (!ing || !v || !tr) throw new NsError('STAGE_ORDER', 'train needs the outputs of ingest, validate and transform.', { kind: 'state', hint: 'Run the pipeline from transform.' });
-  const plan = ctx.options.plan;
-  if (plan.candidates.length === 0) throw new NsError('PLAN_EMPTY', 'The training plan has no candidate models.', { kind: 'config', hint: 'Pick another --preset.' });
   const train = decodeDataset(await ctx.artifacts.get(v.trainKey), v.trainKey);
+  const groups = featureVectorGroups(train.X);
+  // Group ids number the distinct vectors 0, 1, …: the largest + 1 is their count.
+  let distinct = 0;
+  for (const g of groups) if (g >= distinct) distinct = g + 1;
+  const fitted = planForData(ctx.options.plan, ctx.options.cvFolds, { rows: train.X.rows, distinctShare: train.X.rows > 0 ? distinct / train.X.rows : 1 });
+  for (const d of fitted.decisions) ctx.progress(0, `plan: ${d}`);
+  const plan = fitted.plan;
+  if (plan.candidates.length === 0) throw new NsError('PLAN_EMPTY', 'The training plan has no candidate models.', { kind: 'config', hint: 'Pick another --preset.' });
   const test = decodeDataset(await ctx.artifacts.get(v.testKey), v.testKey);
   const preStates = statesFromJson(new TextDecoder().decode(await ctx.artifacts.get(tr.preprocessorKey)));
   const steps = preStates.map(transformerFromState);
   const Xtr = applySteps(steps, train.X);
   const Xte = applySteps(steps, test.X);
-  const folds = stratifiedGroupKFold(train.y, featureVectorGroups(train.X), ctx.options.cvFolds, { seed: ctx.options.seed });
+  const folds = stratifiedGroupKFold(train.y, groups, fitted.cvFolds, { seed: ctx.options.seed });
 
   const searched: Searched[] = [];
   for (const [k, spec] of plan.candidates.entries()) {

@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { matrix } from '../../core/matrix.js';
+import { Rng } from '../../core/rng.js';
+import { closeSharedPool } from '../parallel/pool.js';
+import { prepareBoosting } from './boost-prepared.js';
+import { HistTeam, histTeamShared } from './boost-team.js';
+import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
+import { stateDigest } from './boost.test-helpers.js';
+import { HistGradientBoostingClassifier, LARGE_SET_VECTORS } from './hist-gradient-boosting.js';
+
+afterAll(closeSharedPool);
+
+/** Rows of 30 ternary features (nearly all distinct) with a label that depends on three of them plus noise. */
+function ternaryRows(rows: number, seed: number): { X: ReturnType<typeof matrix>; y: Float64Array } {
+  const rng = new Rng(seed);
+  const X = matrix(rows, 30);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    for (let f = 0; f < 30; f++) X.data[i * 30 + f] = rng.int(3) - 1;
+    const s = X.data[i * 30]! + X.data[i * 30 + 5]! - X.data[i * 30 + 9]! + (rng.int(4) === 0 ? 2 : 0);
+    y[i] = s > 0 ? 1 : -1;
+  }
+  return { X, y };
+}
+
+describe('boosting on large sets (histogram team)', () => {
+  const { X, y } = ternaryRows(LARGE_SET_VECTORS + 8_000, 11);
+
+  it('a team pass gives the tree of the plain builder: same splits, leaf values equal to rounding', () => {
+    const { data: d } = prepareBoosting(X, y);
+    const gh = new Float64Array(new SharedArrayBuffer(16 * d.n));
+    const rng = new Rng(3);
+    for (let u = 0; u < d.n; u++) {
+      const p = 0.2 + 0.6 * rng.next();
+      gh[2 * u] = p - (u % 3 === 0 ? 1 : 0);
+      gh[2 * u + 1] = p * (1 - p);
+    }
+    const L = 2 * d.binOffset[d.nFeatures]!;
+    const opt = { learningRate: 0.1, maxDepth: 6, maxLeafNodes: Infinity, minChildWeight: 1, l2: 1 };
+    const idxPlain = Int32Array.from({ length: d.n }, (_, u) => u);
+    const plain = buildBoostTree(d, idxPlain, d.n, gh, opt, new BoostWorkspace(L));
+    const idx = new Int32Array(new SharedArrayBuffer(4 * d.n));
+    idx.set(idxPlain);
+    const team = new HistTeam(histTeamShared(d, gh, idx, L));
+    const teamed = buildBoostTree(d, idx, d.n, gh, opt, new BoostWorkspace(L, team, new Int32Array(d.n)));
+    team.stop();
+    expect(plain.feature.length).toBeGreaterThan(40);
+    expect(Array.from(teamed.feature)).toEqual(Array.from(plain.feature));
+    expect(Array.from(teamed.thresholdBin)).toEqual(Array.from(plain.thresholdBin));
+    for (let k = 0; k < plain.value.length; k++) expect(teamed.value[k]).toBeCloseTo(plain.value[k]!, 12);
+  });
+
+  it('fits the same model, bit for bit, with one thread and with two', async () => {
+    const one = await new HistGradientBoostingClassifier({ maxIter: 6, maxDepth: 6, nJobs: 1 }).fit(X, y);
+    const two = await new HistGradientBoostingClassifier({ maxIter: 6, maxDepth: 6, nJobs: 2 }).fit(X, y);
+    const again = await new HistGradientBoostingClassifier({ maxIter: 6, maxDepth: 6, nJobs: 2 }).fit(X, y);
+    expect(stateDigest(two.toState())).toBe(stateDigest(one.toState()));
+    expect(stateDigest(again.toState())).toBe(stateDigest(two.toState()));
+  });
+});

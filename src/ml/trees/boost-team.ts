@@ -1,0 +1,263 @@
+/**
+ * Histogram building of the boosting builder shared among threads (large training sets only).
+ *
+ * A histogram pass is cut into blocks that depend only on the data (root: runs of bins; a node: runs
+ * of rows), so a model does not depend on how many threads ran it. The thread that grows the tree
+ * (the lead) posts a command into shared memory and then claims blocks itself; helper threads
+ * (pool workers running `boost.histHelper`) claim blocks of the same command from one shared counter.
+ * A helper that is still starting, or busy elsewhere, just finds nothing left: the lead never waits
+ * for a block nobody took.
+ *
+ * The claim word is one BigInt64: command number << 32 | block count << 16 | next block. A helper reads
+ * the command's parameters after seeing its word and takes a block with a compare-and-swap on that
+ * exact word, so it never works on a command that has moved on (the lead only posts the next command
+ * after every claimed block of the current one is done).
+ */
+import { toShared } from '../parallel/pool.js';
+import type { BoostData } from './boost-tree.js';
+
+/** The arrays a helper reads (all on SharedArrayBuffers). */
+export interface HistTeamShared {
+  /** [0] claim word. */
+  word: BigInt64Array;
+  /** [KIND, START, END, BLOCK, QUIT, DONE]. */
+  par: Int32Array;
+  sparsePtr: Int32Array;
+  sparseBins: Uint16Array;
+  binPtr: Int32Array;
+  binRows: Int32Array;
+  binOrder: Int32Array;
+  /** Gradient/hessian pairs of the vectors, written by the lead between passes. */
+  gh: Float64Array;
+  /** Node row lists, rearranged by the lead between passes. */
+  idx: Int32Array;
+  /** Block b of a row pass writes blockHists[b * histLength ..]. */
+  blockHists: Float64Array;
+  /** The root pass writes its bins here. */
+  rootOut: Float64Array;
+  histLength: number;
+}
+
+const KIND = 0;
+const START = 1;
+const END = 2;
+const BLOCK = 3;
+const QUIT = 4;
+const DONE = 5;
+const ROOT = 1;
+const ROWS = 2;
+
+/** Rows per block of a node pass (at least), and the most blocks a pass is cut into. */
+export const ROW_BLOCK = 4096;
+export const MAX_BLOCKS = 64;
+/** Bins per block of the root pass (a multiple of 4: the root kernel sums four bins side by side). */
+const ROOT_BLOCK = 8;
+
+/** Makes the shared state of a team for one fit. */
+export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, histLength: number): HistTeamShared {
+  const share = toShared;
+  return {
+    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 6)),
+    sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
+    gh, idx, blockHists: new Float64Array(new SharedArrayBuffer(8 * MAX_BLOCKS * histLength)), rootOut: new Float64Array(new SharedArrayBuffer(8 * histLength)), histLength,
+  };
+}
+
+/** Takes the next block of the current command, or -1 when none is left. */
+function claim(s: HistTeamShared): number {
+  for (;;) {
+    const c = Atomics.load(s.word, 0);
+    const next = Number(c & 0xffffn);
+    if (next >= Number((c >> 16n) & 0xffffn)) return -1;
+    if (Atomics.compareExchange(s.word, 0, c, c + 1n) === c) return next;
+  }
+}
+
+/** Sums of block `b` of the current command. */
+function runBlock(s: HistTeamShared, b: number): void {
+  const kind = s.par[KIND]!;
+  const size = s.par[BLOCK]!;
+  if (kind === ROOT) {
+    const q0 = b * size;
+    rootBins(s.binPtr, s.binRows, s.binOrder, s.gh, s.rootOut, q0, Math.min(s.binOrder.length, q0 + size));
+    return;
+  }
+  const from = s.par[START]! + b * size;
+  const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
+  hist.fill(0);
+  rowSums(s.sparsePtr, s.sparseBins, s.idx, from, Math.min(s.par[END]!, from + size), s.gh, hist);
+}
+
+/**
+ * Adds each row's (g, h) to the bins of its non-default entries: rows idx[start..end). The hot loop of
+ * the boosting fit, inlined by hand.
+ */
+export function rowSums(ptr: Int32Array, sb: Uint16Array, idx: Int32Array, start: number, end: number, gh: Float64Array, hist: Float64Array): void {
+  for (let k = start; k < end; k++) {
+    const u = idx[k]!;
+    const gu = gh[2 * u]!;
+    const hu = gh[2 * u + 1]!;
+    const e = ptr[u + 1]!;
+    for (let j = ptr[u]!; j < e; j++) {
+      const b = 2 * sb[j]!;
+      hist[b]! += gu;
+      hist[b + 1]! += hu;
+    }
+  }
+}
+
+/** Sum of gh[2u + c] over u = rows[from .. to), in order, started at +0. */
+function listSum(rows: Int32Array, from: number, to: number, gh: Float64Array, c: number): number {
+  let s = 0;
+  for (let j = from; j < to; j++) s += gh[2 * rows[j]! + c]!;
+  return s;
+}
+
+/**
+ * The root sums of the bins ord[q0 .. q1), bin by bin over the by-bin lists: each bin's sum runs over
+ * its vectors in ascending order. Four bins of similar list length (ord is by decreasing length) are
+ * summed side by side: each sum is a chain of dependent additions, and interleaving four lets them
+ * overlap; every bin keeps its own order, so the sums do not depend on how the bins are grouped.
+ */
+export function rootBins(ptr: Int32Array, rows: Int32Array, ord: Int32Array, gh: Float64Array, hist: Float64Array, q0: number, q1: number): void {
+  let q = q0;
+  for (; q + 3 < q1; q += 4) {
+    const b0 = ord[q]!;
+    const b1 = ord[q + 1]!;
+    const b2 = ord[q + 2]!;
+    const b3 = ord[q + 3]!;
+    const s0 = ptr[b0]!;
+    const s1 = ptr[b1]!;
+    const s2 = ptr[b2]!;
+    const s3 = ptr[b3]!;
+    // b3's list is the shortest.
+    const len = ptr[b3 + 1]! - s3;
+    let g0 = 0;
+    let h0 = 0;
+    let g1 = 0;
+    let h1 = 0;
+    let g2 = 0;
+    let h2 = 0;
+    let g3 = 0;
+    let h3 = 0;
+    for (let k = 0; k < len; k++) {
+      const u0 = 2 * rows[s0 + k]!;
+      const u1 = 2 * rows[s1 + k]!;
+      const u2 = 2 * rows[s2 + k]!;
+      const u3 = 2 * rows[s3 + k]!;
+      g0 += gh[u0]!;
+      h0 += gh[u0 + 1]!;
+      g1 += gh[u1]!;
+      h1 += gh[u1 + 1]!;
+      g2 += gh[u2]!;
+      h2 += gh[u2 + 1]!;
+      g3 += gh[u3]!;
+      h3 += gh[u3 + 1]!;
+    }
+    for (let k = s0 + len; k < ptr[b0 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g0 += gh[u]!;
+      h0 += gh[u + 1]!;
+    }
+    for (let k = s1 + len; k < ptr[b1 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g1 += gh[u]!;
+      h1 += gh[u + 1]!;
+    }
+    for (let k = s2 + len; k < ptr[b2 + 1]!; k++) {
+      const u = 2 * rows[k]!;
+      g2 += gh[u]!;
+      h2 += gh[u + 1]!;
+    }
+    hist[2 * b0] = g0;
+    hist[2 * b0 + 1] = h0;
+    hist[2 * b1] = g1;
+    hist[2 * b1 + 1] = h1;
+    hist[2 * b2] = g2;
+    hist[2 * b2 + 1] = h2;
+    hist[2 * b3] = g3;
+    hist[2 * b3 + 1] = h3;
+  }
+  for (; q < q1; q++) {
+    const b = ord[q]!;
+    hist[2 * b] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 0);
+    hist[2 * b + 1] = listSum(rows, ptr[b]!, ptr[b + 1]!, gh, 1);
+  }
+}
+
+/** The lead's side of a team: posts passes and takes part in them. */
+export class HistTeam {
+  private seq = 0n;
+
+  constructor(readonly shared: HistTeamShared) {}
+
+  /** The root histogram's non-default bins into `hist` (other entries untouched). */
+  root(hist: Float64Array): void {
+    const s = this.shared;
+    s.rootOut.fill(0);
+    this.pass(ROOT, 0, 0, ROOT_BLOCK, Math.ceil(s.binOrder.length / ROOT_BLOCK));
+    hist.set(s.rootOut);
+  }
+
+  /** Sums over rows idx[start..end) into `hist`, block by block, blocks added in order. */
+  rows(start: number, end: number, hist: Float64Array): void {
+    const s = this.shared;
+    const size = Math.max(ROW_BLOCK, Math.ceil((end - start) / MAX_BLOCKS));
+    const nb = Math.ceil((end - start) / size);
+    this.pass(ROWS, start, end, size, nb);
+    const L = s.histLength;
+    const bh = s.blockHists;
+    hist.set(bh.subarray(0, L));
+    for (let b = 1; b < nb; b++) {
+      const o = b * L;
+      for (let j = 0; j < L; j++) hist[j]! += bh[o + j]!;
+    }
+  }
+
+  /** Lets the helpers return (their jobs end). */
+  stop(): void {
+    const s = this.shared;
+    Atomics.store(s.par, QUIT, 1);
+    this.seq++;
+    Atomics.store(s.word, 0, this.seq << 32n);
+    Atomics.notify(s.word, 0);
+  }
+
+  private pass(kind: number, start: number, end: number, size: number, nb: number): void {
+    const s = this.shared;
+    const par = s.par;
+    par[KIND] = kind;
+    par[START] = start;
+    par[END] = end;
+    par[BLOCK] = size;
+    Atomics.store(par, DONE, 0);
+    this.seq++;
+    Atomics.store(s.word, 0, (this.seq << 32n) | (BigInt(nb) << 16n));
+    Atomics.notify(s.word, 0);
+    for (let b = claim(s); b >= 0; b = claim(s)) {
+      runBlock(s, b);
+      Atomics.add(par, DONE, 1);
+    }
+    // Blocks a helper took: wait for them (a helper notifies after each).
+    for (let done = Atomics.load(par, DONE); done < nb; done = Atomics.load(par, DONE)) Atomics.wait(par, DONE, done, 50);
+  }
+}
+
+/** A helper thread's loop: takes blocks of every command until the lead stops the team. */
+export function histHelper(s: HistTeamShared): number {
+  let blocks = 0;
+  for (;;) {
+    if (Atomics.load(s.par, QUIT) === 1) return blocks;
+    const c = Atomics.load(s.word, 0);
+    const next = Number(c & 0xffffn);
+    if (next >= Number((c >> 16n) & 0xffffn)) {
+      Atomics.wait(s.word, 0, c, 1000);
+      continue;
+    }
+    if (Atomics.compareExchange(s.word, 0, c, c + 1n) !== c) continue;
+    runBlock(s, next);
+    blocks++;
+    Atomics.add(s.par, DONE, 1);
+    Atomics.notify(s.par, DONE);
+  }
+}
