@@ -5,7 +5,7 @@
  * the table for the bundled data (scripts/feature-coding.ts prints it).
  *
  * @example
- *   codingTable(dataset).find((r) => r.feature === 'HTTPS_token')!.agrees; // false on the bundled data
+ *   codingTable(dataset).find((r) => r.feature === 'HTTPS_token')!.direction; // 'opposite' on the bundled data
  */
 import type { Dataset } from '../../core/matrix.js';
 
@@ -14,9 +14,15 @@ export interface CodingRow {
   values: { value: number; rows: number; share: number; phishingRate: number }[];
   /** Phishing rate at -1 minus at 1 (the paper's two ends); > 0 means the paper's direction holds. */
   lift: number | null;
-  /** null when the feature has no -1 or no 1 (Redirect holds 0 and 1 only). */
-  agrees: boolean | null;
+  /**
+   * 'paper' when -1 rows are more often phishing, 'opposite' when less, 'no signal' when the rates
+   * differ by less than one percentage point; null when the feature has no -1 or no 1 (Redirect).
+   */
+  direction: 'paper' | 'opposite' | 'no signal' | null;
 }
+
+/** Phishing rates closer than this (one percentage point) are no direction at all. */
+const NO_SIGNAL = 0.01;
 
 /** `phishing` is the label value of phishing rows (-1 in this data set). */
 export function codingTable(data: Dataset, phishing = -1): CodingRow[] {
@@ -37,6 +43,20 @@ export function codingTable(data: Dataset, phishing = -1): CodingRow[] {
     const low = at(-1);
     const high = at(1);
     const lift = low === undefined || high === undefined ? null : low - high;
-    return { feature, values, lift, agrees: lift === null ? null : lift > 0 };
+    const direction = lift === null ? null : Math.abs(lift) < NO_SIGNAL ? 'no signal' : lift > 0 ? 'paper' : 'opposite';
+    return { feature, values, lift, direction };
   });
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** The table as Markdown: per value its share of rows and its phishing rate, and the direction. */
+export function codingMarkdown(rows: readonly CodingRow[]): string {
+  const lines = ['| feature | value: share of rows, phishing rate | -1 minus 1 (phishing rate) | paper\'s direction |', '|---|---|---|---|'];
+  for (const r of rows) {
+    const vals = r.values.map((v) => `${v.value}: ${pct(v.share)}, ${pct(v.phishingRate)}`).join(' · ');
+    const dir = r.direction === null ? 'n/a (values 0 and 1)' : r.direction === 'paper' ? 'as the paper' : r.direction === 'opposite' ? '**opposite**' : 'no signal';
+    lines.push(`| ${r.feature} | ${vals} | ${r.lift === null ? '—' : (100 * r.lift).toFixed(1) + ' pts'} | ${dir} |`);
+  }
+  return lines.join('\n');
 }

@@ -9,4 +9,4 @@ export { urlFeatures, type UrlFeatures } from './url.js';
 export { pageAnalysis, pageFeatures, type PageCounts, type PageFeatures } from './page.js';
 export { fetchFeatures, type FetchFeatures, type FetchObservation } from './fetch.js';
 export { extractFeatures, type Extraction, type Observation } from './extract.js';
-export { codingTable, type CodingRow } from './coding.js';
+export { codingMarkdown, codingTable, type CodingRow } from './coding.js';
