@@ -4,6 +4,7 @@
  * DNS names that resolve to them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NsError } from '../../src/core/errors.js';
 import { safeFetcher, type Resolver } from '../../src/adapters/web-fetch/safe-fetch.js';
 import { startFixtureSite, type FixtureSite } from './fixture-site.js';
 
@@ -20,6 +21,16 @@ const hosts = (table: Record<string, string[]>): Resolver => async (h) => {
   if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
   return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 };
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function failure(p: Promise<unknown>): Promise<NsError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as NsError;
+  }
+  throw new Error('expected the fetch to be refused');
+}
 
 const local = () => safeFetcher({ allow: ['127.0.0.1/32'], timeoutMs: 2_000, maxBytes: 1024 * 1024 });
 const u = (path: string) => new URL(site.base + path);
@@ -42,7 +53,7 @@ describe('safeFetcher on the fixture site (127.0.0.1 allow-listed)', () => {
   });
   it('stops after 10 redirects', async () => {
     await expect(local().fetch(u('/chain/10'))).resolves.toMatchObject({ redirects: 10 });
-    await expect(local().fetch(u('/chain/11'))).rejects.toMatchObject({ code: 'FETCH_FAILED', message: expect.stringContaining('more than 10 redirects') });
+    { const e = await failure(local().fetch(u('/chain/11'))); expect(e.code).toBe('FETCH_FAILED'); expect(e.message).toContain('more than 10 redirects'); }
     await expect(local().fetch(u('/loop'))).rejects.toMatchObject({ code: 'FETCH_FAILED' });
   });
   it('gives up on a slow page at the deadline', async () => {
@@ -80,17 +91,17 @@ describe('SSRF: refused', () => {
     await expect(local().fetch(u(path))).rejects.toMatchObject({ code: 'FETCH_BLOCKED' });
   });
   it('refuses a redirect to a non-http scheme', async () => {
-    await expect(local().fetch(u('/to-file'))).rejects.toMatchObject({ code: 'FETCH_BLOCKED', message: expect.stringContaining('file:') });
+    { const e = await failure(local().fetch(u('/to-file'))); expect(e.code).toBe('FETCH_BLOCKED'); expect(e.message).toContain('file:'); }
   });
   it('refuses a DNS name that resolves to a private address, also when one of several answers is', async () => {
     const f = safeFetcher({ resolve: hosts({ 'internal.attacker.test': ['10.1.2.3'], 'mixed.attacker.test': ['93.184.215.14', '127.0.0.1'], 'meta.attacker.test': ['fd00:ec2::254'] }) });
     for (const name of ['internal.attacker.test', 'mixed.attacker.test', 'meta.attacker.test']) {
-      await expect(f.fetch(new URL(`http://${name}/`))).rejects.toMatchObject({ code: 'FETCH_BLOCKED', message: expect.stringContaining('resolves to') });
+      { const e = await failure(f.fetch(new URL(`http://${name}/`))); expect(e.code).toBe('FETCH_BLOCKED'); expect(e.message).toContain('resolves to'); }
     }
   });
   it('refuses a redirect to a DNS name that resolves to a private address', async () => {
     const f = safeFetcher({ allow: ['127.0.0.1/32'], resolve: hosts({ 'evil.attacker.test': ['192.168.0.10'] }) });
-    await expect(f.fetch(u('/to-named?to=http://evil.attacker.test/'))).rejects.toMatchObject({ code: 'FETCH_BLOCKED', message: expect.stringContaining('evil.attacker.test resolves to 192.168.0.10') });
+    { const e = await failure(f.fetch(u('/to-named?to=http://evil.attacker.test/'))); expect(e.code).toBe('FETCH_BLOCKED'); expect(e.message).toContain('evil.attacker.test resolves to 192.168.0.10'); }
   });
   it('connects to the address it checked: a name pinned to the allow-listed fixture reaches it', async () => {
     const f = safeFetcher({ allow: ['127.0.0.1/32'], resolve: hosts({ 'fixture.test': ['127.0.0.1'] }) });
@@ -98,6 +109,6 @@ describe('SSRF: refused', () => {
     expect(page.status).toBe(200);
   });
   it('says clearly when a name does not resolve', async () => {
-    await expect(safeFetcher({ resolve: hosts({}) }).fetch(new URL('http://nowhere.test/'))).rejects.toMatchObject({ code: 'FETCH_FAILED', message: expect.stringContaining('does not resolve') });
+    { const e = await failure(safeFetcher({ resolve: hosts({}) }).fetch(new URL('http://nowhere.test/'))); expect(e.code).toBe('FETCH_FAILED'); expect(e.message).toContain('does not resolve'); }
   });
 });
