@@ -6,3 +6,4 @@ export type * from './registry.js';
 export type * from './job-queue.js';
 export type * from './run-store.js';
 export type * from './page-fetcher.js';
+export type * from './feature-provider.js';
