@@ -1,0 +1,105 @@
+/**
+ * The URL check end to end on the embedded defaults: a quick training run trains the three profile
+ * models and reports their F1; `check` answers with the profile that matches what was computed —
+ * URL only without fetching, URL + page + fetch from the 127.0.0.1 fixture site (allow-listed), and
+ * URL only again when the fetch is refused because the address is private.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Analysis } from '../../src/pipeline/analyze.js';
+import { bundledCsv, runCli, tempHome } from '../cli/cli-helpers.js';
+import { PHISHY_PAGE, startFixtureSite, type FixtureSite } from './fixture-site.js';
+
+const home = tempHome('ns-check-');
+let site: FixtureSite;
+beforeAll(async () => {
+  site = await startFixtureSite();
+});
+afterAll(async () => site?.close());
+
+const allow = { NS_FETCH_ALLOW: '127.0.0.1/32', NS_FETCH_TIMEOUT_MS: '3000' };
+const value = (a: Analysis, f: string) => a.features.find((x) => x.name === f)!.value;
+
+describe('check <url>', () => {
+  it('train reports each profile\'s cross-validated and test F1', async () => {
+    expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
+    const r = await runCli(['train', '--preset', 'quick', '--json'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+    expect(out.profiles.map((p) => [p.name, p.features.length])).toEqual([['all', 30], ['url_page_fetch', 20], ['url', 8]]);
+    for (const p of out.profiles) {
+      expect(p.test.f1Phishing).toBeGreaterThan(0.5);
+      expect(p.test.f1Phishing).toBeLessThanOrEqual(1);
+    }
+    // Fewer features, less to go on: the URL-only model is clearly weaker than the full one.
+    expect(out.profiles[2]!.test.f1Phishing).toBeLessThan(out.profiles[0]!.test.f1Phishing - 0.1);
+    const runs = await runCli(['runs', '--json'], home);
+    expect(runs.stdout).toContain('"profiles"');
+  }, 300_000);
+
+  it('--no-fetch analyses the URL alone with the URL-only model', async () => {
+    const r = await runCli(['check', 'http://192.168.0.1/paypal.com@login', '--no-fetch', '--json'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout) as Analysis;
+    expect(a.profile.name).toBe('url');
+    expect(a.fetch).toBeNull();
+    expect(value(a, 'having_IP_Address')).toBe(-1);
+    expect(value(a, 'having_At_Symbol')).toBe(-1);
+    expect(value(a, 'Favicon')).toBeNull();
+    expect(value(a, 'web_traffic')).toBeNull();
+    expect(a.features.filter((f) => f.used).map((f) => f.group)).toEqual(Array(8).fill('url'));
+    expect(a.phishingProbability).toBeGreaterThanOrEqual(0);
+    expect(a.phishingProbability).toBeLessThanOrEqual(1);
+    expect(a.prediction).toBe(a.label === -1 ? 'phishing' : 'legitimate');
+  }, 60_000);
+
+  it('fetches the fixture site, reads the page and the redirects, and uses the URL + page + fetch model', async () => {
+    const r = await runCli(['check', `${site.base}/phishy`, '--json'], home, allow);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout) as Analysis;
+    expect(a.profile.name).toBe('url_page_fetch');
+    expect(a.fetch).toMatchObject({ status: 200, redirects: 0, tls: null });
+    expect(Object.fromEntries(a.features.filter((f) => f.group === 'page').map((f) => [f.name, f.value]))).toEqual({
+      Favicon: -1, Request_URL: -1, URL_of_Anchor: -1, Links_in_tags: -1, SFH: -1, Submitting_to_email: -1, on_mouseover: -1, RightClick: -1, popUpWidnow: -1, Iframe: -1,
+    });
+    expect(value(a, 'SSLfinal_State')).toBe(-1);
+    expect(a.features.filter((f) => f.used)).toHaveLength(20);
+    expect(a.features.filter((f) => f.used).every((f) => typeof f.push === 'number')).toBe(true);
+    expect(a.prediction).toBe('phishing');
+  }, 60_000);
+
+  it('counts redirects and reads an untrusted certificate', async () => {
+    const chain = JSON.parse((await runCli(['check', `${site.base}/chain/3`, '--json'], home, allow)).stdout) as Analysis;
+    expect(chain.fetch).toMatchObject({ redirects: 3 });
+    expect(value(chain, 'Redirect')).toBe(1);
+    const tls = JSON.parse((await runCli(['check', `${site.tlsBase}/plain`, '--json'], home, allow)).stdout) as Analysis;
+    expect(value(tls, 'SSLfinal_State')).toBe(0);
+  }, 60_000);
+
+  it('refuses to fetch a private address and falls back to the URL-only model, saying why', async () => {
+    const r = await runCli(['check', `${site.base}/phishy`, '--json'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const a = JSON.parse(r.stdout) as Analysis;
+    expect(a.fetch).toMatchObject({ error: { code: 'FETCH_BLOCKED' } });
+    expect(a.profile.name).toBe('url');
+    expect(site.seen.filter((s) => s.path === '/phishy')).toHaveLength(1);
+  }, 60_000);
+
+  it('--html reads a saved page without fetching; page features are shown but the verdict is URL-only', async () => {
+    const file = join(home, 'page.html');
+    writeFileSync(file, PHISHY_PAGE);
+    const r = await runCli(['check', 'https://login.example.com/', '--html', file], home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/profile url \(8 features, test F1 0\.\d{3}\)/);
+    expect(r.stdout).toMatch(/URL_of_Anchor\s+page\s+-1\s+\(not used by this profile\)/);
+    expect(r.stdout).toMatch(/web_traffic\s+external not checked/);
+  }, 60_000);
+
+  it('refuses a data: URL with exit code 2 and one line', async () => {
+    const r = await runCli(['check', 'data:text/html,<h1>hi</h1>', '--no-fetch'], home);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^URL_SCHEME: /);
+  }, 60_000);
+});
