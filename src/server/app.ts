@@ -18,6 +18,7 @@ import type { ServerDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { docsPage, openApiDocument } from './openapi.js';
+import { registerAnalyze } from './routes/analyze.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
 import { registerOps } from './routes/ops.js';
@@ -76,6 +77,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerOps(app, ctx);
   registerPredict(app, ctx);
   registerPredictCsv(app, ctx);
+  registerAnalyze(app, ctx);
   registerRuns(app, ctx);
   registerRegistry(app, ctx);
   registerMlflow(app, ctx);

@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/pipeline/analyze.js';
-import { bundledCsv, runCli, tempHome } from '../cli/cli-helpers.js';
+import type { ChildProcess } from 'node:child_process';
+import { bundledCsv, runCli, startCli, tempHome } from '../cli/cli-helpers.js';
 import { PHISHY_PAGE, startFixtureSite, type FixtureSite } from './fixture-site.js';
 
 const home = tempHome('ns-check-');
@@ -102,4 +103,69 @@ describe('check <url>', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^URL_SCHEME: /);
   }, 60_000);
+});
+
+/** `serve --port 0` on the trained home; resolves with its base URL once it listens. */
+function serve(extra: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
+  const child = startCli(['serve', '--port', '0'], home, extra);
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /serving on (http:\/\/[\d.:]+)/.exec(err);
+      if (m) resolve({ base: m[1]!, child });
+    });
+    child.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+describe('POST /api/v1/analyze on the real server', () => {
+  let srv: { base: string; child: ChildProcess };
+  beforeAll(async () => {
+    srv = await serve(allow);
+  }, 60_000);
+  afterAll(() => {
+    srv?.child.kill('SIGTERM');
+  });
+  const post = (body: unknown) => fetch(`${srv.base}/api/v1/analyze`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  async function analysis(body: unknown): Promise<Analysis> {
+    const r = await post(body);
+    const text = await r.text();
+    expect(r.status, text).toBe(200);
+    return JSON.parse(text) as Analysis;
+  }
+
+  it('answers a URL-only check, a fetched check and a check of given HTML with the matching profile', async () => {
+    const urlOnly = await analysis({ url: 'https://secure-login.example.com/', fetch: false });
+    expect(urlOnly.profile.name).toBe('url');
+    expect(urlOnly.profile.testF1).toBeGreaterThan(0.5);
+    const fetched = await analysis({ url: `${site.base}/phishy` });
+    expect(fetched.profile.name).toBe('url_page_fetch');
+    expect(value(fetched, 'Submitting_to_email')).toBe(-1);
+    const given = await analysis({ url: 'https://shop.example.com/', html: '<form action="mailto:a@b.test"></form>' });
+    expect(value(given, 'Submitting_to_email')).toBe(-1);
+    expect(given.fetch).toBeNull();
+  }, 60_000);
+
+  it('reports a refused fetch in the answer (SSRF: metadata address) and answers with the URL-only model', async () => {
+    const r = await post({ url: 'http://169.254.169.254/latest/meta-data/' });
+    expect(r.status).toBe(200);
+    const a = (await r.json()) as Analysis;
+    expect(a.fetch).toMatchObject({ error: { code: 'FETCH_BLOCKED' } });
+    expect(a.profile.name).toBe('url');
+  }, 60_000);
+
+  it('answers 400 with a code for bad bodies and schemes', async () => {
+    for (const [body, code] of [[{}, 'BAD_REQUEST'], [{ url: 1 }, 'BAD_REQUEST'], [{ url: 'http://a.test', fetch: 'no' }, 'BAD_REQUEST'], [{ url: 'javascript:alert(1)' }, 'URL_SCHEME']] as const) {
+      const r = await post(body);
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  }, 60_000);
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${srv.base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(doc.paths['/api/v1/analyze']).toBeDefined();
+  });
 });
