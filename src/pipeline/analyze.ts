@@ -58,6 +58,8 @@ export interface Analysis {
   modelVersion: number;
   modelKind: string;
   profile: { name: ProfileName; features: number; testF1: number; cvF1: number };
+  /** Every profile model of the champion with its test F1, so a user sees what each verdict is worth. */
+  profiles: { name: ProfileName; features: number; testF1: number }[];
   fetch: { status: number; finalUrl: string; redirects: number; chain: string[]; truncated: boolean; tls: { trusted: boolean; validFrom: string } | null } | { error: { code: string; message: string } } | null;
   features: FeatureReport[];
 }
@@ -138,6 +140,7 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
     modelVersion: deps.models.version,
     modelKind: model.predictor.kind,
     profile: { name: model.result.name, features: names.length, testF1: model.result.test.f1Phishing, cvF1: model.result.cv.f1 },
+    profiles: [...deps.models.byName.values()].map((m) => ({ name: m.result.name, features: m.result.features.length, testF1: m.result.test.f1Phishing })),
     fetch: fetchInfo,
     features: allFeatures.map((name) => ({
       name, group: groupOf.get(name)!, value: ex.values[name] ?? null, used: pushOf.has(name), push: pushOf.get(name) ?? null,

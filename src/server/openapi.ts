@@ -24,6 +24,7 @@ export function openApiDocument(version: string, features: readonly string[]): R
           url: { type: 'string' }, prediction: { type: 'string', enum: ['phishing', 'legitimate'] }, label: { type: 'integer', enum: [-1, 1] }, phishingProbability: { type: 'number' },
           modelVersion: { type: 'integer' }, modelKind: { type: 'string' },
           profile: { type: 'object', description: 'The feature profile whose model judged: all, url_page_fetch or url, with that model\'s test F1', properties: { name: { type: 'string', enum: ['all', 'url_page_fetch', 'url'] }, features: { type: 'integer' }, testF1: { type: 'number' }, cvF1: { type: 'number' } } },
+          profiles: { type: 'array', description: 'Every profile model of the champion with its test F1', items: { type: 'object', properties: { name: { type: 'string' }, features: { type: 'integer' }, testF1: { type: 'number' } } } },
           fetch: { type: ['object', 'null'], description: 'What the fetch saw (status, finalUrl, redirects, chain, truncated, tls), or {error: {code, message}} when it was refused or failed; null when nothing was fetched' },
           features: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, group: { type: 'string', enum: ['url', 'page', 'fetch', 'external'] }, value: { type: ['integer', 'null'], enum: [-1, 0, 1, null], description: 'null: not checked' }, used: { type: 'boolean' }, push: { type: ['number', 'null'], description: 'towards phishing (> 0) or legitimate (< 0)' } } } },
         } },

@@ -1,5 +1,5 @@
 /**
- * Check a site: the 30 features as labelled choices grouped by where they come from, defaults set to
+ * Check by features: the 30 features as labelled choices grouped by where they come from, defaults set to
  * the most common value; the verdict with its probability and the features that pushed it most, in
  * words and as a bar chart.
  */
@@ -35,7 +35,7 @@ export function CheckPage() {
   return (
     <section aria-labelledby="check-title">
       <header class="page-head">
-        <h1 id="check-title">Check a site</h1>
+        <h1 id="check-title">Check by features</h1>
         <p>Describe what you see on the site; each choice starts at the most common value in the training data.</p>
       </header>
       <div class="check-layout">
