@@ -4,7 +4,7 @@
  * URL only without fetching, URL + page + fetch from the 127.0.0.1 fixture site (allow-listed), and
  * URL only again when the fetch is refused because the address is private.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/pipeline/analyze.js';
@@ -102,6 +102,38 @@ describe('check <url>', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^URL_SCHEME: /);
+  }, 60_000);
+});
+
+describe('predict --urls', () => {
+  it('checks one URL a line into url, prediction, phishing_probability, profile, error; bad lines get an error and exit 3', async () => {
+    const list = join(home, 'urls.txt');
+    writeFileSync(list, `# a comment\nhttps://www.example.com/\n\n=cmd|' /C calc'!A0\n${site.base}/phishy\njavascript:alert(1)\n`);
+    const out = join(home, 'urls-scored.csv');
+    const r = await runCli(['predict', '--urls', list, '--output', out, '--json'], home, allow);
+    expect(r.code, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ urls: 4, analysed: 2, failed: 2, model: 1 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('url,prediction,phishing_probability,profile,error');
+    // No internet here: the fetch fails, the verdict is URL-only and the row still has no error.
+    expect(lines[1]).toMatch(/^https:\/\/www\.example\.com\/,-?1,[01]\.\d{6},(url_page_fetch|url),$/);
+    // A formula-like cell is neutralised with a leading apostrophe.
+    expect(lines[2]).toMatch(/^'=cmd\|' \/C calc'!A0,,,,"URL_INVALID: /);
+    expect(lines[3]).toMatch(/\/phishy,-?1,[01]\.\d{6},url_page_fetch,$/);
+    expect(lines[4]).toMatch(/^javascript:alert\(1\),,,,"URL_SCHEME: /);
+    expect(readdirSync(home).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  }, 120_000);
+
+  it('--no-fetch makes every verdict URL-only and touches no network', async () => {
+    const list = join(home, 'urls2.txt');
+    writeFileSync(list, `${site.base}/plain\nhttp://bit.ly/x\n`);
+    const before = site.seen.length;
+    const out = join(home, 'urls2.csv');
+    const r = await runCli(['predict', '--urls', list, '--output', out, '--no-fetch'], home, allow);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n').slice(1).every((l) => l.endsWith(',url,'))).toBe(true);
+    expect(site.seen.length).toBe(before);
+    expect(existsSync(out)).toBe(true);
   }, 60_000);
 });
 
