@@ -5,10 +5,10 @@
  * where nothing computed it, and its push towards phishing or legitimate.
  */
 import { useState } from 'preact/hooks';
-import { errorText, postJson } from '../api.js';
 import { describeValue, titleOf } from '../features.js';
 import { pct } from '../format.js';
 import type { Analysis } from '../types.js';
+import { usePost } from '../use-post.js';
 
 const profileTitle: Record<string, string> = { all: 'all 30 features', url_page_fetch: 'URL + page + fetch', url: 'URL only' };
 const groupTitle: Record<string, string> = { url: 'URL', page: 'Page', fetch: 'Fetch', external: 'Outside services' };
@@ -17,24 +17,9 @@ export function CheckUrlPage() {
   const [url, setUrl] = useState('');
   const [html, setHtml] = useState('');
   const [mode, setMode] = useState<'fetch' | 'html' | 'url'>('fetch');
-  const [result, setResult] = useState<Analysis | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const check = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = mode === 'html' ? { url, html } : mode === 'url' ? { url, fetch: false } : { url };
-      setResult(await postJson<Analysis>('/api/v1/analyze', body));
-    } catch (err) {
-      setError(errorText(err));
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const post = usePost<Analysis>();
+  const { result, error, busy } = post;
+  const body = (): unknown => (mode === 'html' ? { url, html } : mode === 'url' ? { url, fetch: false } : { url });
 
   return (
     <section aria-labelledby="url-title">
@@ -42,7 +27,7 @@ export function CheckUrlPage() {
         <h1 id="url-title">Check a URL</h1>
         <p>Paste an address. The page is fetched safely (public addresses only), or give its HTML, or judge the address alone.</p>
       </header>
-      <form class="card" onSubmit={(e) => void check(e)}>
+      <form class="card" onSubmit={(e) => void post.submit(e, '/api/v1/analyze', body())}>
         <div class="field">
           <label for="url-input">URL</label>
           <input id="url-input" type="text" inputMode="url" required placeholder="https://example.com/login" value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
