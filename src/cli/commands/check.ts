@@ -3,9 +3,9 @@
  * fetched safely (public addresses only, see src/adapters/web-fetch); `--html page.html` analyses a
  * saved page instead, `--no-fetch` the URL alone, with no network access at all.
  */
-import { readFile } from 'node:fs/promises';
 import { NsError } from '../../core/errors.js';
 import { analyzeUrl, type Analysis } from '../../pipeline/analyze.js';
+import { openSource, readAll } from '../../main/sources.js';
 import { featureProviders, pageFetcher, profileModelCache } from '../../main/url-check.js';
 import type { CliCommand } from '../command.js';
 import { bool, str } from '../flags.js';
@@ -39,16 +39,9 @@ export const checkCommand: CliCommand = {
     const url = positionals[0];
     if (url === undefined || positionals.length > 1) throw new NsError('USAGE', 'Give exactly one URL.', { hint: 'networksecurity check https://example.com/login' });
     const htmlPath = str(flags, 'html');
-    let html: string | undefined;
-    if (htmlPath !== undefined) {
-      try {
-        html = await readFile(htmlPath, 'utf8');
-      } catch (e) {
-        throw new NsError('INPUT_MISSING', `Cannot read ${htmlPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { hint: 'Give the path of a saved HTML page.' });
-      }
-    }
     const noFetch = bool(flags, 'no-fetch');
     const context = await ctx();
+    const html = htmlPath === undefined ? undefined : new TextDecoder().decode(await readAll(await openSource(htmlPath, context.config)));
     const models = await profileModelCache(context)();
     const analysis = await analyzeUrl({ url, ...(html !== undefined ? { html } : {}), fetch: !noFetch }, {
       models, providers: featureProviders(), ...(noFetch || html !== undefined ? {} : { fetcher: pageFetcher(context.config) }),

@@ -6,8 +6,9 @@
  * to a temporary file and renamed, so a failure leaves no partial file.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { ExitCode, isNsError, NsError } from '../../core/errors.js';
+import { openSource, readAll } from '../../main/sources.js';
 import { featureProviders, pageFetcher, profileModelCache } from '../../main/url-check.js';
 import type { AppContext } from '../../main/context.js';
 import { analyzeUrl } from '../../pipeline/analyze.js';
@@ -19,12 +20,7 @@ const CONCURRENCY = 4;
 export const MAX_URLS = 100_000;
 
 export async function predictUrls(context: AppContext, opts: { urls: string; output: string; noFetch: boolean; json: boolean }, io: CommandIo): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(opts.urls, 'utf8');
-  } catch (e) {
-    throw new NsError('INPUT_MISSING', `Cannot read ${opts.urls}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { hint: 'Give a text file with one URL a line.' });
-  }
+  const text = new TextDecoder().decode(await readAll(await openSource(opts.urls, context.config)));
   const urls = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   if (urls.length === 0) throw new NsError('URLS_EMPTY', `${opts.urls} has no URLs.`, { hint: 'Put one URL a line.' });
   if (urls.length > MAX_URLS) throw new NsError('URLS_TOO_MANY', `${opts.urls} has ${urls.length} URLs; at most ${MAX_URLS} are accepted.`, { kind: 'limit', hint: 'Split the file.' });
