@@ -55,6 +55,13 @@ export function takeRows(m: Matrix, idx: ArrayLike<number>): Matrix {
   return out;
 }
 
+/** Columns picked by index, in the given order (copy). */
+export function takeColumns(m: Matrix, cols: readonly number[]): Matrix {
+  const out = matrix(m.rows, cols.length);
+  for (let i = 0; i < m.rows; i++) for (let k = 0; k < cols.length; k++) out.data[i * cols.length + k] = m.data[i * m.cols + cols[k]!]!;
+  return out;
+}
+
 export function takeValues(v: Float64Array, idx: ArrayLike<number>): Float64Array {
   const out = new Float64Array(idx.length);
   for (let k = 0; k < idx.length; k++) out[k] = v[idx[k]!]!;

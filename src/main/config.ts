@@ -62,6 +62,10 @@ const schema = z.object({
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
   REDIS_URL: urlOf(['redis:', 'rediss:']),
   NS_TRACKING: z.enum(['on', 'off']).default('on'),
+  /** CIDRs a URL check may fetch although they are not public (comma-separated); empty = public addresses only. */
+  NS_FETCH_ALLOW: z.string().default(''),
+  NS_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  NS_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -14,6 +14,8 @@ import { defaultLimits } from '../server/index.js';
 import { findVersion, loadModel, requireLoadable } from './champion.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
+import { analyzeUrl } from '../pipeline/analyze.js';
+import { featureProviders, pageFetcher, profileModelCache } from './url-check.js';
 
 const EVENT_HISTORY = 1000;
 
@@ -64,8 +66,13 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     for (const l of listeners.get(e.runId) ?? []) l(e);
   };
 
+  const profileModels = profileModelCache(ctx);
+  const fetcher = pageFetcher(ctx.config);
   const deps: ServerDeps = {
     schema: ctx.schema,
+    async analyze(req, signal) {
+      return analyzeUrl(req, { models: await profileModels(), fetcher, providers: featureProviders(), ...(signal ? { signal } : {}) });
+    },
     getModel: () => model,
     modelProblem: () => modelProblem,
     runs: ctx.runs,

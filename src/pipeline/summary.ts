@@ -24,6 +24,7 @@ export function buildSummary(
     ...(ingest ? { data: { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, watermark: ingest.watermark, duplicates: ingest.duplicates }, split: { ...ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } } : {}),
     ...(validate ? { validation: { ok: validate.ok, badRowCount: validate.badRowCount }, drift: validate.drift } : {}),
     ...(train ? { candidates: train.candidates, best: train.best, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
+    ...(train?.profiles ? { profiles: train.profiles.map((p) => ({ name: p.name, features: p.features.length, kind: p.kind, cvF1: p.cv.f1, testF1: p.test.f1Phishing, testVectorsSeenInTraining: p.testVectorsSeenInTraining })) } : {}),
     ...(evaluate ? { gate: { accepted: evaluate.accepted, reason: evaluate.reason }, championBefore: evaluate.champion } : {}),
     ...(push ? { champion: push.version === null ? null : { version: push.version, kind: best?.kind ?? null } } : {}),
   };

@@ -10,6 +10,7 @@ import type { ArtifactStore, RecordStore, Registry } from '../ports/index.js';
 import type { RunArtifacts } from './run-artifacts.js';
 import type { TrainingPlan } from './plan.js';
 import type { TrackingSession } from './tracking-hooks.js';
+import type { ProfileResult } from './stages/profiles.js';
 
 export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'push'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -118,6 +119,9 @@ export interface TrainOutput {
   bundleSha256: string;
   metricsKey: string;
   curvesKey: string;
+  /** One model per feature profile (stages/profiles.ts); absent in runs made before profiles existed. */
+  profiles?: ProfileResult[];
+  profilesKey?: string;
 }
 
 export interface EvaluateOutput {

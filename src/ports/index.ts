@@ -5,3 +5,5 @@ export type * from './tracker.js';
 export type * from './registry.js';
 export type * from './job-queue.js';
 export type * from './run-store.js';
+export type * from './page-fetcher.js';
+export type * from './feature-provider.js';

@@ -19,6 +19,7 @@ import { sendError } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { crossSiteGuard } from './origin.js';
+import { registerAnalyze } from './routes/analyze.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
 import { registerOps } from './routes/ops.js';
@@ -79,6 +80,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerOps(app, ctx);
   registerPredict(app, ctx);
   registerPredictCsv(app, ctx);
+  registerAnalyze(app, ctx);
   registerRuns(app, ctx);
   registerRegistry(app, ctx);
   registerMlflow(app, ctx);

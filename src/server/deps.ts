@@ -6,6 +6,7 @@
 import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
+import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
 import type { Registry, RunStore } from '../ports/index.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
@@ -80,6 +81,8 @@ export interface ServerDeps {
    */
   allowedHosts?: readonly string[];
   logger: Logger;
+  /** Checks one URL (POST /api/v1/analyze); absent where URL checks are not wired. */
+  analyze?: (req: AnalyzeRequest, signal?: AbortSignal) => Promise<Analysis>;
   /** Folder of the built UI (index.html); defaults to <package>/dist/ui. */
   uiDir?: string;
   /** Version string reported by /version and /v2; defaults to the package version. */

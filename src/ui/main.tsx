@@ -1,5 +1,5 @@
 /**
- * The browser app: a sidebar of pages and a hash router (#/check, #/batch, #/train, #/runs/<id>,
+ * The browser app: a sidebar of pages and a hash router (#/url, #/check, #/batch, #/train, #/runs/<id>,
  * #/data, #/models), so the server only serves static files. Built with Vite, rendered by Preact.
  */
 import { render } from 'preact';
@@ -8,6 +8,7 @@ import { setTokenPrompt } from './api.js';
 import { TokenDialog } from './dialogs.js';
 import { BatchPage } from './pages/batch.js';
 import { CheckPage } from './pages/check.js';
+import { CheckUrlPage } from './pages/check-url.js';
 import { DataPage } from './pages/data.js';
 import { ModelsPage } from './pages/models.js';
 import { RunsPage } from './pages/runs.js';
@@ -30,7 +31,8 @@ const Icon = ({ d, size = 18 }: { d: string; size?: number }) => (
 );
 
 const pages = [
-  { path: 'check', title: 'Check a site', icon: icons.check },
+  { path: 'url', title: 'Check a URL', icon: icons.shield },
+  { path: 'check', title: 'Check by features', icon: icons.check },
   { path: 'batch', title: 'Batch', icon: icons.batch },
   { path: 'train', title: 'Train', icon: icons.train },
   { path: 'runs', title: 'Runs', icon: icons.runs },
@@ -41,7 +43,7 @@ const pages = [
 function parseHash(): { page: string; parts: string[]; query: URLSearchParams } {
   const [path = '', q = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return { page: parts[0] ?? 'check', parts: parts.slice(1), query: new URLSearchParams(q) };
+  return { page: parts[0] ?? 'url', parts: parts.slice(1), query: new URLSearchParams(q) };
 }
 
 function App() {
@@ -73,6 +75,7 @@ function App() {
         <div class="foot"><a href="/api/docs">API docs</a> · <a href="/metrics">metrics</a></div>
       </nav>
       <main id="main" tabIndex={-1}>
+        {current.path === 'url' && <CheckUrlPage />}
         {current.path === 'check' && <CheckPage />}
         {current.path === 'batch' && <BatchPage />}
         {current.path === 'train' && <TrainPage />}

@@ -16,3 +16,11 @@ export interface ModelVersion { version: number; runId: string; createdAt: strin
 export interface AliasChange { alias: string; from: number | null; to: number | null; at: string; reason: string }
 export interface Models { champion: number | null; challenger: number | null; serving: number | null; versions: ModelVersion[]; history: AliasChange[] }
 export interface Snapshot { sha256: string; rows: number; createdAt: string; runId: string }
+export interface AnalyzedFeature { name: string; group: 'url' | 'page' | 'fetch' | 'external'; value: number | null; used: boolean; push: number | null }
+export interface Analysis {
+  url: string; prediction: 'phishing' | 'legitimate'; label: number; phishingProbability: number; modelVersion: number; modelKind: string;
+  profile: { name: string; features: number; testF1: number; cvF1: number };
+  profiles: { name: string; features: number; testF1: number }[];
+  fetch: { status: number; finalUrl: string; redirects: number; chain: string[]; truncated: boolean; tls: { trusted: boolean; validFrom: string } | null } | { error: { code: string; message: string } } | null;
+  features: AnalyzedFeature[];
+}

@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('web UI', () => {
   it('checks a site and shows a verdict with the features that pushed it', async () => {
     await page.goto(`${base}/#/check`);
-    await page.getByRole('heading', { name: 'Check a site' }).waitFor();
+    await page.getByRole('heading', { name: 'Check by features' }).waitFor();
     await shot('1-check-form');
     await page.getByLabel('HTTPS certificate').selectOption('-1');
     await page.getByLabel('Links elsewhere or nowhere').selectOption('-1');

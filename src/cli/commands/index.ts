@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `networksecurity --help` lists them. */
 import type { CliCommand } from '../command.js';
+import { checkCommand } from './check.js';
 import { dataCommand } from './data.js';
 import { etlCommand } from './etl.js';
 import { modelsCommand } from './models.js';
@@ -11,4 +12,4 @@ import { trackingCommand } from './tracking.js';
 import { trainCommand } from './train.js';
 import { upCommand } from './up.js';
 
-export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand];
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, checkCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand];

@@ -16,19 +16,24 @@ import { requireModel } from '../../main/champion.js';
 import { openSource } from '../../main/sources.js';
 import type { CliCommand } from '../command.js';
 import { bool, num, requireStr, str } from '../flags.js';
+import { predictUrls } from './predict-urls.js';
 
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Score a CSV of website features with the champion model',
-  usage: 'predict --input <in.csv> --output <out.csv> [--model <version>] [--strict] [--json]',
+  usage: 'predict --input <in.csv> --output <out.csv> [--model <version>] [--strict] [--json]  |  predict --urls <urls.txt> --output <out.csv> [--no-fetch]',
   flags: [
     { name: 'input', type: 'string', value: '<file>', description: 'CSV with the 30 feature columns (a Result column is allowed)' },
     { name: 'output', type: 'string', value: '<file>', description: 'where to write the scored CSV' },
     { name: 'model', type: 'string', value: '<version>', description: 'model version to use (default: the champion)' },
     { name: 'strict', type: 'boolean', description: 'any bad row fails the whole file (no output written)' },
     { name: 'json', type: 'boolean', description: 'print a JSON summary on stdout' },
+    { name: 'urls', type: 'string', value: '<file>', description: 'check URLs instead (one a line): columns url, prediction, phishing_probability, profile, error' },
+    { name: 'no-fetch', type: 'boolean', description: 'with --urls: analyse each URL alone, without network access' },
   ],
   async run({ flags, ctx, io }) {
+    const urls = str(flags, 'urls');
+    if (urls !== undefined) return predictUrls(await ctx(), { urls, output: requireStr(flags, 'output', 'Pass --output <file.csv>.'), noFetch: bool(flags, 'no-fetch'), json: bool(flags, 'json') }, io);
     const input = requireStr(flags, 'input', 'Pass --input <file.csv>.');
     const output = requireStr(flags, 'output', 'Pass --output <file.csv>.');
     const context = await ctx();

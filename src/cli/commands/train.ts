@@ -46,7 +46,7 @@ export const trainCommand: CliCommand = {
         io.out(JSON.stringify({
           runId: result.runId, resumedFrom: result.resumedFrom, status: result.record.status,
           data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
-          candidates: train?.candidates ?? [], best: train?.best ?? null,
+          candidates: train?.candidates ?? [], best: train?.best ?? null, profiles: train?.profiles ?? [],
           gate: evaluate ? { accepted: evaluate.accepted, reason: evaluate.reason } : null,
           champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
         }, null, 2));
@@ -54,6 +54,7 @@ export const trainCommand: CliCommand = {
         for (const c of train?.candidates ?? []) {
           io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
         }
+        for (const p of train?.profiles ?? []) io.out(`profile ${p.name.padEnd(15)} ${String(p.features.length).padStart(2)} features  ${p.kind.padEnd(22)} CV F1 ${p.cv.f1.toFixed(4)}  test F1 (phishing) ${p.test.f1Phishing.toFixed(4)}`);
         io.out(`run ${result.runId}: best ${train?.best ?? '-'}; ${evaluate?.reason ?? ''}; ${push?.version ? `model v${push.version} is the champion` : 'champion unchanged'}`);
       }
       return ExitCode.ok;

@@ -18,6 +18,7 @@ import { planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
+import { trainProfiles } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
@@ -178,5 +179,6 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const metricsArt = await ctx.run.write('train', 'metrics.json', JSON.stringify({ best: winner.result.name, candidates }, null, 2));
   const curvesArt = await ctx.run.write('train', 'curves.json', JSON.stringify(Object.fromEntries(searched.map((s) => [s.result.name, s.curves]))));
   await ctx.tracking.logArtifact('metrics.json', JSON.stringify({ best: winner.result.name, candidates }));
-  return { candidates, best: winner.result.name, bundleKey: bundleArt.key, bundleSha256: bundleArt.sha256, metricsKey: metricsArt.key, curvesKey: curvesArt.key };
+  const profiles = await trainProfiles(ctx, { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, winner: winner.result, bundle: { key: bundleArt.key, sha256: bundleArt.sha256 }, trainingDataHash: ing.snapshotSha256 });
+  return { candidates, best: winner.result.name, bundleKey: bundleArt.key, bundleSha256: bundleArt.sha256, metricsKey: metricsArt.key, curvesKey: curvesArt.key, profiles: profiles.profiles, profilesKey: profiles.key };
 }

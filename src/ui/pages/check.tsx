@@ -1,45 +1,30 @@
 /**
- * Check a site: the 30 features as labelled choices grouped by where they come from, defaults set to
+ * Check by features: the 30 features as labelled choices grouped by where they come from, defaults set to
  * the most common value; the verdict with its probability and the features that pushed it most, in
  * words and as a bar chart.
  */
 import { useState } from 'preact/hooks';
-import { errorText, postJson } from '../api.js';
 import { ChartView } from '../chart.js';
 import { describeValue, features, groups, titleOf } from '../features.js';
 import { pct } from '../format.js';
 import type { PredictResponse } from '../types.js';
+import { usePost } from '../use-post.js';
 
 const defaults = (): Record<string, number> => Object.fromEntries(features.map((f) => [f.name, f.common]));
 
 export function CheckPage() {
   const [values, setValues] = useState(defaults);
-  const [result, setResult] = useState<PredictResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const check = async (e: Event): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await postJson<PredictResponse>('/api/v1/predict', { row: values, contributions: true }));
-    } catch (err) {
-      setError(errorText(err));
-      setResult(null);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const post = usePost<PredictResponse>();
+  const { result, error, busy, setResult } = post;
 
   return (
     <section aria-labelledby="check-title">
       <header class="page-head">
-        <h1 id="check-title">Check a site</h1>
+        <h1 id="check-title">Check by features</h1>
         <p>Describe what you see on the site; each choice starts at the most common value in the training data.</p>
       </header>
       <div class="check-layout">
-        <form class="card features-form" onSubmit={(e) => void check(e)} aria-describedby="check-help">
+        <form class="card features-form" onSubmit={(e) => void post.submit(e, '/api/v1/predict', { row: values, contributions: true })} aria-describedby="check-help">
           <p id="check-help" class="muted">Change the choices that differ for the site you are checking, then press <kbd>Check</kbd>.</p>
           {groups.map((g) => (
             <fieldset key={g}>
