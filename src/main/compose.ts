@@ -20,6 +20,8 @@ import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
 import { publishingRegistry } from './published-registry.js';
 import { lazyRecordStore } from './lazy-record-store.js';
+import { registerJobs } from './jobs.js';
+import type { ScaleOut } from './scale-out.js';
 
 export function paths(config: Config): Paths {
   const home = resolve(config.NS_HOME);
@@ -92,6 +94,13 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
   return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), replayTracking };
 }
 
+/** The Redis side (loaded only when REDIS_URL is set, so the embedded default never loads BullMQ). */
+async function openRedis(config: Config & { REDIS_URL: string }, logger: Logger): Promise<{ scale: ScaleOut; announcingRegistry: (r: Registry) => Registry }> {
+  const { openScaleOut, announcingRegistry } = await import('./scale-out.js');
+  const scale = openScaleOut({ url: config.REDIS_URL, prefix: config.NS_QUEUE_PREFIX }, logger, { lockTtlMs: config.NS_JOB_LOCK_MS });
+  return { scale, announcingRegistry: (r) => announcingRegistry(r, scale, logger) };
+}
+
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
   const config = loadConfig(env);
   const p = paths(config);
@@ -101,14 +110,19 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const runs = new SqliteRunStore(p.stateDb);
   const tracking = await trackingAndRegistry(config, p, logger);
   const { tracker: track, replayTracking } = tracking;
-  const registry = publishingRegistry(tracking.registry, artifacts);
-  const queue = new InlineJobQueue();
-  return {
-    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, replayTracking,
+  const published = publishingRegistry(tracking.registry, artifacts);
+  const scaleOut = config.REDIS_URL ? await openRedis({ ...config, REDIS_URL: config.REDIS_URL }, logger) : undefined;
+  const registry = scaleOut ? scaleOut.announcingRegistry(published) : published;
+  const queue = scaleOut?.scale.queue ?? new InlineJobQueue();
+  const ctx: AppContext = {
+    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, scaleOut: scaleOut?.scale, replayTracking,
     async close() {
-      await records.close();
       await queue.close();
+      await scaleOut?.scale.close();
+      await records.close();
       runs.close();
     },
   };
+  registerJobs(ctx);
+  return ctx;
 }

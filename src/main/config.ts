@@ -39,6 +39,13 @@ const schema = z.object({
   MLFLOW_TRACKING_PASSWORD: z.string().optional(),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key (queues, run lock, champion channel): one per installation sharing a Redis. */
+  /**
+   * Lifetime of a queued job's lock and of the run lock in Redis: a worker that dies stops renewing
+   * them, and its job is retaken (its run resumed) after about this long.
+   */
+  NS_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  NS_QUEUE_PREFIX: z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('ns'),
   NS_TRACKING: z.enum(['on', 'off']).default('on'),
 });
 

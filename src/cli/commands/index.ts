@@ -10,5 +10,6 @@ import { syncCommand } from './sync.js';
 import { trackingCommand } from './tracking.js';
 import { trainCommand } from './train.js';
 import { upCommand } from './up.js';
+import { workerCommand } from './worker.js';
 
-export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand];
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand, workerCommand];

@@ -1,0 +1,64 @@
+/**
+ * What REDIS_URL switches on: the BullMQ job queue, the cross-machine run lock, and the champion
+ * channel (every alias move is published; servers subscribe). Without REDIS_URL none of it exists and
+ * everything runs in this process.
+ */
+import {
+  BullJobQueue, RedisRunLock, publishChampion, redisClient, startWorkers, subscribeChampion,
+  type RedisTarget, type RunLease, type WorkerRuntime, type WorkerSettings,
+} from '../adapters/bullmq/index.js';
+import type { Logger } from '../core/logger.js';
+import type { Registry } from '../ports/index.js';
+
+export type { RunLease, WorkerRuntime, WorkerSettings };
+
+export interface ScaleOut {
+  target: RedisTarget;
+  queue: BullJobQueue;
+  /** The registry's one-run-at-a-time lock in Redis (RUN_IN_PROGRESS while another process holds it). */
+  acquireRunLock(): Promise<RunLease>;
+  /** Calls `onMove` whenever any process moves the champion alias. */
+  onChampionMoved(onMove: (version: number | null) => void): Promise<() => Promise<void>>;
+  announceChampion(version: number | null): Promise<void>;
+  /** Starts workers whose job locks live as long as the run lock. */
+  startWorkers(settings: Omit<WorkerSettings, 'lockDurationMs' | 'stalledIntervalMs'>): Promise<WorkerRuntime>;
+  close(): Promise<void>;
+}
+
+export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTtlMs: number }): ScaleOut {
+  const queue = new BullJobQueue(target);
+  let client: ReturnType<typeof redisClient> | undefined;
+  const shared = (): ReturnType<typeof redisClient> => (client ??= redisClient(target));
+  return {
+    target, queue,
+    acquireRunLock: () => new RedisRunLock(shared(), `${target.prefix}:run-lock`, opts.lockTtlMs).acquire(),
+    announceChampion: (version) => publishChampion(shared(), target.prefix, version),
+    onChampionMoved: (onMove) => subscribeChampion(redisClient(target), target.prefix, onMove),
+    startWorkers: (settings) => startWorkers(queue, { ...settings, lockDurationMs: opts.lockTtlMs, stalledIntervalMs: opts.lockTtlMs }, logger),
+    async close() {
+      await queue.close();
+      client?.disconnect();
+    },
+  };
+}
+
+/** The registry whose alias moves are also published on the champion channel (best effort: a reader re-reads the registry anyway). */
+export function announcingRegistry(inner: Registry, scale: ScaleOut, logger: Logger): Registry {
+  return {
+    describe: () => inner.describe(),
+    list: () => inner.list(),
+    get: (v) => inner.get(v),
+    getAlias: (a) => inner.getAlias(a),
+    history: (a) => inner.history(a),
+    register: (v) => inner.register(v),
+    async setAlias(alias, version, expected, reason) {
+      await inner.setAlias(alias, version, expected, reason);
+      if (alias !== 'champion') return;
+      try {
+        await scale.announceChampion(version);
+      } catch (e) {
+        logger.warn(`could not announce the champion move on Redis; servers pick it up on their next poll (${(e as Error).message})`);
+      }
+    },
+  };
+}
