@@ -3,6 +3,7 @@
  * `networksecurity worker` processes (REDIS_URL) — and the one way every training run starts, so the
  * cross-machine run lock is taken whether the run comes from `train`, the UI/API or a queue.
  */
+import { NsError } from '../core/errors.js';
 import type { ProgressEvent } from '../core/logger.js';
 import { runPipeline, type RunRequest, type RunResult } from '../pipeline/runner.js';
 import { resultSummary, type ResultSummary } from '../pipeline/summary.js';
@@ -52,6 +53,9 @@ export async function runTraining(ctx: AppContext, req: RunRequest): Promise<Run
 
 /** The training job: a new run with the given id, or — when that run exists (a retried or stalled job) — its resumption. */
 export async function runTrainJob(ctx: AppContext, input: TrainJob, progress: (update: JobProgress) => void, signal?: AbortSignal): Promise<ResultSummary> {
+  if (typeof input?.runId !== 'string' || !/^[\w.-]+$/.test(input.runId) || !Array.isArray(input.options?.plan?.candidates)) {
+    throw new NsError('JOB_INPUT_INVALID', 'A training job needs a run id (letters, digits, _ . -) and pipeline options with a plan.', { hint: 'Enqueue runs with `networksecurity train --queue` or POST /api/v1/runs.' });
+  }
   const existing = await ctx.runs.get(input.runId);
   ctx.logger.info(`training run ${input.runId} (${input.trigger})${existing ? ', resuming' : ''}`);
   const result = await runTraining(ctx, {

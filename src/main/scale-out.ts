@@ -4,13 +4,14 @@
  * everything runs in this process.
  */
 import {
-  BullJobQueue, RedisRunLock, publishChampion, redisClient, startWorkers, subscribeChampion,
+  BullJobQueue, jobCounts, listJobs, removeJob, retryJob, type JobView, RedisRunLock, publishChampion, redisClient, startWorkers, subscribeChampion,
   type RedisTarget, type RunLease, type WorkerRuntime, type WorkerSettings,
 } from '../adapters/bullmq/index.js';
+import { NsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Registry } from '../ports/index.js';
+import type { JobState, Registry } from '../ports/index.js';
 
-export type { RunLease, WorkerRuntime, WorkerSettings };
+export type { JobView, RunLease, WorkerRuntime, WorkerSettings };
 
 export interface ScaleOut {
   target: RedisTarget;
@@ -22,12 +23,22 @@ export interface ScaleOut {
   announceChampion(version: number | null): Promise<void>;
   /** Starts workers whose job locks live as long as the run lock. */
   startWorkers(settings: Omit<WorkerSettings, 'lockDurationMs' | 'stalledIntervalMs'>): Promise<WorkerRuntime>;
+  /** The queues this program has (one per job name). */
+  queueNames(): string[];
+  listJobs(queue: string, states?: readonly JobState[], limit?: number): Promise<JobView[]>;
+  jobCounts(queue: string): Promise<Record<JobState, number>>;
+  retryJob(queue: string, id: string): Promise<void>;
+  removeJob(queue: string, id: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTtlMs: number }): ScaleOut {
   const queue = new BullJobQueue(target);
   let client: ReturnType<typeof redisClient> | undefined;
+  const known = (name: string): string => {
+    if (!queue.handlers.has(name)) throw new NsError('QUEUE_UNKNOWN', `There is no queue called ${name}.`, { kind: 'not_found', hint: `Use one of: ${[...queue.handlers.keys()].join(', ')}.` });
+    return name;
+  };
   const shared = (): ReturnType<typeof redisClient> => (client ??= redisClient(target));
   return {
     target, queue,
@@ -35,6 +46,11 @@ export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTt
     announceChampion: (version) => publishChampion(shared(), target.prefix, version),
     onChampionMoved: (onMove) => subscribeChampion(redisClient(target), target.prefix, onMove),
     startWorkers: (settings) => startWorkers(queue, { ...settings, lockDurationMs: opts.lockTtlMs, stalledIntervalMs: opts.lockTtlMs }, logger),
+    queueNames: () => [...queue.handlers.keys()],
+    listJobs: (name, states, limit) => listJobs(queue.queue(known(name)), states, limit),
+    jobCounts: (name) => jobCounts(queue.queue(known(name))),
+    retryJob: (name, id) => retryJob(queue.queue(known(name)), id),
+    removeJob: (name, id) => removeJob(queue.queue(known(name)), id),
     async close() {
       await queue.close();
       client?.disconnect();

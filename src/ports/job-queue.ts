@@ -32,3 +32,7 @@ export interface JobQueue {
   watch(name: string, listener: (jobId: string, update: JobProgress) => void): () => void;
   close(): Promise<void>;
 }
+
+/** The states a queued job is listed in (`networksecurity jobs list`, the UI's Jobs view). */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];

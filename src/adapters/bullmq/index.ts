@@ -4,3 +4,4 @@ export { startWorkers, type WorkerRuntime, type WorkerSettings } from './workers
 export { RedisRunLock, type RunLease } from './run-lock.js';
 export { publishChampion, subscribeChampion, championChannel } from './champion-channel.js';
 export { bullConnection, redisClient, redactRedisUrl, type RedisTarget } from './connection.js';
+export { listJobs, jobCounts, retryJob, removeJob, type JobView } from './admin.js';

@@ -11,5 +11,6 @@ import { trackingCommand } from './tracking.js';
 import { trainCommand } from './train.js';
 import { upCommand } from './up.js';
 import { workerCommand } from './worker.js';
+import { jobsCommand } from './jobs.js';
 
-export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand, workerCommand];
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand, workerCommand, jobsCommand];
