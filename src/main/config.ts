@@ -45,6 +45,8 @@ const schema = z.object({
    * them, and its job is retaken (its run resumed) after about this long.
    */
   NS_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** How often `serve` re-reads the champion alias (a move announced on Redis is picked up at once). */
+  NS_MODEL_POLL_MS: z.coerce.number().int().min(100).max(86_400_000).default(5000),
   NS_QUEUE_PREFIX: z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('ns'),
   NS_TRACKING: z.enum(['on', 'off']).default('on'),
 });

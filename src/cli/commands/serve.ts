@@ -12,7 +12,7 @@ import { num, str } from '../flags.js';
 import { pipelineOptions } from './train-options.js';
 
 export async function serve(context: AppContext, flags: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
-  const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger));
+  const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger), { pollMs: context.config.NS_MODEL_POLL_MS });
   const app = await buildServer({ ...serving.deps, uiDir });
   const host = str(flags, 'host') ?? context.config.NS_HOST;
   const port = num(flags, 'port', context.config.NS_PORT, [0, 65535]);
@@ -26,7 +26,7 @@ export async function serve(context: AppContext, flags: Record<string, string | 
     process.once('SIGTERM', stop);
   });
   io.err('stopping…');
-  serving.stop();
+  await serving.stop();
   await app.close();
   return ExitCode.ok;
 }
