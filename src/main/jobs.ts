@@ -1,5 +1,5 @@
 /**
- * The jobs this program runs through its JobQueue — in this process (embedded default) or on
+ * The jobs this program runs through its JobQueue (training runs, ETL loads) — in this process (embedded default) or on
  * `networksecurity worker` processes (REDIS_URL) — and the one way every training run starts, so the
  * cross-machine run lock is taken whether the run comes from `train`, the UI/API or a queue.
  */
@@ -11,8 +11,10 @@ import type { PipelineOptions } from '../pipeline/types.js';
 import type { JobProgress } from '../ports/job-queue.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
+import { loadSource, yieldingStore, type EtlJob, type EtlLoadResult } from './etl-load.js';
 
 export const TRAIN_QUEUE = 'train';
+export const ETL_QUEUE = 'etl';
 
 /** A queued training run: its id is chosen when it is enqueued, so the caller can follow it at once. */
 export interface TrainJob {
@@ -69,4 +71,8 @@ export async function runTrainJob(ctx: AppContext, input: TrainJob, progress: (u
 
 export function registerJobs(ctx: AppContext): void {
   ctx.queue.register<TrainJob, ResultSummary>(TRAIN_QUEUE, (input, progress, job) => runTrainJob(ctx, input, progress, job.signal));
+  ctx.queue.register<EtlJob, Omit<EtlLoadResult, 'rejected'>>(ETL_QUEUE, async (input) => {
+    const { rejected: _rows, ...counts } = await loadSource(ctx, input, yieldingStore(ctx.records));
+    return counts;
+  });
 }

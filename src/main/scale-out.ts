@@ -23,6 +23,11 @@ export interface ScaleOut {
   announceChampion(version: number | null): Promise<void>;
   /** Starts workers whose job locks live as long as the run lock. */
   startWorkers(settings: Omit<WorkerSettings, 'lockDurationMs' | 'stalledIntervalMs'>): Promise<WorkerRuntime>;
+  /**
+   * Adds (or updates) a job scheduler: every tick of the cron `pattern` adds one job to `queue` with
+   * `data`, however many processes ask for the same `id`.
+   */
+  upsertSchedule(queue: string, id: string, pattern: string, data: unknown): Promise<void>;
   /** The queues this program has (one per job name). */
   queueNames(): string[];
   listJobs(queue: string, states?: readonly JobState[], limit?: number): Promise<JobView[]>;
@@ -30,6 +35,17 @@ export interface ScaleOut {
   retryJob(queue: string, id: string): Promise<void>;
   removeJob(queue: string, id: string): Promise<void>;
   close(): Promise<void>;
+}
+
+async function waitForLock(lock: RedisRunLock): Promise<RunLease> {
+  for (;;) {
+    try {
+      return await lock.acquire();
+    } catch (e) {
+      if (!(e instanceof NsError && e.code === 'RUN_IN_PROGRESS')) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTtlMs: number }): ScaleOut {
@@ -46,6 +62,20 @@ export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTt
     announceChampion: (version) => publishChampion(shared(), target.prefix, version),
     onChampionMoved: (onMove) => subscribeChampion(redisClient(target), target.prefix, onMove),
     startWorkers: (settings) => startWorkers(queue, { ...settings, lockDurationMs: opts.lockTtlMs, stalledIntervalMs: opts.lockTtlMs }, logger),
+    async upsertSchedule(name, id, pattern, data) {
+      const q = queue.queue(known(name));
+      // Upserting a scheduler re-creates its next job; doing so while that tick runs on another process
+      // would hand the tick out twice. So processes take turns (a short lock), and one that finds the
+      // same schedule in place leaves it be.
+      const lease = await waitForLock(new RedisRunLock(shared(), `${target.prefix}:schedule-lock:${id}`, 10_000));
+      try {
+        const current = await q.getJobScheduler(id);
+        if (current?.pattern === pattern && JSON.stringify(current.template?.data) === JSON.stringify(data)) return;
+        await q.upsertJobScheduler(id, { pattern }, { name, data });
+      } finally {
+        await lease.release();
+      }
+    },
     queueNames: () => [...queue.handlers.keys()],
     listJobs: (name, states, limit) => listJobs(queue.queue(known(name)), states, limit),
     jobCounts: (name) => jobCounts(queue.queue(known(name))),

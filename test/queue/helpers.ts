@@ -17,7 +17,7 @@ export interface Proc {
 }
 
 export function queueEnv(): Record<string, string> {
-  return { REDIS_URL: serviceEnv('REDIS_TEST_URL'), NS_QUEUE_PREFIX: uniqueName('nstest13-'), NS_JOB_LOCK_MS: '5000' };
+  return { REDIS_URL: serviceEnv('REDIS_TEST_URL'), NS_QUEUE_PREFIX: uniqueName('nstest13-'), NS_JOB_LOCK_MS: '10000' };
 }
 
 export function spawnCli(args: string[], home: string, env: Record<string, string>): Proc {
