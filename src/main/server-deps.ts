@@ -64,7 +64,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   const onEvent = (e: ProgressEvent): void => {
     publish(e);
     if (e.runId) waiting.get(e.runId)?.done();
-    if (ctx.scaleOut && e.type === 'run_finished') void refreshModel().catch(() => undefined);
+    if (e.type === 'run_finished') void refreshModel().catch(() => undefined);
   };
   const stopWatching = ctx.scaleOut ? ctx.queue.watch(TRAIN_QUEUE, (_jobId, update) => onEvent(update as unknown as ProgressEvent)) : undefined;
   const stopChampionChannel = ctx.scaleOut?.onChampionMoved(() => void refreshModel().catch(() => undefined));

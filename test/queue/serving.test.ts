@@ -49,7 +49,7 @@ describe('runs started from the API', () => {
     expect(events.at(-1)).toBe('run_finished');
     const run = (await (await fetch(`${base}/api/v1/runs/${runId}`)).json()) as { status: string };
     expect(run.status).toBe('succeeded');
-    expect(await servedVersion(base)).toBe(1);
+    await expect.poll(() => servedVersion(base), { timeout: 10_000 }).toBe(1);
   }, 300_000);
 
   it('REDIS_URL: a worker trains the run, the SSE stream of the replica that started it shows it, and a promote reaches every replica', async () => {

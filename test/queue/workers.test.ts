@@ -100,3 +100,28 @@ describe('training runs on queue workers', () => {
     expect(w.output()).toMatch(/SIGTERM: stopping[\s\S]*worker stopped/);
   }, 60_000);
 });
+
+describe('stopping a worker mid-run', () => {
+  it('SIGTERM during a run: the run stops at a stage boundary, goes back to the queue, and another worker finishes it', async () => {
+    const remaining = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    expect(remaining).toHaveLength(1);
+    const spare = spawnCli(['worker', '--port', '0'], home, env);
+    workers.push(spare);
+    await spare.waitFor(/worker serving/, 60_000);
+    const pair = [remaining[0]!, spare];
+    const client = spawnCli(['train', '--queue', '--json', '--preset', 'quick', '--full'], home, env);
+    const [, runId] = await client.waitFor(/run (run-\S+) queued/);
+    await client.waitFor(/▶ ingest/);
+    const owner = pair.find((w) => w.output().includes(`job train ${runId} started`))!;
+    const next = pair.find((w) => w !== owner)!;
+    owner.child.kill('SIGTERM');
+    expect(await owner.exited).toBe(0);
+    expect(owner.output()).toContain(`job train ${runId} handed back to the queue (worker stopping)`);
+
+    expect(await client.exited, client.output()).toBe(0);
+    const summary = JSON.parse(client.output().slice(client.output().indexOf('{'))) as { runId: string; status: string; resumedFrom: string | null };
+    expect(summary).toMatchObject({ runId, status: 'succeeded' });
+    expect(summary.resumedFrom).not.toBeNull();
+    expect(next.output()).toContain(`job train ${runId} completed`);
+  }, 300_000);
+});
