@@ -14,7 +14,7 @@ import { InlineJobQueue } from '../adapters/inline/job-queue.js';
 import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
 import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
 import { openLocalRegistry, openLocalTracker } from '../adapters/tracking/index.js';
-import type { ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
+import type { Alias, ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
@@ -95,10 +95,10 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
 }
 
 /** The Redis side (loaded only when REDIS_URL is set, so the embedded default never loads BullMQ). */
-async function openRedis(config: Config & { REDIS_URL: string }, logger: Logger): Promise<{ scale: ScaleOut; announcingRegistry: (r: Registry) => Registry }> {
-  const { openScaleOut, announcingRegistry } = await import('./scale-out.js');
+async function openRedis(config: Config & { REDIS_URL: string }, logger: Logger): Promise<{ scale: ScaleOut; announce: (alias: Alias, version: number | null) => Promise<void> }> {
+  const { openScaleOut, championAnnouncer } = await import('./scale-out.js');
   const scale = openScaleOut({ url: config.REDIS_URL, prefix: config.NS_QUEUE_PREFIX }, logger, { lockTtlMs: config.NS_JOB_LOCK_MS });
-  return { scale, announcingRegistry: (r) => announcingRegistry(r, scale, logger) };
+  return { scale, announce: championAnnouncer(scale, logger) };
 }
 
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
@@ -110,9 +110,8 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const runs = new SqliteRunStore(p.stateDb);
   const tracking = await trackingAndRegistry(config, p, logger);
   const { tracker: track, replayTracking } = tracking;
-  const published = publishingRegistry(tracking.registry, artifacts);
   const scaleOut = config.REDIS_URL ? await openRedis({ ...config, REDIS_URL: config.REDIS_URL }, logger) : undefined;
-  const registry = scaleOut ? scaleOut.announcingRegistry(published) : published;
+  const registry = publishingRegistry(tracking.registry, artifacts, scaleOut?.announce);
   const queue = scaleOut?.scale.queue ?? new InlineJobQueue();
   const ctx: AppContext = {
     config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, scaleOut: scaleOut?.scale, replayTracking,

@@ -23,8 +23,11 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
-/** Wraps `inner` so that every register and alias move also publishes the index; see the module comment. */
-export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): Registry {
+/**
+ * Wraps `inner` so that every register and alias move also publishes the index; see the module comment.
+ * `afterAliasMove` runs after a published move (the champion announcement on Redis).
+ */
+export function publishingRegistry(inner: Registry, artifacts: ArtifactStore, afterAliasMove?: (alias: Alias, version: number | null) => Promise<void>): Registry {
   const publish = async (): Promise<void> => {
     const versions = await inner.list();
     const aliases: Partial<Record<Alias, number>> = {};
@@ -49,6 +52,7 @@ export function publishingRegistry(inner: Registry, artifacts: ArtifactStore): R
     async setAlias(alias, version, expected, reason) {
       await inner.setAlias(alias, version, expected, reason);
       await publish();
+      await afterAliasMove?.(alias, version);
     },
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '../adapters/bullmq/index.js';
 import { NsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { JobState, Registry } from '../ports/index.js';
+import type { Alias, JobState } from '../ports/index.js';
 
 export type { JobView, RunLease, WorkerRuntime, WorkerSettings };
 
@@ -88,23 +88,14 @@ export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTt
   };
 }
 
-/** The registry whose alias moves are also published on the champion channel (best effort: a reader re-reads the registry anyway). */
-export function announcingRegistry(inner: Registry, scale: ScaleOut, logger: Logger): Registry {
-  return {
-    describe: () => inner.describe(),
-    list: () => inner.list(),
-    get: (v) => inner.get(v),
-    getAlias: (a) => inner.getAlias(a),
-    history: (a) => inner.history(a),
-    register: (v) => inner.register(v),
-    async setAlias(alias, version, expected, reason) {
-      await inner.setAlias(alias, version, expected, reason);
-      if (alias !== 'champion') return;
-      try {
-        await scale.announceChampion(version);
-      } catch (e) {
-        logger.warn(`could not announce the champion move on Redis; servers pick it up on their next poll (${(e as Error).message})`);
-      }
-    },
+/** Announces a champion move on the channel (best effort: a server re-reads the registry on its next poll anyway). */
+export function championAnnouncer(scale: ScaleOut, logger: Logger): (alias: Alias, version: number | null) => Promise<void> {
+  return async (alias, version) => {
+    if (alias !== 'champion') return;
+    try {
+      await scale.announceChampion(version);
+    } catch (e) {
+      logger.warn(`could not announce the champion move on Redis; servers pick it up on their next poll (${(e as Error).message})`);
+    }
   };
 }
