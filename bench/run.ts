@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchOptions, BenchSection } from './types.js';
 
-const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale', 'analyze'] as const;
+const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale', 'analyze', 'queue'] as const;
 
 function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined; sizes: number[] | undefined } {
   const sections: string[] = [];

@@ -14,12 +14,14 @@ import { InlineJobQueue } from '../adapters/inline/job-queue.js';
 import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
 import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
 import { openLocalRegistry, openLocalTracker, type LocalRegistry } from '../adapters/tracking/index.js';
-import type { ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
+import type { Alias, ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
 import { publishingRegistry } from './published-registry.js';
 import { lazyRecordStore } from './lazy-record-store.js';
+import { registerJobs } from './jobs.js';
+import type { ScaleOut } from './scale-out.js';
 
 export function paths(config: Config): Paths {
   const home = resolve(config.NS_HOME);
@@ -93,6 +95,13 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
   return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), local: localRegistry, replayTracking };
 }
 
+/** The Redis side (loaded only when REDIS_URL is set, so the embedded default never loads BullMQ). */
+async function openRedis(config: Config & { REDIS_URL: string }, logger: Logger): Promise<{ scale: ScaleOut; announce: (alias: Alias, version: number | null) => Promise<void> }> {
+  const { openScaleOut, championAnnouncer } = await import('./scale-out.js');
+  const scale = openScaleOut({ url: config.REDIS_URL, prefix: config.NS_QUEUE_PREFIX }, logger, { lockTtlMs: config.NS_JOB_LOCK_MS });
+  return { scale, announce: championAnnouncer(scale, logger) };
+}
+
 export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
   const config = loadConfig(env);
   const p = paths(config);
@@ -102,14 +111,18 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const runs = new SqliteRunStore(p.stateDb);
   const tracking = await trackingAndRegistry(config, p, logger);
   const { tracker: track, replayTracking } = tracking;
-  const registry = publishingRegistry(tracking.registry, artifacts, tracking.local);
-  const queue = new InlineJobQueue();
-  return {
-    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, replayTracking,
+  const scaleOut = config.REDIS_URL ? await openRedis({ ...config, REDIS_URL: config.REDIS_URL }, logger) : undefined;
+  const registry = publishingRegistry(tracking.registry, artifacts, tracking.local, scaleOut?.announce);
+  const queue = scaleOut?.scale.queue ?? new InlineJobQueue();
+  const ctx: AppContext = {
+    config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, scaleOut: scaleOut?.scale, replayTracking,
     async close() {
-      await records.close();
       await queue.close();
+      await scaleOut?.scale.close();
+      await records.close();
       runs.close();
     },
   };
+  registerJobs(ctx);
+  return ctx;
 }

@@ -61,11 +61,20 @@ const schema = z.object({
   MLFLOW_TRACKING_PASSWORD: z.string().optional(),
   MLFLOW_TRACKING_TOKEN: z.string().optional(),
   REDIS_URL: urlOf(['redis:', 'rediss:']),
+  /**
+   * Lifetime of a queued job's lock and of the run lock in Redis: a worker that dies stops renewing
+   * them, and its job is retaken (its run resumed) after about this long.
+   */
+  NS_JOB_LOCK_MS: wholeNumber(1000, 3_600_000, 30_000),
+  /** How often `serve` re-reads the champion alias (a move announced on Redis is picked up at once). */
+  NS_MODEL_POLL_MS: wholeNumber(100, 86_400_000, 5000),
+  /** Prefix of every Redis key (queues, run lock, champion channel): one per installation sharing a Redis. */
+  NS_QUEUE_PREFIX: z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('ns'),
   NS_TRACKING: z.enum(['on', 'off']).default('on'),
   /** CIDRs a URL check may fetch although they are not public (comma-separated); empty = public addresses only. */
   NS_FETCH_ALLOW: z.string().default(''),
-  NS_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  NS_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  NS_FETCH_TIMEOUT_MS: wholeNumber(100, 120_000, 10_000),
+  NS_FETCH_MAX_BYTES: wholeNumber(1024, 50 * 1024 * 1024, 2 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema>;

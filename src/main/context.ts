@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { ArtifactStore, JobQueue, RecordStore, Registry, RunStore, Tracker } from '../ports/index.js';
 import type { Config } from './config.js';
 import type { Schema } from '../data/schema.js';
+import type { ScaleOut } from './scale-out.js';
 
 export interface Paths {
   home: string;
@@ -26,6 +27,8 @@ export interface AppContext {
   /** Undefined when tracking is off. */
   tracker: Tracker | undefined;
   queue: JobQueue;
+  /** Present when REDIS_URL is set: BullMQ queue and workers, the cross-machine run lock, the champion channel. */
+  scaleOut: ScaleOut | undefined;
   /** Present when an MLflow server is configured: sends a run (by pipeline run id) that MLflow lacks. */
   replayTracking: ((pipelineRunId: string) => Promise<{ remoteRunId: string; created: boolean; metrics: number; params: number; artifacts: number; children: number }>) | undefined;
   close(): Promise<void>;

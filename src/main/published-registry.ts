@@ -33,8 +33,11 @@ export interface AdoptingRegistry {
   adopt(published: RegistryIndex, reason: string): Promise<number>;
 }
 
-/** Wraps `inner` so that every register and alias move also publishes the index; see the module comment. */
-export function publishingRegistry(inner: Registry, artifacts: ArtifactStore, local?: AdoptingRegistry): Registry {
+/**
+ * Wraps `inner` so that every register and alias move also publishes the index; see the module comment.
+ * `afterAliasMove` runs after a published move (the champion announcement on Redis).
+ */
+export function publishingRegistry(inner: Registry, artifacts: ArtifactStore, local?: AdoptingRegistry, afterAliasMove?: (alias: Alias, version: number | null) => Promise<void>): Registry {
   const adoptPublished = async (): Promise<void> => {
     const index = local && (await readRegistryIndex(artifacts));
     if (index?.versions.length) await local!.adopt(index, `restored from ${REGISTRY_INDEX_KEY}`);
@@ -73,6 +76,7 @@ export function publishingRegistry(inner: Registry, artifacts: ArtifactStore, lo
       await restoreIfLost();
       await inner.setAlias(alias, version, expected, reason);
       await publish();
+      await afterAliasMove?.(alias, version);
     },
   };
 }

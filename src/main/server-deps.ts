@@ -1,11 +1,13 @@
 /**
  * The server's dependencies, implemented with the real pipeline, registry and artifact store: the
- * served champion (reloaded when the alias moves, here or in another process), background training
- * runs with a replayable event log per run, reports and snapshots.
+ * served champion (reloaded when the alias moves, here or in another process: at once on the Redis
+ * champion channel when REDIS_URL is set, else on the next poll), background training runs — in a
+ * thread of their own, or queued for workers with REDIS_URL — with a replayable event log per run,
+ * reports and snapshots.
  */
 import { NsError, toNsError } from '../core/errors.js';
 import type { ProgressEvent, ProgressListener } from '../core/logger.js';
-import { runPipeline } from '../pipeline/runner.js';
+import { newRunId } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
 import type { PipelineOptions } from '../pipeline/types.js';
 import type { Predictor } from '../pipeline/predictor.js';
@@ -13,9 +15,10 @@ import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
 import { findVersion, loadModel, requireLoadable } from './champion.js';
 import type { AppContext } from './context.js';
-import { pipelineDeps } from './pipeline-deps.js';
 import { analyzeUrl } from '../pipeline/analyze.js';
 import { featureProviders, pageFetcher, profileModelCache } from './url-check.js';
+import { TRAIN_QUEUE, type TrainJob } from './jobs.js';
+import { runTrainingInThread } from './training-thread.js';
 
 const EVENT_HISTORY = 1000;
 
@@ -25,10 +28,10 @@ export interface ServingState {
   refreshModel(): Promise<void>;
   /** Resolves when no background run is active. */
   idle(): Promise<void>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number } = {}): Promise<ServingState> {
+export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number; queuedWaitMs?: number } = {}): Promise<ServingState> {
   let model: Predictor | undefined;
   // Why no model is served (a champion that does not load): /readyz says it, and serving goes on so
   // the operator can roll back from the UI.
@@ -57,6 +60,27 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   const timer = setInterval(() => void refreshModel().catch(() => undefined), opts.pollMs ?? 5000);
   timer.unref();
 
+  /**
+   * A started run is announced once its first event arrives (its record exists then, so its page and
+   * event stream work at once). A queued run that no worker takes within `queuedWaitMs` is announced
+   * anyway; its record appears when a worker starts it.
+   */
+  const waiting = new Map<string, { done: () => void; fail: (e: Error) => void }>();
+  const firstEvent = (runId: string): Promise<void> => new Promise((done, fail) => {
+    const timer = ctx.scaleOut ? setTimeout(() => { waiting.delete(runId); done(); }, opts.queuedWaitMs ?? 10_000) : undefined;
+    waiting.set(runId, {
+      done: () => { clearTimeout(timer); waiting.delete(runId); done(); },
+      fail: (e) => { clearTimeout(timer); waiting.delete(runId); fail(e); },
+    });
+  });
+  const onEvent = (e: ProgressEvent): void => {
+    publish(e);
+    if (e.runId) waiting.get(e.runId)?.done();
+    if (e.type === 'run_finished') void refreshModel().catch(() => undefined);
+  };
+  const stopWatching = ctx.scaleOut ? ctx.queue.watch(TRAIN_QUEUE, (_jobId, update) => onEvent(update as unknown as ProgressEvent)) : undefined;
+  const stopChampionChannel = ctx.scaleOut?.onChampionMoved(() => void refreshModel().catch(() => undefined));
+
   const publish = (e: ProgressEvent): void => {
     if (!e.runId) return;
     const h = history.get(e.runId) ?? [];
@@ -79,25 +103,21 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     registry: ctx.registry,
     async startRun({ full }) {
       const options = { ...trainOptions(), ...(full ? { full: true } : {}) };
-      return new Promise((resolveId, reject) => {
-        let announced = false;
-        const run = runPipeline(pipelineDeps(ctx), {
-          options, fresh: true,
-          listener: (e) => {
-            if (!announced && e.runId) {
-              announced = true;
-              resolveId({ runId: e.runId });
-            }
-            publish(e);
-          },
-        }).then(async () => {
-          await refreshModel();
-        }, (e: unknown) => {
-          if (!announced) reject(e instanceof Error ? e : new Error(String(e)));
+      const job: TrainJob = { runId: newRunId(), options, trigger: 'api' };
+      const started = firstEvent(job.runId);
+      if (ctx.scaleOut) {
+        await ctx.queue.enqueue(TRAIN_QUEUE, job, { jobId: job.runId });
+      } else {
+        // Off the serving event loop: the run trains in a thread of its own.
+        const run = runTrainingInThread(job, onEvent, ctx.logger).then(() => refreshModel(), (e: unknown) => {
+          const first = waiting.get(job.runId);
+          if (first) first.fail(e instanceof Error ? e : new Error(String(e)));
           else ctx.logger.warn('background run failed', { error: (e as Error).message });
         });
         active = active.then(() => run);
-      });
+      }
+      await started;
+      return { runId: job.runId };
     },
     subscribe(runId, listener) {
       for (const e of history.get(runId) ?? []) listener(e);
@@ -137,5 +157,12 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     limits: { ...defaultLimits, predictPerMinute: ctx.config.NS_RATE_LIMIT_PER_MINUTE },
     logger: ctx.logger,
   };
-  return { deps, refreshModel, idle: () => active.then(() => undefined), stop: () => clearInterval(timer) };
+  return {
+    deps, refreshModel, idle: () => active.then(() => undefined),
+    async stop() {
+      clearInterval(timer);
+      stopWatching?.();
+      await (await stopChampionChannel)?.();
+    },
+  };
 }

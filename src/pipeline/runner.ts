@@ -48,6 +48,8 @@ export interface RunRequest {
   runId?: string;
   /** Start a new run even if the latest one was interrupted. */
   fresh?: boolean;
+  /** The id of the new run when one is started (a queued run's id is chosen when it is enqueued). */
+  newRunId?: string;
   listener?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -115,7 +117,7 @@ async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run:
     const next = STAGES.find((s) => !run.completed(s)) ?? null;
     return { run, record: target, resumedFrom: next };
   }
-  const id = newRunId();
+  const id = req.newRunId ?? newRunId();
   const run = await RunArtifacts.create(deps.artifacts, id, req.options, deps.libraryVersion);
   const record: RunRecord = { id, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, lastStage: null, summary: {}, error: null };
   await deps.runs.create(record);

@@ -29,3 +29,20 @@ export function buildSummary(
     ...(push ? { champion: push.version === null ? null : { version: push.version, kind: best?.kind ?? null } } : {}),
   };
 }
+
+/**
+ * What a finished run tells its caller (`train --json`, a queued training job's result): plain JSON,
+ * the same whether the run ran here or on a worker.
+ */
+export function resultSummary(result: { runId: string; resumedFrom: string | null; outputs: Partial<StageOutputs>; record: { status: string } }) {
+  const { train, evaluate, push, ingest } = result.outputs;
+  return {
+    runId: result.runId, resumedFrom: result.resumedFrom, status: result.record.status,
+    data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
+    candidates: train?.candidates ?? [], best: train?.best ?? null, profiles: train?.profiles ?? [],
+    gate: evaluate ? { accepted: evaluate.accepted, reason: evaluate.reason } : null,
+    champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
+  };
+}
+
+export type ResultSummary = ReturnType<typeof resultSummary>;

@@ -2,88 +2,23 @@
  * `networksecurity etl`: load a labelled CSV (path or s3:// URI) into the record store, once or on a
  * cron schedule. Bad rows go to a reject file with their line and reason; exit code 3 when any.
  */
-import { constants as fsConstants } from 'node:fs';
-import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { basename, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { ExitCode, NsError } from '../../core/errors.js';
-import type { RowError } from '../../data/records.js';
-import { loadCsvIntoStore, REJECTS_HEADER, rejectLines, type EtlResult } from '../../pipeline/etl.js';
-import { openSource } from '../../main/sources.js';
+import type { EtlResult } from '../../pipeline/etl.js';
+import { sha256 } from '../../core/hash.js';
+import { loadSource, nextTurn, yieldingStore, type EtlJob } from '../../main/etl-load.js';
+import { ETL_QUEUE } from '../../main/jobs.js';
 import type { AppContext } from '../../main/context.js';
-import type { RecordInput, RecordStore } from '../../ports/record-store.js';
+import type { RecordStore } from '../../ports/record-store.js';
 import type { CliCommand, CommandIo } from '../command.js';
 import { bool, oneOf, requireStr, str } from '../flags.js';
 
-const nextTurn = (): Promise<void> => new Promise((done) => setImmediate(done));
-
-/**
- * The store with a turn of the event loop before each batch written, so a signal that comes during a
- * scheduled load is handled within one batch instead of after the load (SQLite writes synchronously).
- */
-function yieldingStore(store: RecordStore): RecordStore {
-  async function* turnEach(batches: AsyncIterable<readonly RecordInput[]>): AsyncGenerator<readonly RecordInput[]> {
-    for await (const batch of batches) {
-      await nextTurn();
-      yield batch;
-    }
-  }
-  return {
-    describe: () => store.describe(),
-    count: () => store.count(),
-    insertBatch: async (records) => {
-      await nextTurn();
-      return store.insertBatch(records);
-    },
-    scan: (options) => store.scan(options),
-    replaceAll: (batches) => store.replaceAll(turnEach(batches)),
-    maxUpdatedAt: () => store.maxUpdatedAt(),
-    close: () => store.close(),
-  };
-}
-
-const symlinkRefused = (path: string, cause?: unknown): NsError =>
-  new NsError('REJECTS_IS_SYMLINK', `The reject file ${path} is a symbolic link; it is not followed.`, { cause, hint: 'Pass --rejects a path that is not a symbolic link.' });
-
-/** Opens the reject file for writing without following a symbolic link (which would overwrite its target). */
-async function openRejectFile(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, 0o644);
-  } catch (e) {
-    throw (e as NodeJS.ErrnoException).code === 'ELOOP' ? symlinkRefused(path, e) : e;
-  }
-}
-
 async function runOnce(ctx: AppContext, source: string, flags: Record<string, string | boolean | undefined>, io: CommandIo, records: RecordStore = ctx.records): Promise<EtlResult & { rejectFile: string | null }> {
-  const mode = oneOf(flags, 'mode', ['append', 'replace'] as const, 'append');
-  const started = Date.now();
-  const target = resolve(str(flags, 'rejects') ?? resolve(ctx.paths.home, 'rejects', `${basename(source).replace(/\.csv$/i, '')}.rejects.csv`));
-  // Refused before loading starts; opening with O_NOFOLLOW below also catches a link made meanwhile.
-  if ((await lstat(target).catch(() => undefined))?.isSymbolicLink()) throw symlinkRefused(target);
-  // Rejected rows go to the file as the stream finds them (made on the first one), not held to the end.
-  const rejects: { file: string | null; handle: FileHandle | null } = { file: null, handle: null };
-  const onRejected = async (rows: readonly RowError[]): Promise<void> => {
-    if (rows.length === 0) return;
-    if (rejects.handle === null) {
-      await mkdir(resolve(target, '..'), { recursive: true });
-      rejects.handle = await openRejectFile(target);
-      rejects.file = target;
-      await rejects.handle.write(REJECTS_HEADER);
-    }
-    await rejects.handle.write(rejectLines(rows));
-  };
-  let result: EtlResult;
-  try {
-    result = await loadCsvIntoStore(await openSource(source, ctx.config), ctx.schema, records, {
-      mode, strict: bool(flags, 'strict'), onRejected,
-      onProgress: (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`),
-    });
-  } finally {
-    await rejects.handle?.close();
-  }
-  ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected, ${result.missingValues} missing values (stored empty, imputed at training)${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
-  return { ...result, rejectFile: rejects.file };
+  const rejects = str(flags, 'rejects');
+  return loadSource(ctx, {
+    source, mode: oneOf(flags, 'mode', ['append', 'replace'] as const, 'append'), strict: bool(flags, 'strict'), ...(rejects ? { rejects } : {}),
+  }, records, (done, read) => io.isTty && io.err(`\rloading: ${done} written / ${read} read`));
 }
 
 /** The hint of BAD_SCHEDULE: what croner (default mode) accepts. */
@@ -138,6 +73,34 @@ export async function runScheduled(context: AppContext, schedule: string, load: 
   return ExitCode.ok;
 }
 
+/**
+ * With REDIS_URL: the schedule is a BullMQ job scheduler (one per source, whatever number of processes
+ * run this command) and this process also serves the `etl` queue, so each tick loads exactly once, on
+ * one of the processes. SIGINT / SIGTERM stop this process's worker after the load in progress; the
+ * schedule stays in Redis for the other processes.
+ */
+async function runQueuedSchedule(context: AppContext, schedule: string, source: string, flags: Record<string, string | boolean | undefined>): Promise<number> {
+  const scale = context.scaleOut!;
+  try {
+    new Cron(schedule, { paused: true }).stop();
+  } catch (e) {
+    throw new NsError('BAD_SCHEDULE', `The schedule "${schedule}" is not a valid cron expression (${(e as Error).message}).`, { hint: scheduleHint });
+  }
+  const rejects = str(flags, 'rejects');
+  const job: EtlJob = { source, mode: oneOf(flags, 'mode', ['append', 'replace'] as const, 'append'), strict: bool(flags, 'strict'), ...(rejects ? { rejects } : {}) };
+  const id = `etl-${sha256(source).slice(0, 16)}`;
+  await scale.upsertSchedule(ETL_QUEUE, id, schedule, job);
+  const runtime = await scale.startWorkers({ queues: [ETL_QUEUE], concurrency: 1 });
+  context.logger.info(`etl scheduled "${schedule}" as job scheduler ${id} on ${scale.queue.describe()}; each tick loads once, on one of the processes serving it; Ctrl-C stops this one`);
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await runtime.stop();
+  context.logger.info(`etl: ${signal}: stopped (the schedule stays in Redis for the other processes)`);
+  return ExitCode.ok;
+}
+
 export const etlCommand: CliCommand = {
   name: 'etl',
   summary: 'Load a labelled CSV (path or s3://bucket/key) into the record store',
@@ -154,6 +117,7 @@ export const etlCommand: CliCommand = {
     const source = requireStr(flags, 'source', 'Pass --source data/phisingData.csv or --source s3://bucket/key.csv.');
     const context = await ctx();
     const schedule = str(flags, 'schedule');
+    if (schedule && context.scaleOut) return runQueuedSchedule(context, schedule, source, flags);
     if (schedule) {
       const records = yieldingStore(context.records);
       return runScheduled(context, schedule, async () => {

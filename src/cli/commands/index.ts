@@ -11,5 +11,7 @@ import { syncCommand } from './sync.js';
 import { trackingCommand } from './tracking.js';
 import { trainCommand } from './train.js';
 import { upCommand } from './up.js';
+import { workerCommand } from './worker.js';
+import { jobsCommand } from './jobs.js';
 
-export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, checkCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand];
+export const commands: CliCommand[] = [upCommand, etlCommand, trainCommand, checkCommand, predictCommand, serveCommand, runsCommand, modelsCommand, dataCommand, trackingCommand, syncCommand, workerCommand, jobsCommand];

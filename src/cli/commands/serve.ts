@@ -27,7 +27,7 @@ function listenError(e: unknown, host: string, port: number): unknown {
 }
 
 export async function serve(context: AppContext, flags: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
-  const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger));
+  const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger), { pollMs: context.config.NS_MODEL_POLL_MS });
   const host = str(flags, 'host') ?? context.config.NS_HOST;
   const app = await buildServer({ ...serving.deps, uiDir, allowedHosts: allowedHostNames(context.config.NS_ALLOWED_HOSTS, host) });
   const port = num(flags, 'port', context.config.NS_PORT, [0, 65535]);
@@ -35,7 +35,7 @@ export async function serve(context: AppContext, flags: Record<string, string | 
   try {
     address = await app.listen({ host, port });
   } catch (e) {
-    serving.stop();
+    await serving.stop();
     await app.close();
     throw listenError(e, host, port);
   }
@@ -50,7 +50,7 @@ export async function serve(context: AppContext, flags: Record<string, string | 
     process.once('SIGTERM', stop);
   });
   io.err('stopping…');
-  serving.stop();
+  await serving.stop();
   await app.close();
   return ExitCode.ok;
 }

@@ -4,23 +4,50 @@
  * resumes from its last completed stage; `--from <stage>` re-runs a stage and those after it.
  */
 import { ExitCode } from '../../core/errors.js';
-import { runPipeline } from '../../pipeline/runner.js';
-import { STAGES } from '../../pipeline/types.js';
-import { pipelineDeps } from '../../main/pipeline-deps.js';
-import type { CliCommand } from '../command.js';
+import { NsError } from '../../core/errors.js';
+import type { ProgressEvent } from '../../core/logger.js';
+import { newRunId } from '../../pipeline/runner.js';
+import { resultSummary, type ResultSummary } from '../../pipeline/summary.js';
+import { STAGES, type PipelineOptions } from '../../pipeline/types.js';
+import type { AppContext } from '../../main/context.js';
+import { runTraining, TRAIN_QUEUE, type TrainJob } from '../../main/jobs.js';
+import type { CliCommand, CommandIo } from '../command.js';
 import { bool, str } from '../flags.js';
 import { progressPrinter } from '../progress.js';
 import { fromStage, pipelineOptions, trainFlags } from './train-options.js';
 
+/** Enqueues a new run for a worker and follows its progress until it ends. */
+async function queued(context: AppContext, options: PipelineOptions, io: CommandIo): Promise<ResultSummary> {
+  if (!context.scaleOut) throw new NsError('REDIS_REQUIRED', '--queue sends the run to a worker through Redis, and REDIS_URL is not set.', { kind: 'config', hint: 'Set REDIS_URL and start `networksecurity worker`, or run without --queue.' });
+  const runId = newRunId();
+  io.err(`run ${runId} queued on ${context.scaleOut.queue.describe()}; waiting for a worker…`);
+  const job: TrainJob = { runId, options, trigger: 'cli' };
+  const print = progressPrinter(io);
+  return context.queue.run<TrainJob, ResultSummary>(TRAIN_QUEUE, job, { jobId: runId, onProgress: (e) => print(e as unknown as ProgressEvent) });
+}
+
+function printSummary(s: ResultSummary, json: boolean, io: CommandIo): void {
+  if (json) {
+    io.out(JSON.stringify(s, null, 2));
+    return;
+  }
+  for (const c of s.candidates) {
+    io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
+  }
+  for (const p of s.profiles) io.out(`profile ${p.name.padEnd(15)} ${String(p.features.length).padStart(2)} features  ${p.kind.padEnd(22)} CV F1 ${p.cv.f1.toFixed(4)}  test F1 (phishing) ${p.test.f1Phishing.toFixed(4)}`);
+  io.out(`run ${s.runId}: best ${s.best ?? '-'}; ${s.gate?.reason ?? ''}; ${s.champion ? `model v${s.champion} is the champion` : 'champion unchanged'}`);
+}
+
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Run the training pipeline on the record store and push an accepted model',
-  usage: 'train [--json] [--from <stage>] [--run <id>] [--fresh] [--preset default|original|quick] [...]',
+  usage: 'train [--json] [--queue] [--from <stage>] [--run <id>] [--fresh] [--preset default|original|quick] [...]',
   flags: [
     { name: 'json', type: 'boolean', description: 'print a JSON summary on stdout' },
     { name: 'from', type: 'string', value: '<stage>', description: `re-run from this stage in the latest (or --run) run: ${STAGES.join(', ')}` },
     { name: 'run', type: 'string', value: '<id>', description: 'the run to resume or re-run (default: the latest)' },
     { name: 'fresh', type: 'boolean', description: 'start a new run even if the last one was interrupted' },
+    { name: 'queue', type: 'boolean', description: 'run it on a `networksecurity worker` (needs REDIS_URL); progress is shown here' },
     ...trainFlags,
   ],
   async run({ flags, ctx, io }) {
@@ -37,26 +64,13 @@ export const trainCommand: CliCommand = {
     };
     process.on('SIGINT', onSignal);
     try {
-      const result = await runPipeline(pipelineDeps(context), {
-        options, ...(from ? { from } : {}), ...(runId ? { runId } : {}), fresh: bool(flags, 'fresh'),
-        listener: progressPrinter(io), signal: abort.signal,
-      });
-      const { train, evaluate, push, ingest } = result.outputs;
-      if (bool(flags, 'json')) {
-        io.out(JSON.stringify({
-          runId: result.runId, resumedFrom: result.resumedFrom, status: result.record.status,
-          data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
-          candidates: train?.candidates ?? [], best: train?.best ?? null, profiles: train?.profiles ?? [],
-          gate: evaluate ? { accepted: evaluate.accepted, reason: evaluate.reason } : null,
-          champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
-        }, null, 2));
-      } else {
-        for (const c of train?.candidates ?? []) {
-          io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
-        }
-        for (const p of train?.profiles ?? []) io.out(`profile ${p.name.padEnd(15)} ${String(p.features.length).padStart(2)} features  ${p.kind.padEnd(22)} CV F1 ${p.cv.f1.toFixed(4)}  test F1 (phishing) ${p.test.f1Phishing.toFixed(4)}`);
-        io.out(`run ${result.runId}: best ${train?.best ?? '-'}; ${evaluate?.reason ?? ''}; ${push?.version ? `model v${push.version} is the champion` : 'champion unchanged'}`);
-      }
+      const summary = bool(flags, 'queue')
+        ? await queued(context, options, io)
+        : resultSummary(await runTraining(context, {
+          options, ...(from ? { from } : {}), ...(runId ? { runId } : {}), fresh: bool(flags, 'fresh'),
+          listener: progressPrinter(io), signal: abort.signal,
+        }));
+      printSummary(summary, bool(flags, 'json'), io);
       return ExitCode.ok;
     } finally {
       process.off('SIGINT', onSignal);

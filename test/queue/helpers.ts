@@ -1,0 +1,61 @@
+/**
+ * Helpers of the queue tests: CLI processes (workers, `train --queue`) against the shared Redis of
+ * scripts/services.sh, each test file under a key prefix of its own.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { startCli } from '../cli/cli-helpers.js';
+import { serviceEnv, uniqueName } from '../services/env.js';
+
+export interface Proc {
+  child: ChildProcess;
+  /** stdout + stderr so far. */
+  output(): string;
+  /** Resolves when the output matches `pattern` (rejects after `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number>;
+}
+
+export function queueEnv(): Record<string, string> {
+  return { REDIS_URL: serviceEnv('REDIS_TEST_URL'), NS_QUEUE_PREFIX: uniqueName('nstest13-'), NS_JOB_LOCK_MS: '10000' };
+}
+
+export function spawnCli(args: string[], home: string, env: Record<string, string>): Proc {
+  const child = startCli(args, home, env);
+  let out = '';
+  const waiters = new Set<() => void>();
+  const onData = (d: Buffer): void => {
+    out += d.toString();
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number>((done) => child.on('close', (code, signal) => done(code ?? (signal === 'SIGKILL' ? 137 : -1))));
+  return {
+    child, exited,
+    output: () => out,
+    waitFor(pattern, ms = 120_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = out.match(pattern);
+          if (m) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${out}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** A BullMQ queue handle under the test's prefix (to add raw jobs and clean up). */
+export function rawQueue(name: string, env: Record<string, string>): Queue {
+  return new Queue(name, { connection: { url: env['REDIS_URL']!, maxRetriesPerRequest: null }, prefix: env['NS_QUEUE_PREFIX']! });
+}
