@@ -1,12 +1,14 @@
 /**
- * The tasks a worker thread can run, by name. A handler returns its result and the buffers to
- * transfer (not copy) back to the caller.
+ * The tasks a worker thread can run, by name: forest trees and scoring, and the model search's
+ * cross-validation tasks. A handler returns (or resolves to) its result and the buffers to transfer
+ * (not copy) back to the caller.
  */
 import type { ClaimTask, ForestTask } from '../trees/forest-grow.js';
 import { growClaimedTrees, growForestTrees } from '../trees/forest-grow.js';
 import type { TreeArrays } from '../trees/tree.js';
 import type { ClaimScoreTask } from '../trees/score-task.js';
 import { scoreClaimedRows } from '../trees/score-task.js';
+import { runSearchTask, type SearchTaskPayload } from '../model-selection/search-worker.js';
 
 export interface TaskResult {
   result: unknown;
@@ -22,7 +24,7 @@ function treeBuffers(trees: readonly TreeArrays[]): ArrayBuffer[] {
   return transfer;
 }
 
-export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
+export const taskHandlers: Record<string, (payload: unknown) => TaskResult | Promise<TaskResult>> = {
   'forest.grow': (payload) => {
     const trees = growForestTrees(payload as ForestTask);
     return { result: trees, transfer: treeBuffers(trees) };
@@ -32,4 +34,5 @@ export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
     return { result: got, transfer: treeBuffers(got.trees) };
   },
   'forest.scoreClaimed': (payload) => ({ result: scoreClaimedRows(payload as ClaimScoreTask), transfer: [] }),
+  'search.trial': async (payload) => ({ result: await runSearchTask(payload as SearchTaskPayload), transfer: [] }),
 };
