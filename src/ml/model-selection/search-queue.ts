@@ -81,7 +81,7 @@ export function runTasksInWorkers(queue: TaskQueue, X: Matrix, y: Float64Array, 
       signal?.removeEventListener('abort', onAbort);
       if (err === undefined) return resolve();
       cancel.abort();
-      reject(err instanceof Error ? err : new Error(String(err)));
+      reject(err instanceof Error ? err : new NsError('WORKER_FAILED', 'A search task failed without an error object.', { kind: 'internal' }));
     };
     const onAbort = (): void => stop(signal?.reason instanceof Error ? signal.reason : new NsError('ABORTED', 'The search was cancelled.', { kind: 'state' }));
     if (signal?.aborted) return onAbort();

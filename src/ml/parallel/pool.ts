@@ -70,7 +70,7 @@ export class WorkerPool {
       const job: Job = {
         id: this.nextId++, type, payload, signal,
         resolve: (v) => { done(); resolve(v as R); },
-        reject: (e) => { done(); reject(e); },
+        reject: (e: unknown) => { done(); reject(e instanceof Error ? e : new Error(String(e))); },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
