@@ -115,7 +115,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   return {
     product: {
       what: 'node dist/cli/bin.js train --preset original --fresh --json, end to end in its own process (Node start-up, ingest, validate, transform, the search on 2 worker threads + the main thread, refits, test scoring, evaluate, push); bundled data loaded by etl beforehand (not timed); leakage-aware split',
-      seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
+      seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), cpuSeconds: product.map((p) => p.cpuSeconds), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
       vsSeedShipped: { ...vs(peerTotal, 0.05), peerThreads: 'GridSearchCV default n_jobs (one core)' },
       vsSeedNJobs2: { ...vs(peerJobs2Total, 0.1), peerThreads: 'GridSearchCV(n_jobs=2)' },
       bestModel: product[0]?.bestModel ?? null,

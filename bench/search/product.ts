@@ -15,13 +15,18 @@ import path from 'node:path';
 import { runChild, type ChildOut } from '../child.js';
 import type { BenchOptions } from '../types.js';
 
-export interface ProductRun { seconds: number; maxRssMb: number | null; bestModel: string; bestF1Legit: number; bestF1Phishing: number; candidates: number }
+export interface ProductRun { seconds: number; cpuSeconds: number | null; maxRssMb: number | null; bestModel: string; bestF1Legit: number; bestF1Phishing: number; candidates: number }
 
 const timedArgs = (cmd: string, args: string[]): [string, string[]] =>
-  existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M', cmd, ...args]] : [cmd, args];
+  existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', cmd, ...args]] : [cmd, args];
 const rssOf = (r: ChildOut): number | null => {
   const m = /maxrss_kb=(\d+)/.exec(r.stderr);
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+};
+/** User + system CPU seconds of the child and its threads (less sensitive to a busy machine than wall time). */
+const cpuOf = (r: ChildOut): number | null => {
+  const m = /cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return m ? Math.round((Number(m[1]) + Number(m[2])) * 100) / 100 : null;
 };
 
 /** Runs the built CLI's `train --preset original --fresh` `reps` times in a fresh NS_HOME. */
@@ -29,7 +34,8 @@ export async function productRuns(opts: BenchOptions): Promise<ProductRun[]> {
   const bin = path.join(opts.root, 'dist', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error(`no built CLI at ${bin}; run npm run build first`);
   const home = mkdtempSync(path.join(tmpdir(), 'ns-bench-search-'));
-  const env = { NS_HOME: home, MONGO_DB_URL: '', S3_BUCKET: '', MLFLOW_TRACKING_URI: '', REDIS_URL: '' };
+  // The embedded defaults (SQLite, local folder, local tracker), whatever the calling shell has set.
+  const env = { NS_HOME: home, MONGO_DB_URL: undefined, S3_BUCKET: undefined, MLFLOW_TRACKING_URI: undefined, REDIS_URL: undefined, NS_API_TOKEN: undefined };
   try {
     const etl = await runChild(process.execPath, [bin, 'etl', '--source', path.join(opts.root, 'data', 'phisingData.csv')], opts.log, env);
     if (etl.code !== 0) throw new Error(`etl failed (exit ${etl.code}): ${etl.stderr.slice(-300)}`);
@@ -43,7 +49,7 @@ export async function productRuns(opts: BenchOptions): Promise<ProductRun[]> {
       if (out.code !== 0) throw new Error(`train failed (exit ${out.code}): ${out.stderr.slice(-300)}`);
       const j = JSON.parse(out.stdout) as { best: string; candidates: { name: string; test: { f1Legit: number; f1Phishing: number } }[] };
       const best = j.candidates.find((c) => c.name === j.best)!;
-      runs.push({ seconds, maxRssMb: rssOf(out), bestModel: j.best, bestF1Legit: best.test.f1Legit, bestF1Phishing: best.test.f1Phishing, candidates: j.candidates.length });
+      runs.push({ seconds, cpuSeconds: cpuOf(out), maxRssMb: rssOf(out), bestModel: j.best, bestF1Legit: best.test.f1Legit, bestF1Phishing: best.test.f1Phishing, candidates: j.candidates.length });
     }
     return runs;
   } finally {
@@ -51,7 +57,7 @@ export async function productRuns(opts: BenchOptions): Promise<ProductRun[]> {
   }
 }
 
-export interface PeerRun { nJobs: string; total_s?: number; best?: string; best_f1?: number; maxRssMb: number | null; error?: string }
+export interface PeerRun { nJobs: string; total_s?: number; best?: string; best_f1?: number; maxRssMb: number | null; cpuSeconds: number | null; error?: string }
 
 /** seed_baseline.py as shipped (nJobs 'default') or with GridSearchCV(n_jobs=2). */
 export async function seedRun(opts: BenchOptions, python: string, seedScript: string, nJobs: 'default' | 2, parse: (r: ChildOut, what: string) => Record<string, unknown>): Promise<PeerRun> {
@@ -62,5 +68,5 @@ export async function seedRun(opts: BenchOptions, python: string, seedScript: st
   const [cmd, args] = timedArgs(python, script);
   const r = await runChild(cmd, args, opts.log);
   const j = parse(r, `seed_baseline.py (n_jobs ${nJobs})`);
-  return { nJobs: String(nJobs), ...(j as Omit<PeerRun, 'nJobs' | 'maxRssMb'>), maxRssMb: rssOf(r) };
+  return { nJobs: String(nJobs), ...(j as Omit<PeerRun, 'nJobs' | 'maxRssMb' | 'cpuSeconds'>), maxRssMb: rssOf(r), cpuSeconds: cpuOf(r) };
 }
