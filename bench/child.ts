@@ -10,10 +10,15 @@ export interface ChildOut {
   stderr: string;
 }
 
-/** Runs `cmd args` with extra environment variables; resolves (never rejects) with its exit code and output. */
-export function runChild(cmd: string, args: string[], log: (m: string) => void, env: Record<string, string> = {}): Promise<ChildOut> {
+/**
+ * Runs `cmd args` with extra environment variables (undefined removes one); resolves (never rejects)
+ * with its exit code and output.
+ */
+export function runChild(cmd: string, args: string[], log: (m: string) => void, env: Record<string, string | undefined> = {}): Promise<ChildOut> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: merged });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

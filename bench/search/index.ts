@@ -3,7 +3,7 @@
  * own script, in the same run.
  *  - peer: ../shared/bench/seed_baseline.py (override with SEED_BASELINE) in the peer venv — scikit-learn
  *    GridSearchCV over its five grids, 3-fold CV, each family refit, best by test F1; its JSON gives
- *    total_s and best_f1.
+ *    total_s and best_f1. Run as shipped and with n_jobs=2 (product.ts).
  *  - ours: bench/search/ours.ts in a child process (`search` mode) — the same split (index for index),
  *    grids, CV count, scoring and final rule; wall time, best test F1 and the child's peak RSS.
  *    Repeated `reps` times (median reported); the peer runs once (it takes minutes).
@@ -11,12 +11,16 @@
  *    on that split, and the best model chosen by CV on the training part (ours.ts `extras` mode).
  *  - repeated splits: fixed settings on the original split and 20 more (ours.ts `splits` mode, repeated.ts)
  *    and the XGBoost twin on the same splits (peer_repeated.py): how much of one split's F1 is the split.
- * Targets: time ratio <= 0.05 with best F1 not lower; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
+ *  - product (product.ts): the built CLI's `train --preset original --fresh` timed end to end against the
+ *    seed's script as shipped (one core) and with GridSearchCV(n_jobs=2).
+ * Targets: product time ratio <= 0.05 (seed as shipped) and <= 0.10 (n_jobs=2); best F1 on the original
+ * split not lower than the seed's; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BenchOptions } from '../types.js';
+import { productRuns, seedRun, type PeerRun } from './product.js';
 import { summariseSplits } from './splits-summary.js';
 
 /** Parses the last JSON object a child printed, or returns { error }. */
@@ -47,21 +51,20 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     runChild(process.execPath, ['--import', 'tsx', path.join(opts.root, 'bench', 'search', 'ours.ts'), csv, mode, ...quickArg], opts.log);
 
   let peer: Record<string, unknown> | undefined;
+  let peerJobs2: PeerRun | undefined;
   let twins: Record<string, unknown> | undefined;
   let peerReason: string | undefined;
   let peerRssMb: number | undefined;
   if (!existsSync(python)) peerReason = `no peer Python at ${python}; run: bash scripts/peers-venv.sh`;
   else if (!existsSync(seedScript)) peerReason = `no seed_baseline.py at ${seedScript}; set SEED_BASELINE`;
   else {
-    opts.log(`search: peer seed_baseline.py${opts.quick ? ' --quick' : ''} (takes minutes)`);
-    // Under /usr/bin/time (when present) for the peer's peak RSS.
-    const timed = existsSync('/usr/bin/time');
-    const r = await runChild(timed ? '/usr/bin/time' : python, [...(timed ? ['-f', 'maxrss_kb=%M', python] : []), seedScript, csv, ...quickArg], opts.log);
-    peer = lastJson(r, 'seed_baseline.py');
-    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
-    if (m) peerRssMb = round(Number(m[1]) / 1024, 1);
+    const shipped = await seedRun(opts, python, seedScript, 'default', lastJson);
+    peer = shipped as unknown as Record<string, unknown>;
+    peerRssMb = shipped.maxRssMb ?? undefined;
+    peerJobs2 = await seedRun(opts, python, seedScript, 2, lastJson);
     twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
   }
+  const product = await productRuns(opts);
   let peerSplits: Record<string, unknown> | undefined;
   if (peerReason === undefined && !opts.quick) {
     opts.log('search: peer XGBoost on 21 splits');
@@ -103,7 +106,24 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   }
   const chosen = extras.chosen as Record<string, unknown> | undefined;
   const chosenF1 = num(chosen, 'test_f1');
+  const productSeconds = median(product.map((p) => p.seconds));
+  const vs = (peerS: number | undefined, target: number): Record<string, unknown> => {
+    const r = peerS !== undefined ? productSeconds / peerS : undefined;
+    return { peer: peerS ?? null, ratio: r !== undefined ? round(r, 4) : null, target: `<= ${target}`, met: r !== undefined ? r <= target : null };
+  };
+  const peerJobs2Total = peerJobs2 && peerJobs2.error === undefined ? peerJobs2.total_s : undefined;
   return {
+    product: {
+      what: 'node dist/cli/bin.js train --preset original --fresh --json, end to end in its own process (Node start-up, ingest, validate, transform, the search on 2 worker threads + the main thread, refits, test scoring, evaluate, push); bundled data loaded by etl beforehand (not timed); leakage-aware split',
+      seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), cpuSeconds: product.map((p) => p.cpuSeconds), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
+      vsSeedShipped: { ...vs(peerTotal, 0.05), peerThreads: 'GridSearchCV default n_jobs (one core)' },
+      vsSeedNJobs2: { ...vs(peerJobs2Total, 0.1), peerThreads: 'GridSearchCV(n_jobs=2)' },
+      bestModel: product[0]?.bestModel ?? null,
+      bestF1Legit: product[0]?.bestF1Legit ?? null,
+      bestF1Phishing: product[0]?.bestF1Phishing ?? null,
+      note: 'the product scores its own leakage-aware test split; the original-split F1 against the seed is bestF1 (same engine and grids, the original split and rule)',
+    },
+    peerNJobs2: peerJobs2 ?? null,
     split: 'train_test_split(test_size=0.2, random_state=42), reproduced index for index',
     splitMatchesPeer: twins?.test_index_checksum === undefined ? null : twins.test_index_checksum === first.test_index_checksum,
     selection: 'CV scored by accuracy (scikit-learn default), each family refit on the training part, best = highest test F1 (the original rule); cvChosen = best mean CV accuracy',

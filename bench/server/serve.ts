@@ -1,46 +1,37 @@
 /**
- * The benchmark's server process: the real buildServer with in-memory deps and, as champion, a random
- * forest trained here on the bundled data (the project's own estimator, 100 trees). Adds the bare
- * constant endpoint the predict route is compared with, listens on a free loopback port and prints
- * `{"port": …, "model": …}` on stdout when ready.
+ * The server benchmark's server process, on the production path: the context `serve` builds
+ * (createContext on NS_HOME, embedded defaults), the champion loaded from the registry bundle by
+ * createServerDeps exactly as `serve` does, and the real buildServer. Two differences, both stated in
+ * the bench output: the per-client predict rate limit is raised (one client sends every request), and a
+ * bare constant endpoint is added to the same server as the yardstick.
+ *   node --import tsx bench/server/serve.ts <NS_HOME> forest|default
+ * `forest`: when NS_HOME has no champion yet, the pipeline (ingest → push) trains one family, a
+ * 100-tree random forest, on the records already loaded there. `default`: NS_HOME holds a champion
+ * trained by `train` (default preset). Prints `{"port": …, "model": …}` on stdout when ready.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fromRows, type Matrix } from '../../src/core/matrix.js';
-import { classifierFactory } from '../../src/ml/catalog.js';
-import { buildServer } from '../../src/server/app.js';
-import type { ScoringModel } from '../../src/server/deps.js';
-import { fakeWorld, featureNames } from '../../src/server/fake-deps.test-helpers.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { pipelineOptions } from '../../src/cli/commands/train-options.js';
+import { createContext } from '../../src/main/compose.js';
+import { pipelineDeps } from '../../src/main/pipeline-deps.js';
+import { createServerDeps } from '../../src/main/server-deps.js';
+import { runPipeline } from '../../src/pipeline/runner.js';
+import { buildServer, defaultLimits } from '../../src/server/index.js';
 
-const root = process.argv[2] ?? process.cwd();
-const lines = readFileSync(join(root, 'data/phisingData.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').map(Number));
-const X = fromRows(lines.map((r) => r.slice(0, 30)));
-const y = Float64Array.from(lines, (r) => r[30]!);
-const forest = await classifierFactory('random_forest').create({ nEstimators: 100 }).fit(X, y);
-const phishingColumn = Array.from(forest.classes).indexOf(-1);
-
-const model: ScoringModel = {
-  version: 1,
-  kind: forest.kind,
-  featureNames: [...featureNames],
-  predict(M: Matrix) {
-    const proba = forest.predictProba(M);
-    const label = new Float64Array(M.rows);
-    const probPhishing = new Float64Array(M.rows);
-    for (let i = 0; i < M.rows; i++) {
-      const p = proba.data[i * proba.cols + phishingColumn]!;
-      probPhishing[i] = p;
-      label[i] = p >= 0.5 ? -1 : 1;
-    }
-    return { label, probPhishing };
-  },
-};
-
-const world = fakeWorld({ limits: { predictPerMinute: 100_000_000, csvUploadBytes: 256 << 20, jsonBodyBytes: 1 << 20 } });
-world.setModel(model);
-const app = await buildServer(world.deps);
+const [home, which] = process.argv.slice(2);
+const env: Record<string, string | undefined> = { ...process.env, NS_HOME: home };
+for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) delete env[k];
+const ctx = await createContext(silentLogger, env);
+const options = (): ReturnType<typeof pipelineOptions> => pipelineOptions({}, ctx.config.NS_SEED, silentLogger);
+if (which === 'forest' && (await ctx.registry.list()).length === 0) {
+  const plan = { preset: 'quick' as const, cvFolds: 2, candidates: [{ name: 'Random Forest', kind: 'random_forest', params: { nEstimators: 100, randomState: 1 }, grid: {} }] };
+  await runPipeline(pipelineDeps(ctx), { options: { ...options(), plan, cvFolds: 2 }, fresh: true });
+}
+const serving = await createServerDeps(ctx, options);
+const served = serving.deps.getModel();
+if (served === undefined) throw new Error(`no champion in ${home}`);
+const app = await buildServer({ ...serving.deps, limits: { ...defaultLimits, predictPerMinute: 1_000_000_000 } });
 app.post('/bench/constant', () => ({ ok: true }));
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
-process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, model: `${forest.kind} (100 trees, trained on the bundled data)` })}\n`);
-process.on('SIGTERM', () => { void app.close().then(() => process.exit(0)); });
+process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, model: `v${served.version} ${served.kind}` })}\n`);
+process.on('SIGTERM', () => { void serving.stop().then(() => app.close()).then(() => process.exit(0)); });

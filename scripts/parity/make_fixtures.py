@@ -1,6 +1,6 @@
 """Reference outputs from scikit-learn for the parity tests of src/ml (imputers, scalers, one-hot,
-logistic regression, Gaussian naive Bayes, metrics, and the F1 of the peer models on the bundled
-data's 80/20 split).
+logistic regression, Gaussian naive Bayes, metrics, the F1 of the peer models on the bundled
+data's 80/20 split, and decision tree / random forest predictions on that split).
 
 Regenerate (from the repository root; the peer venv is created once by scripts/peers-venv.sh):
 
@@ -23,6 +23,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 from sklearn import metrics as M
 from sklearn.calibration import calibration_curve
@@ -176,6 +178,24 @@ def split_f1(df):
     save("split-f1.json", {"test": np.sort(te), "f1": f1})
 
 
+def trees(df):
+    """Predictions of scikit-learn's decision tree (all features) and a 100-tree random forest on the
+    original 80/20 split (random_state=42), for the tree parity test (src/ml/trees/parity.test.ts)."""
+    tr, te = train_test_split(np.arange(len(df)), test_size=0.2, random_state=42)
+    X = df.drop(columns=["Result"]).to_numpy(np.float64)
+    y = df["Result"].to_numpy(np.float64)
+    out = {"test": te}
+    for name, est in (("decisionTree", DecisionTreeClassifier(random_state=0)),
+                      ("decisionTreeEntropy", DecisionTreeClassifier(criterion="entropy", random_state=0)),
+                      ("randomForest", RandomForestClassifier(n_estimators=100, random_state=0))):
+        est.fit(X[tr], y[tr])
+        pred = est.predict(X[te])
+        out[name] = {"pred": pred.astype(np.int8), "f1Legit": M.f1_score(y[te], pred, pos_label=1),
+                     "probLegit": np.round(est.predict_proba(X[te])[:, 1], 6)}
+        print(name, out[name]["f1Legit"], file=sys.stderr)
+    save("trees.json", out)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     frame = pd.read_csv(DATA)
@@ -183,3 +203,4 @@ if __name__ == "__main__":
     classifiers(frame)
     metrics()
     split_f1(frame)
+    trees(frame)

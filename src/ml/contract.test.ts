@@ -3,10 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import { otherClassifiers, transformers } from './catalog-others.js';
 import { treeClassifiers } from './catalog-trees.js';
-import { classifierChecks, contractData, transformerChecks } from './contract.js';
+import { classifierFactory, classifierFromState } from './catalog.js';
+import { classifierChecks, contractData, quickParams, transformerChecks } from './contract.js';
+import { votingFactory, type VotingParams } from './ensemble/voting.js';
+import type { ClassifierFactory } from './estimator.js';
 import { logisticRegression } from './linear/logistic.js';
 
-describe.each([...treeClassifiers, ...otherClassifiers].map((f) => [f.kind, f] as const))('classifier %s', (_kind, factory) => {
+// The soft-voting ensemble (the default preset's usual champion) with members that mix log-odds
+// (boosting, logistic regression) and probability (forest) explanations.
+const voting = votingFactory(classifierFromState);
+const votingWithMembers: ClassifierFactory = {
+  ...voting,
+  create: (p) => voting.create((p as Partial<VotingParams> | undefined)?.members ? p : {
+    members: [classifierFactory('hist_gradient_boosting').create(quickParams['hist_gradient_boosting']), classifierFactory('random_forest').create(quickParams['random_forest']), logisticRegression.create(quickParams['logistic_regression'])],
+  }),
+};
+
+describe.each([...treeClassifiers, ...otherClassifiers, votingWithMembers].map((f) => [f.kind, f] as const))('classifier %s', (_kind, factory) => {
   for (const check of classifierChecks) it(check.name, () => check.run(factory));
 });
 
@@ -32,6 +45,19 @@ describe('the contract itself', () => {
     };
     const check = classifierChecks.find((c) => c.name.startsWith('predictProba rows'))!;
     await expect(check.run(broken)).rejects.toThrow(/sum to/);
+  });
+
+  it('catches contributions that do not sum to the stated space (log-odds stated as probability)', async () => {
+    const misstated = {
+      ...logisticRegression,
+      create: (p = {}) => {
+        const m = logisticRegression.create(p);
+        m.contributionSpace = () => 'probability';
+        return m;
+      },
+    };
+    const check = classifierChecks.find((c) => c.name.startsWith('contributions'))!;
+    await expect(check.run(misstated)).rejects.toThrow(/contributions \(probability\) give/);
   });
 
   it('makes both classes appear in the synthetic data', () => {

@@ -8,7 +8,8 @@
  *   classifierChecks: params stored unchanged, NotFittedError before fit, fit returns this, same seed →
  *     same predictions, clone unfitted with equal params, probabilities valid (rows sum to 1, predict =
  *     argmax), bad shapes / single class / NaN give NsErrors, toState → bundle → fromState identical,
- *     inputs not mutated, arbitrary label values.
+ *     inputs not mutated, arbitrary label values, contributions sum to the probability of classes[1]
+ *     or its log-odds, as contributionSpace() states.
  *   transformerChecks: the same ideas for fit / transform.
  */
 import { NsError } from '../core/errors.js';
@@ -250,6 +251,30 @@ export const classifierChecks: ContractCheck<ClassifierFactory>[] = [
       sameArray(again.predictProba(probe).data, model.predictProba(probe).data, 'restored predictProba');
       sameArray(again.classes, model.classes, 'restored classes');
       if (JSON.stringify(again.getParams()) !== JSON.stringify(model.getParams())) fail('restored params differ');
+    },
+  },
+  {
+    name: 'contributions (when offered) sum to the score of classes[1] in the stated space',
+    run: async (factory) => {
+      const model = await fitted(factory);
+      if (!model.contributions) {
+        if (model.contributionSpace) fail('contributionSpace without contributions');
+        return;
+      }
+      if (!model.contributionSpace) fail('contributions without a contributionSpace');
+      const space = model.contributionSpace();
+      const X = contractData(40, 6, 7).X;
+      const C = model.contributions(X);
+      if (C.rows !== X.rows || C.cols !== X.cols + 1) fail(`contributions shape ${C.rows} x ${C.cols}, expected ${X.rows} x ${X.cols + 1}`);
+      const P = model.predictProba(X);
+      for (let i = 0; i < X.rows; i++) {
+        let sum = 0;
+        for (let j = 0; j < C.cols; j++) sum += C.data[i * C.cols + j]!;
+        const p1 = P.data[i * P.cols + 1]!;
+        // Log-odds are compared through the logistic function: logit(p) is ill-conditioned near 0 and 1.
+        const got = space === 'log-odds' ? 1 / (1 + Math.exp(-sum)) : sum;
+        if (Math.abs(got - p1) > 1e-9) fail(`row ${i}: contributions (${space}) give ${got}, predictProba ${p1}`);
+      }
     },
   },
 ];

@@ -46,11 +46,18 @@ export interface Classifier<P extends object = object> {
   /** Impurity- or gain-based importances, length = number of features; undefined where the family has none. */
   featureImportances?(): Float64Array;
   /**
-   * Per-feature contributions to the score of classes[1] (log-odds or probability margin), n x (cols + 1),
-   * the last column being the bias / expected value. Rows sum to the model's raw score.
+   * Per-feature contributions to the score of classes[1] in the model's contributionSpace(), n x (cols + 1),
+   * the last column being the bias / expected value. Rows sum to that score.
    */
   contributions?(X: Matrix): Matrix;
+  /**
+   * What a row of contributions() sums to: 'log-odds' (logit of the probability of classes[1]) or
+   * 'probability' (the probability of classes[1] itself). Present exactly when contributions is.
+   */
+  contributionSpace?(): ContributionSpace;
 }
+
+export type ContributionSpace = 'probability' | 'log-odds';
 
 export interface Transformer<P extends object = object> {
   readonly kind: string;

@@ -18,6 +18,8 @@ export interface CandidateSpec {
 export interface TrainingPlan {
   preset: PresetName;
   candidates: CandidateSpec[];
+  /** Cross-validation folds unless `--cv` says otherwise: 3 for `original` (its GridSearchCV cv=3), else 5. */
+  cvFolds: number;
 }
 
 export const PRESETS = ['default', 'original', 'quick'] as const;
@@ -54,7 +56,7 @@ const plans: Record<PresetName, CandidateSpec[]> = {
 export function trainingPlan(preset: PresetName, available: ReadonlySet<string>): { plan: TrainingPlan; missing: string[] } {
   const all = plans[preset];
   return {
-    plan: { preset, candidates: all.filter((c) => available.has(c.kind)) },
+    plan: { preset, candidates: all.filter((c) => available.has(c.kind)), cvFolds: preset === 'original' ? 3 : 5 },
     missing: all.filter((c) => !available.has(c.kind)).map((c) => c.kind),
   };
 }

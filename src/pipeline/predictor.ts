@@ -65,20 +65,23 @@ export class Predictor {
 
   /**
    * Per-feature pushes toward phishing (positive = more phishing), with the base value; undefined when
-   * the model family has no explanation.
+   * the model family has no explanation. Base plus the row's values is the phishing score in the
+   * model's contribution space: the log-odds of phishing, or its probability.
    */
   contributions(X: Matrix): { values: Matrix; base: Float64Array } | undefined {
     if (!this.model.contributions) return undefined;
     this.checkWidth(X);
     const raw = this.model.contributions(applySteps(this.steps, X));
     const d = X.cols;
-    // Contributions are toward classes[1]; flip the sign when that class is legitimate.
+    // Contributions are toward classes[1]; flip the sign when that class is legitimate. Then the base is
+    // -base in log-odds (logit(1 - p) = -logit(p)) and 1 - base in probability.
     const sign = this.model.classes[1] === PHISHING ? 1 : -1;
+    const offset = sign === -1 && this.model.contributionSpace?.() === 'probability' ? 1 : 0;
     const values = matrix(X.rows, d);
     const base = new Float64Array(X.rows);
     for (let i = 0; i < X.rows; i++) {
       for (let j = 0; j < d; j++) values.data[i * d + j] = sign * raw.data[i * raw.cols + j]!;
-      base[i] = sign * raw.data[i * raw.cols + d]!;
+      base[i] = offset + sign * raw.data[i * raw.cols + d]!;
     }
     return { values, base };
   }

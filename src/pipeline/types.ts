@@ -93,7 +93,8 @@ export interface CandidateResult {
   name: string;
   kind: string;
   params: Record<string, unknown>;
-  cv: { f1: number; f1Std: number; folds: number[] };
+  /** Mean, std and per-fold F1 of the chosen setting; `settings`: how many grid points were cross-validated. */
+  cv: { f1: number; f1Std: number; folds: number[]; settings?: number };
   test: TestMetrics;
   fitMs: number;
   featureImportances?: Record<string, number>;

@@ -4,12 +4,13 @@
  * so `fit` (refit every member on new data) exists for the contract but is rarely the way in.
  *
  * State: member i's arrays are stored as `m<i>.<name>`, its kind/params/json under `json.members`.
- * Contributions are the mean of the members' contributions (only when every member explains itself;
- * members on a log-odds scale and members on a probability scale are averaged as they are).
+ * Contributions explain the ensemble's probability of classes[1] (see contributions()), only when every
+ * member explains itself.
  */
 import { NotFittedError, NsError } from '../../core/errors.js';
 import { matrix, type Matrix } from '../../core/matrix.js';
-import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray } from '../estimator.js';
+import type { Classifier, ClassifierFactory, ContributionSpace, FitOptions, ModelState, TypedArray } from '../estimator.js';
+import { sigmoid } from '../linear/base.js';
 
 export interface VotingParams {
   /** Unfitted (for fit) or fitted members. */
@@ -92,17 +93,45 @@ export class VotingClassifier implements Classifier<VotingParams> {
     return out;
   }
 
+  /**
+   * Contributions to the ensemble's probability of classes[1] (rows sum to predictProba's column 1).
+   * A member that explains log-odds (boosting, logistic regression) is first moved to probability:
+   * its base becomes sigmoid(base) and its features share the change sigmoid(sum) - sigmoid(base) in
+   * proportion to their log-odds contributions (same signs, exact sum). Then the members are averaged,
+   * as their probabilities are.
+   */
   contributions(X: Matrix): Matrix {
     const ms = this.members();
-    if (ms.some((m) => !m.contributions)) {
+    if (ms.some((m) => !m.contributions || !m.contributionSpace)) {
       throw new NsError('NO_CONTRIBUTIONS', 'Some members of this ensemble cannot explain their predictions.', { kind: 'state', hint: 'Use a model whose members all support contributions.' });
     }
-    const out = matrix(X.rows, X.cols + 1);
+    const w = X.cols + 1;
+    const out = matrix(X.rows, w);
     for (const m of ms) {
       const c = m.contributions!(X).data;
-      for (let i = 0; i < c.length; i++) out.data[i]! += c[i]! / ms.length;
+      const logOdds = m.contributionSpace!() === 'log-odds';
+      for (let i = 0; i < X.rows; i++) {
+        const row = i * w;
+        let scale = 1;
+        let base = c[row + X.cols]!;
+        if (logOdds) {
+          let sum = base;
+          for (let j = 0; j < X.cols; j++) sum += c[row + j]!;
+          const pBase = sigmoid(base);
+          // The limit of (sigmoid(sum) - sigmoid(base)) / (sum - base) as sum -> base is sigmoid'(base).
+          scale = sum === base ? pBase * (1 - pBase) : (sigmoid(sum) - pBase) / (sum - base);
+          base = pBase;
+        }
+        for (let j = 0; j < X.cols; j++) out.data[row + j]! += (c[row + j]! * scale) / ms.length;
+        out.data[row + X.cols]! += base / ms.length;
+      }
     }
     return out;
+  }
+
+  contributionSpace(): ContributionSpace {
+    this.members();
+    return 'probability';
   }
 
   toState(): ModelState {

@@ -11,7 +11,7 @@
  */
 import { NsError } from '../../core/errors.js';
 import { matrix, type Matrix } from '../../core/matrix.js';
-import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
+import type { ClassifierFactory, ContributionSpace, FitOptions, ModelState } from '../estimator.js';
 import { checkCols, checkFinite, checkParam, checkXy } from '../preprocessing/validation.js';
 import { binaryProba, classWeightsToSample, isClassWeight, ProbabilisticClassifier, sigmoid, type EncodedState, type LearnedBase } from './base.js';
 import { choleskySolve } from './solve.js';
@@ -81,6 +81,11 @@ export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressi
       out.data[i * (d + 1) + d] = s.intercept;
     }
     return out;
+  }
+
+  contributionSpace(): ContributionSpace {
+    this.state();
+    return 'log-odds';
   }
 
   protected proba(s: LogisticState, X: Matrix): Matrix {

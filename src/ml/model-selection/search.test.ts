@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { takeRows, takeValues } from '../../core/matrix.js';
 import { parseNumericCsv } from '../fixtures/decode.js';
+import { f1Score } from '../metrics/index.js';
 import { gridSearchCV, parameterGrid, randomizedSearchCV, stratifiedSplit, type GridSpace, type TrialResult } from './index.js';
 
 const all = parseNumericCsv(readFileSync(new URL('../../../data/phisingData.csv', import.meta.url), 'utf8'));
@@ -68,6 +69,27 @@ describe('gridSearchCV', () => {
     expect(separate.bestEstimator).toBeUndefined();
     // Different counts do score differently, so the equality above is not vacuous.
     expect(new Set(separate.trials.map((t) => t.meanScore)).size).toBeGreaterThan(1);
+  });
+
+  it('keeps out-of-fold probabilities: the held-out fold model\'s, the same on workers, matching the fold scores', async () => {
+    const grid: GridSpace[] = [{ kind: 'hist_gradient_boosting', grid: { maxIter: [4, 9], maxDepth: [3] } }, { kind: 'naive_bayes', grid: {} }];
+    const here = await gridSearchCV(grid, X, y, { cv: 3, seed: 4, refit: false, oof: true, posLabel: -1 });
+    const there = await gridSearchCV(grid, X, y, { cv: 3, seed: 4, refit: false, oof: true, posLabel: -1, nJobs: 2 });
+    expect(there.trials.map((t) => Array.from(t.oof!))).toEqual(here.trials.map((t) => Array.from(t.oof!)));
+    const { findClassifier } = await import('./index.js');
+    for (const t of here.trials) {
+      for (const [fi, f] of here.folds.entries()) {
+        const fitted = await findClassifier(t.kind)!.create(t.params).fit(takeRows(X, f.train), takeValues(y, f.train));
+        const P = fitted.predictProba(takeRows(X, f.test));
+        const k = Array.from(fitted.classes).indexOf(-1);
+        expect(Array.from(f.test, (i) => t.oof![i])).toEqual(Array.from(f.test, (_, r) => P.data[r * P.cols + k]));
+        expect(t.foldScores[fi]).toBe(f1Score(takeValues(y, f.test), fitted.predict(takeRows(X, f.test)), -1));
+      }
+    }
+    // A family with one setting is cross-validated like any other: three real fold scores.
+    const nb = here.trials.find((t) => t.kind === 'naive_bayes')!;
+    expect(nb.foldScores).toHaveLength(3);
+    expect(new Set(nb.foldScores).size).toBeGreaterThan(1);
   });
 
   it('reports an unknown kind and a failing candidate as NsErrors', async () => {

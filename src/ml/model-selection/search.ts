@@ -16,7 +16,7 @@ import { otherClassifiers } from '../catalog-others.js';
 import { treeClassifiers } from '../catalog-trees.js';
 import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
-import { runTasksInWorkers, TaskQueue } from './pool.js';
+import { runTasksInProcess, runTasksInWorkers, TaskQueue } from './search-queue.js';
 import type { Split } from './split.js';
 import { stagedParam } from './staged.js';
 import { requireFactory, runTrialTask, type Scoring, type TaskOutput, type TrialTask, type TrialTaskResult } from './trial.js';
@@ -43,8 +43,10 @@ export interface SearchOptions {
   scoring?: Scoring;
   /** Positive label for F1 / ROC AUC (default 1). */
   posLabel?: number;
-  /** Worker threads; 1 (default) runs in-process. */
+  /** Worker threads of the shared pool (../parallel/pool.ts); 1 (default) runs in this thread. */
   nJobs?: number;
+  /** Keep every candidate's out-of-fold probabilities of posLabel (TrialResult.oof), e.g. to judge an ensemble. */
+  oof?: boolean;
   /** Seeds the folds and the random candidates. */
   seed?: number;
   /**
@@ -77,6 +79,8 @@ export interface TrialResult extends Candidate {
   stdScore: number;
   /** Sum of the fold fit times. */
   fitSeconds: number;
+  /** With options.oof: per row of X, the probability of posLabel from the fold that held the row out (0 for rows no fold tests). */
+  oof?: Float64Array;
 }
 
 export interface SearchResult {
@@ -163,7 +167,8 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
   const scoring = options.scoring ?? 'f1';
   const posLabel = options.posLabel ?? 1;
   const perKind = options.refit === 'perKind';
-  const queue = new TaskQueue(buildTasks(candidates, folds, scoring, posLabel, options.staged !== false));
+  const oof = options.oof === true;
+  const queue = new TaskQueue(buildTasks(candidates, folds, scoring, posLabel, options.staged !== false).map((t) => (oof ? { ...t, oof } : t)));
   const trials: (TrialResult | undefined)[] = new Array<TrialResult | undefined>(candidates.length);
   const remaining = new Int32Array(candidates.length).fill(folds.length);
   const kindLeft = new Map<string, number>();
@@ -188,6 +193,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
       const ci = Math.floor(r.id / folds.length);
       if (--remaining[ci]! !== 0) continue;
       const t = summarise(ci, candidates[ci]!, perTask.slice(ci * folds.length, (ci + 1) * folds.length));
+      if (oof) t.oof = outOfFold(perTask, ci, folds, y.length);
       trials[ci] = t;
       options.onTrial?.(t);
       trialsLeft--;
@@ -202,14 +208,8 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
     }
   };
   const nJobs = options.nJobs ?? 1;
-  if (nJobs > 1) {
-    await runTasksInWorkers(queue, X, y, nJobs, onOutput, options.signal);
-  } else {
-    for (let task = queue.take(); task !== undefined; task = queue.take()) {
-      options.signal?.throwIfAborted();
-      onOutput(await runTrialTask(requireFactory(lookup, task.kind), X, y, task));
-    }
-  }
+  if (nJobs > 1) await runTasksInWorkers(queue, X, y, nJobs, onOutput, options.signal);
+  else await runTasksInProcess(queue, (task) => runTrialTask(requireFactory(lookup, task.kind), X, y, task), onOutput, options.signal);
   const done = trials as TrialResult[];
   const best = bestOf();
   const result: SearchResult = { trials: done, best, folds };
@@ -253,6 +253,15 @@ function buildTasks(candidates: readonly Candidate[], folds: readonly Split[], s
   }
   const cost = (t: TrialTask): number => (t.staged ? Math.max(...t.staged.counts) : 1);
   return tasks.map((t, i) => ({ t, i })).sort((a, b) => cost(b.t) - cost(a.t) || a.i - b.i).map((e) => e.t);
+}
+
+function outOfFold(perTask: readonly TrialTaskResult[], ci: number, folds: readonly Split[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  folds.forEach((f, fi) => {
+    const p = perTask[ci * folds.length + fi]!.proba!;
+    for (let k = 0; k < f.test.length; k++) out[f.test[k]!] = p[k]!;
+  });
+  return out;
 }
 
 function summarise(index: number, c: Candidate, results: TrialTaskResult[]): TrialResult {

@@ -30,6 +30,8 @@ export interface TrialTask {
   staged?: { param: string; counts: number[] };
   /** Refit candidate ids[0] on all rows (train / test unused) and hand the model back. */
   refit?: boolean;
+  /** Also return the probability of posLabel for every test row (out-of-fold predictions). */
+  oof?: boolean;
 }
 
 /** What a task produces: fold scores, or a refit model (its state when it crosses from a worker). */
@@ -42,6 +44,8 @@ export interface TrialTaskResult {
   id: number;
   score: number;
   fitSeconds: number;
+  /** With task.oof: the probability of posLabel per test row, in task.test order. */
+  proba?: Float64Array;
 }
 
 /** Looks a kind up or throws UNKNOWN_MODEL. */
@@ -105,6 +109,17 @@ function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Sc
   return f1Score(yt, pred, posLabel);
 }
 
+/** The task's result for one fitted model: its score and, when asked, its out-of-fold probabilities. */
+function resultOf(model: Classifier, task: TrialTask, Xt: Matrix, yt: Float64Array, id: number, fitSeconds: number): TrialTaskResult {
+  const out: TrialTaskResult = { id, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds };
+  if (task.oof === true) {
+    const P = model.predictProba(Xt);
+    const k = Array.from(model.classes).indexOf(task.posLabel);
+    out.proba = Float64Array.from({ length: Xt.rows }, (_, i) => (k < 0 ? 0 : P.data[i * P.cols + k]!));
+  }
+  return out;
+}
+
 /**
  * Fits on task.train and returns the score on task.test, one result per id. A staged task's single
  * fit time is shared out over its counts in proportion to the trees each one uses.
@@ -122,13 +137,10 @@ export async function runTrialTask(factory: ClassifierFactory, X: Matrix, y: Flo
   const fitSeconds = (performance.now() - t0) / 1000;
   const Xt = takeRows(X, task.test);
   const yt = takeValues(y, task.test);
-  if (!staged) return { results: [{ id: task.ids[0]!, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds }] };
+  if (!staged) return { results: [resultOf(model, task, Xt, yt, task.ids[0]!, fitSeconds)] };
   const state = model.toState();
   const max = Math.max(...staged.counts);
-  const results = staged.counts.map((k, j) => ({
-    id: task.ids[j]!,
-    score: scoreModel(k === max ? model : factory.fromState(truncateState(state, staged.param, k)), Xt, yt, task.scoring, task.posLabel),
-    fitSeconds: (fitSeconds * k) / max,
-  }));
+  const results = staged.counts.map((k, j) =>
+    resultOf(k === max ? model : factory.fromState(truncateState(state, staged.param, k)), task, Xt, yt, task.ids[j]!, (fitSeconds * k) / max));
   return { results };
 }

@@ -64,8 +64,15 @@ export class WorkerPool {
         reject(aborted());
         return;
       }
-      const job: Job = { id: this.nextId++, type, payload, resolve: resolve as (v: unknown) => void, reject, signal };
-      signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      // The abort listener goes when the job settles: a search runs hundreds of jobs under one signal.
+      const onAbort = (): void => this.cancel(job);
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextId++, type, payload, signal,
+        resolve: (v) => { done(); resolve(v as R); },
+        reject: (e: unknown) => { done(); reject(e instanceof Error ? e : new Error(String(e))); },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.dispatch();
     });

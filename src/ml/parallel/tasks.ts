@@ -1,6 +1,7 @@
 /**
- * The tasks a worker thread can run, by name. A handler returns its result and the buffers to
- * transfer (not copy) back to the caller.
+ * The tasks a worker thread can run, by name: forest trees and scoring, and the model search's
+ * cross-validation tasks. A handler returns (or resolves to) its result and the buffers to transfer
+ * (not copy) back to the caller.
  */
 import type { ClaimTask, ForestTask } from '../trees/forest-grow.js';
 import { growClaimedTrees, growForestTrees } from '../trees/forest-grow.js';
@@ -9,6 +10,7 @@ import type { HistTeamShared } from '../trees/boost-team.js';
 import { histHelper } from '../trees/boost-team.js';
 import type { ClaimScoreTask } from '../trees/score-task.js';
 import { scoreClaimedRows } from '../trees/score-task.js';
+import { runSearchTask, type SearchTaskPayload } from '../model-selection/search-worker.js';
 
 export interface TaskResult {
   result: unknown;
@@ -24,7 +26,7 @@ function treeBuffers(trees: readonly TreeArrays[]): ArrayBuffer[] {
   return transfer;
 }
 
-export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
+export const taskHandlers: Record<string, (payload: unknown) => TaskResult | Promise<TaskResult>> = {
   'forest.grow': (payload) => {
     const trees = growForestTrees(payload as ForestTask);
     return { result: trees, transfer: treeBuffers(trees) };
@@ -35,4 +37,5 @@ export const taskHandlers: Record<string, (payload: unknown) => TaskResult> = {
   },
   'boost.histHelper': (payload) => ({ result: histHelper(payload as HistTeamShared), transfer: [] }),
   'forest.scoreClaimed': (payload) => ({ result: scoreClaimedRows(payload as ClaimScoreTask), transfer: [] }),
+  'search.trial': async (payload) => ({ result: await runSearchTask(payload as SearchTaskPayload), transfer: [] }),
 };

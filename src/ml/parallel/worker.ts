@@ -7,14 +7,16 @@ import { toNsError } from '../../core/errors.js';
 import type { WorkerReply } from './pool.js';
 import { taskHandlers } from './tasks.js';
 
+if (parentPort === null) throw new Error('worker.ts must run in a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('worker.ts must run in a worker thread');
 
-port.on('message', (msg: { id: number; type: string; payload: unknown }) => {
+port.on('message', (msg: { id: number; type: string; payload: unknown }) => void answer(msg));
+
+async function answer(msg: { id: number; type: string; payload: unknown }): Promise<void> {
   try {
     const handler = taskHandlers[msg.type];
     if (handler === undefined) throw new Error(`unknown task type ${msg.type}`);
-    const { result, transfer } = handler(msg.payload);
+    const { result, transfer } = await handler(msg.payload);
     const reply: WorkerReply = { id: msg.id, ok: true, result };
     port.postMessage(reply, transfer);
   } catch (e) {
@@ -22,4 +24,4 @@ port.on('message', (msg: { id: number; type: string; payload: unknown }) => {
     const reply: WorkerReply = { id: msg.id, ok: false, error: { code: err.code, message: err.message, kind: err.kind, ...(err.hint ? { hint: err.hint } : {}) } };
     port.postMessage(reply);
   }
-});
+}

@@ -12,7 +12,7 @@
 import { NotFittedError, NsError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { matrix } from '../../core/matrix.js';
-import type { Classifier, ClassifierFactory, FitOptions, ModelState, TypedArray } from '../estimator.js';
+import type { Classifier, ClassifierFactory, ContributionSpace, FitOptions, ModelState, TypedArray } from '../estimator.js';
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
 import { forestContributions, forestImportances, forestScores, planOf, withPacked } from './flat-forest.js';
@@ -186,6 +186,11 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
     const m = this.model();
     checkPredictInput(this.label, X, m.forest.nFeatures);
     return forestContributions(m.forest, X);
+  }
+
+  /** Boosting (sigmoid link) explains log-odds; a tree or forest (identity link) explains the probability. */
+  contributionSpace(): ContributionSpace {
+    return this.model().link === 'sigmoid' ? 'log-odds' : 'probability';
   }
 
   toState(): ModelState {

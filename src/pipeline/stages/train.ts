@@ -1,13 +1,15 @@
 /**
  * Stage 4, train: every candidate family of the plan is cross-validated on the training split with
  * folds that keep identical feature vectors together (leakage-aware), its grid searched by phishing
- * F1; the best setting is refitted on the whole training split and scored once on the held-out test
- * split. The best candidate by cross-validated F1 becomes the run's model bundle.
+ * F1 with the model-selection engine (src/ml/model-selection: `--jobs` worker threads, the same
+ * search `bench search` times); each family's best setting is refitted on the whole training split
+ * and scored once on the held-out test split. A family with a single setting is cross-validated too.
+ * The best candidate by cross-validated F1 becomes the run's model bundle.
  */
 import { NsError } from '../../core/errors.js';
-import { takeRows, takeValues, type Matrix } from '../../core/matrix.js';
+import { takeValues, type Matrix } from '../../core/matrix.js';
 import { encodeBundle } from '../../ml/bundle.js';
-import { classifierFactory, transformerFromState } from '../../ml/catalog.js';
+import { transformerFromState } from '../../ml/catalog.js';
 import type { Classifier } from '../../ml/estimator.js';
 import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
@@ -16,13 +18,13 @@ import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.j
 import type { CandidateSpec } from '../plan.js';
 import { planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
-import { featureVectorGroups, parameterGrid, stratifiedGroupKFold, type Split } from '../../ml/model-selection/index.js';
+import { featureVectorGroups, parameterGrid, searchCandidates, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { trainProfiles } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const PHISHING = -1;
 const scalarParams = (p: Record<string, unknown>): Record<string, Scalar> =>
   Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : JSON.stringify(v)]));
 
@@ -39,52 +41,54 @@ interface Searched {
   oof: Float64Array;
 }
 
-async function searchCandidate(
-  ctx: StageContext, spec: CandidateSpec, Xtr: Matrix, ytr: Float64Array, Xte: Matrix, yte: Float64Array,
-  folds: readonly Split[], report: (f: number) => void,
-): Promise<Searched> {
-  const factory = classifierFactory(spec.kind);
-  const combos = parameterGrid(spec.grid);
-  let best: { params: Record<string, unknown>; mean: number; std: number; folds: number[]; oof: Float64Array } | null = null;
+/**
+ * Every setting of every family cross-validated by the model-selection engine (worker threads,
+ * shared fold binning, tree counts scored as prefixes of one fit), each family's best refit on the
+ * whole training split.
+ */
+async function searchPlan(ctx: StageContext, Xtr: Matrix, ytr: Float64Array, folds: readonly Split[]): Promise<SearchResult> {
+  const specs = ctx.options.plan.candidates;
+  const kinds = specs.map((s) => s.kind);
+  const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
+  if (twice !== undefined) throw new NsError('PLAN_DUPLICATE_KIND', `The training plan lists the model kind "${twice}" twice.`, { kind: 'config', hint: 'Give each kind one entry with one grid.' });
+  const candidates = specs.flatMap((spec) => parameterGrid(spec.grid).map((combo) => ({ kind: spec.kind, params: { ...spec.params, ...combo } })));
+  const left = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length]));
+  let scored = 0;
+  return searchCandidates(candidates, Xtr, ytr, {
+    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onTrial: (t) => {
+      const n = left.get(t.kind)! - 1;
+      left.set(t.kind, n);
+      const spec = specs[kinds.indexOf(t.kind)]!;
+      ctx.progress(++scored / candidates.length, n === 0 ? `${spec.name}: cross-validated` : undefined, { candidate: spec.name });
+    },
+  });
+}
+
+/** One family's searched result: its trials and folds logged, its refit model scored once on the test split. */
+async function familyResult(ctx: StageContext, spec: CandidateSpec, search: SearchResult, Xte: Matrix, yte: Float64Array): Promise<Searched> {
+  const { trial: chosen, estimator: model, fitSeconds } = search.bestByKind![spec.kind]!;
   const tracked = await ctx.tracking.candidate(spec.name, { kind: spec.kind, ...scalarParams(spec.params), grid: JSON.stringify(spec.grid) });
-  for (const [ci, combo] of combos.entries()) {
-    const params = { ...spec.params, ...combo };
-    const scores: number[] = [];
-    const oof = new Float64Array(ytr.length);
-    for (const [fi, fold] of folds.entries()) {
-      // Fits are CPU-bound; yielding here lets signals, server requests and progress events through.
-      await yieldToEventLoop();
-      ctx.signal?.throwIfAborted();
-      const model = factory.create(params);
-      await model.fit(takeRows(Xtr, fold.train), takeValues(ytr, fold.train), ctx.signal ? { signal: ctx.signal } : {});
-      const Xv = takeRows(Xtr, fold.test);
-      phishingScores(model, Xv).forEach((p, k) => (oof[fold.test[k]!] = p));
-      const score = f1Phishing(takeValues(ytr, fold.test), model.predict(Xv));
-      scores.push(score);
-      await tracked.logFold(ci * folds.length + fi, { f1_phishing: score });
-    }
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-    if (!best || mean > best.mean) best = { params, mean, std, folds: scores, oof };
-    report((ci + 1) / combos.length);
+  const nFolds = search.folds.length;
+  const trials = search.trials.filter((x) => x.kind === spec.kind);
+  for (const [ci, t] of trials.entries()) {
+    for (const [fi, score] of t.foldScores.entries()) await tracked.logFold(ci * nFolds + fi, { f1_phishing: score });
   }
-  const chosen = best!;
-  const t0 = performance.now();
-  const model = await factory.create(chosen.params).fit(Xtr, ytr, ctx.signal ? { signal: ctx.signal } : {});
-  const fitMs = performance.now() - t0;
+  const fitMs = fitSeconds * 1000;
   const scores = phishingScores(model, Xte);
   const test = testMetrics(yte, { label: model.predict(Xte), probPhishing: scores });
   await tracked.logParams(scalarParams(Object.fromEntries(Object.entries(combo0(chosen.params, spec)).map(([k, v]) => [`best_${k}`, v]))));
-  await tracked.logMetrics({ cv_f1_phishing_mean: chosen.mean, cv_f1_phishing_std: chosen.std, fit_ms: fitMs });
+  await tracked.logMetrics({ cv_f1_phishing_mean: chosen.meanScore, cv_f1_phishing_std: chosen.stdScore, fit_ms: fitMs });
   await tracked.logTestMetrics({ f1_phishing: test.f1Phishing, f1_legit: test.f1Legit, precision: test.precision, recall: test.recall, accuracy: test.accuracy, roc_auc: test.rocAuc });
   await tracked.finish('FINISHED');
   const importances = model.featureImportances?.();
   return {
     model,
-    oof: chosen.oof,
+    oof: chosen.oof!,
     curves: curves(yte, scores),
     result: {
-      name: spec.name, kind: spec.kind, params: chosen.params, cv: { f1: chosen.mean, f1Std: chosen.std, folds: chosen.folds }, test, fitMs,
+      name: spec.name, kind: spec.kind, params: chosen.params, cv: { f1: chosen.meanScore, f1Std: chosen.stdScore, folds: chosen.foldScores, settings: trials.length }, test, fitMs,
       ...(importances ? { featureImportances: Object.fromEntries(ctx.schema.features.map((f, j) => [f, importances[j] ?? 0])) } : {}),
     },
   };
@@ -156,12 +160,12 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const Xte = applySteps(steps, test.X);
   const folds = stratifiedGroupKFold(train.y, groups, fitted.cvFolds, { seed: ctx.options.seed });
 
+  const search = await searchPlan(ctx, Xtr, train.y, folds);
   const searched: Searched[] = [];
-  for (const [k, spec] of plan.candidates.entries()) {
-    ctx.progress(k / plan.candidates.length, `${spec.name}: cross-validating`, { candidate: spec.name });
-    const s = await searchCandidate(ctx, spec, Xtr, train.y, Xte, test.y, folds, (f) => ctx.progress((k + f) / plan.candidates.length, undefined, { candidate: spec.name }));
+  for (const spec of plan.candidates) {
+    const s = await familyResult(ctx, spec, search, Xte, test.y);
     searched.push(s);
-    ctx.progress((k + 1) / plan.candidates.length, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
+    ctx.progress(1, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
   }
   const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y, (msg) => ctx.progress(1, msg));
   if (ensemble) searched.push(ensemble);

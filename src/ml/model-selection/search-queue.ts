@@ -1,0 +1,107 @@
+/**
+ * Where the search's tasks run: in this thread one after another, or on the process-wide worker pool
+ * (../parallel/pool.ts) with at most nJobs in flight. The queue may grow while tasks run (a refit once
+ * its kind is scored goes ahead of the waiting tasks); outputs come back in any order and are put in
+ * place by id, so the outcome does not depend on scheduling.
+ */
+import { NsError } from '../../core/errors.js';
+import type { Matrix } from '../../core/matrix.js';
+import { sharedPool, toShared } from '../parallel/pool.js';
+import type { SearchTaskPayload } from './search-worker.js';
+import type { TaskOutput, TrialTask } from './trial.js';
+
+/**
+ * Tasks to run, in order; more can be pushed while others run. The run ends when the queue is closed,
+ * empty and no task is in flight.
+ */
+export class TaskQueue {
+  private readonly items: TrialTask[] = [];
+  private closed = false;
+  /** Set by the runner: called after every push or close. */
+  listener: (() => void) | undefined;
+
+  constructor(tasks: readonly TrialTask[] = []) {
+    this.items.push(...tasks);
+  }
+
+  /** Adds a task at the end, or with `first` ahead of the waiting ones (refits, so they overlap the rest). */
+  push(task: TrialTask, first = false): void {
+    if (first) this.items.unshift(task);
+    else this.items.push(task);
+    this.listener?.();
+  }
+
+  /** No more tasks will be pushed. */
+  close(): void {
+    this.closed = true;
+    this.listener?.();
+  }
+
+  take(): TrialTask | undefined {
+    return this.items.shift();
+  }
+
+  get finished(): boolean {
+    return this.closed && this.items.length === 0;
+  }
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs the queue in this thread. Between tasks the event loop turns, so a caller that serves requests
+ * or reports progress stays responsive, and the signal is checked.
+ */
+export async function runTasksInProcess(queue: TaskQueue, run: (t: TrialTask) => Promise<TaskOutput>, onOutput: (o: TaskOutput) => void, signal?: AbortSignal): Promise<void> {
+  for (let task = queue.take(); task !== undefined; task = queue.take()) {
+    await turn();
+    signal?.throwIfAborted();
+    onOutput(await run(task));
+  }
+}
+
+let nextDataId = 1;
+
+/**
+ * Runs the queue on the shared worker pool, at most nJobs tasks at a time; X and y go to the workers
+ * on SharedArrayBuffers (no copy per task). Rejects on the first error (and cancels the tasks in
+ * flight) or when the signal aborts.
+ */
+export function runTasksInWorkers(queue: TaskQueue, X: Matrix, y: Float64Array, nJobs: number, onOutput: (o: TaskOutput) => void, signal?: AbortSignal): Promise<void> {
+  const pool = sharedPool(nJobs);
+  const data = { dataId: nextDataId++, rows: X.rows, cols: X.cols, X: toShared(X.data), y: toShared(y) };
+  const cancel = new AbortController();
+  let inFlight = 0;
+  let done = false;
+  return new Promise<void>((resolve, reject) => {
+    const stop = (err?: unknown): void => {
+      if (done) return;
+      done = true;
+      queue.listener = undefined;
+      signal?.removeEventListener('abort', onAbort);
+      if (err === undefined) return resolve();
+      cancel.abort();
+      reject(err instanceof Error ? err : new NsError('WORKER_FAILED', 'A search task failed without an error object.', { kind: 'internal' }));
+    };
+    const onAbort = (): void => stop(signal?.reason instanceof Error ? signal.reason : new NsError('ABORTED', 'The search was cancelled.', { kind: 'state' }));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort);
+    const pump = (): void => {
+      while (!done && inFlight < nJobs) {
+        const task = queue.take();
+        if (task === undefined) break;
+        inFlight++;
+        const payload: SearchTaskPayload = { ...data, task };
+        pool.run<TaskOutput>('search.trial', payload, cancel.signal).then((o) => {
+          if (done) return;
+          inFlight--;
+          onOutput(o);
+          pump();
+        }).catch(stop);
+      }
+      if (!done && queue.finished && inFlight === 0) stop();
+    };
+    queue.listener = pump;
+    pump();
+  });
+}
