@@ -65,7 +65,8 @@ describe('runs started from the API', () => {
       const { runId, events } = await runThroughApi(a);
       expect(events).toEqual(expect.arrayContaining(['stage_started', 'stage_finished']));
       expect(events.at(-1)).toBe('run_finished');
-      expect(worker.output()).toContain(`job train ${runId} completed`);
+      // The stream ends when the run's last event is published, which can come before the worker logs the job done.
+      await worker.waitFor(new RegExp(`job train ${runId} completed`), 30_000);
       // Replica A swaps at its run's end; B hears the push's alias move on the channel.
       await expect.poll(() => servedVersion(a), { timeout: 10_000 }).toBe(1);
       await expect.poll(() => servedVersion(b), { timeout: 10_000 }).toBe(1);
