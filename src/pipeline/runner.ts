@@ -170,7 +170,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
 
   const tracking = await createTrackingSession(deps.tracker, {
     runName: runId, pipelineRunId: runId, logger: deps.logger,
-    params: { seed: options.seed, test_size: options.testSize, split: 'leakage-aware-stratified', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+    params: { seed: options.seed, test_size: options.testSize, split: 'stable-hash', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
     tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
   });
   let previous: IngestOutput | null = null;

@@ -67,7 +67,13 @@ export interface IngestOutput {
   trainRows: number;
   testRows: number;
   duplicates: { distinctVectors: number; duplicateRows: number; conflictingLabels: number };
-  split: { strategy: 'leakage-aware-stratified'; testSize: number; seed: number; groupsOnBothSides: number };
+  split: {
+    /** 'stable-hash': a feature vector's side is a seeded hash of the vector (older runs: 'leakage-aware-stratified'). */
+    strategy: 'stable-hash' | 'leakage-aware-stratified';
+    testSize: number; seed: number; groupsOnBothSides: number;
+    /** Share of phishing rows in the whole snapshot and on each side (absent in runs before the stable split). */
+    phishingShare?: { whole: number; train: number; test: number };
+  };
 }
 
 export interface ValidateOutput {
