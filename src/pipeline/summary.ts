@@ -3,7 +3,15 @@
  * without opening artifacts (stages with timings, candidates' metrics, the gate, split, validation, drift).
  */
 import type { Manifest } from './run-artifacts.js';
-import { STAGES, type StageOutputs } from './types.js';
+import { STAGES, type EvaluateOutput, type StageOutputs } from './types.js';
+
+/** The gate's verdict with what it rests on: both F1s, the rows scored and excluded, McNemar's test. */
+export function gateSummary(ev: EvaluateOutput): Record<string, unknown> {
+  return {
+    accepted: ev.accepted, reason: ev.reason, candidateF1: ev.candidate.f1Phishing, championF1: ev.champion?.test.f1Phishing ?? null,
+    ...(ev.rows ? { rows: ev.rows } : {}), ...(ev.mcnemar !== undefined ? { mcnemar: ev.mcnemar } : {}),
+  };
+}
 
 export function buildSummary(
   outputs: Partial<StageOutputs>,
@@ -24,7 +32,7 @@ export function buildSummary(
     ...(ingest ? { data: { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, watermark: ingest.watermark, duplicates: ingest.duplicates }, split: { ...ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } } : {}),
     ...(validate ? { validation: { ok: validate.ok, badRowCount: validate.badRowCount }, drift: validate.drift } : {}),
     ...(train ? { candidates: train.candidates, best: train.best, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
-    ...(evaluate ? { gate: { accepted: evaluate.accepted, reason: evaluate.reason }, championBefore: evaluate.champion } : {}),
+    ...(evaluate ? { gate: gateSummary(evaluate), championBefore: evaluate.champion } : {}),
     ...(push ? { champion: push.version === null ? null : { version: push.version, kind: best?.kind ?? null } } : {}),
   };
 }

@@ -27,7 +27,7 @@ export interface PipelineOptions {
   imputer: 'most_frequent' | 'knn' | 'mean' | 'median';
   scaler: 'none' | 'standard' | 'minmax' | 'robust';
   cvFolds: number;
-  /** A candidate is accepted when its F1 is at least champion F1 − tolerance. */
+  /** A candidate is accepted when its F1 is above champion F1 − tolerance (at 0, a tie keeps the champion). */
   tolerance: number;
   /** The run fails validation when more than this share of rows is bad (bad rows are quarantined either way). */
   maxBadRowShare: number;
@@ -129,8 +129,16 @@ export interface TrainOutput {
 export interface EvaluateOutput {
   accepted: boolean;
   reason: string;
+  /** The candidate's metrics on the rows both were scored on (all test rows when there is no champion). */
   candidate: TestMetrics;
   champion: { version: number; test: TestMetrics } | null;
+  /**
+   * Test rows, those excluded because their feature vector is in the champion's training split (null:
+   * no champion was scored, or its training data is gone), and those scored. Absent in older runs.
+   */
+  rows?: { test: number; excluded: number | null; scored: number };
+  /** McNemar's exact test on the scored rows; null without a champion to compare. */
+  mcnemar?: { candidateOnlyCorrect: number; championOnlyCorrect: number; pValue: number } | null;
 }
 
 export interface PushOutput {

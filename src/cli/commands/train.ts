@@ -5,6 +5,7 @@
  */
 import { ExitCode } from '../../core/errors.js';
 import { runPipeline } from '../../pipeline/runner.js';
+import { gateSummary } from '../../pipeline/summary.js';
 import { STAGES } from '../../pipeline/types.js';
 import { pipelineDeps } from '../../main/pipeline-deps.js';
 import type { CliCommand } from '../command.js';
@@ -47,7 +48,7 @@ export const trainCommand: CliCommand = {
           runId: result.runId, resumedFrom: result.resumedFrom, status: result.record.status,
           data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
           candidates: train?.candidates ?? [], best: train?.best ?? null,
-          gate: evaluate ? { accepted: evaluate.accepted, reason: evaluate.reason } : null,
+          gate: evaluate ? gateSummary(evaluate) : null,
           champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
         }, null, 2));
       } else {
