@@ -209,7 +209,7 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });
     await trackRunEnd(tracking, run, outputs, deps.schema.hash);
     await tracking.finish('FINISHED');
-    emit({ type: 'run_finished', data: { champion: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
+    emit({ type: 'run_finished', data: { champion: outputs.push?.promoted ? outputs.push.version : null, registered: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
   } catch (e) {
     const interrupted = req.signal?.aborted === true;

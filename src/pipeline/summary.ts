@@ -33,6 +33,9 @@ export function buildSummary(
     ...(validate ? { validation: { ok: validate.ok, badRowCount: validate.badRowCount }, drift: validate.drift } : {}),
     ...(train ? { candidates: train.candidates, best: train.best, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
     ...(evaluate ? { gate: gateSummary(evaluate), championBefore: evaluate.champion } : {}),
-    ...(push ? { champion: push.version === null ? null : { version: push.version, kind: best?.kind ?? null } } : {}),
+    ...(push ? {
+      champion: push.promoted && push.version !== null ? { version: push.version, kind: best?.kind ?? null } : null,
+      registered: push.version === null ? null : { version: push.version, kind: best?.kind ?? null, promoted: push.promoted, challenger: push.challenger ?? false, reused: push.reused ?? false },
+    } : {}),
   };
 }

@@ -142,9 +142,15 @@ export interface EvaluateOutput {
 }
 
 export interface PushOutput {
+  /** The version registered for the candidate (null only in runs before every candidate was registered). */
   version: number | null;
+  /** The champion alias moved to it. */
   promoted: boolean;
   bundleKey: string | null;
+  /** It carries the challenger alias (registered, not promoted). */
+  challenger?: boolean;
+  /** An earlier run with the same training key registered it; nothing new was registered. */
+  reused?: boolean;
 }
 
 export interface StageOutputs {

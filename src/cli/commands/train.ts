@@ -6,12 +6,18 @@
 import { ExitCode } from '../../core/errors.js';
 import { runPipeline } from '../../pipeline/runner.js';
 import { gateSummary } from '../../pipeline/summary.js';
-import { STAGES } from '../../pipeline/types.js';
+import { STAGES, type PushOutput } from '../../pipeline/types.js';
 import { pipelineDeps } from '../../main/pipeline-deps.js';
 import type { CliCommand } from '../command.js';
 import { bool, str } from '../flags.js';
 import { progressPrinter } from '../progress.js';
 import { fromStage, pipelineOptions, trainFlags } from './train-options.js';
+
+function pushText(push: PushOutput | undefined): string {
+  if (!push || push.version === null) return 'champion unchanged';
+  const reused = push.reused ? ' (reused: same snapshot, settings and seed)' : '';
+  return push.promoted ? `model v${push.version}${reused} is the champion` : `model v${push.version}${reused} registered${push.challenger ? ' as the challenger' : ''}; champion unchanged`;
+}
 
 export const trainCommand: CliCommand = {
   name: 'train',
@@ -49,13 +55,15 @@ export const trainCommand: CliCommand = {
           data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
           candidates: train?.candidates ?? [], best: train?.best ?? null,
           gate: evaluate ? gateSummary(evaluate) : null,
-          champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
+          champion: push?.promoted ? push.version : null,
+          registered: push?.version != null ? { version: push.version, promoted: push.promoted, challenger: push.challenger ?? false, reused: push.reused ?? false } : null,
+          f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
         }, null, 2));
       } else {
         for (const c of train?.candidates ?? []) {
           io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
         }
-        io.out(`run ${result.runId}: best ${train?.best ?? '-'}; ${evaluate?.reason ?? ''}; ${push?.version ? `model v${push.version} is the champion` : 'champion unchanged'}`);
+        io.out(`run ${result.runId}: best ${train?.best ?? '-'}; ${evaluate?.reason ?? ''}; ${pushText(push)}`);
       }
       return ExitCode.ok;
     } finally {
