@@ -56,7 +56,7 @@ function memoryArtifacts(): ArtifactStore & { objects: Map<string, Uint8Array> }
     },
     get: (key) => (objects.has(key) ? Promise.resolve(objects.get(key)!) : Promise.reject(new NsError('ARTIFACT_NOT_FOUND', key))),
     exists: (key) => Promise.resolve(objects.has(key)), list: () => Promise.resolve([...objects.keys()]), delete: (key) => { objects.delete(key); return Promise.resolve(); },
-  } as ArtifactStore & { objects: Map<string, Uint8Array> };
+  };
 }
 
 const options = { seed: 42, testSize: 0.2, plan: { preset: 'quick', candidates: [] }, imputer: 'most_frequent', scaler: 'none', cvFolds: 5, maxBadRowShare: 0.01 } as unknown as StageContext['options'];
