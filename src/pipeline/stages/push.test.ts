@@ -126,6 +126,11 @@ describe('push', () => {
     expect(registry.aliases.get('champion')).toBe(first.version);
     const other = await push(context(registry, logger(), { artifacts, options: { testSize: 0.25 } }));
     expect(other).toMatchObject({ version: 3, reused: false });
+    // A version whose bundle is damaged is not reused: the run registers its own.
+    artifacts.objects.set(first.bundleKey!, new TextEncoder().encode('damaged'));
+    const own = await push(context(registry, logger(), { artifacts }));
+    expect(own).toMatchObject({ version: 4, reused: false });
+    expect(sha256(artifacts.objects.get(own.bundleKey!)!)).toBe(registry.versions[3]!.bundleSha256);
   });
 
   it('puts the champion back when publishing the alias move fails', async () => {

@@ -3,7 +3,7 @@
  * `<run-id>/model.nsm` (which `train --from train` rewrites) to `models/<training key>/<sha256>.nsm`,
  * a key no later run writes different bytes to, so a registered version's bundle never changes. A run
  * with the training key of a registered version (same snapshot, settings and seed) reuses that
- * version. When evaluate accepted the candidate the `champion` alias moves to it with a compare-and-set,
+ * version, unless its bundle is gone or damaged. When evaluate accepted the candidate the `champion` alias moves to it with a compare-and-set,
  * so a concurrent promotion is never overwritten silently; otherwise it gets the `challenger` alias. A push that fails never
  * leaves the champion moved: a registry that records the move and then fails (publishing its index to
  * an artifact store that went down) gets the alias put back before the error is reported, and the
@@ -76,6 +76,11 @@ function versionBundlePrefix(key: string): string {
   return `models/${key}/`;
 }
 
+/** The version's bundle is in the artifact store with its registered sha256 (a version to reuse must be loadable). */
+async function intact(ctx: StageContext, v: Pick<ModelVersion, 'bundleKey' | 'bundleSha256'>): Promise<boolean> {
+  return (await ctx.artifacts.exists(v.bundleKey)) && sha256(await ctx.artifacts.get(v.bundleKey)) === v.bundleSha256;
+}
+
 /** Gives the challenger alias to `version` (a candidate not promoted); a concurrent move wins and is logged. */
 async function markChallenger(ctx: StageContext, version: number): Promise<boolean> {
   const current = (await ctx.registry.getAlias('challenger'))?.version ?? null;
@@ -105,14 +110,22 @@ export async function push(ctx: StageContext): Promise<PushOutput> {
   }
   const key = trainingKey(ctx, ing.snapshotSha256);
   const keyPrefix = versionBundlePrefix(key);
-  const existing = (await ctx.registry.list()).filter((v) => v.bundleKey.startsWith(keyPrefix)).sort((a, b) => a.version - b.version)[0];
+  const sameKey = (await ctx.registry.list()).filter((v) => v.bundleKey.startsWith(keyPrefix)).sort((a, b) => a.version - b.version);
+  let existing: ModelVersion | undefined;
+  for (const v of sameKey) {
+    if (await intact(ctx, v)) {
+      existing = v;
+      break;
+    }
+  }
   let version: ModelVersion;
   if (existing) {
     version = existing;
     ctx.progress(0.5, `same snapshot, settings and seed as v${existing.version}: reusing it`);
   } else {
     const bundleKey = versionBundleKey(key, t.bundleSha256);
-    if (!(await ctx.artifacts.exists(bundleKey))) await ctx.artifacts.put(bundleKey, stored);
+    // The key names the content: writing it again can only restore bytes that were damaged.
+    if (!(await intact(ctx, { bundleKey, bundleSha256: t.bundleSha256 }))) await ctx.artifacts.put(bundleKey, stored);
     const best = t.candidates.find((c) => c.name === t.best)!;
     version = await ctx.registry.register({
       runId: ctx.runId, bundleKey, bundleSha256: t.bundleSha256, modelKind: best.kind,
