@@ -3,7 +3,6 @@
  * bundle's sha256 against the registry and its schema against the current one.
  */
 import { NsError } from '../core/errors.js';
-import { sha256 } from '../core/hash.js';
 import { Predictor } from '../pipeline/predictor.js';
 import type { ModelVersion } from '../ports/index.js';
 import type { AppContext } from './context.js';
@@ -27,13 +26,7 @@ export async function loadModel(ctx: Pick<AppContext, 'registry' | 'artifacts' |
     if (version !== undefined) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
     return undefined;
   }
-  const bytes = await ctx.artifacts.get(mv.bundleKey);
-  if (sha256(bytes) !== mv.bundleSha256) {
-    throw new NsError('BUNDLE_CHECKSUM', `The bundle of model v${mv.version} in the artifact store does not match its registered sha256.`, {
-      kind: 'state', hint: 'Push the model again (`networksecurity train --from push`) or roll back.',
-    });
-  }
-  return Predictor.fromBundle(bytes, { version: mv.version, schemaHash: ctx.schema.hash });
+  return Predictor.fromVersion(await ctx.artifacts.get(mv.bundleKey), mv, ctx.schema.hash);
 }
 
 export async function requireModel(ctx: Pick<AppContext, 'registry' | 'artifacts' | 'schema'>, version?: number): Promise<Predictor> {

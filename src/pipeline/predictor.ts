@@ -7,10 +7,12 @@
  *   const { label, probPhishing } = p.predict(X);
  */
 import { NsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import { decodeBundle, type ModelBundle } from '../ml/bundle.js';
 import { classifierFromState, transformerFromState } from '../ml/catalog.js';
 import type { Classifier, Transformer } from '../ml/estimator.js';
+import type { ModelVersion } from '../ports/registry.js';
 import { applySteps } from './stages/transform.js';
 
 /** The class value meaning "phishing" in the data set's label. */
@@ -40,6 +42,19 @@ export class Predictor {
   static fromBundle(bytes: Uint8Array, opts: { version: number; schemaHash?: string }): Predictor {
     const bundle = decodeBundle(bytes, opts.schemaHash === undefined ? {} : { schemaHash: opts.schemaHash });
     return Predictor.fromDecoded(bundle, opts.version);
+  }
+
+  /**
+   * The bundle of a registered version, after checking its bytes against the sha256 the registry
+   * recorded (BUNDLE_CHECKSUM when they differ: the artifact was changed or damaged since).
+   */
+  static fromVersion(bytes: Uint8Array, mv: Pick<ModelVersion, 'version' | 'bundleSha256'>, schemaHash: string): Predictor {
+    if (sha256(bytes) !== mv.bundleSha256) {
+      throw new NsError('BUNDLE_CHECKSUM', `The bundle of model v${mv.version} in the artifact store does not match its registered sha256.`, {
+        kind: 'state', hint: 'Promote or roll back to another version (`networksecurity models list`), or train a new one.',
+      });
+    }
+    return Predictor.fromBundle(bytes, { version: mv.version, schemaHash });
   }
 
   static fromDecoded(bundle: ModelBundle, version: number): Predictor {

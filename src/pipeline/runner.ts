@@ -165,7 +165,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
 
   const tracking = await createTrackingSession(deps.tracker, {
     runName: runId, pipelineRunId: runId, logger: deps.logger,
-    params: { seed: options.seed, test_size: options.testSize, split: 'leakage-aware-stratified', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+    params: { seed: options.seed, test_size: options.testSize, split: 'stable-hash', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
     tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
   });
   let previous: IngestOutput | null = null;
@@ -204,7 +204,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });
     await trackRunEnd(tracking, run, outputs, deps.schema.hash);
     await tracking.finish('FINISHED');
-    emit({ type: 'run_finished', data: { champion: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
+    emit({ type: 'run_finished', data: { champion: outputs.push?.promoted ? outputs.push.version : null, registered: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
   } catch (e) {
     const interrupted = req.signal?.aborted === true;

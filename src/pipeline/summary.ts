@@ -3,7 +3,15 @@
  * without opening artifacts (stages with timings, candidates' metrics, the gate, split, validation, drift).
  */
 import type { Manifest } from './run-artifacts.js';
-import { STAGES, type StageOutputs } from './types.js';
+import { STAGES, type EvaluateOutput, type StageOutputs } from './types.js';
+
+/** The gate's verdict with what it rests on: both F1s, the rows scored and excluded, McNemar's test. */
+export function gateSummary(ev: EvaluateOutput) {
+  return {
+    accepted: ev.accepted, reason: ev.reason, candidateF1: ev.candidate.f1Phishing, championF1: ev.champion?.test.f1Phishing ?? null,
+    ...(ev.rows ? { rows: ev.rows } : {}), ...(ev.mcnemar !== undefined ? { mcnemar: ev.mcnemar } : {}),
+  };
+}
 
 export function buildSummary(
   outputs: Partial<StageOutputs>,
@@ -25,8 +33,11 @@ export function buildSummary(
     ...(validate ? { validation: { ok: validate.ok, badRowCount: validate.badRowCount }, drift: validate.drift } : {}),
     ...(train ? { candidates: train.candidates, best: train.best, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
     ...(train?.profiles ? { profiles: train.profiles.map((p) => ({ name: p.name, features: p.features.length, kind: p.kind, cvF1: p.cv.f1, testF1: p.test.f1Phishing, testVectorsSeenInTraining: p.testVectorsSeenInTraining })) } : {}),
-    ...(evaluate ? { gate: { accepted: evaluate.accepted, reason: evaluate.reason }, championBefore: evaluate.champion } : {}),
-    ...(push ? { champion: push.version === null ? null : { version: push.version, kind: best?.kind ?? null } } : {}),
+    ...(evaluate ? { gate: gateSummary(evaluate), championBefore: evaluate.champion } : {}),
+    ...(push ? {
+      champion: push.promoted && push.version !== null ? { version: push.version, kind: best?.kind ?? null } : null,
+      registered: push.version === null ? null : { version: push.version, kind: best?.kind ?? null, promoted: push.promoted, challenger: push.challenger ?? false, reused: push.reused ?? false },
+    } : {}),
   };
 }
 
@@ -40,8 +51,10 @@ export function resultSummary(result: { runId: string; resumedFrom: string | nul
     runId: result.runId, resumedFrom: result.resumedFrom, status: result.record.status,
     data: ingest ? { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, duplicates: ingest.duplicates, split: ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } : null,
     candidates: train?.candidates ?? [], best: train?.best ?? null, profiles: train?.profiles ?? [],
-    gate: evaluate ? { accepted: evaluate.accepted, reason: evaluate.reason } : null,
-    champion: push?.version ?? null, f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
+    gate: evaluate ? gateSummary(evaluate) : null,
+    champion: push?.promoted ? push.version : null,
+    registered: push?.version != null ? { version: push.version, promoted: push.promoted, challenger: push.challenger ?? false, reused: push.reused ?? false } : null,
+    f1Phishing: evaluate?.candidate.f1Phishing ?? null, f1Legit: evaluate?.candidate.f1Legit ?? null,
   };
 }
 

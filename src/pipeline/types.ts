@@ -28,7 +28,7 @@ export interface PipelineOptions {
   imputer: 'most_frequent' | 'knn' | 'mean' | 'median';
   scaler: 'none' | 'standard' | 'minmax' | 'robust';
   cvFolds: number;
-  /** A candidate is accepted when its F1 is at least champion F1 − tolerance. */
+  /** A candidate is accepted when its F1 is above champion F1 − tolerance (at 0, a tie keeps the champion). */
   tolerance: number;
   /** The run fails validation when more than this share of rows is bad (bad rows are quarantined either way). */
   maxBadRowShare: number;
@@ -68,7 +68,13 @@ export interface IngestOutput {
   trainRows: number;
   testRows: number;
   duplicates: { distinctVectors: number; duplicateRows: number; conflictingLabels: number };
-  split: { strategy: 'leakage-aware-stratified'; testSize: number; seed: number; groupsOnBothSides: number };
+  split: {
+    /** 'stable-hash': a feature vector's side is a seeded hash of the vector (older runs: 'leakage-aware-stratified'). */
+    strategy: 'stable-hash' | 'leakage-aware-stratified';
+    testSize: number; seed: number; groupsOnBothSides: number;
+    /** Share of phishing rows in the whole snapshot and on each side (absent in runs before the stable split). */
+    phishingShare?: { whole: number; train: number; test: number };
+  };
 }
 
 export interface ValidateOutput {
@@ -128,14 +134,28 @@ export interface TrainOutput {
 export interface EvaluateOutput {
   accepted: boolean;
   reason: string;
+  /** The candidate's metrics on the rows both were scored on (all test rows when there is no champion). */
   candidate: TestMetrics;
   champion: { version: number; test: TestMetrics } | null;
+  /**
+   * Test rows, those excluded because their feature vector is in the champion's training split (null:
+   * no champion was scored, or its training data is gone), and those scored. Absent in older runs.
+   */
+  rows?: { test: number; excluded: number | null; scored: number };
+  /** McNemar's exact test on the scored rows; null without a champion to compare. */
+  mcnemar?: { candidateOnlyCorrect: number; championOnlyCorrect: number; pValue: number } | null;
 }
 
 export interface PushOutput {
+  /** The version registered for the candidate (null only in runs before every candidate was registered). */
   version: number | null;
+  /** The champion alias moved to it. */
   promoted: boolean;
   bundleKey: string | null;
+  /** It carries the challenger alias (registered, not promoted). */
+  challenger?: boolean;
+  /** An earlier run with the same training key registered it; nothing new was registered. */
+  reused?: boolean;
 }
 
 export interface StageOutputs {

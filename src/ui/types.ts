@@ -7,6 +7,7 @@ export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?
 export interface Candidate { name: string; kind?: string; params?: Record<string, unknown>; cv?: Record<string, number>; test?: TestMetrics; fitMs?: number; featureImportances?: Record<string, number> }
 export interface RunSummary {
   stages?: StageInfo[]; candidates?: Candidate[]; champion?: { version: number; kind: string } | null;
+  registered?: { version: number; kind: string; promoted: boolean; challenger: boolean; reused: boolean } | null;
   gate?: { accepted: boolean; reason: string }; split?: Record<string, unknown>; validation?: { ok: boolean; badRowCount: number }; drift?: { datasetDrift: boolean; driftedShare: number };
 }
 export interface Run { id: string; status: string; startedAt: string; finishedAt: string | null; lastStage: string | null; summary: RunSummary; error: { code: string; message: string } | null }

@@ -67,6 +67,14 @@ const cases: { name: string; doing: RegExp; trigger: KillTrigger }[] = [
   },
 ];
 
+/**
+ * Arguments of a run that registers a new version and promotes it: a seed of its own makes its training
+ * key new (the same key would reuse the registered version), and a tolerance of 1 accepts it whatever
+ * its F1 against the champion (a tie would keep the champion).
+ */
+let runSeed = 100;
+const promoting = (): string[] => ['--preset', 'quick', '--full', '--seed', String(runSeed++), '--tolerance', '1'];
+
 beforeAll(async () => {
   moto = await startMotoKillSwitch();
   s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -92,7 +100,7 @@ describe('S3 endpoint stopped during push', () => {
       const before = (await cliJson<Runs>(['runs'])).champion!.version;
 
       moto.arm(c.trigger);
-      const failed = await runCli(['train', '--json', '--preset', 'quick', '--full'], home, env());
+      const failed = await runCli(['train', '--json', ...promoting()], home, env());
       expect(moto.killedAt(), `moto was never killed; requests seen: ${JSON.stringify(moto.requests())}`).toBeDefined();
       expect(failed.code).not.toBe(0);
       const lines = failed.stderr.trim().split('\n');
@@ -114,7 +122,7 @@ describe('S3 endpoint stopped during push', () => {
       // (`train --from push` would find no manifest): a new run trains and pushes again.
       await moto.restart();
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-      const rerun = await runCli(['train', '--json', '--preset', 'quick', '--full'], home, env());
+      const rerun = await runCli(['train', '--json', ...promoting()], home, env());
       expect(rerun.code, rerun.stderr).toBe(0);
       const out = JSON.parse(rerun.stdout) as { runId: string; status: string; champion: number | null };
       expect(out.status).toBe('succeeded');

@@ -21,8 +21,9 @@ export const modelsCommand: CliCommand = {
     if (action === 'list') {
       const versions = await registry.list();
       const champion = await registry.getAlias('champion');
+      const challenger = await registry.getAlias('challenger');
       if (bool(flags, 'json')) {
-        io.out(JSON.stringify({ champion: champion?.version ?? null, versions }, null, 2));
+        io.out(JSON.stringify({ champion: champion?.version ?? null, challenger: challenger?.version ?? null, versions }, null, 2));
         return ExitCode.ok;
       }
       if (versions.length === 0) {
@@ -32,7 +33,7 @@ export const modelsCommand: CliCommand = {
       io.out(`${'version'.padEnd(8)} ${'kind'.padEnd(24)} ${'F1'.padEnd(7)} ${'run'.padEnd(30)} ${'snapshot'.padEnd(13)} created`);
       for (const v of versions) {
         const f1 = v.metrics['f1Phishing'];
-        io.out(`${`v${v.version}`.padEnd(8)} ${v.modelKind.padEnd(24)} ${(f1 === undefined ? '-' : f1.toFixed(4)).padEnd(7)} ${v.runId.padEnd(30)} ${v.snapshotSha256.slice(0, 12).padEnd(13)} ${v.createdAt}${champion?.version === v.version ? '  ← champion' : ''}`);
+        io.out(`${`v${v.version}`.padEnd(8)} ${v.modelKind.padEnd(24)} ${(f1 === undefined ? '-' : f1.toFixed(4)).padEnd(7)} ${v.runId.padEnd(30)} ${v.snapshotSha256.slice(0, 12).padEnd(13)} ${v.createdAt}${champion?.version === v.version ? '  ← champion' : challenger?.version === v.version ? '  ← challenger' : ''}`);
       }
       return ExitCode.ok;
     }

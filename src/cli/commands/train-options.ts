@@ -19,7 +19,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'scaler', type: 'string', value: '<kind>', description: 'none (default), standard, minmax or robust' },
   { name: 'test-size', type: 'string', value: '<share>', description: 'held-out share (default 0.2)' },
   { name: 'cv', type: 'string', value: '<folds>', description: 'cross-validation folds (default 5; 3 with --preset original)' },
-  { name: 'tolerance', type: 'string', value: '<f1>', description: 'accept a candidate this much below the champion (default 0)' },
+  { name: 'tolerance', type: 'string', value: '<f1>', description: 'accept a candidate whose F1 is above the champion\'s minus this (default 0: it must beat the champion)' },
   { name: 'max-bad-row-share', type: 'string', value: '<share>', description: 'fail validation above this share of bad rows (default 0.01)' },
   { name: 'drift-share', type: 'string', value: '<share>', description: 'share of drifted features that means data set drift (default 0.5)' },
   { name: 'seed', type: 'string', value: '<n>', description: 'random seed (default NS_SEED or 42)' },

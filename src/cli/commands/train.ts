@@ -35,7 +35,14 @@ function printSummary(s: ResultSummary, json: boolean, io: CommandIo): void {
     io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
   }
   for (const p of s.profiles) io.out(`profile ${p.name.padEnd(15)} ${String(p.features.length).padStart(2)} features  ${p.kind.padEnd(22)} CV F1 ${p.cv.f1.toFixed(4)}  test F1 (phishing) ${p.test.f1Phishing.toFixed(4)}`);
-  io.out(`run ${s.runId}: best ${s.best ?? '-'}; ${s.gate?.reason ?? ''}; ${s.champion ? `model v${s.champion} is the champion` : 'champion unchanged'}`);
+  io.out(`run ${s.runId}: best ${s.best ?? '-'}; ${s.gate?.reason ?? ''}; ${registeredText(s.registered)}`);
+}
+
+/** What the run did to the registry, in words. */
+function registeredText(r: ResultSummary['registered']): string {
+  if (r === null) return 'champion unchanged';
+  const reused = r.reused ? ' (reused: same snapshot, settings and seed)' : '';
+  return r.promoted ? `model v${r.version}${reused} is the champion` : `model v${r.version}${reused} registered${r.challenger ? ' as the challenger' : ''}; champion unchanged`;
 }
 
 export const trainCommand: CliCommand = {

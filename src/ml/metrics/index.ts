@@ -64,3 +64,4 @@ export function evaluateBinary(yTrue: Float64Array, proba: Matrix, classes: Floa
     ...c,
   };
 }
+export * from './mcnemar.js';

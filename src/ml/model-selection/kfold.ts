@@ -1,8 +1,7 @@
 /**
  * Cross-validation folds: StratifiedKFold (each class dealt evenly over the folds, optionally after a
- * seeded shuffle) and StratifiedGroupKFold (whole groups per fold, class shares kept as even as the
- * groups allow — greedy like scikit-learn's: larger groups first, each to the fold where the per-class
- * fold counts stay most even).
+ * seeded shuffle) and group folds (whole groups per fold, each group's fold a seeded hash of the group,
+ * so a feature vector's fold is stable as the data grows).
  *
  * @example
  *   for (const { train, test } of stratifiedKFold(y, 5, { seed: 0 })) { ... }
@@ -10,10 +9,11 @@
  */
 import { NsError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
-import { encodeLabels, groupClassCounts, type Split } from './split.js';
+import { FOLD_SALT, groupUnit } from './groups.js';
+import { encodeLabels, type Split } from './split.js';
 
 export interface KFoldOptions {
-  /** Shuffle before dealing rows (or groups) to folds; default true. */
+  /** stratifiedKFold: shuffle before dealing rows to folds; default true. */
   shuffle?: boolean;
   seed?: number;
 }
@@ -56,42 +56,31 @@ export function stratifiedKFold(y: Float64Array, k: number, options: KFoldOption
   return foldsFromIds(foldOf, k);
 }
 
-/** k folds of whole groups, stratified by class as far as the groups allow. */
+/**
+ * k folds of whole groups, each group's fold a seeded hash of the group (`groupUnit` with FOLD_SALT):
+ * with `featureVectorGroups`, a vector's fold never changes as rows are added or removed, like its side
+ * of the holdout split, and identical rows are always in one fold. Classes are balanced only up to
+ * sampling noise (the hash ignores labels). When the hash leaves a fold empty (a handful of groups),
+ * the groups are dealt round-robin in hash order instead, so every fold has rows.
+ */
 export function stratifiedGroupKFold(y: Float64Array, groups: Int32Array, k: number, options: KFoldOptions = {}): Split[] {
-  const { yIndex, nClasses } = encodeLabels(y);
-  const { ids, counts } = groupClassCounts(yIndex, nClasses, groups);
-  checkK(k, ids.length, 'groups');
-  if (options.shuffle !== false) new Rng(options.seed ?? 0).shuffle(ids);
-  const size = (g: number): number => counts.get(g)!.reduce((a, b) => a + b, 0);
-  ids.sort((a, b) => size(b) - size(a));
-  const classTotal = new Float64Array(nClasses);
-  for (let i = 0; i < yIndex.length; i++) classTotal[yIndex[i]!]! += 1;
-  const foldCounts = Array.from({ length: k }, () => new Float64Array(nClasses));
-  const foldSize = new Float64Array(k);
+  if (groups.length !== y.length) {
+    throw new NsError('BAD_SHAPE', `Got ${groups.length} group ids for ${y.length} rows.`, { hint: 'Pass one group id per row.' });
+  }
+  const seed = options.seed ?? 0;
+  const unitOf = new Map<number, number>();
+  for (const g of groups) if (!unitOf.has(g)) unitOf.set(g, groupUnit(g, seed, FOLD_SALT));
+  checkK(k, unitOf.size, 'groups');
   const foldOfGroup = new Map<number, number>();
-  for (const g of ids) {
-    const c = counts.get(g)!;
-    let best = 0;
-    let bestCost = Infinity;
-    for (let f = 0; f < k; f++) {
-      // Spread (std over folds) of each class's share, summed over classes, if g went to fold f.
-      let cost = 0;
-      for (let cl = 0; cl < nClasses; cl++) {
-        let mean = 0;
-        for (let h = 0; h < k; h++) mean += (foldCounts[h]![cl]! + (h === f ? c[cl]! : 0)) / classTotal[cl]!;
-        mean /= k;
-        let v = 0;
-        for (let h = 0; h < k; h++) v += ((foldCounts[h]![cl]! + (h === f ? c[cl]! : 0)) / classTotal[cl]! - mean) ** 2;
-        cost += Math.sqrt(v / k);
-      }
-      if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && foldSize[f]! < foldSize[best]!)) {
-        bestCost = cost;
-        best = f;
-      }
-    }
-    foldOfGroup.set(g, best);
-    foldSize[best]! += size(g);
-    for (let cl = 0; cl < nClasses; cl++) foldCounts[best]![cl]! += c[cl]!;
+  const used = new Uint8Array(k);
+  for (const [g, u] of unitOf) {
+    const f = Math.floor(u * k);
+    foldOfGroup.set(g, f);
+    used[f] = 1;
+  }
+  if (used.includes(0)) {
+    const byUnit = [...unitOf.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+    byUnit.forEach(([g], r) => foldOfGroup.set(g, r % k));
   }
   const foldOf = Int32Array.from(groups, (g) => foldOfGroup.get(g)!);
   return foldsFromIds(foldOf, k);

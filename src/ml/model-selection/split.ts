@@ -1,14 +1,15 @@
 /**
- * Seeded train/test splits: stratified (each class keeps its share in test), and group-aware
- * stratified (whole groups go to one side — with `featureVectorGroups`, identical rows never straddle
- * the split — while each class's share of test rows stays close to testSize).
+ * Seeded train/test splits: stratified (each class keeps its share in test), and stable by group
+ * (whole groups go to one side, decided by a seeded hash of the group — with `featureVectorGroups`, of
+ * the feature vector — so identical rows never straddle the split and a vector's side never changes).
  *
  * @example
  *   const { train, test } = stratifiedSplit(y, { testSize: 0.2, seed: 42 });
- *   const g = groupStratifiedSplit(y, featureVectorGroups(X), { testSize: 0.2, seed: 42 });
+ *   const g = stableGroupSplit(y, featureVectorGroups(X), { testSize: 0.2, seed: 42 });
  */
 import { NsError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
+import { groupUnit, SPLIT_SALT } from './groups.js';
 
 export interface SplitOptions {
   /** Fraction of rows in the test part, in (0, 1). */
@@ -61,50 +62,36 @@ export function stratifiedSplit(y: Float64Array, options: SplitOptions): Split {
   return toSplit(isTest);
 }
 
-/** Per-group class counts (groups x classes) and the group list. */
-export function groupClassCounts(yIndex: Int32Array, nClasses: number, groups: Int32Array): { ids: number[]; counts: Map<number, Float64Array> } {
-  if (groups.length !== yIndex.length) {
-    throw new NsError('BAD_SHAPE', `Got ${groups.length} group ids for ${yIndex.length} rows.`, { hint: 'Pass one group id per row.' });
-  }
-  const counts = new Map<number, Float64Array>();
-  for (let i = 0; i < groups.length; i++) {
-    let c = counts.get(groups[i]!);
-    if (c === undefined) {
-      c = new Float64Array(nClasses);
-      counts.set(groups[i]!, c);
-    }
-    c[yIndex[i]!]! += 1;
-  }
-  return { ids: Array.from(counts.keys()).sort((a, b) => a - b), counts };
-}
-
 /**
- * Group-aware stratified split: groups are visited in a seeded random order and a group joins the test
- * side when that brings the per-class test counts closer to testSize x class count. The order is not
- * sorted by size on purpose: visiting large groups first would fill the test side with the most
- * duplicated vectors, a biased (and on this data much harder) sample; a random order makes the test
- * side a fair sample of the groups.
+ * The stable leakage-aware split: a group (with `featureVectorGroups`, a distinct feature vector) goes
+ * to the test side when `groupUnit(group, seed, SPLIT_SALT) < testSize`. The side is a function of the
+ * vector and the seed alone, so it never changes as rows are added or removed, and identical rows never
+ * straddle the split. Classes are not balanced by construction — a rule that looked at the other groups
+ * could not be stable — but the hash is independent of the label, so each side's class share is the
+ * whole's up to sampling noise; `classShare` measures it.
  */
-export function groupStratifiedSplit(y: Float64Array, groups: Int32Array, options: SplitOptions): Split {
+export function stableGroupSplit(y: Float64Array, groups: Int32Array, options: SplitOptions): Split {
   checkTestSize(options.testSize);
-  const { yIndex, nClasses } = encodeLabels(y);
-  const { ids, counts } = groupClassCounts(yIndex, nClasses, groups);
-  const rng = new Rng(options.seed);
-  rng.shuffle(ids);
-  const target = new Float64Array(nClasses);
-  for (let i = 0; i < y.length; i++) target[yIndex[i]!]! += options.testSize;
-  const inTest = new Float64Array(nClasses);
-  const testGroups = new Set<number>();
-  for (const g of ids) {
-    const c = counts.get(g)!;
-    let gain = 0;
-    for (let k = 0; k < nClasses; k++) gain += (inTest[k]! - target[k]!) ** 2 - (inTest[k]! + c[k]! - target[k]!) ** 2;
-    if (gain > 0) {
-      testGroups.add(g);
-      for (let k = 0; k < nClasses; k++) inTest[k]! += c[k]!;
-    }
+  if (groups.length !== y.length) {
+    throw new NsError('BAD_SHAPE', `Got ${groups.length} group ids for ${y.length} rows.`, { hint: 'Pass one group id per row.' });
   }
   const isTest = new Uint8Array(y.length);
-  for (let i = 0; i < y.length; i++) if (testGroups.has(groups[i]!)) isTest[i] = 1;
+  const sideOf = new Map<number, number>();
+  for (let i = 0; i < y.length; i++) {
+    const g = groups[i]!;
+    let side = sideOf.get(g);
+    if (side === undefined) {
+      side = groupUnit(g, options.seed, SPLIT_SALT) < options.testSize ? 1 : 0;
+      sideOf.set(g, side);
+    }
+    isTest[i] = side;
+  }
   return toSplit(isTest);
+}
+
+/** Share of rows with label `cls` among `rows` (0 for no rows). */
+export function classShare(y: Float64Array, rows: Int32Array, cls: number): number {
+  let n = 0;
+  for (const i of rows) if (y[i] === cls) n++;
+  return rows.length === 0 ? 0 : n / rows.length;
 }

@@ -1,13 +1,16 @@
 /**
  * Stage 1, ingest: read the records (only those newer than the last run's watermark, appended to that
  * run's snapshot, unless --full or a reproduced snapshot), write the feature-store snapshot (CSV, with
- * its sha256), count duplicate feature vectors, and split train/test stratified and leakage-aware.
+ * its sha256), count duplicate feature vectors, and split train/test leakage-aware and stable: a
+ * feature vector's side is a seeded hash of the vector (stableGroupSplit), reported with each side's
+ * share of phishing rows.
  */
 import { NsError } from '../../core/errors.js';
 import { takeDataset, type Dataset } from '../../core/matrix.js';
 import { concatDatasets, DatasetBuilder, datasetFromCsv, datasetToCsv, encodeDataset } from '../dataset-io.js';
 import { duplicateCensus } from '../../data/validate.js';
-import { featureVectorGroups, groupStratifiedSplit } from '../../ml/model-selection/index.js';
+import { classShare, featureVectorGroups, stableGroupSplit } from '../../ml/model-selection/index.js';
+import { PHISHING } from '../predictor.js';
 import type { IngestOutput, StageContext } from '../types.js';
 
 export interface IngestSource {
@@ -60,14 +63,21 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
   }
 
   const snapshot = await ctx.run.write('ingest', 'feature_store.csv', datasetToCsv(dataset, schema));
-  // Identical feature vectors form one group, so they never straddle train and test.
+  // Identical feature vectors form one group, so they never straddle train and test; a group's side is
+  // a seeded hash of its vector, so it stays put as the data grows.
   const groups = featureVectorGroups(dataset.X);
-  const split = groupStratifiedSplit(dataset.y, groups, { testSize: ctx.options.testSize, seed: ctx.options.seed });
+  const split = stableGroupSplit(dataset.y, groups, { testSize: ctx.options.testSize, seed: ctx.options.seed });
   const train = takeDataset(dataset, split.train);
   const test = takeDataset(dataset, split.test);
   const trainArt = await ctx.run.write('ingest', 'train.nsds', encodeDataset(train));
   const testArt = await ctx.run.write('ingest', 'test.nsds', encodeDataset(test));
-  ctx.progress(1, `${dataset.X.rows} rows; train ${train.X.rows}, test ${test.X.rows}`);
+  const phishingShare = {
+    whole: classShare(dataset.y, Int32Array.from(dataset.y.keys()), PHISHING),
+    train: classShare(dataset.y, split.train, PHISHING),
+    test: classShare(dataset.y, split.test, PHISHING),
+  };
+  const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+  ctx.progress(1, `${dataset.X.rows} rows; train ${train.X.rows}, test ${test.X.rows}; phishing share ${pct(phishingShare.whole)} (train ${pct(phishingShare.train)}, test ${pct(phishingShare.test)})`);
   return {
     snapshotKey: snapshot.key,
     snapshotSha256: snapshot.sha256,
@@ -80,7 +90,10 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
     trainRows: train.X.rows,
     testRows: test.X.rows,
     duplicates: duplicateCensusOf(dataset),
-    split: { strategy: 'leakage-aware-stratified', testSize: ctx.options.testSize, seed: ctx.options.seed, groupsOnBothSides: groupsOnBothSides(groups, split.test, split.train) },
+    split: {
+      strategy: 'stable-hash', testSize: ctx.options.testSize, seed: ctx.options.seed,
+      groupsOnBothSides: groupsOnBothSides(groups, split.test, split.train), phishingShare,
+    },
   };
 }
 

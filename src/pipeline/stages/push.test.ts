@@ -9,7 +9,7 @@ import { sha256 } from '../../core/hash.js';
 import type { Logger } from '../../core/logger.js';
 import type { Alias, AliasChange, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../../ports/index.js';
 import type { StageContext, TestMetrics } from '../types.js';
-import { push, undoPromotion } from './push.js';
+import { push, trainingKey, undoPromotion } from './push.js';
 
 const unavailable = (): NsError => new NsError('S3_UNAVAILABLE', 'S3 at http://127.0.0.1:9 is unavailable while writing s3://b/registry/index.json: ECONNREFUSED.', { kind: 'unavailable' });
 
@@ -44,21 +44,34 @@ class MemoryRegistry implements Registry {
 
 const bundle = new TextEncoder().encode('bundle bytes');
 const metrics: TestMetrics = { f1Phishing: 0.9, f1Legit: 0.92, precision: 0.9, recall: 0.9, accuracy: 0.91, rocAuc: 0.95, confusion: [[1, 0], [0, 1]] };
-const artifacts: ArtifactStore = {
-  describe: () => 'memory', put: () => Promise.reject(new Error('unused')), get: () => Promise.resolve(bundle),
-  exists: () => Promise.resolve(true), list: () => Promise.resolve([]), delete: () => Promise.resolve(),
-};
+/** An artifact store in memory holding the run's bundle. */
+function memoryArtifacts(): ArtifactStore & { objects: Map<string, Uint8Array> } {
+  const objects = new Map<string, Uint8Array>([['run-2/model.nsm', bundle]]);
+  return {
+    objects, describe: () => 'memory',
+    put: (key, body) => {
+      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+      objects.set(key, bytes);
+      return Promise.resolve({ key, sha256: sha256(bytes), size: bytes.length });
+    },
+    get: (key) => (objects.has(key) ? Promise.resolve(objects.get(key)!) : Promise.reject(new NsError('ARTIFACT_NOT_FOUND', key))),
+    exists: (key) => Promise.resolve(objects.has(key)), list: () => Promise.resolve([...objects.keys()]), delete: (key) => { objects.delete(key); return Promise.resolve(); },
+  };
+}
 
-function context(registry: Registry, logger: Logger): StageContext {
-  const ctx: Pick<StageContext, 'runId' | 'schema' | 'artifacts' | 'registry' | 'outputs' | 'logger' | 'progress'> = {
-    runId: 'run-2', schema: { hash: 'schema-hash' } as StageContext['schema'], artifacts, registry, logger, progress: () => undefined,
+const options = { seed: 42, testSize: 0.2, plan: { preset: 'quick', candidates: [] }, imputer: 'most_frequent', scaler: 'none', cvFolds: 5, maxBadRowShare: 0.01 } as unknown as StageContext['options'];
+
+function context(registry: Registry, logger: Logger, over: { accepted?: boolean; artifacts?: ArtifactStore; options?: Partial<StageContext['options']> } = {}): StageContext {
+  const ctx: Pick<StageContext, 'runId' | 'schema' | 'artifacts' | 'registry' | 'outputs' | 'logger' | 'progress' | 'options' | 'run'> = {
+    runId: 'run-2', schema: { hash: 'schema-hash' } as StageContext['schema'], artifacts: over.artifacts ?? memoryArtifacts(), registry, logger, progress: () => undefined,
+    options: { ...options, ...over.options }, run: { manifest: { libraryVersion: '1.0.0' } } as StageContext['run'],
     outputs: {
       ingest: { snapshotSha256: 'snap' } as NonNullable<StageContext['outputs']['ingest']>,
       train: {
         candidates: [{ name: 'RF', kind: 'random_forest', params: {}, cv: { f1: 0.9, f1Std: 0, folds: [] }, test: metrics, fitMs: 1 }],
         best: 'RF', bundleKey: 'run-2/model.nsm', bundleSha256: sha256(bundle), metricsKey: 'run-2/metrics.json', curvesKey: 'run-2/curves.json',
       },
-      evaluate: { accepted: true, reason: 'better', candidate: metrics, champion: null },
+      evaluate: { accepted: over.accepted ?? true, reason: 'better', candidate: metrics, champion: null },
     },
   };
   return ctx as StageContext;
@@ -77,10 +90,47 @@ async function withChampion(): Promise<MemoryRegistry> {
 }
 
 describe('push', () => {
-  it('registers the bundle and makes it the champion', async () => {
+  it('registers a copy of the bundle under a key of its own and makes it the champion', async () => {
     const registry = await withChampion();
-    expect(await push(context(registry, logger()))).toEqual({ version: 2, promoted: true, bundleKey: 'run-2/model.nsm' });
+    const artifacts = memoryArtifacts();
+    const out = await push(context(registry, logger(), { artifacts }));
+    expect(out).toMatchObject({ version: 2, promoted: true, challenger: false, reused: false });
+    expect(out.bundleKey).toBe(`models/${trainingKey(context(registry, logger()), 'snap')}/${sha256(bundle)}.nsm`);
+    expect(registry.versions[1]).toMatchObject({ bundleKey: out.bundleKey, bundleSha256: sha256(bundle), runId: 'run-2' });
     expect(registry.aliases.get('champion')).toBe(2);
+    // The run's own bundle can be rewritten (train --from train); the registered copy stays.
+    artifacts.objects.set('run-2/model.nsm', new TextEncoder().encode('retrained'));
+    expect(sha256(artifacts.objects.get(out.bundleKey!)!)).toBe(registry.versions[1]!.bundleSha256);
+  });
+
+  it('registers a rejected candidate too, as the challenger, and leaves the champion', async () => {
+    const registry = await withChampion();
+    const out = await push(context(registry, logger(), { accepted: false }));
+    expect(out).toMatchObject({ version: 2, promoted: false, challenger: true, reused: false });
+    expect(registry.aliases.get('champion')).toBe(1);
+    expect(registry.aliases.get('challenger')).toBe(2);
+    // A newer rejected candidate (other settings) takes the alias over.
+    const next = await push(context(registry, logger(), { accepted: false, options: { seed: 7 } }));
+    expect(next).toMatchObject({ version: 3, challenger: true });
+    expect(registry.aliases.get('challenger')).toBe(3);
+    expect(registry.moves.filter((m) => m.alias === 'challenger').map((m) => [m.from, m.to])).toEqual([[null, 2], [2, 3]]);
+  });
+
+  it('reuses the version registered for the same snapshot, settings and seed instead of adding a copy', async () => {
+    const registry = await withChampion();
+    const artifacts = memoryArtifacts();
+    const first = await push(context(registry, logger(), { artifacts, accepted: false }));
+    const again = await push(context(registry, logger(), { artifacts, accepted: true }));
+    expect(again).toMatchObject({ version: first.version, reused: true, promoted: true, bundleKey: first.bundleKey });
+    expect(registry.versions).toHaveLength(2);
+    expect(registry.aliases.get('champion')).toBe(first.version);
+    const other = await push(context(registry, logger(), { artifacts, options: { testSize: 0.25 } }));
+    expect(other).toMatchObject({ version: 3, reused: false });
+    // A version whose bundle is damaged is not reused: the run registers its own.
+    artifacts.objects.set(first.bundleKey!, new TextEncoder().encode('damaged'));
+    const own = await push(context(registry, logger(), { artifacts }));
+    expect(own).toMatchObject({ version: 4, reused: false });
+    expect(sha256(artifacts.objects.get(own.bundleKey!)!)).toBe(registry.versions[3]!.bundleSha256);
   });
 
   it('puts the champion back when publishing the alias move fails', async () => {

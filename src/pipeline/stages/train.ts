@@ -146,9 +146,8 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   if (!ing || !v || !tr) throw new NsError('STAGE_ORDER', 'train needs the outputs of ingest, validate and transform.', { kind: 'state', hint: 'Run the pipeline from transform.' });
   const train = decodeDataset(await ctx.artifacts.get(v.trainKey), v.trainKey);
   const groups = featureVectorGroups(train.X);
-  // Group ids number the distinct vectors 0, 1, …: the largest + 1 is their count.
-  let distinct = 0;
-  for (const g of groups) if (g >= distinct) distinct = g + 1;
+  // Group ids are hashes of the vectors (stable across data sets), not 0…n-1: count them.
+  const distinct = new Set(groups).size;
   const fitted = planForData(ctx.options.plan, ctx.options.cvFolds, { rows: train.X.rows, distinctShare: train.X.rows > 0 ? distinct / train.X.rows : 1 });
   for (const d of fitted.decisions) ctx.progress(0, `plan: ${d}`);
   const plan = fitted.plan;

@@ -9,22 +9,18 @@ import { takeDataset, type Dataset } from '../../core/matrix.js';
 import { driftReport } from '../../data/drift.js';
 import { validateDataset } from '../../data/validate.js';
 import { concatDatasets, datasetToCsv, decodeDataset, encodeDataset } from '../dataset-io.js';
+import { trainingDataOf } from '../champion-data.js';
 import type { StageContext, ValidateOutput } from '../types.js';
 
 async function loadSplit(ctx: StageContext, key: string): Promise<Dataset> {
   return decodeDataset(await ctx.artifacts.get(key), key);
 }
 
-/** The champion's training data, or null before the first accepted model. */
+/** The champion's training data, or null before the first accepted model (or when it is gone: drift not measured). */
 async function baseline(ctx: StageContext): Promise<{ version: number; data: Dataset } | null> {
   const champion = await ctx.registry.getAlias('champion');
-  if (!champion) return null;
-  const key = `${champion.runId}/train.nsds`;
-  if (!(await ctx.artifacts.exists(key))) {
-    ctx.logger.warn('the champion\'s training data is not in the artifact store; drift not measured', { key });
-    return null;
-  }
-  return { version: champion.version, data: await loadSplit(ctx, key) };
+  const data = champion ? await trainingDataOf(ctx, champion) : null;
+  return champion && data ? { version: champion.version, data } : null;
 }
 
 export async function validate(ctx: StageContext): Promise<ValidateOutput> {

@@ -66,7 +66,7 @@ export function ModelsPage() {
                   <tbody>
                     {models.versions.map((v) => (
                       <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
-                        <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}</td>
+                        <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}{v.version === models.challenger && v.version !== models.champion && <span class="pill">challenger</span>}</td>
                         <td>{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
                         {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
                         <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code title={v.runId}>{short(v.runId, 15)}</code></a></td>

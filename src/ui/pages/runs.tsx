@@ -8,13 +8,20 @@ import { errorText, getJson } from '../api.js';
 import { ChartView, palette } from '../chart.js';
 import { titleOf } from '../features.js';
 import { go, ms, num, when } from '../format.js';
-import type { Candidate, Curves, Run } from '../types.js';
+import type { Candidate, Curves, Run, RunSummary } from '../types.js';
 
 const bestF1 = (r: Run): number | undefined => {
   const c = r.summary.candidates ?? [];
   return c.length ? Math.max(...c.map((x) => x.test?.f1Phishing ?? x.cv?.f1 ?? 0)) : undefined;
 };
 const ranked = (cands: Candidate[] = []): Candidate[] => [...cands].sort((a, b) => (b.test?.f1Phishing ?? b.cv?.f1 ?? 0) - (a.test?.f1Phishing ?? a.cv?.f1 ?? 0));
+
+/** How the run's model was registered: its version and the alias it got (older runs registered only champions). */
+function registeredText(s: RunSummary): string {
+  const r = s.registered;
+  if (r) return ` Registered as v${r.version}${r.reused ? ' (reused: same snapshot, settings and seed)' : ''}${r.promoted ? ', the champion' : r.challenger ? ', the challenger' : ''}.`;
+  return s.champion ? ` Registered as v${s.champion.version}.` : '';
+}
 
 export function RunsPage(props: { runId?: string; compareId?: string }) {
   const [runs, setRuns] = useState<Run[] | null>(null);
@@ -79,7 +86,7 @@ function RunDetail(props: { id: string; compact?: boolean }) {
       <h2>Run <code>{run.id}</code> <span class={`status ${run.status}`}>{run.status}</span></h2>
       <p class="muted">Started {when(run.startedAt)}{run.finishedAt ? `, finished ${when(run.finishedAt)}` : ''}.
         {s.gate ? ` Gate: ${s.gate.accepted ? 'accepted' : 'rejected'} — ${s.gate.reason}.` : ''}
-        {s.champion ? ` Registered as v${s.champion.version}.` : ''}
+        {registeredText(s)}
         {s.validation ? ` Validation: ${s.validation.ok ? 'passed' : 'failed'} (${s.validation.badRowCount} bad rows).` : ''}
         {s.drift ? ` Drift: ${s.drift.datasetDrift ? 'yes' : 'no'} (${(s.drift.driftedShare * 100).toFixed(0)}% of features).` : ''}</p>
       {run.error && <div class="alert error">{run.error.code}: {run.error.message}</div>}
