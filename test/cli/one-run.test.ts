@@ -16,7 +16,8 @@ describe('one train at a time per registry', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     const winners: string[] = [];
     for (let round = 0; round < 3; round++) {
-      const results = await Promise.all([0, 1, 2].map(() => runCli(['train', '--json', '--preset', 'quick'], home)));
+      // A seed of its own per round: a run with a registered version's training key would reuse that version.
+      const results = await Promise.all([0, 1, 2].map(() => runCli(['train', '--json', '--preset', 'quick', '--seed', String(round + 1)], home)));
       const won = results.filter((r) => r.code === 0);
       const refused = results.filter((r) => r.code !== 0);
       expect(won, results.map((r) => r.stderr).join('\n---\n')).toHaveLength(1);
