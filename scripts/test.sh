@@ -2,8 +2,8 @@
 # The test command (npm test), on Node 24 (scripts/node.sh installs it under .cache/ and it goes first on
 # PATH; better-sqlite3 is rebuilt for it when node_modules was installed with another Node): type check,
 # lint (with the layer rules), shellcheck/actionlint/compose checks, build (server and UI), the container
-# image (podman), the real test services on loopback (FerretDB, moto S3, MLflow, Redis; Chromium
-# installed), every test, then the services stop. A service that does not start fails the run.
+# image (podman), DVC (a venv under .cache/, for test/dvc), the real test services on loopback (FerretDB,
+# moto S3, MLflow, Redis; Chromium installed), every test, then the services stop. A service that does not start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node_env=$(bash scripts/node.sh --env)
@@ -18,6 +18,7 @@ npm run lint
 bash scripts/ops-checks.sh
 npm run build
 bash scripts/image.sh build
+bash scripts/dvc-venv.sh >/dev/null
 bash scripts/services.sh up
 trap 'bash scripts/services.sh down' EXIT
 # shellcheck disable=SC1091

@@ -45,6 +45,13 @@ export interface RunRequest {
   options: PipelineOptions;
   /** Re-run this stage and the ones after it (in `runId`, or the latest run). */
   from?: StageName;
+  /**
+   * With `from`: the options to change in the run (the rest stay as the run recorded them); without it,
+   * all of `options` replace the recorded ones.
+   */
+  overrides?: Partial<PipelineOptions>;
+  /** Stop after this stage; the run stays resumable (status interrupted, no error) — one stage per call. */
+  until?: StageName;
   runId?: string;
   /** Start a new run even if the latest one was interrupted. */
   fresh?: boolean;
@@ -152,7 +159,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   const { run, resumedFrom } = await openOrCreate(deps, req);
   const runId = run.runId;
   await lease.setRun(runId);
-  const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? req.options : {}) } : req.options;
+  const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? (req.overrides ?? req.options) : {}) } : req.options;
   const emit = (e: Omit<ProgressEvent, 'at' | 'runId'>): void => req.listener?.({ ...e, runId, at: new Date().toISOString() });
   const processTag: ProcessTag = { pid: process.pid, host: hostname() };
   const stageTimes: Record<string, { startedAt: string; finishedAt?: string; status: string }> = {};
@@ -168,6 +175,12 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
     params: { seed: options.seed, test_size: options.testSize, split: 'stable-hash', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
     tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
   });
+  const stopAfter = async (stage: StageName): Promise<RunResult> => {
+    await updateIndex({ status: 'interrupted', finishedAt: new Date().toISOString() });
+    await tracking.finish('FINISHED');
+    emit({ type: 'message', message: `stopped after ${stage} as asked; the next stage continues run ${runId}` });
+    return { runId, resumedFrom, outputs: run.outputs(), record: (await deps.runs.get(runId))! };
+  };
   let previous: IngestOutput | null = null;
   let snapshot: { key: string; sha256: string } | null = null;
   let current: StageName | null = null;
@@ -199,6 +212,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
       await updateIndex({ lastStage: stage });
       emit({ type: 'stage_finished', stage, data: { durationMs: Date.now() - startedAt.getTime() } });
       current = null;
+      if (stage === req.until && stage !== STAGES.at(-1)) return await stopAfter(stage);
     }
     const outputs = run.outputs();
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });

@@ -1,21 +1,24 @@
 /**
  * `networksecurity data versions`: the recorded data snapshots (sha256, rows, source, watermark) of the
  * pipeline runs; `train --snapshot <sha256>` reproduces a run on one of them.
+ * `networksecurity data export-dvc`: the pipeline as a DVC pipeline (dvc.yaml + params.yaml).
  */
 import { ExitCode, NsError } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
 import { bool } from '../flags.js';
+import { exportDvc, exportDvcFlags } from './data-dvc.js';
 
 interface DataSummary { snapshotSha256?: string; rows?: number; newRecords?: number; watermark?: number }
 
 export const dataCommand: CliCommand = {
   name: 'data',
   summary: 'List the recorded data snapshots (data versions)',
-  usage: 'data versions [--json]',
-  flags: [{ name: 'json', type: 'boolean', description: 'print JSON' }],
+  usage: 'data versions [--json] | data export-dvc [--dir <folder>] [--input <csv>] [--cli <command>] [--outs <dir>] [--force] [train flags]',
+  flags: [{ name: 'json', type: 'boolean', description: 'print JSON' }, ...exportDvcFlags],
   async run({ flags, positionals, ctx, io }) {
     const [action = 'versions'] = positionals;
-    if (action !== 'versions') throw new NsError('BAD_ARGUMENT', `Unknown data action "${action}".`, { hint: 'Use: networksecurity data versions' });
+    if (action === 'export-dvc') return exportDvc(flags, ctx, io);
+    if (action !== 'versions') throw new NsError('BAD_ARGUMENT', `Unknown data action "${action}".`, { hint: 'Use: networksecurity data versions, or networksecurity data export-dvc' });
     const context = await ctx();
     const seen = new Map<string, { sha256: string; rows: number; newRecords: number; watermark: string | null; firstRun: string; runs: number; createdAt: string }>();
     for (const r of (await context.runs.list(10000)).reverse()) {

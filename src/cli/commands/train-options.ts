@@ -51,3 +51,22 @@ export function fromStage(flags: Flags): StageName | undefined {
   const v = str(flags, 'from');
   return v === undefined ? undefined : oneOf(flags, 'from', STAGES, 'ingest');
 }
+
+/** The options each train flag sets (a preset also sets its CV folds). */
+const FLAG_OPTIONS: Record<string, (keyof PipelineOptions)[]> = {
+  preset: ['plan', 'cvFolds'], full: ['full'], snapshot: ['snapshot'], imputer: ['imputer'], scaler: ['scaler'],
+  'test-size': ['testSize'], cv: ['cvFolds'], tolerance: ['tolerance'], 'max-bad-row-share': ['maxBadRowShare'],
+  'drift-share': ['driftShareThreshold'], seed: ['seed'], jobs: ['jobs'],
+};
+
+/** Only the options whose flags were given: what a re-run stage changes in its run (the rest stay as recorded). */
+export function givenOptions(flags: Flags, options: PipelineOptions): Partial<PipelineOptions> {
+  const out: Partial<PipelineOptions> = {};
+  for (const [flag, keys] of Object.entries(FLAG_OPTIONS)) {
+    if (flags[flag] === undefined) continue;
+    for (const k of keys) if (options[k] !== undefined) Object.assign(out, { [k]: options[k] });
+  }
+  // An explicit --cv wins over the preset's folds.
+  if (flags['cv'] !== undefined) out.cvFolds = options.cvFolds;
+  return out;
+}

@@ -12,9 +12,10 @@ import { STAGES, type PipelineOptions } from '../../pipeline/types.js';
 import type { AppContext } from '../../main/context.js';
 import { runTraining, TRAIN_QUEUE, type TrainJob } from '../../main/jobs.js';
 import type { CliCommand, CommandIo } from '../command.js';
-import { bool, str } from '../flags.js';
+import { bool, oneOf, str } from '../flags.js';
 import { progressPrinter } from '../progress.js';
-import { fromStage, pipelineOptions, trainFlags } from './train-options.js';
+import { fromStage, givenOptions, pipelineOptions, trainFlags } from './train-options.js';
+import { runStage } from './train-stage.js';
 
 /** Enqueues a new run for a worker and follows its progress until it ends. */
 async function queued(context: AppContext, options: PipelineOptions, io: CommandIo): Promise<ResultSummary> {
@@ -48,13 +49,15 @@ function registeredText(r: ResultSummary['registered']): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Run the training pipeline on the record store and push an accepted model',
-  usage: 'train [--json] [--queue] [--from <stage>] [--run <id>] [--fresh] [--preset default|original|quick] [...]',
+  usage: 'train [--json] [--queue] [--from <stage>] [--run <id>] [--fresh] [--stage <stage> --outs <dir>] [--preset default|original|quick] [...]',
   flags: [
     { name: 'json', type: 'boolean', description: 'print a JSON summary on stdout' },
     { name: 'from', type: 'string', value: '<stage>', description: `re-run from this stage in the latest (or --run) run: ${STAGES.join(', ')}` },
     { name: 'run', type: 'string', value: '<id>', description: 'the run to resume or re-run (default: the latest)' },
     { name: 'fresh', type: 'boolean', description: 'start a new run even if the last one was interrupted' },
     { name: 'queue', type: 'boolean', description: 'run it on a `networksecurity worker` (needs REDIS_URL); progress is shown here' },
+    { name: 'stage', type: 'string', value: '<stage>', description: `run only this stage (ingest starts a run, later stages continue it) and write its outputs to --outs; what DVC pipelines call: ${STAGES.join(', ')}` },
+    { name: 'outs', type: 'string', value: '<dir>', description: 'with --stage: the folder of the stage output files (default: stages)' },
     ...trainFlags,
   ],
   async run({ flags, ctx, io }) {
@@ -71,6 +74,11 @@ export const trainCommand: CliCommand = {
     };
     process.on('SIGINT', onSignal);
     try {
+      if (str(flags, 'stage') !== undefined) {
+        const stage = oneOf(flags, 'stage', STAGES, 'ingest');
+        await runStage(context, { stage, outs: str(flags, 'outs') ?? 'stages', options, given: givenOptions(flags, options), listener: progressPrinter(io), signal: abort.signal }, io);
+        return ExitCode.ok;
+      }
       const summary = bool(flags, 'queue')
         ? await queued(context, options, io)
         : resultSummary(await runTraining(context, {
