@@ -13,8 +13,8 @@ import { isNsError, NsError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
 import { sha256 } from '../core/hash.js';
 import {
-  EXTERNAL_FEATURES, FETCH_FEATURES, PAGE_FEATURES, URL_FEATURES, extractFeatures, parseTarget,
-  type FeatureValues, type Observation, type ProfileName,
+  EXTERNAL_FEATURES, FETCH_FEATURES, PAGE_FEATURES, UNREPRODUCIBLE_FEATURES, URL_FEATURES, extractFeatures, parseTarget,
+  profileByName, type FeatureValues, type Observation, type ProfileName,
 } from '../data/url-features/index.js';
 import type { ArtifactStore, FeatureProvider, FetchedPage, ModelVersion, PageFetcher } from '../ports/index.js';
 import { Predictor } from './predictor.js';
@@ -65,7 +65,7 @@ export interface Analysis {
 }
 
 const groupOf = new Map<string, FeatureGroup>([
-  ...URL_FEATURES.map((f) => [f, 'url'] as const), ...PAGE_FEATURES.map((f) => [f, 'page'] as const),
+  ...[...URL_FEATURES, ...UNREPRODUCIBLE_FEATURES].map((f) => [f, 'url'] as const), ...PAGE_FEATURES.map((f) => [f, 'page'] as const),
   ...FETCH_FEATURES.map((f) => [f, 'fetch'] as const), ...EXTERNAL_FEATURES.map((f) => [f, 'external'] as const),
 ]);
 
@@ -130,7 +130,6 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
   const { label, probPhishing } = model.predictor.predict(X);
   const contrib = model.predictor.contributions(X);
   const pushOf = new Map(names.map((f, j) => [f, contrib ? contrib.values.data[j]! : null]));
-  const allFeatures = [...URL_FEATURES, ...PAGE_FEATURES, ...FETCH_FEATURES, ...EXTERNAL_FEATURES];
   const lab = label[0] === -1 ? -1 : 1;
   return {
     url: target.url.href,
@@ -142,7 +141,7 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
     profile: { name: model.result.name, features: names.length, testF1: model.result.test.f1Phishing, cvF1: model.result.cv.f1 },
     profiles: [...deps.models.byName.values()].map((m) => ({ name: m.result.name, features: m.result.features.length, testF1: m.result.test.f1Phishing })),
     fetch: fetchInfo,
-    features: allFeatures.map((name) => ({
+    features: profileByName('all').features.map((name) => ({
       name, group: groupOf.get(name)!, value: ex.values[name] ?? null, used: pushOf.has(name), push: pushOf.get(name) ?? null,
     })),
   };
