@@ -92,6 +92,22 @@ function fetchSummary(page: FetchedPage): Analysis['fetch'] {
   };
 }
 
+/**
+ * The profile's model, or the URL-only one when the profile has none; a model that takes a feature
+ * nothing computed (a champion trained when its profile still held Prefix_Suffix) is never fed a guess.
+ */
+function pickModel(models: ProfileModels, profile: ProfileName, values: FeatureValues): ProfileModel {
+  const model = models.byName.get(profile) ?? models.byName.get('url');
+  if (!model) throw new NsError('NO_PROFILE_MODEL', 'The champion has no model for URL checks.', { kind: 'state', hint: 'Retrain (networksecurity train) so the run trains the profile models.' });
+  const missing = model.predictor.featureNames.filter((f) => values[f] === undefined);
+  if (missing.length > 0) {
+    throw new NsError('NO_PROFILE_MODEL', `The champion's ${model.result.name} model takes ${missing.join(', ')}, which URL checks do not compute.`, {
+      kind: 'state', hint: 'Retrain (networksecurity train): new runs train the profile models without it.',
+    });
+  }
+  return model;
+}
+
 export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promise<Analysis> {
   const target = parseTarget(req.url);
   if (req.html !== undefined && req.html.length > MAX_HTML_CHARS) {
@@ -123,8 +139,7 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
     obs.provided = provided;
   }
   const ex = extractFeatures(obs);
-  const model = deps.models.byName.get(ex.profile.name) ?? deps.models.byName.get('url');
-  if (!model) throw new NsError('NO_PROFILE_MODEL', 'The champion has no model for URL checks.', { kind: 'state', hint: 'Retrain (networksecurity train) so the run trains the profile models.' });
+  const model = pickModel(deps.models, ex.profile.name, ex.values);
   const names = model.predictor.featureNames;
   const X = matrix(1, names.length, Float64Array.from(names, (f) => ex.values[f] ?? NaN));
   const { label, probPhishing } = model.predictor.predict(X);
