@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/pipeline/analyze.js';
+import type { RunProfileSummary } from '../../src/pipeline/summary.js';
 import type { ChildProcess } from 'node:child_process';
 import { bundledCsv, runCli, startCli, tempHome } from '../cli/cli-helpers.js';
 import { PHISHY_PAGE, startFixtureSite, type FixtureSite } from './fixture-site.js';
@@ -20,6 +21,12 @@ beforeAll(async () => {
 afterAll(async () => site?.close());
 
 const allow = { NS_FETCH_ALLOW: '127.0.0.1/32', NS_FETCH_TIMEOUT_MS: '3000' };
+type TrainJson = { runId: string; profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+let trained: TrainJson;
+/** What the run summary must say about each profile, from what `train --json` reported. */
+const expectedProfiles = (t: TrainJson) => t.profiles.map((p) => ({
+  name: p.name, features: p.features.length, kind: expect.any(String) as unknown, cvF1: p.cv.f1, testF1: p.test.f1Phishing, testVectorsSeenInTraining: expect.any(Number) as unknown,
+}));
 const value = (a: Analysis, f: string) => a.features.find((x) => x.name === f)!.value;
 
 describe('check <url>', () => {
@@ -27,7 +34,8 @@ describe('check <url>', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     const r = await runCli(['train', '--preset', 'quick', '--json'], home);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+    const out = JSON.parse(r.stdout) as { runId: string; profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+    trained = out;
     expect(out.profiles.map((p) => [p.name, p.features.length])).toEqual([['all', 30], ['url_page_fetch', 19], ['url', 7]]);
     for (const p of out.profiles) {
       expect(p.test.f1Phishing).toBeGreaterThan(0.5);
@@ -35,8 +43,9 @@ describe('check <url>', () => {
     }
     // Fewer features, less to go on: the URL-only model is clearly weaker than the full one.
     expect(out.profiles[2]!.test.f1Phishing).toBeLessThan(out.profiles[0]!.test.f1Phishing - 0.1);
-    const runs = await runCli(['runs', '--json'], home);
-    expect(runs.stdout).toContain('"profiles"');
+    // The run summary carries them too (runs --json here; GET /api/v1/runs/:id below).
+    const runs = JSON.parse((await runCli(['runs', '--json'], home)).stdout) as { runs: { id: string; summary: { profiles: RunProfileSummary[] } }[] };
+    expect(runs.runs.find((x) => x.id === out.runId)!.summary.profiles).toEqual(expectedProfiles(out));
   }, 300_000);
 
   it('--no-fetch analyses the URL alone with the URL-only model', async () => {
@@ -186,6 +195,14 @@ describe('POST /api/v1/analyze on the real server', () => {
     const given = await analysis({ url: 'https://shop.example.com/', html: '<form action="mailto:a@b.test"></form>' });
     expect(value(given, 'Submitting_to_email')).toBe(-1);
     expect(given.fetch).toBeNull();
+  }, 60_000);
+
+  it('serves each profile\'s test F1 in the run\'s JSON (summary.profiles)', async () => {
+    const r = await fetch(`${srv.base}/api/v1/runs/${trained.runId}`);
+    expect(r.status).toBe(200);
+    const run = (await r.json()) as { summary: { profiles: RunProfileSummary[] } };
+    expect(run.summary.profiles).toEqual(expectedProfiles(trained));
+    expect(run.summary.profiles.map((p) => [p.name, p.features])).toEqual([['all', 30], ['url_page_fetch', 19], ['url', 7]]);
   }, 60_000);
 
   it('reports a refused fetch in the answer (SSRF: metadata address) and answers with the URL-only model', async () => {
