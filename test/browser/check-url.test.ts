@@ -26,7 +26,12 @@ beforeAll(async () => {
   execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'ignore' });
   site = await startFixtureSite();
   expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
-  expect((await runCli(['train', '--preset', 'quick'], home)).code).toBe(0);
+  const train = await runCli(['train', '--preset', 'quick'], home);
+  expect(train.code, train.stderr).toBe(0);
+  // The text report lists every profile with its CV and test F1.
+  for (const [name, n] of [['all', 30], ['url_page_fetch', 19], ['url', 7]] as const) {
+    expect(train.stdout).toMatch(new RegExp(`^profile ${name}\\s+${n} features\\s+\\S+\\s+CV F1 0\\.\\d{4}\\s+test F1 \\(phishing\\) 0\\.\\d{4}$`, 'm'));
+  }
   server = startCli(['serve', '--port', '0'], home, { NS_FETCH_ALLOW: '127.0.0.1/32', NS_FETCH_TIMEOUT_MS: '3000' });
   base = await new Promise<string>((resolve, reject) => {
     let err = '';

@@ -74,6 +74,10 @@ describe('check <url>', () => {
       Favicon: -1, Request_URL: -1, URL_of_Anchor: -1, Links_in_tags: -1, SFH: -1, Submitting_to_email: -1, on_mouseover: -1, RightClick: -1, popUpWidnow: -1, Iframe: -1,
     });
     expect(value(a, 'SSLfinal_State')).toBe(-1);
+    // No providers are configured: the ten WHOIS/DNS/rank/index/blocklist features are not checked, not imputed.
+    const external = a.features.filter((f) => f.group === 'external');
+    expect(external).toHaveLength(10);
+    expect(external.every((f) => f.value === null && !f.used && f.push === null)).toBe(true);
     expect(a.features.filter((f) => f.used)).toHaveLength(19);
     expect(a.features.filter((f) => f.used).every((f) => typeof f.push === 'number')).toBe(true);
     // Prefix_Suffix is never computed: its "no dash" value means "certainly legitimate" in the data.
