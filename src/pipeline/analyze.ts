@@ -13,8 +13,8 @@ import { isNsError, NsError } from '../core/errors.js';
 import { matrix } from '../core/matrix.js';
 import { sha256 } from '../core/hash.js';
 import {
-  EXTERNAL_FEATURES, FETCH_FEATURES, PAGE_FEATURES, URL_FEATURES, extractFeatures, parseTarget,
-  type FeatureValues, type Observation, type ProfileName,
+  EXTERNAL_FEATURES, FETCH_FEATURES, PAGE_FEATURES, UNREPRODUCIBLE_FEATURES, URL_FEATURES, extractFeatures, parseTarget,
+  profileByName, type FeatureValues, type Observation, type ProfileName,
 } from '../data/url-features/index.js';
 import type { ArtifactStore, FeatureProvider, FetchedPage, ModelVersion, PageFetcher } from '../ports/index.js';
 import { Predictor } from './predictor.js';
@@ -65,7 +65,7 @@ export interface Analysis {
 }
 
 const groupOf = new Map<string, FeatureGroup>([
-  ...URL_FEATURES.map((f) => [f, 'url'] as const), ...PAGE_FEATURES.map((f) => [f, 'page'] as const),
+  ...[...URL_FEATURES, ...UNREPRODUCIBLE_FEATURES].map((f) => [f, 'url'] as const), ...PAGE_FEATURES.map((f) => [f, 'page'] as const),
   ...FETCH_FEATURES.map((f) => [f, 'fetch'] as const), ...EXTERNAL_FEATURES.map((f) => [f, 'external'] as const),
 ]);
 
@@ -90,6 +90,22 @@ function fetchSummary(page: FetchedPage): Analysis['fetch'] {
     status: page.status, finalUrl: page.finalUrl.href, redirects: page.redirects, chain: page.chain, truncated: page.truncated,
     tls: page.tls ? { trusted: page.tls.trusted, validFrom: Number.isNaN(page.tls.validFrom.getTime()) ? '' : page.tls.validFrom.toISOString() } : null,
   };
+}
+
+/**
+ * The profile's model, or the URL-only one when the profile has none; a model that takes a feature
+ * nothing computed (a champion trained when its profile still held Prefix_Suffix) is never fed a guess.
+ */
+function pickModel(models: ProfileModels, profile: ProfileName, values: FeatureValues): ProfileModel {
+  const model = models.byName.get(profile) ?? models.byName.get('url');
+  if (!model) throw new NsError('NO_PROFILE_MODEL', 'The champion has no model for URL checks.', { kind: 'state', hint: 'Retrain (networksecurity train) so the run trains the profile models.' });
+  const missing = model.predictor.featureNames.filter((f) => values[f] === undefined);
+  if (missing.length > 0) {
+    throw new NsError('NO_PROFILE_MODEL', `The champion's ${model.result.name} model takes ${missing.join(', ')}, which URL checks do not compute.`, {
+      kind: 'state', hint: 'Retrain (networksecurity train): new runs train the profile models without it.',
+    });
+  }
+  return model;
 }
 
 export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promise<Analysis> {
@@ -123,14 +139,12 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
     obs.provided = provided;
   }
   const ex = extractFeatures(obs);
-  const model = deps.models.byName.get(ex.profile.name) ?? deps.models.byName.get('url');
-  if (!model) throw new NsError('NO_PROFILE_MODEL', 'The champion has no model for URL checks.', { kind: 'state', hint: 'Retrain (networksecurity train) so the run trains the profile models.' });
+  const model = pickModel(deps.models, ex.profile.name, ex.values);
   const names = model.predictor.featureNames;
   const X = matrix(1, names.length, Float64Array.from(names, (f) => ex.values[f] ?? NaN));
   const { label, probPhishing } = model.predictor.predict(X);
   const contrib = model.predictor.contributions(X);
   const pushOf = new Map(names.map((f, j) => [f, contrib ? contrib.values.data[j]! : null]));
-  const allFeatures = [...URL_FEATURES, ...PAGE_FEATURES, ...FETCH_FEATURES, ...EXTERNAL_FEATURES];
   const lab = label[0] === -1 ? -1 : 1;
   return {
     url: target.url.href,
@@ -142,7 +156,7 @@ export async function analyzeUrl(req: AnalyzeRequest, deps: AnalyzeDeps): Promis
     profile: { name: model.result.name, features: names.length, testF1: model.result.test.f1Phishing, cvF1: model.result.cv.f1 },
     profiles: [...deps.models.byName.values()].map((m) => ({ name: m.result.name, features: m.result.features.length, testF1: m.result.test.f1Phishing })),
     fetch: fetchInfo,
-    features: allFeatures.map((name) => ({
+    features: profileByName('all').features.map((name) => ({
       name, group: groupOf.get(name)!, value: ex.values[name] ?? null, used: pushOf.has(name), push: pushOf.get(name) ?? null,
     })),
   };

@@ -26,7 +26,8 @@ import { transform } from './stages/transform.js';
 import { train } from './stages/train.js';
 import { evaluate } from './stages/evaluate.js';
 import { push, undoPromotion } from './stages/push.js';
-import { buildSummary } from './summary.js';
+import { PROFILES_ARTIFACT } from './stages/profiles.js';
+import { buildSummary, profileMetrics } from './summary.js';
 import { STAGES, type IngestOutput, type PipelineOptions, type PushOutput, type StageContext, type StageName, type StageOutputs } from './types.js';
 
 export interface PipelineDeps {
@@ -236,18 +237,19 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
 
 /**
  * Headline params, metrics and artifacts of a finished run on the parent tracking run: the snapshot and
- * schema, the best candidate's test metrics and gate, the reports and curves (the model bundle is
- * logged by the train stage, before push registers it).
+ * schema, the best candidate's test metrics and gate, each feature profile's F1, the reports, curves and
+ * profiles.json (the model bundle is logged by the train stage, before push registers it).
  */
 async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs: Partial<StageOutputs>, schemaHash: string): Promise<void> {
-  const { ingest: ing, evaluate: ev, push: p } = outputs;
+  const { ingest: ing, train: tr, evaluate: ev, push: p } = outputs;
   if (ing) await tracking.logParams({ snapshot_sha256: ing.snapshotSha256, schema_hash: schemaHash, rows: ing.rows });
+  if (tr?.profiles) await tracking.logMetrics(profileMetrics(tr.profiles));
   if (ev) {
     const m = ev.candidate;
     await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, gate_accepted: ev.accepted ? 1 : 0 });
     await tracking.setTags({ 'networksecurity.gate': ev.reason, 'networksecurity.model_version': String(p?.version ?? '') });
   }
-  for (const name of ['validation_report.json', 'drift_report.json', 'curves.json']) {
+  for (const name of ['validation_report.json', 'drift_report.json', 'curves.json', PROFILES_ARTIFACT]) {
     if (run.manifest.artifacts.some((a) => a.name === name)) await tracking.logArtifact(`reports/${name}`, await run.read(name));
   }
 }

@@ -26,7 +26,12 @@ beforeAll(async () => {
   execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'ignore' });
   site = await startFixtureSite();
   expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
-  expect((await runCli(['train', '--preset', 'quick'], home)).code).toBe(0);
+  const train = await runCli(['train', '--preset', 'quick'], home);
+  expect(train.code, train.stderr).toBe(0);
+  // The text report lists every profile with its CV and test F1.
+  for (const [name, n] of [['all', 30], ['url_page_fetch', 19], ['url', 7]] as const) {
+    expect(train.stdout).toMatch(new RegExp(`^profile ${name}\\s+${n} features\\s+\\S+\\s+CV F1 0\\.\\d{4}\\s+test F1 \\(phishing\\) 0\\.\\d{4}$`, 'm'));
+  }
   server = startCli(['serve', '--port', '0'], home, { NS_FETCH_ALLOW: '127.0.0.1/32', NS_FETCH_TIMEOUT_MS: '3000' });
   base = await new Promise<string>((resolve, reject) => {
     let err = '';
@@ -61,8 +66,8 @@ describe('Check a URL', () => {
     const verdict = page.getByTestId('url-verdict');
     await verdict.waitFor();
     await page.screenshot({ path: join(shots, 'url-1-fetched.png'), fullPage: true });
-    expect(await verdict.locator('h2').textContent()).toMatch(/^Likely (phishing|legitimate)$/);
-    expect(await page.getByTestId('profile').textContent()).toMatch(/URL \+ page \+ fetch model \(20 features\), test F1 0\.\d{3}/);
+    expect(await verdict.locator('h2').textContent()).toBe('Likely phishing');
+    expect(await page.getByTestId('profile').textContent()).toMatch(/URL \+ page \+ fetch model \(19 features\), test F1 0\.\d{3}/);
     expect(await page.getByTestId('probability').textContent()).toMatch(/\d+(\.\d+)?\s?%/);
     expect(await page.getByTestId('fetch-info').textContent()).toContain('after 0 redirect(s), no TLS');
     expect(await page.locator('tr[data-feature]').count()).toBe(30);
@@ -71,11 +76,19 @@ describe('Check a URL', () => {
     expect(await verdict.textContent()).toMatch(/URL only 0\.\d{3}/);
   }, 60_000);
 
+  it('calls the plain page of the same site legitimate', async () => {
+    await page.getByLabel('URL', { exact: true }).fill(`${site.base}/plain`);
+    await page.getByRole('button', { name: 'Check URL' }).click();
+    await page.getByTestId('fetch-info').filter({ hasText: '/plain' }).waitFor();
+    expect(await page.getByTestId('url-verdict').locator('h2').textContent()).toBe('Likely legitimate');
+    expect(await page.locator('tr[data-feature="URL_of_Anchor"]').textContent()).toContain('towards legitimate');
+  }, 60_000);
+
   it('judges the URL alone with the URL-only model', async () => {
     await page.getByLabel('The URL alone (no network)').check();
     await page.getByLabel('URL', { exact: true }).fill('http://192.168.4.4/login');
     await page.getByRole('button', { name: 'Check URL' }).click();
-    await page.getByText(/URL only model \(8 features\)/).waitFor();
+    await page.getByText(/URL only model \(7 features\)/).waitFor();
     await page.screenshot({ path: join(shots, 'url-2-url-only.png'), fullPage: true });
     expect(await page.locator('tr[data-feature="Favicon"]').textContent()).toContain('not checked');
     expect(await page.getByTestId('fetch-info').count()).toBe(0);

@@ -25,7 +25,7 @@ describe('pipeline tracked in MLflow', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home, env)).code).toBe(0);
     const train = await runCli(['train', '--json', '--preset', 'quick'], home, env);
     expect(train.code, train.stderr).toBe(0);
-    const out = JSON.parse(train.stdout) as { runId: string; champion: number; candidates: { name: string }[] };
+    const out = JSON.parse(train.stdout) as { runId: string; champion: number; candidates: { name: string }[]; profiles: { name: string; cv: { f1: number }; test: { f1Phishing: number } }[] };
 
     const { experiment_id } = (await api<{ experiment: { experiment_id: string } }>(uri, `experiments/get-by-name?experiment_name=${experiment}`)).experiment;
     const { runs } = await api<{ runs: Run[] }>(uri, 'runs/search', { experiment_ids: [experiment_id], max_results: 100 });
@@ -37,6 +37,12 @@ describe('pipeline tracked in MLflow', () => {
     const metrics = Object.fromEntries((parent.data.metrics ?? []).map((m) => [m.key, m.value]));
     expect(metrics['test_f1_phishing']).toBeGreaterThan(0.9);
     expect(metrics['gate_accepted']).toBe(1);
+    // Each feature profile's F1, as the run reported it.
+    expect(out.profiles.map((p) => p.name)).toEqual(['all', 'url_page_fetch', 'url']);
+    for (const p of out.profiles) {
+      expect(metrics[`profile_${p.name}_test_f1_phishing`], p.name).toBeCloseTo(p.test.f1Phishing, 10);
+      expect(metrics[`profile_${p.name}_cv_f1_phishing`], p.name).toBeCloseTo(p.cv.f1, 10);
+    }
 
     const children = runs.filter((r) => r.data.tags?.some((t) => t.key === 'mlflow.parentRunId' && t.value === parent.info.run_id));
     expect(children.map((c) => c.info.run_name).sort()).toEqual(out.candidates.map((c) => c.name).sort());
@@ -46,7 +52,7 @@ describe('pipeline tracked in MLflow', () => {
     const model = await api<{ files?: { path: string }[] }>(uri, `artifacts/list?run_id=${parent.info.run_id}&path=model`);
     expect(model.files?.map((f) => f.path)).toContain('model/bundle.nsm');
     const reports = await api<{ files?: { path: string }[] }>(uri, `artifacts/list?run_id=${parent.info.run_id}&path=reports`);
-    expect(reports.files?.map((f) => f.path)).toContain('reports/validation_report.json');
+    expect(reports.files?.map((f) => f.path)).toEqual(expect.arrayContaining(['reports/validation_report.json', 'reports/profiles.json']));
 
     const alias = await api<{ model_version: { version: string; run_id: string } }>(uri, `registered-models/alias?name=${experiment}&alias=champion`);
     expect(alias.model_version.run_id).toBe(parent.info.run_id);

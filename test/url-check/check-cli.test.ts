@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../../src/pipeline/analyze.js';
+import type { RunProfileSummary } from '../../src/pipeline/summary.js';
 import type { ChildProcess } from 'node:child_process';
 import { bundledCsv, runCli, startCli, tempHome } from '../cli/cli-helpers.js';
 import { PHISHY_PAGE, startFixtureSite, type FixtureSite } from './fixture-site.js';
@@ -20,6 +21,12 @@ beforeAll(async () => {
 afterAll(async () => site?.close());
 
 const allow = { NS_FETCH_ALLOW: '127.0.0.1/32', NS_FETCH_TIMEOUT_MS: '3000' };
+type TrainJson = { runId: string; profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+let trained: TrainJson;
+/** What the run summary must say about each profile, from what `train --json` reported. */
+const expectedProfiles = (t: TrainJson) => t.profiles.map((p) => ({
+  name: p.name, features: p.features.length, kind: expect.any(String) as unknown, cvF1: p.cv.f1, testF1: p.test.f1Phishing, testVectorsSeenInTraining: expect.any(Number) as unknown,
+}));
 const value = (a: Analysis, f: string) => a.features.find((x) => x.name === f)!.value;
 
 describe('check <url>', () => {
@@ -27,16 +34,18 @@ describe('check <url>', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     const r = await runCli(['train', '--preset', 'quick', '--json'], home);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
-    expect(out.profiles.map((p) => [p.name, p.features.length])).toEqual([['all', 30], ['url_page_fetch', 20], ['url', 8]]);
+    const out = JSON.parse(r.stdout) as { runId: string; profiles: { name: string; features: string[]; cv: { f1: number }; test: { f1Phishing: number } }[] };
+    trained = out;
+    expect(out.profiles.map((p) => [p.name, p.features.length])).toEqual([['all', 30], ['url_page_fetch', 19], ['url', 7]]);
     for (const p of out.profiles) {
       expect(p.test.f1Phishing).toBeGreaterThan(0.5);
       expect(p.test.f1Phishing).toBeLessThanOrEqual(1);
     }
     // Fewer features, less to go on: the URL-only model is clearly weaker than the full one.
     expect(out.profiles[2]!.test.f1Phishing).toBeLessThan(out.profiles[0]!.test.f1Phishing - 0.1);
-    const runs = await runCli(['runs', '--json'], home);
-    expect(runs.stdout).toContain('"profiles"');
+    // The run summary carries them too (runs --json here; GET /api/v1/runs/:id below).
+    const runs = JSON.parse((await runCli(['runs', '--json'], home)).stdout) as { runs: { id: string; summary: { profiles: RunProfileSummary[] } }[] };
+    expect(runs.runs.find((x) => x.id === out.runId)!.summary.profiles).toEqual(expectedProfiles(out));
   }, 300_000);
 
   it('--no-fetch analyses the URL alone with the URL-only model', async () => {
@@ -49,7 +58,7 @@ describe('check <url>', () => {
     expect(value(a, 'having_At_Symbol')).toBe(-1);
     expect(value(a, 'Favicon')).toBeNull();
     expect(value(a, 'web_traffic')).toBeNull();
-    expect(a.features.filter((f) => f.used).map((f) => f.group)).toEqual(Array(8).fill('url'));
+    expect(a.features.filter((f) => f.used).map((f) => f.group)).toEqual(Array(7).fill('url'));
     expect(a.phishingProbability).toBeGreaterThanOrEqual(0);
     expect(a.phishingProbability).toBeLessThanOrEqual(1);
     expect(a.prediction).toBe(a.label === -1 ? 'phishing' : 'legitimate');
@@ -65,14 +74,21 @@ describe('check <url>', () => {
       Favicon: -1, Request_URL: -1, URL_of_Anchor: -1, Links_in_tags: -1, SFH: -1, Submitting_to_email: -1, on_mouseover: -1, RightClick: -1, popUpWidnow: -1, Iframe: -1,
     });
     expect(value(a, 'SSLfinal_State')).toBe(-1);
-    expect(a.features.filter((f) => f.used)).toHaveLength(20);
+    // No providers are configured: the ten WHOIS/DNS/rank/index/blocklist features are not checked, not imputed.
+    const external = a.features.filter((f) => f.group === 'external');
+    expect(external).toHaveLength(10);
+    expect(external.every((f) => f.value === null && !f.used && f.push === null)).toBe(true);
+    expect(a.features.filter((f) => f.used)).toHaveLength(19);
     expect(a.features.filter((f) => f.used).every((f) => typeof f.push === 'number')).toBe(true);
-    expect(a.prediction).toBe(a.label === -1 ? 'phishing' : 'legitimate');
-    // The verdict itself depends on the trained model; what must hold is that the crafted phishing page
-    // scores no lower than the plain page of the same site under the same profile.
+    // Prefix_Suffix is never computed: its "no dash" value means "certainly legitimate" in the data.
+    expect(a.features.find((f) => f.name === 'Prefix_Suffix')).toMatchObject({ group: 'url', value: null, used: false });
+    // The crafted page is judged phishing and the plain page of the same site legitimate, by the same model.
+    expect(a).toMatchObject({ prediction: 'phishing', label: -1 });
+    expect(a.phishingProbability).toBeGreaterThan(0.5);
     const plain = JSON.parse((await runCli(['check', `${site.base}/plain`, '--json'], home, allow)).stdout) as Analysis;
     expect(plain.profile.name).toBe('url_page_fetch');
-    expect(a.phishingProbability).toBeGreaterThanOrEqual(plain.phishingProbability);
+    expect(plain).toMatchObject({ prediction: 'legitimate', label: 1 });
+    expect(plain.phishingProbability).toBeLessThan(0.5);
   }, 60_000);
 
   it('counts redirects and reads an untrusted certificate', async () => {
@@ -97,7 +113,7 @@ describe('check <url>', () => {
     writeFileSync(file, PHISHY_PAGE);
     const r = await runCli(['check', 'https://login.example.com/', '--html', file], home);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/profile url \(8 features, test F1 0\.\d{3}\)/);
+    expect(r.stdout).toMatch(/profile url \(7 features, test F1 0\.\d{3}\)/);
     expect(r.stdout).toMatch(/URL_of_Anchor\s+page\s+-1\s+\(not used by this profile\)/);
     expect(r.stdout).toMatch(/web_traffic\s+external not checked/);
   }, 60_000);
@@ -124,7 +140,7 @@ describe('predict --urls', () => {
     expect(lines[1]).toMatch(/^https:\/\/www\.example\.com\/,-?1,[01]\.\d{6},(url_page_fetch|url),$/);
     // A formula-like cell is neutralised with a leading apostrophe.
     expect(lines[2]).toMatch(/^'=cmd\|' \/C calc'!A0,,,,"URL_INVALID: /);
-    expect(lines[3]).toMatch(/\/phishy,-?1,[01]\.\d{6},url_page_fetch,$/);
+    expect(lines[3]).toMatch(/\/phishy,-1,[01]\.\d{6},url_page_fetch,$/);
     expect(lines[4]).toMatch(/^javascript:alert\(1\),,,,"URL_SCHEME: /);
     expect(readdirSync(home).filter((f) => f.includes('.tmp-'))).toEqual([]);
   }, 120_000);
@@ -183,6 +199,14 @@ describe('POST /api/v1/analyze on the real server', () => {
     const given = await analysis({ url: 'https://shop.example.com/', html: '<form action="mailto:a@b.test"></form>' });
     expect(value(given, 'Submitting_to_email')).toBe(-1);
     expect(given.fetch).toBeNull();
+  }, 60_000);
+
+  it('serves each profile\'s test F1 in the run\'s JSON (summary.profiles)', async () => {
+    const r = await fetch(`${srv.base}/api/v1/runs/${trained.runId}`);
+    expect(r.status).toBe(200);
+    const run = (await r.json()) as { summary: { profiles: RunProfileSummary[] } };
+    expect(run.summary.profiles).toEqual(expectedProfiles(trained));
+    expect(run.summary.profiles.map((p) => [p.name, p.features])).toEqual([['all', 30], ['url_page_fetch', 19], ['url', 7]]);
   }, 60_000);
 
   it('reports a refused fetch in the answer (SSRF: metadata address) and answers with the URL-only model', async () => {

@@ -31,15 +31,15 @@ export const PLAIN_PAGE = `<!doctype html><html><head><link rel="icon" href="/fa
 export interface FixtureSite {
   base: string;
   tlsBase: string;
-  /** Requests seen, path and the cookie header sent (to prove none are kept). */
-  seen: { path: string; cookie: string | undefined; userAgent: string | undefined }[];
+  /** Requests seen: path, the cookie header sent (to prove none are kept), user-agent and accept-encoding. */
+  seen: { path: string; cookie: string | undefined; userAgent: string | undefined; acceptEncoding: string | undefined }[];
   close(): Promise<void>;
 }
 
 function handler(seen: FixtureSite['seen'], hugeBytes: number): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixture');
-    seen.push({ path: url.pathname, cookie: req.headers.cookie, userAgent: req.headers['user-agent'] });
+    seen.push({ path: url.pathname, cookie: req.headers.cookie, userAgent: req.headers['user-agent'], acceptEncoding: req.headers['accept-encoding'] });
     const html = (body: string): void => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'set-cookie': 'session=abc; Path=/' });
       res.end(body);

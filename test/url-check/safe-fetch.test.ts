@@ -43,6 +43,7 @@ describe('safeFetcher on the fixture site (127.0.0.1 allow-listed)', () => {
     expect(page.redirects).toBe(0);
     expect(page.tls).toBeNull();
     expect(site.seen.at(-1)!.userAgent).toMatch(/^networksecurity-url-check\//);
+    expect(site.seen.at(-1)!.acceptEncoding).toBe('identity');
   });
   it('follows a redirect chain, counts the hops and never sends back a cookie it was given', async () => {
     const page = await local().fetch(u('/chain/3'));
@@ -107,6 +108,18 @@ describe('SSRF: refused', () => {
     const f = safeFetcher({ allow: ['127.0.0.1/32'], resolve: hosts({ 'fixture.test': ['127.0.0.1'] }) });
     const page = await f.fetch(new URL(`http://fixture.test:${new URL(site.base).port}/plain`));
     expect(page.status).toBe(200);
+  });
+  it('resolves a name once and connects to that answer: a rebinding name gets no second look-up', async () => {
+    let calls = 0;
+    const rebinding: Resolver = async () => {
+      await Promise.resolve();
+      calls++;
+      return [{ address: calls === 1 ? '127.0.0.1' : '10.0.0.1', family: 4 }];
+    };
+    const page = await safeFetcher({ allow: ['127.0.0.1/32'], resolve: rebinding }).fetch(new URL(`http://rebind.test:${new URL(site.base).port}/plain`));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<a href="/about">');
+    expect(calls).toBe(1);
   });
   it('says clearly when a name does not resolve', async () => {
     { const e = await failure(safeFetcher({ resolve: hosts({}) }).fetch(new URL('http://nowhere.test/'))); expect(e.code).toBe('FETCH_FAILED'); expect(e.message).toContain('does not resolve'); }

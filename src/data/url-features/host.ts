@@ -5,7 +5,6 @@
  * @example
  *   siteOf('a.b.example.co.uk'); // 'example.co.uk'
  */
-import { domainToUnicode } from 'node:url';
 import { parse as parseDomain } from 'tldts';
 
 export interface HostInfo {
@@ -17,8 +16,6 @@ export interface HostInfo {
   publicSuffix: string | null;
   /** Labels left of the registrable domain. */
   subdomainLabels: string[];
-  /** The host in Unicode (IDN decoded), for rules about the characters a reader sees. */
-  unicode: string;
 }
 
 function stripBrackets(host: string): string {
@@ -30,10 +27,10 @@ export function hostInfo(urlHostname: string): HostInfo {
   const p = parseDomain(hostname, { allowPrivateDomains: false, extractHostname: false });
   const isIp = p.isIp === true || hostname.includes(':');
   if (isIp || p.domain === null) {
-    return { hostname, isIp, site: hostname, publicSuffix: isIp ? null : p.publicSuffix, subdomainLabels: [], unicode: hostname };
+    return { hostname, isIp, site: hostname, publicSuffix: isIp ? null : p.publicSuffix, subdomainLabels: [] };
   }
   const subdomainLabels = p.subdomain ? p.subdomain.split('.') : [];
-  return { hostname, isIp, site: p.domain, publicSuffix: p.publicSuffix, subdomainLabels, unicode: domainToUnicode(hostname) || hostname };
+  return { hostname, isIp, site: p.domain, publicSuffix: p.publicSuffix, subdomainLabels };
 }
 
 /** Site (registrable domain) of a host name; memoised because a page names the same hosts many times. */

@@ -69,6 +69,30 @@ describe('pageFeatures', () => {
     expect(a.counts.media.external).toBe(0);
     expect(a.counts.anchors).toEqual({ total: 1, unsafe: 1 });
   });
+  it('decodes entities in the attributes it reads (obfuscated schemes and hosts)', () => {
+    const a = pageAnalysis('<a href="&#106;avascript:alert(1)">a</a><a href="https&colon;//evil&#46;test/">b</a><a href="/x?a=1&amp;b=2">c</a>', page);
+    expect(a.counts.anchors).toEqual({ total: 3, unsafe: 2 });
+    expect(p('<form action="mailto&colon;x@evil.test">').Submitting_to_email).toBe(-1);
+    expect(p('<a onMouseOver="window&period;status=1">x</a>').on_mouseover).toBe(-1);
+  });
+  it('reads tag and attribute names in any case; the first of two same-named attributes counts, as in a browser', () => {
+    const a = pageAnalysis('<A HREF="https://evil.test/">a</A><IMG SRC="https://evil.test/i.png"><a href="/ok" href="https://evil.test/">b</a>', page);
+    expect(a.counts.anchors).toEqual({ total: 2, unsafe: 1 });
+    expect(a.counts.media).toEqual({ total: 1, external: 1 });
+    expect(p('<a onmouseover="x()" onmouseover="window.status=1">x</a>').on_mouseover).toBe(1);
+  });
+  it('ignores a form inside an open form, and reads <image> as <img>', () => {
+    const a = pageAnalysis('<form action="/ok"><form action=""></form><form action="https://evil.test/"></form><image src="https://evil.test/i">', page);
+    expect(a.counts.forms).toBe(2);
+    expect(a.features.SFH).toBe(0);
+    expect(a.counts.media).toEqual({ total: 1, external: 1 });
+  });
+  it('finds no tags inside comments, textarea or title, and reads <script/> text as script', () => {
+    const a = pageAnalysis('<!-- <a href="https://evil.test/"> --><textarea><img src="https://evil.test/t"></textarea><title><a href="#">t</a></title>', page);
+    expect(a.counts).toMatchObject({ anchors: { total: 0, unsafe: 0 }, media: { total: 0, external: 0 } });
+    expect(p('<script/>if(event.button==2){}</script>').RightClick).toBe(-1);
+    expect(p('<style>a{}</style><div>event.button==2</div>').RightClick).toBe(1);
+  });
   it('handles a 5 MB page of repeated links and counts every one', () => {
     const html = '<a href="/x">x</a>'.repeat(250_000) + '<a href="https://evil.test/">e</a>'.repeat(250_000);
     const a = pageAnalysis(html, page);

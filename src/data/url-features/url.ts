@@ -1,6 +1,7 @@
 /**
- * The eight features computed from the address alone (FEATURES.md rules, in the data set's coding:
- * docs/url-features.md shows the measured coding). Pure and cheap: no network, no DNS.
+ * The seven features computed from the address alone (FEATURES.md rules, in the data set's coding:
+ * docs/url-features.md shows the measured coding). Prefix_Suffix is not among them: its coding cannot
+ * be reproduced (UNREPRODUCIBLE_FEATURES). Pure and cheap: no network, no DNS.
  *
  * @example
  *   urlFeatures(parseTarget('http://192.168.0.1/paypal/login')).having_IP_Address; // -1
@@ -16,7 +17,6 @@ export interface UrlFeatures {
   Shortining_Service: FeatureValue;
   having_At_Symbol: FeatureValue;
   double_slash_redirecting: FeatureValue;
-  Prefix_Suffix: FeatureValue;
   having_Sub_Domain: FeatureValue;
   HTTPS_token: FeatureValue;
 }
@@ -29,11 +29,6 @@ export function urlLength(raw: string): FeatureValue {
 /** "//" after the scheme's own: index 6 is the second slash of "https://". */
 export function doubleSlash(raw: string): FeatureValue {
   return raw.lastIndexOf('//') > 6 ? -1 : 1;
-}
-
-/** A "-" a reader sees in the host; punycode's own "xn--" marker is not one. */
-export function prefixSuffix(host: HostInfo): FeatureValue {
-  return host.unicode.includes('-') ? -1 : 1;
 }
 
 /**
@@ -56,7 +51,6 @@ export function urlFeaturesOfHost(raw: string, host: HostInfo): UrlFeatures {
     Shortining_Service: SHORTENER_DOMAINS.has(host.site) ? -1 : 1,
     having_At_Symbol: raw.includes('@') ? -1 : 1,
     double_slash_redirecting: doubleSlash(raw),
-    Prefix_Suffix: host.isIp ? 1 : prefixSuffix(host),
     having_Sub_Domain: subDomains(host),
     HTTPS_token: host.hostname.includes('http') ? -1 : 1,
   };
