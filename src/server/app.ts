@@ -19,6 +19,7 @@ import { sendError } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { crossSiteGuard } from './origin.js';
+import { requestLogOptions } from './request-log.js';
 import { registerAnalyze } from './routes/analyze.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
@@ -43,7 +44,7 @@ const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 
 /** Builds the HTTP server (not listening). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: deps.limits.jsonBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true });
+  const app = Fastify({ ...requestLogOptions(deps.requestLog), bodyLimit: deps.limits.jsonBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true });
   const metrics = new ServerMetrics();
   const version = deps.appVersion ?? packageVersion();
   const ctx = routeContext(deps, metrics, version);
@@ -52,6 +53,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new NsError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, { kind: 'not_found', hint: 'See /api/docs for the routes.' }), deps.logger));
 
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   app.addHook('onRequest', crossSiteGuard(deps.allowedHosts ?? []));
 
   // CSV bodies reach the handler as a stream, so they are parsed while they arrive and limited by count.

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { redactRequestUrl } from './request-log.js';
 
 /** Which error body a route answers with. */
 export type ErrorStyle = 'api' | 'mlflow' | 'oip';
@@ -51,18 +52,25 @@ const mlflowCodes: Record<number, string> = {
   415: 'BAD_REQUEST', 429: 'REQUEST_LIMIT_EXCEEDED', 503: 'TEMPORARILY_UNAVAILABLE',
 };
 
-/** The response body of an error in the given style. */
-export function errorBody(e: NsError, style: ErrorStyle): Record<string, unknown> {
+/**
+ * The response body of an error in the given style. Our API's body carries the request id that finds
+ * the request's log line; the scoring protocols keep their exact shapes (the id is in the
+ * `x-request-id` header of every response).
+ */
+export function errorBody(e: NsError, style: ErrorStyle, requestId: string): Record<string, unknown> {
   if (style === 'mlflow') return { error_code: mlflowCodes[e.httpStatus] ?? (e.httpStatus >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'), message: e.message };
   if (style === 'oip') return { error: e.message };
-  return { error: e.toJSON() };
+  return { error: { ...e.toJSON(), requestId } };
 }
 
 /** Sends an error; used by the error and not-found handlers. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, logger: Logger): FastifyReply {
   const e = toHttpError(err);
   // Expected unavailability (no model yet) is not logged as a failure; unexpected errors are, with their stack.
-  if (e.kind === 'internal') logger.error('request failed', { url: request.url, method: request.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  if (e.kind === 'internal') {
+    logger.error('request failed', { requestId: request.id, url: redactRequestUrl(request.url), method: request.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    request.log.error({ err }, 'request failed');
+  }
   const style = request.routeOptions.config?.errorStyle ?? (request.url.startsWith('/v2') ? 'oip' : request.url.startsWith('/invocations') ? 'mlflow' : 'api');
-  return reply.code(e.httpStatus).type('application/json; charset=utf-8').send(errorBody(e, style));
+  return reply.code(e.httpStatus).type('application/json; charset=utf-8').send(errorBody(e, style, request.id));
 }
