@@ -239,7 +239,7 @@ describe('operations', () => {
     await a.inject({ method: 'POST', url: '/api/v1/predict', payload: { rows: [row(1), row(-1), row(-1)] } });
     const text = (await a.inject({ url: '/metrics' })).body;
     expect(text).toContain('ns_http_requests_total{method="POST",route="/api/v1/predict",status="200"} 1');
-    expect(text).toContain('ns_http_request_duration_seconds_bucket{route="/api/v1/predict",le="+Inf"} 1');
+    expect(text).toContain('ns_http_request_duration_seconds_bucket{le="+Inf",route="/api/v1/predict"} 1');
     expect(text).toContain('ns_predictions_total{class="phishing"} 2');
     expect(text).toContain('ns_predictions_total{class="legitimate"} 1');
     expect(text).toContain('ns_model_version 1');
