@@ -23,10 +23,23 @@ export interface CommandIo {
   isTty: boolean;
 }
 
+/** A sub-command (`models promote`), with its own `--help`. */
+export interface ActionSpec {
+  name: string;
+  usage: string;
+  summary: string;
+}
+
 export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
   flags: FlagSpec[];
+  actions?: ActionSpec[];
+  /**
+   * True when this invocation only reads the local state (`runs`, `models list`): a state folder that
+   * does not exist is not created.
+   */
+  readOnly?(positionals: string[]): boolean;
   run(args: { flags: Record<string, string | boolean | undefined>; positionals: string[]; ctx: () => Promise<AppContext>; io: CommandIo }): Promise<number>;
 }

@@ -5,7 +5,7 @@
  * loaded lazily so the CLI starts fast on the defaults.
  */
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { NsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { parseSchema, type Schema } from '../data/schema.js';
@@ -102,9 +102,18 @@ async function openRedis(config: Config & { REDIS_URL: string }, logger: Logger)
   return { scale, announce: championAnnouncer(scale, logger) };
 }
 
-export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env): Promise<AppContext> {
+export interface ContextOptions {
+  /**
+   * For commands that only read (runs, models list, data versions): a state.db that does not exist is
+   * not created; they read an empty one in memory instead, so nothing is written where they looked.
+   */
+  readOnly?: boolean;
+}
+
+export async function createContext(logger: Logger, env: Record<string, string | undefined> = process.env, options: ContextOptions = {}): Promise<AppContext> {
   const config = loadConfig(env);
-  const p = paths(config);
+  const found = paths(config);
+  const p = options.readOnly && !existsSync(found.stateDb) ? { ...found, stateDb: ':memory:' } : found;
   const schema = loadSchemaFile(config.NS_SCHEMA ?? bundledSchemaPath);
   const records = await recordStore(config, p);
   const artifacts = await artifactStore(config, p);

@@ -17,8 +17,10 @@ import { routeContext } from './context.js';
 import type { ServerDeps } from './deps.js';
 import { sendError } from './errors.js';
 import { ServerMetrics } from './metrics.js';
-import { docsPage, openApiDocument } from './openapi.js';
+import { rowSchema } from './api-schemas.js';
+import { registerOpenApi } from './openapi.js';
 import { crossSiteGuard } from './origin.js';
+import { requestLogOptions } from './request-log.js';
 import { registerAnalyze } from './routes/analyze.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
@@ -43,7 +45,9 @@ const csp = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-
 
 /** Builds the HTTP server (not listening). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: deps.limits.jsonBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true });
+  // Bodies are validated as they are written: no type coercion ("1" stays text, true is not 1) and no
+  // silent removal of unknown fields, so the schema in the OpenAPI document is exactly what is accepted.
+  const app = Fastify({ ...requestLogOptions(deps.requestLog), ajv: { customOptions: { coerceTypes: false, removeAdditional: false } }, bodyLimit: deps.limits.jsonBodyBytes, trustProxy: false, return503OnClosing: true, forceCloseConnections: true });
   const metrics = new ServerMetrics();
   const version = deps.appVersion ?? packageVersion();
   const ctx = routeContext(deps, metrics, version);
@@ -52,6 +56,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, new NsError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, { kind: 'not_found', hint: 'See /api/docs for the routes.' }), deps.logger));
 
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   app.addHook('onRequest', crossSiteGuard(deps.allowedHosts ?? []));
 
   // CSV bodies reach the handler as a stream, so they are parsed while they arrive and limited by count.
@@ -77,6 +85,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     done();
   });
 
+  app.addSchema(rowSchema(deps.schema));
+  await registerOpenApi(app, version);
   registerOps(app, ctx);
   registerPredict(app, ctx);
   registerPredictCsv(app, ctx);
@@ -86,10 +96,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerMlflow(app, ctx);
   registerOip(app, ctx);
 
-  const doc = openApiDocument(version, deps.schema.features);
-  app.get('/api/v1/openapi.json', () => doc);
-  const docsHtml = docsPage(doc);
-  app.get('/api/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(docsHtml));
 
   const uiDir = deps.uiDir ?? fileURLToPath(new URL('dist/ui/', packageRoot));
   if (existsSync(`${uiDir}/index.html`)) {

@@ -8,6 +8,7 @@ import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
 import type { Registry, RunStore } from '../ports/index.js';
+import type { RequestLogOptions } from './request-log.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
 export interface ScoringModel {
@@ -81,6 +82,8 @@ export interface ServerDeps {
    */
   allowedHosts?: readonly string[];
   logger: Logger;
+  /** The request log (one line per request); absent = no request log (request ids are still made). */
+  requestLog?: RequestLogOptions;
   /** Checks one URL (POST /api/v1/analyze); absent where URL checks are not wired. */
   analyze?: (req: AnalyzeRequest, signal?: AbortSignal) => Promise<Analysis>;
   /** Folder of the built UI (index.html); defaults to <package>/dist/ui. */

@@ -2,8 +2,8 @@
  * Runs the real CLI (TypeScript sources through tsx) in a child process with its own NS_HOME, so
  * tests see exactly what a user sees: stdout, stderr and the exit code.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,4 +76,27 @@ export async function killWhen(child: ChildProcess, marker: string): Promise<str
   });
   await new Promise((r) => child.on('close', r));
   return stderr;
+}
+
+/**
+ * dist/cli/bin.js, the executable a user runs; built first (`npm run build:server`) when it is missing
+ * or older than a source file (npm test builds it before the tests).
+ */
+export function builtCli(): string {
+  const bin = join(root, 'dist/cli/bin.js');
+  const src = join(root, 'src');
+  const stale = !existsSync(bin) || readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .some((f) => f.endsWith('.ts') && !f.startsWith('ui') && statSync(join(src, f)).mtimeMs > statSync(bin).mtimeMs);
+  if (stale) execFileSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'ignore' });
+  return bin;
+}
+
+/** Runs `node <bin> ...args` in `cwd` with exactly `env` (plus PATH), as a user's shell would. */
+export function runBuilt(bin: string, args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done) => child.on('close', (code) => done({ code: code ?? -1, stdout, stderr })));
 }

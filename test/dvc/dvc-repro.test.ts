@@ -18,7 +18,7 @@ const cli = `${process.execPath} --import ${pathToFileURL(join(root, 'node_modul
 describe('the pipeline as a DVC pipeline', () => {
   const repo = tempHome('ns-dvc-repo-');
   const home = tempHome('ns-dvc-home-');
-  const env = { ...process.env, NS_HOME: home, DVC_NO_ANALYTICS: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, DVC_NO_ANALYTICS: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
   for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL']) delete env[k];
   const dvc = (...args: string[]): { code: number; out: string } => {
     const r = spawnSync(dvcBin, args, { cwd: repo, env, encoding: 'utf8', maxBuffer: 64 << 20 });

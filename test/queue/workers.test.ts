@@ -68,7 +68,7 @@ describe('training runs on queue workers', () => {
     }
     expect(failed).toEqual([expect.objectContaining({ id: 'bad-job', state: 'failed', failedReason: expect.stringMatching(/^JOB_INPUT_INVALID: /) as unknown })]);
     const text = await runCli(['jobs', 'list'], home, env);
-    expect(text.stdout).toMatch(/train\s+bad-job\s+failed\s+attempts 1 .*JOB_INPUT_INVALID/);
+    expect(text.stdout).toMatch(/train\s+bad-job\s+failed\s+1\s+.*JOB_INPUT_INVALID/);
 
     // Still serving: the next run completes (and is refused nothing: the gate decides).
     const next = await runCli(['train', '--queue', '--json', '--preset', 'quick'], home, env);

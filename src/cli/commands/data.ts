@@ -7,13 +7,19 @@ import { ExitCode, NsError } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
 import { bool } from '../flags.js';
 import { exportDvc, exportDvcFlags } from './data-dvc.js';
+import { formatTable } from '../table.js';
 
 interface DataSummary { snapshotSha256?: string; rows?: number; newRecords?: number; watermark?: number }
 
 export const dataCommand: CliCommand = {
   name: 'data',
-  summary: 'List the recorded data snapshots (data versions)',
+  summary: 'List the recorded data snapshots (data versions), or export the pipeline for DVC',
   usage: 'data versions [--json] | data export-dvc [--dir <folder>] [--input <csv>] [--cli <command>] [--outs <dir>] [--force] [train flags]',
+  actions: [
+    { name: 'versions', usage: 'data versions [--json]', summary: 'Data snapshots recorded by runs (sha256, rows, new rows, watermark); `train --snapshot <sha256>` reproduces a run on one' },
+    { name: 'export-dvc', usage: 'data export-dvc [--dir <folder>] [--input <csv>] [--cli <command>] [--outs <dir>] [--force] [train flags]', summary: 'Write dvc.yaml and params.yaml: the pipeline as a DVC pipeline whose stages call this CLI' },
+  ],
+  readOnly: () => true,
   flags: [{ name: 'json', type: 'boolean', description: 'print JSON' }, ...exportDvcFlags],
   async run({ flags, positionals, ctx, io }) {
     const [action = 'versions'] = positionals;
@@ -34,12 +40,12 @@ export const dataCommand: CliCommand = {
       return ExitCode.ok;
     }
     if (versions.length === 0) {
-      io.out('No snapshots yet: each `networksecurity train` records one.');
+      io.out(`No snapshots yet in ${context.paths.home}: each \`networksecurity train\` records one.`);
       return ExitCode.ok;
     }
     io.out(`source: ${context.records.describe()}`);
-    io.out(`${'snapshot'.padEnd(14)} ${'rows'.padEnd(7)} ${'new'.padEnd(7)} ${'watermark'.padEnd(25)} ${'runs'.padEnd(5)} first run`);
-    for (const v of versions) io.out(`${v.sha256.slice(0, 12).padEnd(14)} ${String(v.rows).padEnd(7)} ${String(v.newRecords).padEnd(7)} ${(v.watermark ?? '-').padEnd(25)} ${String(v.runs).padEnd(5)} ${v.firstRun}`);
+    const rows = versions.map((v) => [v.sha256.slice(0, 12), String(v.rows), String(v.newRecords), v.watermark ?? '-', String(v.runs), v.firstRun]);
+    for (const line of formatTable(['snapshot', 'rows', 'new', 'watermark', 'runs', 'first run'], rows)) io.out(line);
     return ExitCode.ok;
   },
 };

@@ -6,11 +6,17 @@ import { ExitCode, NsError } from '../../core/errors.js';
 import { JOB_STATES, type JobState } from '../../ports/job-queue.js';
 import type { CliCommand } from '../command.js';
 import { bool, str } from '../flags.js';
+import { formatTable } from '../table.js';
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
   summary: 'Queued jobs in Redis: list (with failure reasons), retry a failed one, remove one',
   usage: 'jobs list [--queue <name>] [--state waiting|active|delayed|completed|failed] [--json] | jobs retry <queue> <id> | jobs remove <queue> <id>',
+  actions: [
+    { name: 'list', usage: 'jobs list [--queue <name>] [--state <state>] [--json]', summary: 'Queued jobs per queue and state, with the reason of each failure' },
+    { name: 'retry', usage: 'jobs retry <queue> <id>', summary: 'Queue a failed job again' },
+    { name: 'remove', usage: 'jobs remove <queue> <id>', summary: 'Remove a job that is not running' },
+  ],
   flags: [
     { name: 'queue', type: 'string', value: '<name>', description: 'only this queue (default: all)' },
     { name: 'state', type: 'string', value: '<state>', description: `only this state: ${JOB_STATES.join(', ')}` },
@@ -37,9 +43,7 @@ export const jobsCommand: CliCommand = {
       return ExitCode.ok;
     }
     if (jobs.length === 0) io.out('no jobs');
-    for (const j of jobs) {
-      io.out(`${j.queue.padEnd(6)} ${j.id.padEnd(32)} ${j.state.padEnd(9)} attempts ${j.attemptsMade}  ${j.createdAt}${j.failedReason ? `  ${j.failedReason}` : ''}`);
-    }
+    else for (const line of formatTable(['queue', 'id', 'state', 'attempts', 'created', 'failure'], jobs.map((j) => [j.queue, j.id, j.state, String(j.attemptsMade), j.createdAt, j.failedReason ?? '']))) io.out(line);
     return ExitCode.ok;
   },
 };

@@ -8,11 +8,18 @@ import { promoteVersion, rollbackChampion } from '../../pipeline/tracking-hooks.
 import { requireLoadable } from '../../main/champion.js';
 import type { CliCommand } from '../command.js';
 import { bool } from '../flags.js';
+import { formatTable } from '../table.js';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
   summary: 'List model versions, promote one to champion, or roll back',
   usage: 'models list [--json] | models promote <version> | models rollback',
+  actions: [
+    { name: 'list', usage: 'models list [--json]', summary: 'Model versions with F1, run, data snapshot, and which is champion or challenger' },
+    { name: 'promote', usage: 'models promote <version>', summary: 'Make <version> the champion (its bundle must load and verify, else MODEL_UNLOADABLE, exit 2)' },
+    { name: 'rollback', usage: 'models rollback', summary: 'Make the previous champion the champion again' },
+  ],
+  readOnly: (positionals) => (positionals[0] ?? 'list') === 'list',
   flags: [{ name: 'json', type: 'boolean', description: 'print JSON (list)' }],
   async run({ flags, positionals, ctx, io }) {
     const [action = 'list', arg] = positionals;
@@ -27,14 +34,15 @@ export const modelsCommand: CliCommand = {
         return ExitCode.ok;
       }
       if (versions.length === 0) {
-        io.out('No model versions yet. Train one with `networksecurity train`.');
+        io.out(`No model versions yet in ${context.paths.home}. Train one with \`networksecurity train\`.`);
         return ExitCode.ok;
       }
-      io.out(`${'version'.padEnd(8)} ${'kind'.padEnd(24)} ${'F1'.padEnd(7)} ${'run'.padEnd(30)} ${'snapshot'.padEnd(13)} created`);
-      for (const v of versions) {
+      const rows = versions.map((v) => {
         const f1 = v.metrics['f1Phishing'];
-        io.out(`${`v${v.version}`.padEnd(8)} ${v.modelKind.padEnd(24)} ${(f1 === undefined ? '-' : f1.toFixed(4)).padEnd(7)} ${v.runId.padEnd(30)} ${v.snapshotSha256.slice(0, 12).padEnd(13)} ${v.createdAt}${champion?.version === v.version ? '  ← champion' : challenger?.version === v.version ? '  ← challenger' : ''}`);
-      }
+        const alias = champion?.version === v.version ? 'champion' : challenger?.version === v.version ? 'challenger' : '';
+        return [`v${v.version}`, v.modelKind, f1 === undefined ? '-' : f1.toFixed(4), v.runId, v.snapshotSha256.slice(0, 12), v.createdAt, alias];
+      });
+      for (const line of formatTable(['version', 'kind', 'F1', 'run', 'snapshot', 'created', 'alias'], rows)) io.out(line);
       return ExitCode.ok;
     }
     if (action === 'promote') {

@@ -2,11 +2,13 @@
 import { ExitCode } from '../../core/errors.js';
 import type { CliCommand } from '../command.js';
 import { bool, num } from '../flags.js';
+import { formatTable } from '../table.js';
 
 export const runsCommand: CliCommand = {
   name: 'runs',
   summary: 'List pipeline runs with status, best model, F1 and champion',
   usage: 'runs [--limit <n>] [--json]',
+  readOnly: () => true,
   flags: [
     { name: 'limit', type: 'string', value: '<n>', description: 'how many runs (default 20)' },
     { name: 'json', type: 'boolean', description: 'print JSON' },
@@ -20,15 +22,15 @@ export const runsCommand: CliCommand = {
       return ExitCode.ok;
     }
     if (runs.length === 0) {
-      io.out('No runs yet. Start one with `networksecurity train`.');
+      io.out(`No runs yet in ${context.paths.home}. Start one with \`networksecurity train\` (or set NS_HOME to the folder that holds them).`);
       return ExitCode.ok;
     }
-    io.out(`${'run'.padEnd(32)} ${'status'.padEnd(11)} ${'last stage'.padEnd(10)} ${'best'.padEnd(20)} ${'F1'.padEnd(7)} model`);
-    for (const r of runs) {
+    const rows = runs.map((r) => {
       const s = r.summary as { best?: string; f1?: number | null; champion?: { version: number } | null };
       const mark = champion?.runId === r.id ? ' (champion)' : '';
-      io.out(`${r.id.padEnd(32)} ${r.status.padEnd(11)} ${(r.lastStage ?? '-').padEnd(10)} ${(s.best ?? '-').padEnd(20)} ${(s.f1 != null ? s.f1.toFixed(4) : '-').padEnd(7)} ${s.champion ? `v${s.champion.version}` : '-'}${mark}${r.error ? `  ${r.error.code}` : ''}`);
-    }
+      return [r.id, r.status, r.lastStage ?? '-', s.best ?? '-', s.f1 != null ? s.f1.toFixed(4) : '-', `${s.champion ? `v${s.champion.version}` : '-'}${mark}`, r.error?.code ?? ''];
+    });
+    for (const line of formatTable(['run', 'status', 'last stage', 'best', 'F1', 'model', 'error'], rows)) io.out(line);
     return ExitCode.ok;
   },
 };

@@ -8,7 +8,8 @@ import { uiDir } from '../../main/package-root.js';
 import { createServerDeps } from '../../main/server-deps.js';
 import { allowedHostNames, buildServer } from '../../server/index.js';
 import type { CliCommand, CommandIo } from '../command.js';
-import { num, str } from '../flags.js';
+import { colourWanted } from '../colour.js';
+import { bool, num, str } from '../flags.js';
 import { pipelineOptions } from './train-options.js';
 
 /** Why `listen` failed, as a typed error naming the flag or variable to change. */
@@ -29,7 +30,10 @@ function listenError(e: unknown, host: string, port: number): unknown {
 export async function serve(context: AppContext, flags: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
   const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger), { pollMs: context.config.NS_MODEL_POLL_MS });
   const host = str(flags, 'host') ?? context.config.NS_HOST;
-  const app = await buildServer({ ...serving.deps, uiDir, allowedHosts: allowedHostNames(context.config.NS_ALLOWED_HOSTS, host) });
+  // Request logs go to stdout: JSON lines, or readable lines with --pretty or on a terminal.
+  const pretty = bool(flags, 'pretty') || Boolean(process.stdout.isTTY);
+  const requestLog = { pretty, colour: pretty && colourWanted(process.stdout, process.env) };
+  const app = await buildServer({ ...serving.deps, uiDir, requestLog, allowedHosts: allowedHostNames(context.config.NS_ALLOWED_HOSTS, host) });
   const port = num(flags, 'port', context.config.NS_PORT, [0, 65535]);
   let address: string;
   try {
@@ -58,12 +62,13 @@ export async function serve(context: AppContext, flags: Record<string, string | 
 export const serveFlags = [
   { name: 'host', type: 'string' as const, value: '<host>', description: 'address to listen on (default NS_HOST or 127.0.0.1)' },
   { name: 'port', type: 'string' as const, value: '<port>', description: 'port (default NS_PORT or 8501)' },
+  { name: 'pretty', type: 'boolean' as const, description: 'request log as readable lines instead of JSON (the default on a terminal)' },
 ];
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the web UI and REST API (default http://127.0.0.1:8501)',
-  usage: 'serve [--host <host>] [--port <port>]',
+  usage: 'serve [--host <host>] [--port <port>] [--pretty]',
   flags: serveFlags,
   async run({ flags, ctx, io }) {
     return serve(await ctx(), flags, io);

@@ -32,6 +32,10 @@ export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'Mirror a run or the registry index between the local folder and S3',
   usage: 'sync push|pull <run-id|registry>',
+  actions: [
+    { name: 'push', usage: 'sync push <run-id|registry>', summary: 'Copy a run folder (or the registry index) from the local artifacts folder to S3' },
+    { name: 'pull', usage: 'sync pull <run-id|registry>', summary: 'Copy a run folder (or the registry index) from S3 to the local artifacts folder' },
+  ],
   flags: [],
   async run({ positionals, ctx, io }) {
     const [direction, what] = positionals;

@@ -10,6 +10,7 @@ export const trackingCommand: CliCommand = {
   name: 'tracking',
   summary: 'Replay a run to the MLflow tracking server',
   usage: 'tracking replay <run-id>',
+  actions: [{ name: 'replay', usage: 'tracking replay <run-id>', summary: 'Send a run that the MLflow server missed (it was down) without duplicates' }],
   flags: [],
   async run({ positionals, ctx, io }) {
     const [action, runId] = positionals;

@@ -16,7 +16,7 @@ import { pipelineOptions } from './train-options.js';
 export const upCommand: CliCommand = {
   name: 'up',
   summary: 'Load the bundled data if needed, train if there is no champion, then serve',
-  usage: 'up [--host <host>] [--port <port>]',
+  usage: 'up [--host <host>] [--port <port>] [--pretty]',
   flags: serveFlags,
   async run({ flags, ctx, io }) {
     const context = await ctx();

@@ -24,8 +24,8 @@ export function registerOps(app: FastifyInstance, ctx: RouteContext): void {
     return { ready: true, modelVersion: model.version };
   });
 
-  app.get('/metrics', (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(ctx.metrics.render(deps.getModel()?.version)));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(ctx.metrics.contentType).send(await ctx.metrics.render(deps.getModel()?.version)));
 
   app.get('/api/v1/schema', () => ({
     features: deps.schema.features,

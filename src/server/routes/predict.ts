@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { NsError } from '../../core/errors.js';
+import { predictBodySchema } from '../api-schemas.js';
 import type { RouteContext } from '../context.js';
 import { countMissing, matrixFromRecords } from '../rows.js';
 
@@ -45,7 +46,7 @@ const predictResponseSchema = {
 
 /** Registers POST /api/v1/predict. */
 export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit }, schema: { response: { 200: predictResponseSchema } } }, (request) => {
+  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit }, schema: { body: predictBodySchema, response: { 200: predictResponseSchema } } }, (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new NsError('BAD_REQUEST', 'The body must be a JSON object with "row" or "rows".', { hint: 'Send {"rows": [{"having_IP_Address": 1, …}]}.' });

@@ -44,6 +44,7 @@ export function registerRuns(app: FastifyInstance, ctx: RouteContext): void {
       throw new NsError('BAD_REQUEST', 'The body must be {} or {"full": true|false}.', { hint: 'Send {"full": true} to re-ingest all records.' });
     }
     const { runId } = await deps.startRun(body.full === undefined ? {} : { full: body.full });
+    request.log.info({ runId, full: body.full ?? false }, 'run started');
     return reply.code(202).send({ runId, links: { self: `/api/v1/runs/${runId}`, events: `/api/v1/runs/${runId}/events` } });
   });
 
