@@ -3,7 +3,7 @@
 # PATH; better-sqlite3 is rebuilt for it when node_modules was installed with another Node): type check,
 # lint (with the layer rules), shellcheck/actionlint/compose checks, build (server and UI), the container
 # image (podman), the real test services on loopback (FerretDB, moto S3, MLflow, Redis; Chromium
-# installed), every test, then the services stop. A service that does not start fails the run.
+# installed; the interop venv of scripts/interop-venv.sh), every test, then the services stop. A service that does not start fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node_env=$(bash scripts/node.sh --env)
@@ -19,6 +19,8 @@ bash scripts/ops-checks.sh
 npm run build
 bash scripts/image.sh build
 bash scripts/services.sh up
+# Python onnxruntime, onnx and MLflow's client for the interoperability tests (test/interop), cached.
+bash scripts/interop-venv.sh >/dev/null
 trap 'bash scripts/services.sh down' EXIT
 # shellcheck disable=SC1091
 source .services/env
