@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.cache/venv-interop
-# Pinned so that the tests and the MLmodel's requirements name the same versions; bump on purpose.
-packages=('mlflow==3.17.2' 'onnx==1.23.2' 'onnxruntime==1.30.0')
+# The pins of MLFLOW_MODEL_REQUIREMENTS (src/pipeline/mlflow-model.ts, checked by test/interop): the tests
+# load the MLflow model with what its requirements.txt names. Bump both on purpose.
+packages=('mlflow==3.17.2' 'numpy==2.4.6' 'onnx==1.23.2' 'onnxruntime==1.30.0' 'pandas==3.1.1')
 marker=$venv/.installed
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$marker" 2>/dev/null)" != "${packages[*]}" ]; then
   mkdir -p .cache
