@@ -17,6 +17,11 @@ import { MLFLOW_MODEL_REQUIREMENTS } from '../../src/pipeline/mlflow-model.js';
 import { bundledCsv, root, runCli, startCli, tempHome, untilServing } from '../cli/cli-helpers.js';
 import { mlflowTestUri } from '../mlflow/env.js';
 
+interface MlflowRunWithInputs {
+  info: { run_id: string; run_name: string };
+  inputs?: { dataset_inputs?: { tags?: { key: string; value: string }[]; dataset: { name: string; digest: string; source_type: string; source: string; schema: string; profile: string } }[] };
+}
+
 interface PyfuncOut {
   labels: number[]; probPhishing: number[]; inputNames: string[]; outputNames: string[]; flavors: string[]; loaderModule: string;
   requirements: string[]; installed: Record<string, string>; exampleRows: number; examplePrediction: number[]; files: string[];
@@ -51,7 +56,25 @@ describe('MLflow model of a registered version', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home, env)).code).toBe(0);
     const train = await runCli(['train', '--json', '--preset', 'quick'], home, env);
     expect(train.code, train.stderr).toBe(0);
-    expect((JSON.parse(train.stdout) as { champion: number }).champion).toBe(1);
+    const trained = JSON.parse(train.stdout) as { champion: number; runId: string; data: { rows: number; snapshotSha256: string } };
+    expect(trained.champion).toBe(1);
+
+    // The run's data snapshot is an MLflow dataset input (the UI's "Dataset" column).
+    const exp = (await (await fetch(`${uri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${name}`)).json()) as { experiment: { experiment_id: string } };
+    const search = await fetch(`${uri}/api/2.0/mlflow/runs/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [exp.experiment.experiment_id], max_results: 50 }) });
+    const { runs } = (await search.json()) as { runs: MlflowRunWithInputs[] };
+    const parent = runs.find((r) => r.info.run_name === trained.runId)!;
+    const inputs = parent.inputs?.dataset_inputs ?? [];
+    expect(inputs).toHaveLength(1);
+    const ds = inputs[0]!;
+    expect(ds.dataset.digest).toBe(trained.data.snapshotSha256.slice(0, 36));
+    expect(ds.dataset.name).toBe(`feature_store@${trained.data.snapshotSha256.slice(0, 12)}`);
+    expect(ds.dataset.source_type).toBe('local');
+    expect((JSON.parse(ds.dataset.source) as { uri: string }).uri).toMatch(/^file:\/\/.*feature_store\.csv$/);
+    const colspec = (JSON.parse(ds.dataset.schema) as { mlflow_colspec: { name: string }[] }).mlflow_colspec;
+    expect(colspec).toHaveLength(31);
+    expect((JSON.parse(ds.dataset.profile) as { num_rows: number; sha256: string })).toMatchObject({ num_rows: trained.data.rows, sha256: trained.data.snapshotSha256 });
+    expect(ds.tags).toContainEqual({ key: 'mlflow.data.context', value: 'training' });
 
     const python = execFileSync('bash', [join(root, 'scripts/interop-venv.sh')], { encoding: 'utf8' }).trim();
     const outFile = join(home, 'pyfunc.json');

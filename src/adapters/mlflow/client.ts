@@ -254,6 +254,11 @@ export class MlflowClient {
     return this.request('POST', '/api/2.0/mlflow/registered-models/create', { json: { name } });
   }
 
+  /** Records dataset inputs of a run (MLflow's "Dataset" column). */
+  logInputs(runId: string, datasets: { dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string }; tags?: { key: string; value: string }[] }[]): Promise<unknown> {
+    return this.request('POST', '/api/2.0/mlflow/runs/log-inputs', { json: { run_id: runId, datasets } });
+  }
+
   createModelVersion(body: { name: string; source: string; run_id?: string; description?: string; tags?: { key: string; value: string }[] }): Promise<{ model_version: MlflowModelVersion }> {
     return this.request('POST', '/api/2.0/mlflow/model-versions/create', { json: body });
   }
