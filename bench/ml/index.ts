@@ -168,7 +168,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const ortRate = bigRows / median(ortRun.seconds);
       viaOnnx[family] = {
         ours: round(oursTwo), onnxruntime: round(ortRate), ratio: round(oursTwo / ortRate, 3), target: '>= 1 (ours ahead)', met: oursTwo >= ortRate,
-        unit: 'rows/s, two threads each (ours: predictProbaAsync nJobs 2; onnxruntime-node: intraOpNumThreads 2)',
+        unit: 'rows/s, two threads each (ours: predictProbaAsync nJobs 2; onnxruntime-node: intraOpNumThreads 2, no spinning)',
         oursRunsS: oursS.map((x) => round(x)), onnxRunsS: ortRun.seconds.map((x) => round(x)), onnxBytes: ortRun.onnxBytes,
       };
     }

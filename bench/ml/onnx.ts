@@ -15,7 +15,11 @@ export async function onnxBatchSeconds(model: Classifier, columns: readonly stri
     featureNames: [...columns], schemaHash: 'bench', trainingDataHash: 'bench', metrics: {}, libraryVersion: 'bench',
     createdAt: new Date(0).toISOString(), preprocessors: [], model: model.toState(),
   });
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential' });
+  // Spinning intra-op threads are turned off: on this shared 2-core machine a spinning thread steals the
+  // core its partner needs (measured under load 22: 18 s per batch with spinning, 10 s without).
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential', extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
   try {
     const feeds = { features: new ort.Tensor('float64', big.data, [big.rows, big.cols]) };
     await session.run(feeds);
