@@ -4,7 +4,9 @@
  * "models:/<name>@champion")` (MLflow and onnxruntime from scripts/interop-venv.sh) predicts on the
  * bundled rows what our server's /api/v1/predict answers: the same labels and phishing probabilities
  * within 1e-6. The model folder is MLflow's onnx flavor layout with a 30-column signature, an input
- * example and pinned requirements that are the versions the test loads it with.
+ * example and pinned requirements that are the versions the test loads it with. The run has the data
+ * snapshot as its dataset input and the model as its logged model (MLflow's "Dataset" and "Model"
+ * columns), and the logged model loads by its own `models:/<model_id>` URI.
  */
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -19,6 +21,7 @@ import { mlflowTestUri } from '../mlflow/env.js';
 
 interface MlflowRunWithInputs {
   info: { run_id: string; run_name: string };
+  outputs?: { model_outputs?: { model_id: string }[] };
   inputs?: { dataset_inputs?: { tags?: { key: string; value: string }[]; dataset: { name: string; digest: string; source_type: string; source: string; schema: string; profile: string } }[] };
 }
 
@@ -76,10 +79,25 @@ describe('MLflow model of a registered version', () => {
     expect((JSON.parse(ds.dataset.profile) as { num_rows: number; sha256: string })).toMatchObject({ num_rows: trained.data.rows, sha256: trained.data.snapshotSha256 });
     expect(ds.tags).toContainEqual({ key: 'mlflow.data.context', value: 'training' });
 
+    // The model is the run's logged model (the UI's "Model" column), ready, and the registered version names it.
+    const outputs = parent.outputs?.model_outputs ?? [];
+    expect(outputs).toHaveLength(1);
+    const modelId = outputs[0]!.model_id;
+    const logged = (await (await fetch(`${uri}/api/2.0/mlflow/logged-models/${modelId}`)).json()) as { model: { info: { status: string; source_run_id: string; name: string } } };
+    expect(logged.model.info).toMatchObject({ status: 'LOGGED_MODEL_READY', source_run_id: parent.info.run_id, name: 'model' });
+    const alias = (await (await fetch(`${uri}/api/2.0/mlflow/registered-models/alias?name=${name}&alias=champion`)).json()) as { model_version: { source: string } };
+    expect(alias.model_version.source).toBe(`models:/${modelId}`);
+
     const python = execFileSync('bash', [join(root, 'scripts/interop-venv.sh')], { encoding: 'utf8' }).trim();
     const outFile = join(home, 'pyfunc.json');
     execFileSync(python, [join(root, 'test/interop/pyfunc_predict.py'), uri, `models:/${name}@champion`, bundledCsv, outFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const py = JSON.parse(readFileSync(outFile, 'utf8')) as PyfuncOut;
+    // The logged model loads by its own URI too, with the same predictions.
+    const byIdFile = join(home, 'pyfunc-by-id.json');
+    execFileSync(python, [join(root, 'test/interop/pyfunc_predict.py'), uri, `models:/${modelId}`, bundledCsv, byIdFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const byId = JSON.parse(readFileSync(byIdFile, 'utf8')) as PyfuncOut;
+    expect(byId.labels).toEqual(py.labels);
+    expect(byId.probPhishing).toEqual(py.probPhishing);
 
     const data = parsePhishingCsv(readFileSync(bundledCsv, 'utf8'));
     const list = JSON.parse((await runCli(['models', 'list', '--json'], home, env)).stdout) as { versions: { version: number; bundleKey: string }[] };
