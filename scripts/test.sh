@@ -2,8 +2,10 @@
 # The test command (npm test), on Node 24 (scripts/node.sh installs it under .cache/ and it goes first on
 # PATH; better-sqlite3 is rebuilt for it when node_modules was installed with another Node): type check,
 # lint (with the layer rules), shellcheck/actionlint/compose checks, build (server and UI), the container
-# image (podman), DVC (a venv under .cache/, for test/dvc), the real test services on loopback (FerretDB,
-# moto S3, MLflow, Redis; Chromium installed), every test, then the services stop. A service that does not start fails the run.
+# image (podman), DVC and the interop venv (Python onnxruntime, onnx, mlflow; scripts/dvc-venv.sh and
+# scripts/interop-venv.sh, cached under .cache/), the real test services on loopback (FerretDB, moto S3,
+# MLflow, Redis; Chromium installed), every test, then the services stop. A service that does not start
+# fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node_env=$(bash scripts/node.sh --env)
@@ -20,6 +22,8 @@ npm run build
 bash scripts/image.sh build
 bash scripts/dvc-venv.sh >/dev/null
 bash scripts/services.sh up
+# Python onnxruntime, onnx and MLflow's client for the interoperability tests (test/interop), cached.
+bash scripts/interop-venv.sh >/dev/null
 trap 'bash scripts/services.sh down' EXIT
 # shellcheck disable=SC1091
 source .services/env

@@ -3,7 +3,8 @@
  * (300 rounds, depth 6) against scikit-learn RandomForestClassifier(n_jobs=2) and XGBoost hist
  * (n_jobs=2), both run in the same bench run on the same rows. Reports fit time, test F1 (Result = 1
  * positive), batch prediction rows/s on 220k drawn rows and one-row latency — ours, the peer's and the
- * ratio, each a median of `reps` runs after one warm-up.
+ * ratio, each a median of `reps` runs after one warm-up. `batchPredictOnnx` scores the same two models
+ * exported to ONNX through onnxruntime-node (bench/ml/onnx.ts).
  */
 import type { Classifier } from '../../src/ml/estimator.js';
 import { closeSharedPool } from '../../src/ml/parallel/pool.js';
@@ -15,6 +16,7 @@ import type { BenchOptions } from '../types.js';
 import type { BenchData, BenchSplit } from './data.js';
 import { loadBenchData } from './data.js';
 import type { PeerResult } from './peers.js';
+import { onnxBatchSeconds, onnxRuntimeVersion } from './onnx.js';
 import { PEER_ENV, runPeers } from './peers.js';
 
 type Family = 'random_forest' | 'hist_gradient_boosting';
@@ -155,6 +157,22 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       }
     }
     out.batchPredict = batch;
+
+    // The same models through onnxruntime-node (2 threads) against our scorer on 2 threads.
+    const viaOnnx: Record<string, unknown> = {};
+    for (const [family, model] of [['random_forest', ourRf], ['hist_gradient_boosting', ourGb]] as const) {
+      opts.log(`ml: batch predict ${family} on ${bigRows} rows through onnxruntime-node`);
+      const ortRun = await onnxBatchSeconds(model, data.all.columns, data.big, opts.reps);
+      const oursS = await batchSecondsTwoThreads(model, data.big, opts.reps);
+      const oursTwo = bigRows / median(oursS);
+      const ortRate = bigRows / median(ortRun.seconds);
+      viaOnnx[family] = {
+        ours: round(oursTwo), onnxruntime: round(ortRate), ratio: round(oursTwo / ortRate, 3), target: '>= 1 (ours ahead)', met: oursTwo >= ortRate,
+        unit: 'rows/s, two threads each (ours: predictProbaAsync nJobs 2; onnxruntime-node: intraOpNumThreads 2, no spinning)',
+        oursRunsS: oursS.map((x) => round(x)), onnxRunsS: ortRun.seconds.map((x) => round(x)), onnxBytes: ortRun.onnxBytes,
+      };
+    }
+    out.batchPredictOnnx = { ...viaOnnx, onnxruntimeNode: onnxRuntimeVersion() };
 
     opts.log('ml: one-row predict');
     const one = oneRowMicros(ourRf, data.splits[0]!.test.X, opts.quick ? 2000 : 20000);

@@ -18,6 +18,7 @@ import { NsError, toNsError } from '../core/errors.js';
 import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
 import type { Schema } from '../data/schema.js';
 import type { ArtifactStore, RecordStore, Registry, RunLease, RunRecord, RunStore, Tracker } from '../ports/index.js';
+import { snapshotDataset } from './snapshot-dataset.js';
 import { createTrackingSession, type TrackingSession } from './tracking-hooks.js';
 import { RunArtifacts } from './run-artifacts.js';
 import { ingest } from './stages/ingest.js';
@@ -217,7 +218,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
     }
     const outputs = run.outputs();
     await updateIndex({ status: 'succeeded', finishedAt: new Date().toISOString() });
-    await trackRunEnd(tracking, run, outputs, deps.schema.hash);
+    await trackRunEnd(tracking, run, outputs, deps.schema, deps.artifacts.describe());
     await tracking.finish('FINISHED');
     emit({ type: 'run_finished', data: { champion: outputs.push?.promoted ? outputs.push.version : null, registered: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
@@ -240,9 +241,12 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
  * schema, the best candidate's test metrics and gate, each feature profile's F1, the reports, curves and
  * profiles.json (the model bundle is logged by the train stage, before push registers it).
  */
-async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs: Partial<StageOutputs>, schemaHash: string): Promise<void> {
+async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs: Partial<StageOutputs>, schema: Schema, artifactsUri: string): Promise<void> {
   const { ingest: ing, train: tr, evaluate: ev, push: p } = outputs;
-  if (ing) await tracking.logParams({ snapshot_sha256: ing.snapshotSha256, schema_hash: schemaHash, rows: ing.rows });
+  if (ing) {
+    await tracking.logParams({ snapshot_sha256: ing.snapshotSha256, schema_hash: schema.hash, rows: ing.rows });
+    await tracking.logDataset(snapshotDataset(ing, schema, artifactsUri));
+  }
   if (tr?.profiles) await tracking.logMetrics(profileMetrics(tr.profiles));
   if (ev) {
     const m = ev.candidate;

@@ -9,7 +9,7 @@
 import { NsError, toNsError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Registry } from '../ports/registry.js';
-import type { MetricPoint, ParamValue, RunStatus, Tracker } from '../ports/tracker.js';
+import type { DatasetInput, MetricPoint, ParamValue, RunStatus, Tracker } from '../ports/tracker.js';
 
 /** Same tag the MLflow registry mirror searches, linking a pipeline run id to its tracking run. */
 export const PIPELINE_RUN_ID_TAG = 'networksecurity.pipeline_run_id';
@@ -36,6 +36,8 @@ export interface TrackedRunHandle {
   logMetrics(metrics: Record<string, number>, step?: number): Promise<void>;
   setTags(tags: Record<string, string>): Promise<void>;
   logArtifact(path: string, body: Uint8Array | string): Promise<void>;
+  /** Records a data set the run used, where the tracker supports dataset inputs (MLflow). */
+  logDataset(dataset: DatasetInput): Promise<void>;
   finish(status: FinishStatus): Promise<void>;
 }
 
@@ -91,6 +93,9 @@ function handle(tracker: Tracker | undefined, runId: string | undefined, guard: 
     },
     async logArtifact(path, body) {
       if (active) await guard.run(`log artifact ${path}`, () => tracker.logArtifact(runId, path, body));
+    },
+    async logDataset(dataset) {
+      if (active && tracker.logDatasetInput) await guard.run(`log dataset ${dataset.name}`, () => tracker.logDatasetInput!(runId, dataset));
     },
     async finish(status) {
       if (active) await guard.run('finish the run', () => tracker.endRun(runId, status));

@@ -20,6 +20,21 @@ export interface StartRunOptions {
   tags?: Record<string, string>;
 }
 
+/**
+ * A data set a run used, as MLflow records dataset inputs: name, a digest (MLflow keeps at most 36
+ * characters), where it lives (source type and a JSON source such as {"uri": "s3://…"}), its schema and
+ * profile as JSON, and the context it was used in (e.g. "training").
+ */
+export interface DatasetInput {
+  name: string;
+  digest: string;
+  sourceType: string;
+  source: string;
+  schema: string;
+  profile: string;
+  context: string;
+}
+
 export interface Tracker {
   describe(): string;
   startRun(options: StartRunOptions): Promise<string>;
@@ -28,4 +43,6 @@ export interface Tracker {
   setTags(runId: string, tags: Record<string, string>): Promise<void>;
   logArtifact(runId: string, path: string, body: Uint8Array | string): Promise<void>;
   endRun(runId: string, status: Exclude<RunStatus, 'RUNNING'>): Promise<void>;
+  /** Records a data set the run used (trackers without dataset inputs leave this out). */
+  logDatasetInput?(runId: string, dataset: DatasetInput): Promise<void>;
 }

@@ -64,6 +64,15 @@ export interface MlflowModelVersion {
   aliases?: string[];
 }
 
+export interface MlflowLoggedModelInfo {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  artifact_uri: string;
+  source_run_id?: string;
+  status?: string;
+}
+
 export interface RequestOptions {
   query?: Record<string, string>;
   json?: unknown;
@@ -254,7 +263,27 @@ export class MlflowClient {
     return this.request('POST', '/api/2.0/mlflow/registered-models/create', { json: { name } });
   }
 
-  createModelVersion(body: { name: string; source: string; run_id?: string; description?: string; tags?: { key: string; value: string }[] }): Promise<{ model_version: MlflowModelVersion }> {
+  /** Records dataset inputs of a run (MLflow's "Dataset" column). */
+  logInputs(runId: string, datasets: { dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string }; tags?: { key: string; value: string }[] }[]): Promise<unknown> {
+    return this.request('POST', '/api/2.0/mlflow/runs/log-inputs', { json: { run_id: runId, datasets } });
+  }
+
+  /** Creates an MLflow 3 logged model (status pending) whose artifacts go to the returned artifact_uri. */
+  createLoggedModel(body: { experiment_id: string; name: string; source_run_id: string; model_type?: string; tags?: { key: string; value: string }[] }): Promise<{ model: { info: MlflowLoggedModelInfo } }> {
+    return this.request('POST', '/api/2.0/mlflow/logged-models', { json: body });
+  }
+
+  /** Marks a logged model ready once its artifacts are uploaded. */
+  finalizeLoggedModel(modelId: string): Promise<unknown> {
+    return this.request('PATCH', `/api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}`, { json: { model_id: modelId, status: 'LOGGED_MODEL_READY' } });
+  }
+
+  /** Records logged models as outputs of a run (MLflow's "Model" column of the run). */
+  logOutputs(runId: string, modelIds: string[]): Promise<unknown> {
+    return this.request('POST', '/api/2.0/mlflow/runs/outputs', { json: { run_id: runId, models: modelIds.map((model_id) => ({ model_id, step: 0 })) } });
+  }
+
+  createModelVersion(body: { name: string; source: string; run_id?: string; model_id?: string; description?: string; tags?: { key: string; value: string }[] }): Promise<{ model_version: MlflowModelVersion }> {
     return this.request('POST', '/api/2.0/mlflow/model-versions/create', { json: body });
   }
 

@@ -1,8 +1,9 @@
 /**
  * The local registry with an MLflow model-registry mirror. The local registry decides (versions,
  * compare-and-set alias moves, history); after each change the mirror registers the version in MLflow
- * (registered model `networksecurity`, created when missing; source = the run's `model` artifact folder)
- * and moves the same alias there. A mirror failure never undoes or fails the local change: it is
+ * (registered model `networksecurity`, created when missing) and moves the same alias there. When the
+ * run's `model` artifact folder is an MLflow model (an MLmodel file), it first becomes the run's logged
+ * model (MLflow 3) and the version's source is `models:/<model_id>`; otherwise the source is the folder. A mirror failure never undoes or fails the local change: it is
  * reported as a warning, and `resync()` repeats whatever MLflow lacks.
  */
 import { NsError } from '../../core/errors.js';
@@ -118,12 +119,44 @@ class MlflowMirroredRegistry implements MirroredRegistry {
       'networksecurity.snapshot_sha256': v.snapshotSha256, 'networksecurity.schema_hash': v.schemaHash,
       'networksecurity.model_kind': v.modelKind,
     };
+    const modelId = await this.loggedModel(run, v);
+    // A version of a logged model must name it as its source (MLflow 3 refuses the run folder then).
     const created = await this.client.createModelVersion({
-      name: this.modelName, source: `${run.artifactUri.replace(/\/+$/, '')}/${MODEL_ARTIFACT_DIR}`, run_id: run.runId,
+      name: this.modelName, run_id: run.runId,
+      ...(modelId === undefined ? { source: `${run.artifactUri.replace(/\/+$/, '')}/${MODEL_ARTIFACT_DIR}` } : { source: `models:/${modelId}`, model_id: modelId }),
       description: `networksecurity model version ${v.version} (${v.modelKind})`,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
     this.local.setRemoteVersion(v.version, { name: this.modelName, version: created.model_version.version });
+  }
+
+  /**
+   * The run's model folder as an MLflow 3 logged model of that run (the run's "Model" column and the
+   * model page): created, the folder's files copied into it, finalized and logged as the run's output.
+   * Best effort: without it the version is still registered from the run's folder.
+   */
+  private async loggedModel(run: { runId: string; artifactUri: string }, v: ModelVersion): Promise<string | undefined> {
+    const tracker = this.options.tracker;
+    if (!tracker) return undefined;
+    try {
+      const listed = await this.client.listArtifacts(run.runId, MODEL_ARTIFACT_DIR);
+      const files = (listed.files ?? []).filter((f) => !f.is_dir);
+      if (!files.some((f) => f.path === `${MODEL_ARTIFACT_DIR}/MLmodel`)) return undefined;
+      const { model } = await this.client.createLoggedModel({
+        experiment_id: await tracker.experimentId(), name: MODEL_ARTIFACT_DIR, source_run_id: run.runId, model_type: v.modelKind,
+        tags: [{ key: 'networksecurity.version', value: String(v.version) }, { key: 'networksecurity.bundle_sha256', value: v.bundleSha256 }],
+      });
+      for (const f of files) {
+        const bytes = await this.client.downloadArtifact(run.artifactUri, f.path);
+        await this.client.uploadArtifact(model.info.artifact_uri, f.path.slice(MODEL_ARTIFACT_DIR.length + 1), bytes);
+      }
+      await this.client.finalizeLoggedModel(model.info.model_id);
+      await this.client.logOutputs(run.runId, [model.info.model_id]);
+      return model.info.model_id;
+    } catch (e) {
+      this.options.logger?.warn(`MLflow could not take model v${v.version} as a logged model of its run; the version is registered from the run's folder (${(e as Error).message}).`, { version: v.version });
+      return undefined;
+    }
   }
 
   private async mirrorAlias(alias: Alias, version: number | null): Promise<void> {

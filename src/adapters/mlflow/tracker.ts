@@ -10,7 +10,7 @@
  */
 import { NsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { MetricPoint, ParamValue, RunStatus, StartRunOptions, Tracker } from '../../ports/tracker.js';
+import type { DatasetInput, MetricPoint, ParamValue, RunStatus, StartRunOptions, Tracker } from '../../ports/tracker.js';
 import { normalizeArtifactPath, paramToString } from '../tracking/local-tracker.js';
 import type { LocalTracker, RemoteRunState } from '../tracking/types.js';
 import {
@@ -256,6 +256,16 @@ class WriteThroughMlflowTracker implements MlflowTracker {
   async setTags(runId: string, tags: Record<string, string>): Promise<void> {
     await this.local.setTags(runId, tags);
     this.background(runId, this.send(runId, async () => { await this.sendTags(runId, tags); }));
+  }
+
+  logDatasetInput(runId: string, ds: DatasetInput): Promise<void> {
+    this.background(runId, this.send(runId, async (st) => {
+      await this.client.logInputs(st.remoteRunId, [{
+        dataset: { name: ds.name, digest: ds.digest, source_type: ds.sourceType, source: ds.source, schema: ds.schema, profile: ds.profile },
+        tags: [{ key: 'mlflow.data.context', value: ds.context }],
+      }]);
+    }));
+    return Promise.resolve();
   }
 
   async logArtifact(runId: string, path: string, body: Uint8Array | string): Promise<void> {

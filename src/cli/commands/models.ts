@@ -1,26 +1,34 @@
 /**
- * `networksecurity models list|promote <version>|rollback`: the registry's versions with their metrics
- * and lineage, and moves of the `champion` alias (compare-and-set: a concurrent move makes the command
- * fail with ALIAS_CONFLICT instead of overwriting it).
+ * `networksecurity models list|promote <version>|rollback|export <version>`: the registry's versions with
+ * their metrics and lineage, moves of the `champion` alias (compare-and-set: a concurrent move makes the
+ * command fail with ALIAS_CONFLICT instead of overwriting it), and a version exported to ONNX.
  */
 import { ExitCode, NsError } from '../../core/errors.js';
 import { promoteVersion, rollbackChampion } from '../../pipeline/tracking-hooks.js';
-import { requireLoadable } from '../../main/champion.js';
+import { requireLoadable, requireModel } from '../../main/champion.js';
+import { exportOnnx } from '../../ml/onnx/export.js';
+import { PHISHING } from '../../pipeline/predictor.js';
 import type { CliCommand } from '../command.js';
-import { bool } from '../flags.js';
+import { bool, oneOf, requireStr } from '../flags.js';
 import { formatTable } from '../table.js';
+import { writeAtomically } from './predict.js';
 
 export const modelsCommand: CliCommand = {
   name: 'models',
-  summary: 'List model versions, promote one to champion, or roll back',
-  usage: 'models list [--json] | models promote <version> | models rollback',
+  summary: 'List model versions, promote one to champion, roll back, or export one to ONNX',
+  usage: 'models list [--json] | models promote <version> | models rollback | models export <version> --format onnx --output model.onnx',
   actions: [
     { name: 'list', usage: 'models list [--json]', summary: 'Model versions with F1, run, data snapshot, and which is champion or challenger' },
     { name: 'promote', usage: 'models promote <version>', summary: 'Make <version> the champion (its bundle must load and verify, else MODEL_UNLOADABLE, exit 2)' },
     { name: 'rollback', usage: 'models rollback', summary: 'Make the previous champion the champion again' },
+    { name: 'export', usage: 'models export <version> --format onnx --output model.onnx', summary: 'Write <version> as one ONNX graph from raw feature values to label + probabilities (ONNX_UNSUPPORTED for k-NN, SVC, naive Bayes)' },
   ],
-  readOnly: (positionals) => (positionals[0] ?? 'list') === 'list',
-  flags: [{ name: 'json', type: 'boolean', description: 'print JSON (list)' }],
+  readOnly: (positionals) => ['list', 'export'].includes(positionals[0] ?? 'list'),
+  flags: [
+    { name: 'json', type: 'boolean', description: 'print JSON (list)' },
+    { name: 'format', type: 'string', value: 'onnx', description: 'export format (export; onnx, the default)' },
+    { name: 'output', type: 'string', value: '<file>', description: 'file to write (export)' },
+  ],
   async run({ flags, positionals, ctx, io }) {
     const [action = 'list', arg] = positionals;
     const context = await ctx();
@@ -45,6 +53,17 @@ export const modelsCommand: CliCommand = {
       for (const line of formatTable(['version', 'kind', 'F1', 'run', 'snapshot', 'created', 'alias'], rows)) io.out(line);
       return ExitCode.ok;
     }
+    if (action === 'export') {
+      const version = Number(arg);
+      if (!Number.isInteger(version) || version < 1) throw new NsError('BAD_ARGUMENT', `"${arg ?? ''}" is not a model version.`, { hint: 'Usage: networksecurity models export <version> --format onnx --output model.onnx.' });
+      oneOf(flags, 'format', ['onnx'], 'onnx');
+      const output = requireStr(flags, 'output', 'Pass the file to write, e.g. --output model.onnx.');
+      const model = await requireModel(context, version);
+      const bytes = exportOnnx(model.bundle, { version, phishingClass: PHISHING });
+      await writeAtomically(output, (write) => write(bytes));
+      io.out(`wrote ${output}: model v${version} (${model.kind}) as ONNX, ${bytes.length} bytes; input "features" (${model.featureNames.length} doubles), outputs "label" and "probabilities"`);
+      return ExitCode.ok;
+    }
     if (action === 'promote') {
       const version = Number(arg);
       if (!Number.isInteger(version) || version < 1) throw new NsError('BAD_ARGUMENT', `"${arg ?? ''}" is not a model version.`, { hint: 'Usage: networksecurity models promote <version>, e.g. models promote 2.' });
@@ -60,6 +79,6 @@ export const modelsCommand: CliCommand = {
       io.out(`rolled back: model v${version} is the champion`);
       return ExitCode.ok;
     }
-    throw new NsError('BAD_ARGUMENT', `Unknown models action "${action}".`, { hint: 'Use list, promote <version> or rollback.' });
+    throw new NsError('BAD_ARGUMENT', `Unknown models action "${action}".`, { hint: 'Use list, promote <version>, rollback or export <version>.' });
   },
 };

@@ -66,7 +66,7 @@ async function refuseFolder(output: string): Promise<void> {
  * Runs `produce` with a writer into a temporary file next to `output` and renames it onto `output`
  * when `produce` succeeds; removes it when anything fails.
  */
-async function writeAtomically(output: string, produce: (write: (text: string) => Promise<void>) => Promise<BatchPredictSummary>): Promise<BatchPredictSummary> {
+export async function writeAtomically<T = BatchPredictSummary>(output: string, produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<T>): Promise<T> {
   const tmp = `${output}.tmp-${randomBytes(4).toString('hex')}`;
   const cannot = (e: unknown): NsError => new NsError('OUTPUT_WRITE', `Cannot write ${output}: ${(e as Error).message}.`, { cause: e, hint: 'Check that the folder exists and is writable.' });
   let fh: FileHandle | undefined;
@@ -75,8 +75,8 @@ async function writeAtomically(output: string, produce: (write: (text: string) =
       throw cannot(e);
     });
     const file = fh;
-    const result = await produce(async (text) => {
-      await file.write(text).catch((e: unknown) => {
+    const result = await produce(async (chunk) => {
+      await (typeof chunk === 'string' ? file.write(chunk) : file.write(chunk)).catch((e: unknown) => {
         throw cannot(e);
       });
     });

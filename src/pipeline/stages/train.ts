@@ -8,13 +8,14 @@
  */
 import { NsError } from '../../core/errors.js';
 import { takeValues, type Matrix } from '../../core/matrix.js';
-import { encodeBundle } from '../../ml/bundle.js';
+import { encodeBundle, type ModelBundle } from '../../ml/bundle.js';
 import { transformerFromState } from '../../ml/catalog.js';
 import type { Classifier } from '../../ml/estimator.js';
 import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
+import { mlflowModelFiles, type MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
@@ -141,6 +142,25 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
   };
 }
 
+/**
+ * Logs the winner as an MLflow model (onnx + python_function flavors) into the same model/ folder, so the
+ * registered version loads in MLflow's Python client. A family with no ONNX form keeps only the bundle
+ * there, and the run says so.
+ */
+async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
+  let files: Record<string, string | Uint8Array>;
+  try {
+    files = mlflowModelFiles(bundle, input);
+  } catch (e) {
+    if (e instanceof NsError && e.code === 'ONNX_UNSUPPORTED') {
+      ctx.progress(1, `MLflow model: not written (${e.message})`);
+      return;
+    }
+    throw e;
+  }
+  for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
+}
+
 export async function train(ctx: StageContext): Promise<TrainOutput> {
   const { ingest: ing, validate: v, transform: tr } = ctx.outputs;
   if (!ing || !v || !tr) throw new NsError('STAGE_ORDER', 'train needs the outputs of ingest, validate and transform.', { kind: 'state', hint: 'Run the pipeline from transform.' });
@@ -169,15 +189,17 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y, (msg) => ctx.progress(1, msg));
   if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
-  const bundle = encodeBundle({
+  const decoded: ModelBundle = {
     featureNames: [...ctx.schema.features], schemaHash: ctx.schema.hash, trainingDataHash: ing.snapshotSha256,
     metrics: { cvF1: winner.result.cv.f1, ...Object.fromEntries(Object.entries(winner.result.test).filter((e): e is [string, number] => typeof e[1] === 'number')) },
     libraryVersion: ctx.run.manifest.libraryVersion, createdAt: new Date().toISOString(),
     preprocessors: preStates, model: winner.model.toState(),
-  });
+  };
+  const bundle = encodeBundle(decoded);
   const bundleArt = await ctx.run.write('train', 'model.nsm', bundle);
   // Under model/, where the MLflow registry mirror points the model version that push registers.
   await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/bundle.nsm`, bundle);
+  await logMlflowModel(ctx, decoded, { example: test.X, bundleSha256: bundleArt.sha256, createdAt: decoded.createdAt });
   const candidates = searched.map((s) => s.result);
   const metricsArt = await ctx.run.write('train', 'metrics.json', JSON.stringify({ best: winner.result.name, candidates }, null, 2));
   const curvesArt = await ctx.run.write('train', 'curves.json', JSON.stringify(Object.fromEntries(searched.map((s) => [s.result.name, s.curves]))));
