@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
-import { fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
+import { fakeChosen, fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
 
 const token = 'test-token-123';
 const auth = { authorization: `Bearer ${token}` };
@@ -171,9 +171,11 @@ describe('runs', () => {
     const list = (await a.inject({ url: '/api/v1/runs' })).json<{ runs: { id: string; status: string }[] }>().runs;
     expect(list[0]).toMatchObject({ id: runId, status: 'succeeded' });
     const one = await a.inject({ url: `/api/v1/runs/${runId}` });
-    expect(one.json<{ summary: { candidates: unknown[] } }>().summary.candidates).toHaveLength(3);
+    const summary = one.json<{ summary: { candidates: unknown[]; best: string } }>().summary;
+    expect(summary.best).toBe(fakeChosen);
+    expect(summary.candidates).toHaveLength(10);
     const curves = await a.inject({ url: `/api/v1/runs/${runId}/reports/curves` });
-    expect(Object.keys(curves.json<Record<string, unknown>>())).toContain('random_forest');
+    expect(Object.keys(curves.json<Record<string, unknown>>())).toContain(fakeChosen);
     const drift = await a.inject({ url: '/api/v1/reports/drift/latest' });
     expect(drift.json<{ runId: string }>().runId).toBe(runId);
     const ended = await a.inject({ url: `/api/v1/runs/${runId}/events` });

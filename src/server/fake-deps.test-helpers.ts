@@ -114,16 +114,40 @@ const curve = (k: number): { roc: { fpr: number[]; tpr: number[] }; pr: { precis
   return { roc: { fpr: xs, tpr: xs.map((x) => Math.pow(x, 1 / k)) }, pr: { recall: xs, precision: xs.map((x) => 1 - 0.5 * Math.pow(x, k)) } };
 };
 
+/**
+ * The default preset's nine families plus a soft vote, as the real train stage reports them: the vote
+ * has the highest CV F1, so it is the chosen (registered) model, while Gradient Boosting has the
+ * highest test F1 — the case where "best by test F1" and "chosen" differ.
+ */
+const fakeCandidates: [name: string, kind: string, cvF1: number, testF1: number, params: Record<string, unknown>][] = [
+  ['Gradient Boosting', 'hist_gradient_boosting', 0.9561, 0.962, { maxIter: 300, maxDepth: 6, learningRate: 0.1, randomState: 1 }],
+  ['Random Forest', 'random_forest', 0.9570, 0.959, { nEstimators: 300, maxFeatures: 'sqrt', randomState: 1 }],
+  ['Voting (Random Forest + Gradient Boosting)', 'voting', 0.9592, 0.957, { members: [{ kind: 'random_forest', nEstimators: 300 }, { kind: 'hist_gradient_boosting', maxIter: 300 }] }],
+  ['Extra Trees', 'extra_trees', 0.9533, 0.955, { nEstimators: 300, randomState: 1 }],
+  ['SVC', 'svc', 0.9455, 0.947, { kernel: 'rbf', C: 1, randomState: 1 }],
+  ['KNN', 'knn', 0.9402, 0.941, { nNeighbors: 5 }],
+  ['Decision Tree', 'decision_tree', 0.9380, 0.936, { criterion: 'entropy' }],
+  ['AdaBoost', 'adaboost', 0.9310, 0.930, { nEstimators: 100, randomState: 1 }],
+  ['Logistic Regression', 'logistic_regression', 0.9260, 0.927, { C: 1 }],
+  ['Naive Bayes', 'naive_bayes', 0.9010, 0.899, {}],
+];
+export const fakeChosen = 'Voting (Random Forest + Gradient Boosting)';
+
 function fakeSummary(version: number, seed: number): Record<string, unknown> {
-  const cand = (name: string, kind: string, f1: number, fitMs: number): Record<string, unknown> => ({
-    name, kind, params: { seed }, cv: { f1: f1 - 0.004 }, fitMs,
+  const cand = ([name, kind, cvF1, f1, params]: (typeof fakeCandidates)[number]): Record<string, unknown> => ({
+    name, kind, params, cv: { f1: cvF1, f1Std: 0.004, folds: [cvF1 - 0.003, cvF1, cvF1 + 0.003] }, fitMs: 300 + name.length * 100,
     test: { f1Phishing: f1, f1Legit: f1 + 0.01, precision: f1 + 0.005, recall: f1 - 0.005, accuracy: f1 + 0.006, rocAuc: Math.min(0.999, f1 + 0.03), confusion: [[1180, 40 + seed], [35, 956 - seed]] },
     featureImportances: Object.fromEntries(featureNames.map((f, j) => [f, Math.abs(weights[j]!) / 10])),
   });
+  const chosen = fakeCandidates.find((c) => c[0] === fakeChosen)!;
   return {
     stages: stages.map((name, i) => ({ name, status: 'succeeded', startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i + 1)).toISOString(), durationMs: 1000 })),
-    candidates: [cand('random_forest', 'random_forest', 0.962 + seed / 1000, 4200), cand('gradient_boosting', 'gradient_boosting', 0.955, 6100), cand('logistic_regression', 'logistic_regression', 0.927, 300)],
-    champion: { version, kind: 'random_forest' },
+    options: { preset: 'default', seed, testSize: 0.2, imputer: 'knn', scaler: 'none' },
+    candidates: fakeCandidates.map(cand),
+    best: fakeChosen, chosenBy: 'cv_f1', f1: chosen[3],
+    profiles: [{ name: 'full', features: 30, kind: 'voting', cvF1: 0.9592, testF1: 0.957 }, { name: 'url-only', features: 8, kind: 'random_forest', cvF1: 0.884, testF1: 0.881 }],
+    champion: { version, kind: 'voting' },
+    registered: { version, kind: 'voting', promoted: true, challenger: false, reused: false },
     gate: { accepted: true, reason: 'better than the champion on F1' },
     split: { train: 8844, test: 2211 },
     validation: { ok: true, badRowCount: 0 },
@@ -175,9 +199,9 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       emit(runId, { type: 'stage_finished', stage });
       await runs.update(runId, { lastStage: stage });
     }
-    const mv = await registry.register({ runId, bundleKey: `models/${runId}.nsmb`, bundleSha256: 'c'.repeat(64), modelKind: 'random_forest', metrics: { f1: 0.962, rocAuc: 0.99 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
+    const mv = await registry.register({ runId, bundleKey: `models/${runId}.nsmb`, bundleSha256: 'c'.repeat(64), modelKind: 'voting', metrics: { f1Phishing: 0.957, rocAuc: 0.987 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
     const summary = fakeSummary(mv.version, seed);
-    artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify({ random_forest: curve(4), gradient_boosting: curve(3), logistic_regression: curve(2) })));
+    artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify(Object.fromEntries(fakeCandidates.map(([name], i) => [name, curve(1.5 + i / 2)])))));
     artifacts.set(`${runId}/drift_report.json`, enc.encode(JSON.stringify(driftReport)));
     artifacts.set(`${runId}/validation_report.json`, enc.encode(JSON.stringify({ ok: true, rows: 11055, columns: [], missingColumns: [], extraColumns: [], badRows: [], badRowCount: 0 })));
     snapshots.unshift({ sha256: (seed.toString(16) + 'e'.repeat(64)).slice(0, 64), rows: 11055, createdAt: new Date().toISOString(), runId });

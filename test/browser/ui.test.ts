@@ -5,31 +5,20 @@
  * the data page, and promotes and rolls back a model. Screenshots go to test-results/browser/.
  * Set NS_BROWSER_BASE_URL (and NS_API_TOKEN) to run the same flows against an already running server.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/core/matrix.js';
 import { fakeModel, featureNames } from '../../src/server/fake-deps.test-helpers.js';
+import { buildUiIfStale, launchChromium, root } from './chromium.js';
 import { startFakeServer } from './serve-fake.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const external = process.env.NS_BROWSER_BASE_URL;
 const shots = join(root, 'test-results', process.env.NS_BROWSER_BASE_URL ? 'browser-live' : 'browser');
 
 const token = external ? process.env.NS_API_TOKEN ?? '' : 'browser-test-token';
-
-/** True when dist/ui is missing or older than a source file of src/ui. */
-function uiIsStale(): boolean {
-  const built = join(root, 'dist/ui/index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const dir = join(root, 'src/ui');
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => statSync(join(dir, f)).mtimeMs > builtAt);
-}
 
 let app: FastifyInstance | undefined;
 let browser: BrowserContext;
@@ -41,19 +30,12 @@ const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(sho
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   if (!external) {
-    if (uiIsStale()) execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+    buildUiIfStale();
     const started = await startFakeServer({ apiToken: token });
     app = started.app;
     base = started.url;
   } else base = external.replace(/\/$/, '');
-  // A fresh profile (--user-data-dir) per run; playwright passes it from the first argument.
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ns-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
+  browser = await launchChromium({ width: 1440, height: 900 });
   page = browser.pages()[0] ?? await browser.newPage();
 });
 
@@ -136,14 +118,17 @@ describe('web UI', () => {
     await shot('5-runs');
   }, 660_000);
 
-  it('compares two runs side by side', async () => {
+  it('compares two runs', async () => {
     await page.goto(`${base}/#/train`);
     await page.getByRole('button', { name: 'Start a training run' }).click();
     await page.waitForURL(/#\/runs\/.+/, { timeout: 600_000 });
-    await page.getByRole('link', { name: 'compare with selected' }).first().click();
+    const boxes = page.getByTestId('runs-table').getByRole('checkbox');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: /^Compare 2 runs$/ }).click();
     await page.waitForURL(/compare=/);
-    await expect.poll(() => page.getByTestId('run-detail').count()).toBe(2);
-    await page.getByTestId('leaderboard').nth(1).waitFor();
+    await expect.poll(() => page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('compare-leaderboard').count()).toBe(2);
     await shot('6-runs-compare');
   }, 660_000);
 

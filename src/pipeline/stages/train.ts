@@ -141,6 +141,9 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
   };
 }
 
+/** The rule that picks the registered model among the candidates (named in run summaries): highest mean CV F1. */
+export const CHOSEN_BY = 'cv_f1';
+
 export async function train(ctx: StageContext): Promise<TrainOutput> {
   const { ingest: ing, validate: v, transform: tr } = ctx.outputs;
   if (!ing || !v || !tr) throw new NsError('STAGE_ORDER', 'train needs the outputs of ingest, validate and transform.', { kind: 'state', hint: 'Run the pipeline from transform.' });

@@ -62,17 +62,17 @@ export function ModelsPage() {
             {models.versions.length === 0 ? <p class="muted">No versions yet. <a href="#/train">Train one</a>.</p> : (
               <div class="table-wrap">
                 <table class="data-table" aria-label="Model versions" data-testid="versions">
-                  <thead><tr><th scope="col">Version</th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{metricNames[k] ?? k}</th>)}<th scope="col">Run</th><th scope="col">Data snapshot</th><th scope="col">Schema</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+                  <thead><tr><th scope="col">Version</th><th scope="col"><span class="visually-hidden">Actions</span></th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{metricNames[k] ?? k}</th>)}<th scope="col">Run</th><th scope="col">Snapshot</th><th scope="col">Schema</th></tr></thead>
                   <tbody>
                     {models.versions.map((v) => (
                       <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
                         <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}{v.version === models.challenger && v.version !== models.champion && <span class="pill">challenger</span>}</td>
-                        <td>{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
+                        <td>{v.version !== models.champion && <button type="button" class="secondary small" onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote v{v.version}…</button>}</td>
+                        <td class="wrap-cell">{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
                         {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
-                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code title={v.runId}>{short(v.runId, 15)}</code></a></td>
+                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code>{v.runId}</code></a></td>
                         <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 8)}</code></td>
                         <td><code title={v.schemaHash}>{short(v.schemaHash, 8)}</code></td>
-                        <td>{v.version !== models.champion && <button type="button" class="secondary small" onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote v{v.version}…</button>}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -1,0 +1,126 @@
+/**
+ * The UI at 1280 px (the width we design for first) in Chromium against the real server with fake
+ * dependencies: the columns a user needs are visible — inside the viewport and their scroll container,
+ * not merely in the DOM — on Runs, Compare, Data, Models and Check; the Runs page marks and pre-selects
+ * the chosen (registered) model, which is not the one with the highest test F1. Screenshots go to
+ * test-results/browser-1280/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeChosen, type FakeWorld } from '../../src/server/fake-deps.test-helpers.js';
+import { buildUiIfStale, hiddenReason, launchChromium, root } from './chromium.js';
+import { startFakeServer } from './serve-fake.js';
+
+const shots = join(root, 'test-results', 'browser-1280');
+let app: FastifyInstance;
+let world: FakeWorld;
+let base: string;
+let browser: BrowserContext;
+let page: Page;
+const runIds: string[] = [];
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+/** Asserts every locator is fully visible, naming the first one that is not. */
+async function expectVisible(...targets: Locator[]): Promise<void> {
+  for (const t of targets) {
+    await t.waitFor();
+    expect({ element: String(t), hidden: await hiddenReason(t) }).toEqual({ element: String(t), hidden: null });
+  }
+}
+
+const header = (table: Locator, name: string | RegExp): Locator => table.getByRole('columnheader', { name, exact: typeof name === 'string' });
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  buildUiIfStale();
+  const started = await startFakeServer({ stageDelayMs: 1 });
+  ({ app, world } = started);
+  base = started.url;
+  for (let i = 0; i < 3; i++) {
+    const { runId } = await world.deps.startRun({});
+    await world.finished(runId);
+    runIds.push(runId);
+  }
+  browser = await launchChromium({ width: 1280, height: 800 });
+  page = browser.pages()[0] ?? await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the UI at 1280 px', () => {
+  it('Runs: marks and pre-selects the chosen model and says by which rule', async () => {
+    await page.goto(`${base}/#/runs/${runIds[2]}`);
+    const runs = page.getByTestId('runs-table');
+    await runs.waitFor();
+    for (const h of ['Run', 'Chosen model', 'Version', 'Gate']) await expectVisible(header(runs, h));
+    await expectVisible(header(runs, /Test F1/), header(runs, /Started/));
+    // Full run ids, so same-day runs are told apart.
+    for (const id of runIds) await expectVisible(runs.getByText(id, { exact: true }));
+    expect(await runs.locator('tbody tr').first().textContent()).toContain(fakeChosen);
+
+    const chosen = page.getByTestId('chosen-model');
+    await expectVisible(chosen);
+    expect(await chosen.textContent()).toContain(`Chosen model: ${fakeChosen}`);
+    expect(await chosen.textContent()).toMatch(/highest mean cross-validation F1/);
+    const board = page.getByTestId('leaderboard');
+    for (const h of ['Candidate', 'CV F1', 'Test F1', 'ROC AUC', 'Fit time']) await expectVisible(header(board, h));
+    const first = board.locator('tbody tr').first();
+    expect(await first.getAttribute('data-chosen')).toBe('true');
+    expect(await first.getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    await expectVisible(first.getByText('chosen', { exact: true }));
+    // The vote is chosen (CV F1) although Gradient Boosting has the higher test F1.
+    expect(await first.locator('td').nth(3).textContent()).toBe('0.957');
+    expect(await board.locator('tbody tr', { has: page.getByRole('button', { name: 'Gradient Boosting', exact: true }) }).locator('td').nth(3).textContent()).toBe('0.962');
+    const params = page.getByTestId('hyperparameters');
+    expect(await params.textContent()).toContain('members');
+    await board.getByRole('button', { name: 'Gradient Boosting', exact: true }).click();
+    await expect.poll(() => params.textContent()).toContain('learningRate');
+    const profiles = page.getByTestId('profiles');
+    await expectVisible(header(profiles, 'Test F1'));
+    expect(await profiles.textContent()).toContain('url-only');
+    await shot('runs');
+  });
+
+  it('Runs: filters and sorts, compares three runs with every metric column in view', async () => {
+    await page.goto(`${base}/#/runs`);
+    const runs = page.getByTestId('runs-table');
+    await runs.waitFor();
+    await page.getByRole('searchbox').fill(runIds[0]!);
+    await expect.poll(() => runs.locator('tbody tr').count()).toBe(1);
+    await page.getByRole('searchbox').fill('');
+    await runs.getByRole('button', { name: /Started/ }).click();
+    await expect.poll(() => runs.locator('tbody tr').first().textContent()).toContain(runIds[0]!);
+    for (const id of runIds) await runs.getByRole('checkbox', { name: `Compare ${id}` }).check();
+    await page.getByRole('button', { name: 'Compare 3 runs' }).click();
+    await shot('runs-compare');
+    const table = page.getByTestId('compare-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    for (const h of ['Run', 'Chosen model', 'Test F1', 'CV F1', 'Precision', 'Recall', 'ROC AUC', 'Accuracy', 'Version']) await expectVisible(header(table, h));
+    expect(await page.getByTestId('compare-leaderboard').count()).toBe(3);
+    await shot('runs-compare');
+  });
+
+  it('Data: PSI and Drifted are in view', async () => {
+    await page.goto(`${base}/#/data`);
+    const drift = page.getByTestId('drift-table');
+    await drift.waitFor();
+    await expectVisible(header(drift, 'PSI'), header(drift, 'Drifted'), drift.locator('tbody tr').first().locator('td').last());
+    await shot('data');
+  });
+
+  it('Models: Promote and whole run ids are in view', async () => {
+    await page.goto(`${base}/#/models`);
+    const versions = page.getByTestId('versions');
+    await versions.waitFor();
+    await expectVisible(page.getByRole('button', { name: /^Promote v\d+…$/ }).first());
+    for (const id of runIds) await expectVisible(versions.getByText(id, { exact: true }));
+    await shot('models');
+  });
+});
