@@ -11,7 +11,7 @@ import { sha256 } from '../core/hash.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import { decodeBundle, type ModelBundle } from '../ml/bundle.js';
 import { classifierFromState, transformerFromState } from '../ml/catalog.js';
-import type { Classifier, Transformer } from '../ml/estimator.js';
+import type { Classifier, ContributionSpace, Transformer } from '../ml/estimator.js';
 import type { ModelVersion } from '../ports/registry.js';
 import { applySteps } from './stages/transform.js';
 
@@ -99,6 +99,11 @@ export class Predictor {
       base[i] = offset + sign * raw.data[i * raw.cols + d]!;
     }
     return { values, base };
+  }
+
+  /** The scale of `contributions`: the log-odds of phishing or its probability (undefined: the model does not explain). */
+  contributionSpace(): ContributionSpace | undefined {
+    return this.model.contributions ? this.model.contributionSpace?.() : undefined;
   }
 
   private checkWidth(X: Matrix): void {

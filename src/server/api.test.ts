@@ -33,8 +33,10 @@ describe('POST /api/v1/predict', () => {
     const a = await start();
     const res = await a.inject({ method: 'POST', url: '/api/v1/predict', payload: { row: row(-1), contributions: true } });
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ modelVersion: number; predictions: { label: number; verdict: string; probPhishing: number; contributions: Record<string, number>; base: number }[] }>();
+    const body = res.json<{ modelVersion: number; contributionSpace: string; predictions: { label: number; verdict: string; probPhishing: number; contributions: Record<string, number>; base: number }[] }>();
     expect(body.modelVersion).toBe(1);
+    // The fake model is logistic: base + contributions is the log-odds of phishing.
+    expect(body.contributionSpace).toBe('log-odds');
     const p = body.predictions[0]!;
     expect(p.label).toBe(-1);
     expect(p.verdict).toBe('phishing');

@@ -19,6 +19,8 @@ export interface ScoringModel {
   predict(X: Matrix): { label: Float64Array; probPhishing: Float64Array };
   /** Per-feature additive contributions to the phishing score (n x features) and the base value per row. */
   contributions?(X: Matrix): { values: Matrix; base: Float64Array } | undefined;
+  /** The scale of contributions and base: log-odds of phishing, or its probability (absent: not known). */
+  contributionSpace?(): 'log-odds' | 'probability' | undefined;
 }
 
 /**

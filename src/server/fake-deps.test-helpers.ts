@@ -50,6 +50,7 @@ export function fakeModel(version: number, bias = 0.3): ScoringModel {
       return { label, probPhishing };
     },
     contributions,
+    contributionSpace: () => 'log-odds',
   };
 }
 

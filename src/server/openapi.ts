@@ -36,7 +36,7 @@ export function openApiDocument(version: string, features: readonly string[]): R
       '/api/v1/predict': { post: {
         summary: 'Score one row or many rows (JSON)', tags: ['scoring'],
         requestBody: { required: true, ...json({ type: 'object', properties: { row: ref('Row'), rows: { type: 'array', items: ref('Row') }, contributions: { type: 'boolean', description: 'Add per-feature contributions (positive pushes towards phishing).' } } }) },
-        responses: { 200: { description: 'Predictions', ...json({ type: 'object', properties: { modelVersion: { type: 'integer' }, modelKind: { type: 'string' }, contributionsAvailable: { type: 'boolean' }, predictions: { type: 'array', items: ref('Prediction') } } }) }, 413: err('Body too large'), ...commonErrors },
+        responses: { 200: { description: 'Predictions', ...json({ type: 'object', properties: { modelVersion: { type: 'integer' }, modelKind: { type: 'string' }, contributionsAvailable: { type: 'boolean' }, contributionSpace: { type: 'string', enum: ['log-odds', 'probability'], description: 'Scale of contributions and base' }, predictions: { type: 'array', items: ref('Prediction') } } }) }, 413: err('Body too large'), ...commonErrors },
       } },
       '/api/v1/predict/csv': { post: {
         summary: 'Score a CSV upload; answers CSV with prediction, phishing_probability and error columns', tags: ['scoring'],

@@ -1,6 +1,6 @@
 /** Shapes of the API's answers as the UI reads them (optional where the pipeline may leave parts out). */
 export interface Prediction { label: number; verdict: string; probPhishing: number; contributions?: Record<string, number>; base?: number }
-export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; predictions: Prediction[] }
+export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; contributionSpace?: 'log-odds' | 'probability'; predictions: Prediction[] }
 
 export interface StageInfo { name: string; status: string; startedAt?: string; finishedAt?: string; durationMs?: number }
 export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?: number; recall?: number; accuracy?: number; rocAuc?: number; confusion?: number[][] }

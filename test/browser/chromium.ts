@@ -45,7 +45,7 @@ export function hiddenReason(target: Locator): Promise<string | null> {
       const c = p.getBoundingClientRect();
       if (r.left < c.left - 0.5 || r.right > c.right + 0.5) return `it is clipped by ${p.tagName.toLowerCase()}.${p.className} (x ${r.left.toFixed(0)}–${r.right.toFixed(0)} in ${c.left.toFixed(0)}–${c.right.toFixed(0)})`;
     }
-    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible') return `its content is wider than its box (${el.scrollWidth} > ${el.clientWidth})`;
+    if (getComputedStyle(el).display !== 'inline' && el.scrollWidth > el.clientWidth + 1) return `its content is wider than its box (${el.scrollWidth} > ${el.clientWidth})`;
     return null;
   });
 }

@@ -115,6 +115,43 @@ describe('the UI at 1280 px', () => {
     await shot('data');
   });
 
+  it('Check: no clipped label or option text; the contribution chart says what a bar means', async () => {
+    await page.goto(`${base}/#/check`);
+    await page.getByRole('heading', { name: 'Check by features' }).waitFor();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    const verdict = page.getByTestId('verdict');
+    await verdict.waitFor();
+    await shot('check');
+    const clipped = await page.evaluate(() => {
+      const out: string[] = [];
+      const measure = document.createElement('span');
+      measure.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+      document.body.append(measure);
+      for (const label of document.querySelectorAll<HTMLElement>('.field label')) if (label.scrollWidth > label.clientWidth + 1) out.push(`label ${label.textContent}`);
+      for (const select of document.querySelectorAll('select')) {
+        const cs = getComputedStyle(select);
+        measure.style.font = cs.font;
+        // Room for text: the box minus padding and the drop-down arrow (about 20 px in Chromium).
+        const room = select.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+        for (const o of select.options) {
+          measure.textContent = o.text;
+          if (measure.getBoundingClientRect().width > room) out.push(`${select.id}: ${o.text}`);
+        }
+      }
+      measure.remove();
+      return out;
+    });
+    expect(clipped).toEqual([]);
+    const caption = verdict.getByTestId('contribution-caption');
+    await expectVisible(caption);
+    expect(await caption.textContent()).toMatch(/log-odds of phishing/);
+    const chart = verdict.getByTestId('contribution-chart');
+    expect(await chart.locator('li').count()).toBe(10);
+    for (const label of await chart.locator('.push-name').all()) await expectVisible(label);
+    expect(await chart.locator('figcaption').textContent()).toBe('push towards phishing, in log-odds of phishing');
+    await verdict.screenshot({ path: join(shots, 'check-verdict.png') });
+  });
+
   it('Models: Promote and whole run ids are in view', async () => {
     await page.goto(`${base}/#/models`);
     const versions = page.getByTestId('versions');

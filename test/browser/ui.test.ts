@@ -60,7 +60,7 @@ describe('web UI', () => {
     expect(await verdict.getByRole('heading', { level: 2 }).textContent()).toMatch(/Likely (phishing|legitimate)/);
     expect(await verdict.textContent()).toMatch(/Probability of phishing: \d+(\.\d)?%/);
     expect(await verdict.locator('.reasons li').count()).toBe(5);
-    expect(await verdict.locator('canvas[role="img"]').count()).toBe(1);
+    expect(await verdict.getByTestId('contribution-chart').locator('li').count()).toBe(10);
     await shot('2-check-verdict');
   });
 
