@@ -9,6 +9,7 @@ import { NsError, toNsError } from '../core/errors.js';
 import type { ProgressEvent, ProgressListener } from '../core/logger.js';
 import { newRunId } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
+import type { PresetName } from '../pipeline/plan.js';
 import type { PipelineOptions } from '../pipeline/types.js';
 import type { Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
@@ -31,7 +32,7 @@ export interface ServingState {
   stop(): Promise<void>;
 }
 
-export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number; queuedWaitMs?: number } = {}): Promise<ServingState> {
+export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: PresetName) => PipelineOptions, opts: { pollMs?: number; queuedWaitMs?: number } = {}): Promise<ServingState> {
   let model: Predictor | undefined;
   // Why no model is served (a champion that does not load): /readyz says it, and serving goes on so
   // the operator can roll back from the UI.
@@ -101,8 +102,8 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
-    async startRun({ full }) {
-      const options = { ...trainOptions(), ...(full ? { full: true } : {}) };
+    async startRun({ full, preset }) {
+      const options = { ...trainOptions(preset), ...(full ? { full: true } : {}) };
       const job: TrainJob = { runId: newRunId(), options, trigger: 'api' };
       const started = firstEvent(job.runId);
       if (ctx.scaleOut) {

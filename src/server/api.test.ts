@@ -207,7 +207,16 @@ describe('runs', () => {
     await expectError(a, { url: '/api/v1/reports/drift/latest' }, 404, 'REPORT_NOT_FOUND');
     await expectError(a, { url: '/api/v1/runs?limit=0' }, 400, 'BAD_REQUEST');
     await expectError(a, { method: 'POST', url: '/api/v1/runs', payload: { full: 'yes' }, headers: auth }, 400, 'BAD_REQUEST');
+    await expectError(a, { method: 'POST', url: '/api/v1/runs', payload: { preset: 'huge' }, headers: auth }, 400, 'BAD_REQUEST');
     await expectError(a, { url: '/no/such/route' }, 404, 'NOT_FOUND');
+  });
+
+  it('starts a run on the preset the body names', async () => {
+    const a = await start();
+    const { runId } = (await a.inject({ method: 'POST', url: '/api/v1/runs', payload: { preset: 'quick' }, headers: auth })).json<{ runId: string }>();
+    await world.finished(runId);
+    const run = (await a.inject({ url: `/api/v1/runs/${runId}` })).json<{ summary: { options: { preset: string } } }>();
+    expect(run.summary.options.preset).toBe('quick');
   });
 });
 

@@ -7,6 +7,7 @@ import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
+import type { PresetName } from '../pipeline/plan.js';
 import type { Registry, RunStore } from '../ports/index.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
@@ -60,8 +61,8 @@ export interface ServerDeps {
   modelProblem?(): NsError | undefined;
   runs: RunStore;
   registry: Registry;
-  /** Starts a pipeline run in the background and returns its id at once. */
-  startRun(opts: { full?: boolean }): Promise<{ runId: string }>;
+  /** Starts a pipeline run in the background (on the given training preset, else the server's) and returns its id at once. */
+  startRun(opts: { full?: boolean; preset?: PresetName }): Promise<{ runId: string }>;
   /** Live progress of a run; returns the unsubscribe function. */
   subscribe(runId: string, listener: ProgressListener): () => void;
   /** A run artifact by name ('validation_report.json', 'drift_report.json', 'metrics.json', 'curves.json'); undefined when absent. */

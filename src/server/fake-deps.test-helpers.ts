@@ -134,7 +134,7 @@ const fakeCandidates: [name: string, kind: string, cvF1: number, testF1: number,
 ];
 export const fakeChosen = 'Voting (Random Forest + Gradient Boosting)';
 
-function fakeSummary(version: number, seed: number): Record<string, unknown> {
+function fakeSummary(version: number, seed: number, preset: string): Record<string, unknown> {
   const cand = ([name, kind, cvF1, f1, params]: (typeof fakeCandidates)[number]): Record<string, unknown> => ({
     name, kind, params, cv: { f1: cvF1, f1Std: 0.004, folds: [cvF1 - 0.003, cvF1, cvF1 + 0.003] }, fitMs: 300 + name.length * 100,
     test: { f1Phishing: f1, f1Legit: f1 + 0.01, precision: f1 + 0.005, recall: f1 - 0.005, accuracy: f1 + 0.006, rocAuc: Math.min(0.999, f1 + 0.03), confusion: [[1180, 40 + seed], [35, 956 - seed]] },
@@ -143,7 +143,7 @@ function fakeSummary(version: number, seed: number): Record<string, unknown> {
   const chosen = fakeCandidates.find((c) => c[0] === fakeChosen)!;
   return {
     stages: stages.map((name, i) => ({ name, status: 'succeeded', startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i + 1)).toISOString(), durationMs: 1000 })),
-    options: { preset: 'default', seed, testSize: 0.2, imputer: 'knn', scaler: 'none' },
+    options: { preset, seed, testSize: 0.2, imputer: 'knn', scaler: 'none' },
     candidates: fakeCandidates.map(cand),
     best: fakeChosen, chosenBy: 'cv_f1', f1: chosen[3],
     profiles: [{ name: 'full', features: 30, kind: 'voting', cvF1: 0.9592, testF1: 0.957 }, { name: 'url-only', features: 8, kind: 'random_forest', cvF1: 0.884, testF1: 0.881 }],
@@ -190,7 +190,7 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   };
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-  const pipeline = async (runId: string, seed: number): Promise<void> => {
+  const pipeline = async (runId: string, seed: number, preset: string): Promise<void> => {
     await sleep(delay);
     for (const stage of stages) {
       emit(runId, { type: 'stage_started', stage });
@@ -201,7 +201,7 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       await runs.update(runId, { lastStage: stage });
     }
     const mv = await registry.register({ runId, bundleKey: `models/${runId}.nsmb`, bundleSha256: 'c'.repeat(64), modelKind: 'voting', metrics: { f1Phishing: 0.957, rocAuc: 0.987 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
-    const summary = fakeSummary(mv.version, seed);
+    const summary = fakeSummary(mv.version, seed, preset);
     artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify(Object.fromEntries(fakeCandidates.map(([name], i) => [name, curve(1.5 + i / 2)])))));
     artifacts.set(`${runId}/drift_report.json`, enc.encode(JSON.stringify(driftReport)));
     artifacts.set(`${runId}/validation_report.json`, enc.encode(JSON.stringify({ ok: true, rows: 11055, columns: [], missingColumns: [], extraColumns: [], badRows: [], badRowCount: 0 })));
@@ -217,11 +217,11 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
     getModel: () => model,
     runs,
     registry,
-    async startRun() {
+    async startRun(opts) {
       counter++;
       const runId = `run-${String(counter).padStart(3, '0')}-${Date.now().toString(36)}`;
       await runs.create({ id: runId, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, lastStage: null, summary: {}, error: null });
-      done.set(runId, pipeline(runId, counter));
+      done.set(runId, pipeline(runId, counter, opts.preset ?? 'default'));
       return { runId };
     },
     subscribe(runId, listener) {

@@ -98,8 +98,9 @@ describe('web UI', () => {
     });
   });
 
-  it('starts a run, shows its stages live and lands on the leaderboard', async () => {
+  it('starts a run on the chosen preset, shows its stages live and lands on the leaderboard', async () => {
     await page.goto(`${base}/#/train`);
+    await page.getByLabel('Preset').selectOption('quick');
     await page.getByRole('button', { name: 'Start a training run' }).click();
     const tokenInput = page.getByRole('textbox', { name: /API token/ });
     await tokenInput.waitFor({ timeout: 5000 }).then(async () => {
@@ -114,6 +115,7 @@ describe('web UI', () => {
     await page.getByTestId('leaderboard').waitFor();
     expect(await page.getByTestId('runs-table').textContent()).toContain(runId);
     expect(await page.getByTestId('leaderboard').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('run-detail').textContent()).toContain('Preset quick');
     await page.getByTestId('run-detail').locator('canvas').first().waitFor();
     await shot('5-runs');
   }, 660_000);
