@@ -11,7 +11,7 @@ import { newRunId } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
 import type { PresetName } from '../pipeline/plan.js';
 import type { PipelineOptions } from '../pipeline/types.js';
-import type { Predictor } from '../pipeline/predictor.js';
+import { checkedBundle, type Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
 import { findVersion, loadModel, requireLoadable } from './champion.js';
@@ -135,6 +135,10 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
         if (e instanceof NsError && e.code === 'ARTIFACT_NOT_FOUND') return undefined;
         throw e;
       }
+    },
+    async readModelBundle(version) {
+      const mv = await ctx.registry.get(version);
+      return mv && checkedBundle(await ctx.artifacts.get(mv.bundleKey), mv);
     },
     async promote(version, expected) {
       if (!(await ctx.registry.get(version))) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
-import { fakeChosen, fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
+import { fakeBundleBytes, fakeChosen, fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
 
 const token = 'test-token-123';
 const auth = { authorization: `Bearer ${token}` };
@@ -217,6 +217,30 @@ describe('runs', () => {
     await world.finished(runId);
     const run = (await a.inject({ url: `/api/v1/runs/${runId}` })).json<{ summary: { options: { preset: string } } }>();
     expect(run.summary.options.preset).toBe('quick');
+  });
+});
+
+describe('model download', () => {
+  it('sends the bundle bytes with its sha256, only with the token', async () => {
+    const a = await start();
+    await expectError(a, { url: '/api/v1/models/1/bundle' }, 401, 'AUTH_REQUIRED');
+    await expectError(a, { url: '/api/v1/models/1/bundle', headers: { authorization: 'Bearer wrong' } }, 403, 'AUTH_INVALID');
+    await expectError(a, { url: '/api/v1/models/99/bundle', headers: auth }, 404, 'MODEL_VERSION_NOT_FOUND');
+    await expectError(a, { url: '/api/v1/models/x/bundle', headers: auth }, 400, 'BAD_REQUEST');
+    const res = await a.inject({ url: '/api/v1/models/1/bundle', headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="networksecurity-model-v1.nsm"');
+    const expected = fakeBundleBytes('models/1.nsmb');
+    expect(res.rawPayload.equals(Buffer.from(expected))).toBe(true);
+    expect(res.headers['x-bundle-sha256']).toBe((await world.registry.get(1))!.bundleSha256);
+  });
+
+  it('without a token configured, serves this machine only, and needs no JSON content type', async () => {
+    world = fakeWorld({});
+    app = await buildServer(world.deps);
+    expect((await app.inject({ url: '/api/v1/models/1/bundle' })).statusCode).toBe(200);
+    await expectError(app, { url: '/api/v1/models/1/bundle', remoteAddress: '10.1.2.3' }, 403, 'AUTH_NOT_CONFIGURED');
   });
 });
 

@@ -67,6 +67,11 @@ export interface ServerDeps {
   subscribe(runId: string, listener: ProgressListener): () => void;
   /** A run artifact by name ('validation_report.json', 'drift_report.json', 'metrics.json', 'curves.json'); undefined when absent. */
   readRunArtifact(runId: string, name: string): Promise<Uint8Array | undefined>;
+  /**
+   * The bundle bytes of a registered version, checked against the sha256 the registry recorded;
+   * undefined when the version does not exist.
+   */
+  readModelBundle(version: number): Promise<Uint8Array | undefined>;
   /** Moves the champion alias to `version` (compare-and-set against `expected`) and swaps the served model. */
   promote(version: number, expected: number | null): Promise<void>;
   /** Moves the champion alias back to the version it held before. */

@@ -5,6 +5,7 @@
  * curves, and registers and promotes a new version.
  */
 import { NsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 import { silentLogger, type Logger, type ProgressEvent, type ProgressListener } from '../core/logger.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
@@ -166,6 +167,14 @@ const driftReport = {
   })),
 };
 
+/** Bytes standing in for a model bundle: 3 MiB, different per key, so a download can be checked byte for byte. */
+export function fakeBundleBytes(key: string): Uint8Array {
+  const bytes = new Uint8Array(3 << 20);
+  let x = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  for (let i = 0; i < bytes.length; i++) { x = (x * 1103515245 + 12345) >>> 0; bytes[i] = x >>> 24; }
+  return bytes;
+}
+
 /** A fake but working world for the server. */
 export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   const runs = new MemoryRunStore();
@@ -180,7 +189,8 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   const enc = new TextEncoder();
 
   if (model) {
-    void registry.register({ runId: 'seed-run', bundleKey: 'models/1.nsmb', bundleSha256: 'a'.repeat(64), modelKind: 'logistic_regression', metrics: { f1: 0.93, rocAuc: 0.97 }, snapshotSha256: 'b'.repeat(64), schemaHash: fakeSchema.hash });
+    artifacts.set('models/1.nsmb', fakeBundleBytes('models/1.nsmb'));
+    void registry.register({ runId: 'seed-run', bundleKey: 'models/1.nsmb', bundleSha256: sha256(artifacts.get('models/1.nsmb')!), modelKind: 'logistic_regression', metrics: { f1: 0.93, rocAuc: 0.97 }, snapshotSha256: 'b'.repeat(64), schemaHash: fakeSchema.hash });
     registry.aliases.set('champion', 1);
   }
 
@@ -200,7 +210,9 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       emit(runId, { type: 'stage_finished', stage });
       await runs.update(runId, { lastStage: stage });
     }
-    const mv = await registry.register({ runId, bundleKey: `models/${runId}.nsmb`, bundleSha256: 'c'.repeat(64), modelKind: 'voting', metrics: { f1Phishing: 0.957, rocAuc: 0.987 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
+    const bundleKey = `models/${runId}.nsmb`;
+    artifacts.set(bundleKey, fakeBundleBytes(bundleKey));
+    const mv = await registry.register({ runId, bundleKey, bundleSha256: sha256(artifacts.get(bundleKey)!), modelKind: 'voting', metrics: { f1Phishing: 0.957, rocAuc: 0.987 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
     const summary = fakeSummary(mv.version, seed, preset);
     artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify(Object.fromEntries(fakeCandidates.map(([name], i) => [name, curve(1.5 + i / 2)])))));
     artifacts.set(`${runId}/drift_report.json`, enc.encode(JSON.stringify(driftReport)));
@@ -231,6 +243,10 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       return () => { set.delete(listener); };
     },
     readRunArtifact: (runId, name) => Promise.resolve(artifacts.get(`${runId}/${name}`)),
+    async readModelBundle(version) {
+      const mv = await registry.get(version);
+      return mv && artifacts.get(mv.bundleKey);
+    },
     async promote(version, expected) {
       await registry.setAlias('champion', version, expected, 'promoted from the API');
       model = fakeModel(version);

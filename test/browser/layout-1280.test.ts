@@ -5,12 +5,12 @@
  * the chosen (registered) model, which is not the one with the highest test F1. Screenshots go to
  * test-results/browser-1280/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeChosen, type FakeWorld } from '../../src/server/fake-deps.test-helpers.js';
+import { fakeBundleBytes, fakeChosen, type FakeWorld } from '../../src/server/fake-deps.test-helpers.js';
 import { buildUiIfStale, hiddenReason, launchChromium, root } from './chromium.js';
 import { startFakeServer } from './serve-fake.js';
 
@@ -37,7 +37,7 @@ const header = (table: Locator, name: string | RegExp): Locator => table.getByRo
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   buildUiIfStale();
-  const started = await startFakeServer({ stageDelayMs: 1 });
+  const started = await startFakeServer({ stageDelayMs: 1, apiToken: 'browser-test-token' });
   ({ app, world } = started);
   base = started.url;
   for (let i = 0; i < 3; i++) {
@@ -152,12 +152,21 @@ describe('the UI at 1280 px', () => {
     await verdict.screenshot({ path: join(shots, 'check-verdict.png') });
   });
 
-  it('Models: Promote and whole run ids are in view', async () => {
+  it('Models: Promote and whole run ids are in view; a version downloads with the token', async () => {
     await page.goto(`${base}/#/models`);
     const versions = page.getByTestId('versions');
     await versions.waitFor();
     await expectVisible(page.getByRole('button', { name: /^Promote v\d+…$/ }).first());
+    for (const h of ['Version', 'Kind', 'Created', 'Run', 'Lineage']) await expectVisible(header(versions, h));
     for (const id of runIds) await expectVisible(versions.getByText(id, { exact: true }));
     await shot('models');
+    // Download asks for the token (a plain link could not send it), then saves the bundle bytes.
+    const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
+      await page.getByRole('button', { name: 'Download v1' }).click();
+      await page.getByRole('textbox', { name: /API token/ }).fill('browser-test-token');
+      await page.getByRole('button', { name: 'Use token' }).click();
+    })()]);
+    expect(download.suggestedFilename()).toBe('networksecurity-model-v1.nsm');
+    expect(readFileSync(await download.path()).equals(Buffer.from(fakeBundleBytes('models/1.nsmb')))).toBe(true);
   });
 });
