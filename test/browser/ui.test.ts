@@ -154,7 +154,7 @@ describe('web UI', () => {
     // The fake world always has an older version; a real registry after one accepted run may not.
     if (!external) expect(await promote.count()).toBeGreaterThan(0);
     if ((await promote.count()) === 0) return;
-    const target = (await promote.first().textContent())!.match(/v(\d+)/)![1]!;
+    const target = (await promote.first().getAttribute('aria-label'))!.match(/v(\d+)/)![1]!;
     await promote.first().click();
     await shot('8-models-confirm');
     await page.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();
