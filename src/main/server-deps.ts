@@ -11,6 +11,7 @@ import { newRunId } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
 import type { PresetName } from '../pipeline/plan.js';
 import type { PipelineOptions } from '../pipeline/types.js';
+import { SqliteNoteStore } from '../adapters/sqlite/note-store.js';
 import { checkedBundle, type Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
@@ -42,6 +43,8 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   } catch (e) {
     modelProblem = toNsError(e);
   }
+  // Notes live in state.db next to the run index (one file for this home's local state).
+  const notes = new SqliteNoteStore(ctx.paths.stateDb);
   const history = new Map<string, ProgressEvent[]>();
   const listeners = new Map<string, Set<ProgressListener>>();
   let active: Promise<unknown> = Promise.resolve();
@@ -102,6 +105,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
     modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
+    notes,
     async startRun({ full, preset }) {
       const options = { ...trainOptions(preset), ...(full ? { full: true } : {}) };
       const job: TrainJob = { runId: newRunId(), options, trigger: 'api' };
@@ -165,6 +169,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   return {
     deps, refreshModel, idle: () => active.then(() => undefined),
     async stop() {
+      notes.close();
       clearInterval(timer);
       stopWatching?.();
       await (await stopChampionChannel)?.();

@@ -220,6 +220,33 @@ describe('runs', () => {
   });
 });
 
+describe('notes on runs and versions', () => {
+  it('saves a note with the token, reads it back, lists it, and removes it with an empty text', async () => {
+    const a = await start();
+    const { runId } = (await a.inject({ method: 'POST', url: '/api/v1/runs', payload: {}, headers: auth })).json<{ runId: string }>();
+    await world.finished(runId);
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json()).toEqual({ kind: 'run', id: runId, text: '', updatedAt: null });
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 'x' } }, 401, 'AUTH_REQUIRED');
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 5 }, headers: auth }, 400, 'BAD_REQUEST');
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 'x'.repeat(10_001) }, headers: auth }, 400, 'NOTE_TOO_LONG');
+    await expectError(a, { method: 'POST', url: '/api/v1/runs/nope/note', payload: { text: 'x' }, headers: auth }, 404, 'RUN_NOT_FOUND');
+    await expectError(a, { method: 'POST', url: '/api/v1/models/99/note', payload: { text: 'x' }, headers: auth }, 404, 'MODEL_VERSION_NOT_FOUND');
+    const saved = await a.inject({ method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: '  more trees  ' }, headers: auth });
+    expect(saved.json()).toMatchObject({ kind: 'run', id: runId, text: 'more trees' });
+    await a.inject({ method: 'POST', url: '/api/v1/models/1/note', payload: { text: 'the baseline' }, headers: auth });
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json<{ text: string }>().text).toBe('more trees');
+    expect((await a.inject({ url: '/api/v1/notes/version' })).json<{ notes: { id: string; text: string }[] }>().notes).toMatchObject([{ id: '1', text: 'the baseline' }]);
+    await expectError(a, { url: '/api/v1/notes/other' }, 400, 'BAD_REQUEST');
+    await a.inject({ method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: '' }, headers: auth });
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json<{ text: string }>().text).toBe('');
+  });
+
+  it('refuses a note from another site', async () => {
+    const a = await start();
+    await expectError(a, { method: 'POST', url: '/api/v1/models/1/note', payload: { text: 'x' }, headers: { ...auth, origin: 'http://evil.example', host: '127.0.0.1' } }, 403, 'CROSS_SITE_REQUEST');
+  });
+});
+
 describe('model download', () => {
   it('sends the bundle bytes with its sha256, only with the token', async () => {
     const a = await start();

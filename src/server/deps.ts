@@ -8,7 +8,7 @@ import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
 import type { PresetName } from '../pipeline/plan.js';
-import type { Registry, RunStore } from '../ports/index.js';
+import type { NoteStore, Registry, RunStore } from '../ports/index.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
 export interface ScoringModel {
@@ -61,6 +61,8 @@ export interface ServerDeps {
   modelProblem?(): NsError | undefined;
   runs: RunStore;
   registry: Registry;
+  /** Notes on runs and model versions. */
+  notes: NoteStore;
   /** Starts a pipeline run in the background (on the given training preset, else the server's) and returns its id at once. */
   startRun(opts: { full?: boolean; preset?: PresetName }): Promise<{ runId: string }>;
   /** Live progress of a run; returns the unsubscribe function. */

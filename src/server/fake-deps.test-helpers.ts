@@ -8,7 +8,7 @@ import { NsError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
 import { silentLogger, type Logger, type ProgressEvent, type ProgressListener } from '../core/logger.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Note, NoteKind, NoteStore, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
 import type { ScoringModel, ServerDeps, ServerSchema, SnapshotInfo } from './deps.js';
 
 export const featureNames = [
@@ -94,6 +94,18 @@ export class MemoryRegistry implements Registry {
     return Promise.resolve();
   }
   history(alias: Alias): Promise<AliasChange[]> { return Promise.resolve(this.changes.filter((c) => c.alias === alias)); }
+}
+
+export class MemoryNoteStore implements NoteStore {
+  readonly notes = new Map<string, Note>();
+  get(kind: NoteKind, id: string): Promise<Note | undefined> { return Promise.resolve(this.notes.get(`${kind}/${id}`)); }
+  set(kind: NoteKind, id: string, text: string): Promise<Note | undefined> {
+    if (text === '') { this.notes.delete(`${kind}/${id}`); return Promise.resolve(undefined); }
+    const note = { kind, id, text, updatedAt: new Date().toISOString() };
+    this.notes.set(`${kind}/${id}`, note);
+    return Promise.resolve(note);
+  }
+  list(kind: NoteKind): Promise<Note[]> { return Promise.resolve([...this.notes.values()].filter((n) => n.kind === kind)); }
 }
 
 export interface FakeDepsOptions { apiToken?: string; withModel?: boolean; stageDelayMs?: number; limits?: Partial<ServerDeps['limits']>; uiDir?: string; logger?: Logger }
@@ -229,6 +241,7 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
     getModel: () => model,
     runs,
     registry,
+    notes: new MemoryNoteStore(),
     async startRun(opts) {
       counter++;
       const runId = `run-${String(counter).padStart(3, '0')}-${Date.now().toString(36)}`;

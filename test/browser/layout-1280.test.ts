@@ -169,4 +169,5 @@ describe('the UI at 1280 px', () => {
     expect(download.suggestedFilename()).toBe('networksecurity-model-v1.nsm');
     expect(readFileSync(await download.path()).equals(Buffer.from(fakeBundleBytes('models/1.nsmb')))).toBe(true);
   });
+
 });

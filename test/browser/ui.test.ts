@@ -134,6 +134,31 @@ describe('web UI', () => {
     await shot('6-runs-compare');
   }, 660_000);
 
+  it('keeps notes on a run and on a version across reloads', async () => {
+    const save = async (text: string): Promise<void> => {
+      const note = page.getByTestId('note');
+      await note.getByRole('textbox').fill(text);
+      await note.getByRole('button', { name: 'Save note' }).click();
+      const ask = page.getByRole('textbox', { name: /API token/ });
+      await ask.waitFor({ timeout: 2000 }).then(async () => {
+        await ask.fill(token);
+        await page.getByRole('button', { name: 'Use token' }).click();
+      }, () => undefined);
+      await expect.poll(() => note.getByRole('status').textContent()).toBe('Saved.');
+    };
+    const stamp = `note ${Date.now()}`;
+    await page.goto(`${base}/#/runs`);
+    await page.getByTestId('note').waitFor();
+    await save(`run ${stamp}`);
+    await page.goto(`${base}/#/models`);
+    await page.getByLabel(/^Note on v\d+$/).waitFor();
+    await save(`version ${stamp}`);
+    await page.reload();
+    await expect.poll(() => page.getByLabel(/^Note on v\d+$/).inputValue()).toBe(`version ${stamp}`);
+    await page.goto(`${base}/#/runs`);
+    await expect.poll(() => page.getByLabel('Note on this run').inputValue()).toBe(`run ${stamp}`);
+  });
+
   it('shows validation, drift per feature and snapshots', async () => {
     await page.goto(`${base}/#/data`);
     await page.getByTestId('snapshots').waitFor();

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { downloadWithToken, errorText, getJson, postJson } from '../api.js';
 import { ConfirmDialog } from '../dialogs.js';
+import { NoteEditor } from '../note-editor.js';
 import { num, short, when, whenShort } from '../format.js';
 import type { Models } from '../types.js';
 
@@ -18,6 +19,7 @@ export function ModelsPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending>(null);
+  const [noteFor, setNoteFor] = useState<number | null>(null);
   const load = (): void => { getJson<Models>('/api/v1/models').then(setModels, (e) => setError(errorText(e))); };
   useEffect(load, []);
 
@@ -83,6 +85,15 @@ export function ModelsPage() {
               </div>
             )}
           </div>
+          {models.versions.length > 0 && (
+            <div class="card">
+              <h2>Notes on versions</h2>
+              <div class="row"><label for="note-version">Version</label><select id="note-version" value={String(noteFor ?? models.champion ?? models.versions[0]!.version)} onChange={(e) => setNoteFor(Number(e.currentTarget.value))}>
+                {models.versions.map((v) => <option key={v.version} value={String(v.version)}>v{v.version}{v.version === models.champion ? ' (champion)' : ''}</option>)}
+              </select></div>
+              <NoteEditor url={`/api/v1/models/${noteFor ?? models.champion ?? models.versions[0]!.version}/note`} label={`Note on v${noteFor ?? models.champion ?? models.versions[0]!.version}`} />
+            </div>
+          )}
           <div class="card">
             <h2>Champion history</h2>
             {models.history.length === 0 ? <p class="muted">The champion has not moved yet.</p> : (

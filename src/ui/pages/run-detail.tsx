@@ -9,6 +9,7 @@ import { ChartView } from '../chart.js';
 import { seriesStyle } from '../colors.js';
 import { titleOf } from '../features.js';
 import { ms, num, when } from '../format.js';
+import { NoteEditor } from '../note-editor.js';
 import { chosenCandidate, chosenRule, leaderboard, paramRows } from '../runs-view.js';
 import type { Candidate, Curves, ProfileSummary, Run, RunSummary } from '../types.js';
 
@@ -56,6 +57,7 @@ export function RunDetail(props: { id: string }) {
           <p class="muted small">{chosenRule(s)}{s.gate ? ` Gate: ${s.gate.accepted ? 'accepted' : 'rejected'} — ${s.gate.reason}.` : ''}</p>
         </div>
       )}
+      <NoteEditor url={`/api/v1/runs/${encodeURIComponent(run.id)}/note`} label="Note on this run" />
       {s.stages && s.stages.length > 0 && (
         <ol class="stage-strip" aria-label="Stages">
           {s.stages.map((st) => <li key={st.name} class={st.status}><strong>{st.name}</strong><span>{st.status} · {ms(st.durationMs)}</span></li>)}
