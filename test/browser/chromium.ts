@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const root = new URL('../../', import.meta.url).pathname;
 
@@ -48,4 +48,13 @@ export function hiddenReason(target: Locator): Promise<string | null> {
     if (getComputedStyle(el).display !== 'inline' && el.scrollWidth > el.clientWidth + 1) return `its content is wider than its box (${el.scrollWidth} > ${el.clientWidth})`;
     return null;
   });
+}
+
+/** Answers the UI's token dialog with `token` if it opens within `waitMs` (it does not once the session has the token). */
+export async function answerTokenPrompt(page: Page, token: string, waitMs = 5000): Promise<void> {
+  const ask = page.getByRole('textbox', { name: /API token/ });
+  await ask.waitFor({ timeout: waitMs }).then(async () => {
+    await ask.fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+  }, () => undefined);
 }

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeBundleBytes, fakeChosen, type FakeWorld } from '../../src/server/fake-deps.test-helpers.js';
-import { buildUiIfStale, hiddenReason, launchChromium, root } from './chromium.js';
+import { answerTokenPrompt, buildUiIfStale, hiddenReason, launchChromium, root } from './chromium.js';
 import { startFakeServer } from './serve-fake.js';
 
 const shots = join(root, 'test-results', 'browser-1280');
@@ -163,8 +163,7 @@ describe('the UI at 1280 px', () => {
     // Download asks for the token (a plain link could not send it), then saves the bundle bytes.
     const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
       await page.getByRole('button', { name: 'Download v1' }).click();
-      await page.getByRole('textbox', { name: /API token/ }).fill('browser-test-token');
-      await page.getByRole('button', { name: 'Use token' }).click();
+      await answerTokenPrompt(page, 'browser-test-token');
     })()]);
     expect(download.suggestedFilename()).toBe('networksecurity-model-v1.nsm');
     expect(readFileSync(await download.path()).equals(Buffer.from(fakeBundleBytes('models/1.nsmb')))).toBe(true);

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/core/matrix.js';
 import { fakeModel, featureNames } from '../../src/server/fake-deps.test-helpers.js';
-import { buildUiIfStale, launchChromium, root } from './chromium.js';
+import { answerTokenPrompt, buildUiIfStale, launchChromium, root } from './chromium.js';
 import { startFakeServer } from './serve-fake.js';
 
 const external = process.env.NS_BROWSER_BASE_URL;
@@ -102,11 +102,7 @@ describe('web UI', () => {
     await page.goto(`${base}/#/train`);
     await page.getByLabel('Preset').selectOption('quick');
     await page.getByRole('button', { name: 'Start a training run' }).click();
-    const tokenInput = page.getByRole('textbox', { name: /API token/ });
-    await tokenInput.waitFor({ timeout: 5000 }).then(async () => {
-      await tokenInput.fill(token);
-      await page.getByRole('button', { name: 'Use token' }).click();
-    }, () => undefined);
+    await answerTokenPrompt(page, token);
     const stages = page.getByTestId('stages');
     await stages.locator('.stage.running, .stage.done').first().waitFor();
     await shot('4-train-live');
@@ -139,11 +135,7 @@ describe('web UI', () => {
       const note = page.getByTestId('note');
       await note.getByRole('textbox').fill(text);
       await note.getByRole('button', { name: 'Save note' }).click();
-      const ask = page.getByRole('textbox', { name: /API token/ });
-      await ask.waitFor({ timeout: 2000 }).then(async () => {
-        await ask.fill(token);
-        await page.getByRole('button', { name: 'Use token' }).click();
-      }, () => undefined);
+      await answerTokenPrompt(page, token, 2000);
       await expect.poll(() => note.getByRole('status').textContent()).toBe('Saved.');
     };
     const stamp = `note ${Date.now()}`;
