@@ -88,6 +88,22 @@ describe('the UI at 1280 px', () => {
     await shot('runs');
   });
 
+  it('Runs: a run that reused a version says so, and a rejected one names the challenger', async () => {
+    const run = (await world.runs.get(runIds[0]!))!;
+    const second = (await world.runs.get(runIds[1]!))!;
+    const summary = run.summary as { registered: Record<string, unknown>; gate: Record<string, unknown> };
+    await world.runs.update(runIds[0]!, { summary: { ...summary, registered: { ...summary.registered, reused: true } } });
+    await world.runs.update(runIds[1]!, { summary: { ...summary, registered: { ...summary.registered, version: 3, promoted: false, challenger: true }, gate: { accepted: false, reason: 'a tie keeps the champion' } } });
+    await page.goto(`${base}/#/runs/${runIds[0]}`);
+    await expect.poll(() => page.getByTestId('chosen-model').textContent()).toContain('(reused: same snapshot, settings and seed)');
+    await page.goto(`${base}/#/runs/${runIds[1]}`);
+    await expect.poll(() => page.getByTestId('chosen-model').textContent()).toContain('Registered as v3, the challenger.');
+    expect(await page.getByTestId('chosen-model').textContent()).toContain('Gate: rejected — a tie keeps the champion.');
+    expect(await page.getByTestId('runs-table').locator('tr', { hasText: runIds[1]! }).textContent()).toContain('v3 challenger');
+    await world.runs.update(runIds[0]!, { summary: run.summary });
+    await world.runs.update(runIds[1]!, { summary: second.summary });
+  });
+
   it('Runs: filters and sorts, compares three runs with every metric column in view', async () => {
     await page.goto(`${base}/#/runs`);
     const runs = page.getByTestId('runs-table');
