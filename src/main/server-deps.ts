@@ -9,8 +9,10 @@ import { NsError, toNsError } from '../core/errors.js';
 import type { ProgressEvent, ProgressListener } from '../core/logger.js';
 import { newRunId } from '../pipeline/runner.js';
 import { promoteVersion, rollbackChampion } from '../pipeline/tracking-hooks.js';
+import type { PresetName } from '../pipeline/plan.js';
 import type { PipelineOptions } from '../pipeline/types.js';
-import type { Predictor } from '../pipeline/predictor.js';
+import { SqliteNoteStore } from '../adapters/sqlite/note-store.js';
+import { checkedBundle, type Predictor } from '../pipeline/predictor.js';
 import type { ServerDeps, SnapshotInfo } from '../server/index.js';
 import { defaultLimits } from '../server/index.js';
 import { findVersion, loadModel, requireLoadable } from './champion.js';
@@ -31,7 +33,7 @@ export interface ServingState {
   stop(): Promise<void>;
 }
 
-export async function createServerDeps(ctx: AppContext, trainOptions: () => PipelineOptions, opts: { pollMs?: number; queuedWaitMs?: number } = {}): Promise<ServingState> {
+export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: PresetName) => PipelineOptions, opts: { pollMs?: number; queuedWaitMs?: number } = {}): Promise<ServingState> {
   let model: Predictor | undefined;
   // Why no model is served (a champion that does not load): /readyz says it, and serving goes on so
   // the operator can roll back from the UI.
@@ -41,6 +43,8 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   } catch (e) {
     modelProblem = toNsError(e);
   }
+  // Notes live in state.db next to the run index (one file for this home's local state).
+  const notes = new SqliteNoteStore(ctx.paths.stateDb);
   const history = new Map<string, ProgressEvent[]>();
   const listeners = new Map<string, Set<ProgressListener>>();
   let active: Promise<unknown> = Promise.resolve();
@@ -101,8 +105,9 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
     modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
-    async startRun({ full }) {
-      const options = { ...trainOptions(), ...(full ? { full: true } : {}) };
+    notes,
+    async startRun({ full, preset }) {
+      const options = { ...trainOptions(preset), ...(full ? { full: true } : {}) };
       const job: TrainJob = { runId: newRunId(), options, trigger: 'api' };
       const started = firstEvent(job.runId);
       if (ctx.scaleOut) {
@@ -135,6 +140,10 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
         throw e;
       }
     },
+    async readModelBundle(version) {
+      const mv = await ctx.registry.get(version);
+      return mv && checkedBundle(await ctx.artifacts.get(mv.bundleKey), mv);
+    },
     async promote(version, expected) {
       if (!(await ctx.registry.get(version))) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });
       await requireLoadable(ctx, version);
@@ -160,6 +169,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: () => Pipe
   return {
     deps, refreshModel, idle: () => active.then(() => undefined),
     async stop() {
+      notes.close();
       clearInterval(timer);
       stopWatching?.();
       await (await stopChampionChannel)?.();

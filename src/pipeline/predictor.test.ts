@@ -33,6 +33,7 @@ describe('Predictor.contributions', () => {
     const p = predictorOf(vote);
     const { probPhishing } = p.predict(data.X);
     totals(p).forEach((t, i) => expect(t).toBeCloseTo(probPhishing[i]!, 10));
+    expect(p.contributionSpace()).toBe('probability');
   });
 
   it('boosting explains the log-odds of phishing, a forest its probability', async () => {
@@ -42,5 +43,8 @@ describe('Predictor.contributions', () => {
     const forest = predictorOf(await fit('random_forest'));
     const pf = forest.predict(data.X).probPhishing;
     totals(forest).forEach((t, i) => expect(t).toBeCloseTo(pf[i]!, 10));
+    // The space the UI names on the contribution chart's axis.
+    expect(boost.contributionSpace()).toBe('log-odds');
+    expect(forest.contributionSpace()).toBe('probability');
   });
 });

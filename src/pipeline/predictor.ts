@@ -11,9 +11,19 @@ import { sha256 } from '../core/hash.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import { decodeBundle, type ModelBundle } from '../ml/bundle.js';
 import { classifierFromState, transformerFromState } from '../ml/catalog.js';
-import type { Classifier, Transformer } from '../ml/estimator.js';
+import type { Classifier, ContributionSpace, Transformer } from '../ml/estimator.js';
 import type { ModelVersion } from '../ports/registry.js';
 import { applySteps } from './stages/transform.js';
+
+/** The bytes of a registered version's bundle, or BUNDLE_CHECKSUM when they differ from the sha256 the registry recorded. */
+export function checkedBundle(bytes: Uint8Array, mv: Pick<ModelVersion, 'version' | 'bundleSha256'>): Uint8Array {
+  if (sha256(bytes) !== mv.bundleSha256) {
+    throw new NsError('BUNDLE_CHECKSUM', `The bundle of model v${mv.version} in the artifact store does not match its registered sha256.`, {
+      kind: 'state', hint: 'Promote or roll back to another version (`networksecurity models list`), or train a new one.',
+    });
+  }
+  return bytes;
+}
 
 /** The class value meaning "phishing" in the data set's label. */
 export const PHISHING = -1;
@@ -49,12 +59,7 @@ export class Predictor {
    * recorded (BUNDLE_CHECKSUM when they differ: the artifact was changed or damaged since).
    */
   static fromVersion(bytes: Uint8Array, mv: Pick<ModelVersion, 'version' | 'bundleSha256'>, schemaHash: string): Predictor {
-    if (sha256(bytes) !== mv.bundleSha256) {
-      throw new NsError('BUNDLE_CHECKSUM', `The bundle of model v${mv.version} in the artifact store does not match its registered sha256.`, {
-        kind: 'state', hint: 'Promote or roll back to another version (`networksecurity models list`), or train a new one.',
-      });
-    }
-    return Predictor.fromBundle(bytes, { version: mv.version, schemaHash });
+    return Predictor.fromBundle(checkedBundle(bytes, mv), { version: mv.version, schemaHash });
   }
 
   static fromDecoded(bundle: ModelBundle, version: number): Predictor {
@@ -99,6 +104,11 @@ export class Predictor {
       base[i] = offset + sign * raw.data[i * raw.cols + d]!;
     }
     return { values, base };
+  }
+
+  /** The scale of `contributions`: the log-odds of phishing or its probability (undefined: the model does not explain). */
+  contributionSpace(): ContributionSpace | undefined {
+    return this.model.contributions ? this.model.contributionSpace?.() : undefined;
   }
 
   private checkWidth(X: Matrix): void {

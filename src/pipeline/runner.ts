@@ -24,7 +24,7 @@ import { RunArtifacts } from './run-artifacts.js';
 import { ingest } from './stages/ingest.js';
 import { validate } from './stages/validate.js';
 import { transform } from './stages/transform.js';
-import { train } from './stages/train.js';
+import { CHOSEN_BY, train } from './stages/train.js';
 import { evaluate } from './stages/evaluate.js';
 import { push, undoPromotion } from './stages/push.js';
 import { PROFILES_ARTIFACT } from './stages/profiles.js';
@@ -248,9 +248,16 @@ async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs
     await tracking.logDataset(snapshotDataset(ing, schema, artifactsUri));
   }
   if (tr?.profiles) await tracking.logMetrics(profileMetrics(tr.profiles));
+  // test_* are the chosen model's metrics on the whole test split: the same "best" as the run summary,
+  // `networksecurity runs` and the UI. The gate's F1 (on the rows both models were scored on) is separate.
+  const chosen = tr?.candidates.find((c) => c.name === tr.best);
+  if (tr && chosen) {
+    const m = chosen.test;
+    await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, cv_f1_phishing_mean: chosen.cv.f1 });
+    await tracking.setTags({ 'networksecurity.chosen_model': tr.best, 'networksecurity.chosen_by': CHOSEN_BY });
+  }
   if (ev) {
-    const m = ev.candidate;
-    await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, gate_accepted: ev.accepted ? 1 : 0 });
+    await tracking.logMetrics({ gate_candidate_f1_phishing: ev.candidate.f1Phishing, gate_accepted: ev.accepted ? 1 : 0 });
     await tracking.setTags({ 'networksecurity.gate': ev.reason, 'networksecurity.model_version': String(p?.version ?? '') });
   }
   for (const name of ['validation_report.json', 'drift_report.json', 'curves.json', PROFILES_ARTIFACT]) {

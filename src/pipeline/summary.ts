@@ -4,6 +4,7 @@
  */
 import type { Manifest } from './run-artifacts.js';
 import type { ProfileResult } from './stages/profiles.js';
+import { CHOSEN_BY } from './stages/train.js';
 import { STAGES, type EvaluateOutput, type StageOutputs } from './types.js';
 
 /** The gate's verdict with what it rests on: both F1s, the rows scored and excluded, McNemar's test. */
@@ -56,7 +57,7 @@ export function buildSummary(
     options: { preset: manifest.options.plan.preset, seed: manifest.options.seed, testSize: manifest.options.testSize, imputer: manifest.options.imputer, scaler: manifest.options.scaler },
     ...(ingest ? { data: { rows: ingest.rows, newRecords: ingest.newRecords, snapshotSha256: ingest.snapshotSha256, watermark: ingest.watermark, duplicates: ingest.duplicates }, split: { ...ingest.split, trainRows: ingest.trainRows, testRows: ingest.testRows } } : {}),
     ...(validate ? { validation: { ok: validate.ok, badRowCount: validate.badRowCount }, drift: validate.drift } : {}),
-    ...(train ? { candidates: train.candidates, best: train.best, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
+    ...(train ? { candidates: train.candidates, best: train.best, chosenBy: CHOSEN_BY, f1: best?.test.f1Phishing ?? null, f1Legit: best?.test.f1Legit ?? null } : {}),
     ...(train?.profiles ? { profiles: profileSummaries(train.profiles) } : {}),
     ...(evaluate ? { gate: gateSummary(evaluate), championBefore: evaluate.champion } : {}),
     ...(push ? {

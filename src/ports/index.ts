@@ -7,3 +7,4 @@ export type * from './job-queue.js';
 export type * from './run-store.js';
 export type * from './page-fetcher.js';
 export type * from './feature-provider.js';
+export type * from './note-store.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from './app.js';
-import { fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
+import { fakeBundleBytes, fakeChosen, fakeModel, fakeWorld, featureNames, type FakeDepsOptions, type FakeWorld } from './fake-deps.test-helpers.js';
 
 const token = 'test-token-123';
 const auth = { authorization: `Bearer ${token}` };
@@ -33,8 +33,10 @@ describe('POST /api/v1/predict', () => {
     const a = await start();
     const res = await a.inject({ method: 'POST', url: '/api/v1/predict', payload: { row: row(-1), contributions: true } });
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ modelVersion: number; predictions: { label: number; verdict: string; probPhishing: number; contributions: Record<string, number>; base: number }[] }>();
+    const body = res.json<{ modelVersion: number; contributionSpace: string; predictions: { label: number; verdict: string; probPhishing: number; contributions: Record<string, number>; base: number }[] }>();
     expect(body.modelVersion).toBe(1);
+    // The fake model is logistic: base + contributions is the log-odds of phishing.
+    expect(body.contributionSpace).toBe('log-odds');
     const p = body.predictions[0]!;
     expect(p.label).toBe(-1);
     expect(p.verdict).toBe('phishing');
@@ -171,9 +173,11 @@ describe('runs', () => {
     const list = (await a.inject({ url: '/api/v1/runs' })).json<{ runs: { id: string; status: string }[] }>().runs;
     expect(list[0]).toMatchObject({ id: runId, status: 'succeeded' });
     const one = await a.inject({ url: `/api/v1/runs/${runId}` });
-    expect(one.json<{ summary: { candidates: unknown[] } }>().summary.candidates).toHaveLength(3);
+    const summary = one.json<{ summary: { candidates: unknown[]; best: string } }>().summary;
+    expect(summary.best).toBe(fakeChosen);
+    expect(summary.candidates).toHaveLength(10);
     const curves = await a.inject({ url: `/api/v1/runs/${runId}/reports/curves` });
-    expect(Object.keys(curves.json<Record<string, unknown>>())).toContain('random_forest');
+    expect(Object.keys(curves.json<Record<string, unknown>>())).toContain(fakeChosen);
     const drift = await a.inject({ url: '/api/v1/reports/drift/latest' });
     expect(drift.json<{ runId: string }>().runId).toBe(runId);
     const ended = await a.inject({ url: `/api/v1/runs/${runId}/events` });
@@ -203,7 +207,67 @@ describe('runs', () => {
     await expectError(a, { url: '/api/v1/reports/drift/latest' }, 404, 'REPORT_NOT_FOUND');
     await expectError(a, { url: '/api/v1/runs?limit=0' }, 400, 'BAD_REQUEST');
     await expectError(a, { method: 'POST', url: '/api/v1/runs', payload: { full: 'yes' }, headers: auth }, 400, 'BAD_REQUEST');
+    await expectError(a, { method: 'POST', url: '/api/v1/runs', payload: { preset: 'huge' }, headers: auth }, 400, 'BAD_REQUEST');
     await expectError(a, { url: '/no/such/route' }, 404, 'NOT_FOUND');
+  });
+
+  it('starts a run on the preset the body names', async () => {
+    const a = await start();
+    const { runId } = (await a.inject({ method: 'POST', url: '/api/v1/runs', payload: { preset: 'quick' }, headers: auth })).json<{ runId: string }>();
+    await world.finished(runId);
+    const run = (await a.inject({ url: `/api/v1/runs/${runId}` })).json<{ summary: { options: { preset: string } } }>();
+    expect(run.summary.options.preset).toBe('quick');
+  });
+});
+
+describe('notes on runs and versions', () => {
+  it('saves a note with the token, reads it back, lists it, and removes it with an empty text', async () => {
+    const a = await start();
+    const { runId } = (await a.inject({ method: 'POST', url: '/api/v1/runs', payload: {}, headers: auth })).json<{ runId: string }>();
+    await world.finished(runId);
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json()).toEqual({ kind: 'run', id: runId, text: '', updatedAt: null });
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 'x' } }, 401, 'AUTH_REQUIRED');
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 5 }, headers: auth }, 400, 'BAD_REQUEST');
+    await expectError(a, { method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: 'x'.repeat(10_001) }, headers: auth }, 400, 'NOTE_TOO_LONG');
+    await expectError(a, { method: 'POST', url: '/api/v1/runs/nope/note', payload: { text: 'x' }, headers: auth }, 404, 'RUN_NOT_FOUND');
+    await expectError(a, { method: 'POST', url: '/api/v1/models/99/note', payload: { text: 'x' }, headers: auth }, 404, 'MODEL_VERSION_NOT_FOUND');
+    const saved = await a.inject({ method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: '  more trees  ' }, headers: auth });
+    expect(saved.json()).toMatchObject({ kind: 'run', id: runId, text: 'more trees' });
+    await a.inject({ method: 'POST', url: '/api/v1/models/1/note', payload: { text: 'the baseline' }, headers: auth });
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json<{ text: string }>().text).toBe('more trees');
+    expect((await a.inject({ url: '/api/v1/notes/version' })).json<{ notes: { id: string; text: string }[] }>().notes).toMatchObject([{ id: '1', text: 'the baseline' }]);
+    await expectError(a, { url: '/api/v1/notes/other' }, 400, 'BAD_REQUEST');
+    await a.inject({ method: 'POST', url: `/api/v1/runs/${runId}/note`, payload: { text: '' }, headers: auth });
+    expect((await a.inject({ url: `/api/v1/runs/${runId}/note` })).json<{ text: string }>().text).toBe('');
+  });
+
+  it('refuses a note from another site', async () => {
+    const a = await start();
+    await expectError(a, { method: 'POST', url: '/api/v1/models/1/note', payload: { text: 'x' }, headers: { ...auth, origin: 'http://evil.example', host: '127.0.0.1' } }, 403, 'CROSS_SITE_REQUEST');
+  });
+});
+
+describe('model download', () => {
+  it('sends the bundle bytes with its sha256, only with the token', async () => {
+    const a = await start();
+    await expectError(a, { url: '/api/v1/models/1/bundle' }, 401, 'AUTH_REQUIRED');
+    await expectError(a, { url: '/api/v1/models/1/bundle', headers: { authorization: 'Bearer wrong' } }, 403, 'AUTH_INVALID');
+    await expectError(a, { url: '/api/v1/models/99/bundle', headers: auth }, 404, 'MODEL_VERSION_NOT_FOUND');
+    await expectError(a, { url: '/api/v1/models/x/bundle', headers: auth }, 400, 'BAD_REQUEST');
+    const res = await a.inject({ url: '/api/v1/models/1/bundle', headers: auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="networksecurity-model-v1.nsm"');
+    const expected = fakeBundleBytes('models/1.nsmb');
+    expect(res.rawPayload.equals(Buffer.from(expected))).toBe(true);
+    expect(res.headers['x-bundle-sha256']).toBe((await world.registry.get(1))!.bundleSha256);
+  });
+
+  it('without a token configured, serves this machine only, and needs no JSON content type', async () => {
+    world = fakeWorld({});
+    app = await buildServer(world.deps);
+    expect((await app.inject({ url: '/api/v1/models/1/bundle' })).statusCode).toBe(200);
+    await expectError(app, { url: '/api/v1/models/1/bundle', remoteAddress: '10.1.2.3' }, 403, 'AUTH_NOT_CONFIGURED');
   });
 });
 
@@ -253,7 +317,7 @@ describe('operations', () => {
     const a = await start();
     const doc = (await a.inject({ url: '/api/v1/openapi.json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/predict', '/api/v1/predict/csv', '/api/v1/runs/{id}/events', '/api/v1/models/{version}/promote']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/predict', '/api/v1/predict/csv', '/api/v1/runs/{id}/events', '/api/v1/models/{version}/promote', '/api/v1/models/{version}/bundle', '/api/v1/runs/{id}/note', '/api/v1/models/{id}/note', '/api/v1/notes/{kind}']));
     expect(Object.keys(doc.paths)).toContain('/api/v1/models/rollback');
     const page = await a.inject({ url: '/api/docs', headers: { origin: 'https://evil.example' } });
     expect(page.body).toContain('swagger-initializer.js');

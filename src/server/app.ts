@@ -23,6 +23,7 @@ import { crossSiteGuard } from './origin.js';
 import { requestLogOptions } from './request-log.js';
 import { registerAnalyze } from './routes/analyze.js';
 import { registerMlflow } from './routes/mlflow.js';
+import { registerNotes } from './routes/notes.js';
 import { registerOip } from './routes/oip.js';
 import { registerOps } from './routes/ops.js';
 import { registerPredictCsv } from './routes/predict-csv.js';
@@ -93,6 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAnalyze(app, ctx);
   registerRuns(app, ctx);
   registerRegistry(app, ctx);
+  registerNotes(app, ctx);
   registerMlflow(app, ctx);
   registerOip(app, ctx);
 

@@ -4,6 +4,8 @@
  * Without a configured token, only loopback clients may change state, and only with a JSON body
  * (`Content-Type: application/json`): a browser page of another site can send a form or text/plain
  * POST without asking, but not JSON (that needs a CORS preflight, which this server never grants).
+ * A guarded read (`{ read: true }`, e.g. a model download) skips the JSON rule: another site's page
+ * cannot read the answer to a GET (no CORS headers), and a GET has no body.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -28,7 +30,7 @@ const isJson = (request: FastifyRequest): boolean => /^application\/json\s*(;|$)
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** Builds the preHandler that guards a state-changing route. */
-export function requireToken(apiToken: string | undefined): (request: FastifyRequest) => Promise<void> {
+export function requireToken(apiToken: string | undefined, opts: { read?: boolean } = {}): (request: FastifyRequest) => Promise<void> {
   return (request) => {
     if (apiToken === undefined) {
       if (!loopback.has(request.ip)) {
@@ -36,7 +38,7 @@ export function requireToken(apiToken: string | undefined): (request: FastifyReq
           kind: 'auth', httpStatus: 403, hint: 'Set NS_API_TOKEN on the server and send it as a Bearer token.',
         }));
       }
-      if (!isJson(request)) {
+      if (!opts.read && !isJson(request)) {
         return Promise.reject(new NsError('JSON_REQUIRED', 'Without an API token, changes are accepted only as JSON requests.', {
           httpStatus: 415, hint: 'Send Content-Type: application/json with a JSON body (e.g. {}), or set NS_API_TOKEN and send the token.',
         }));

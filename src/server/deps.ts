@@ -7,7 +7,8 @@ import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
-import type { Registry, RunStore } from '../ports/index.js';
+import type { PresetName } from '../pipeline/plan.js';
+import type { NoteStore, Registry, RunStore } from '../ports/index.js';
 import type { RequestLogOptions } from './request-log.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
@@ -20,6 +21,8 @@ export interface ScoringModel {
   predict(X: Matrix): { label: Float64Array; probPhishing: Float64Array };
   /** Per-feature additive contributions to the phishing score (n x features) and the base value per row. */
   contributions?(X: Matrix): { values: Matrix; base: Float64Array } | undefined;
+  /** The scale of contributions and base: log-odds of phishing, or its probability (absent: not known). */
+  contributionSpace?(): 'log-odds' | 'probability' | undefined;
 }
 
 /**
@@ -59,12 +62,19 @@ export interface ServerDeps {
   modelProblem?(): NsError | undefined;
   runs: RunStore;
   registry: Registry;
-  /** Starts a pipeline run in the background and returns its id at once. */
-  startRun(opts: { full?: boolean }): Promise<{ runId: string }>;
+  /** Notes on runs and model versions. */
+  notes: NoteStore;
+  /** Starts a pipeline run in the background (on the given training preset, else the server's) and returns its id at once. */
+  startRun(opts: { full?: boolean; preset?: PresetName }): Promise<{ runId: string }>;
   /** Live progress of a run; returns the unsubscribe function. */
   subscribe(runId: string, listener: ProgressListener): () => void;
   /** A run artifact by name ('validation_report.json', 'drift_report.json', 'metrics.json', 'curves.json'); undefined when absent. */
   readRunArtifact(runId: string, name: string): Promise<Uint8Array | undefined>;
+  /**
+   * The bundle bytes of a registered version, checked against the sha256 the registry recorded;
+   * undefined when the version does not exist.
+   */
+  readModelBundle(version: number): Promise<Uint8Array | undefined>;
   /** Moves the champion alias to `version` (compare-and-set against `expected`) and swaps the served model. */
   promote(version: number, expected: number | null): Promise<void>;
   /** Moves the champion alias back to the version it held before. */

@@ -5,9 +5,10 @@
  * curves, and registers and promotes a new version.
  */
 import { NsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 import { silentLogger, type Logger, type ProgressEvent, type ProgressListener } from '../core/logger.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Note, NoteKind, NoteStore, Registry, RunLease, RunRecord, RunStore } from '../ports/index.js';
 import type { ScoringModel, ServerDeps, ServerSchema, SnapshotInfo } from './deps.js';
 
 export const featureNames = [
@@ -50,6 +51,7 @@ export function fakeModel(version: number, bias = 0.3): ScoringModel {
       return { label, probPhishing };
     },
     contributions,
+    contributionSpace: () => 'log-odds',
   };
 }
 
@@ -94,6 +96,18 @@ export class MemoryRegistry implements Registry {
   history(alias: Alias): Promise<AliasChange[]> { return Promise.resolve(this.changes.filter((c) => c.alias === alias)); }
 }
 
+export class MemoryNoteStore implements NoteStore {
+  readonly notes = new Map<string, Note>();
+  get(kind: NoteKind, id: string): Promise<Note | undefined> { return Promise.resolve(this.notes.get(`${kind}/${id}`)); }
+  set(kind: NoteKind, id: string, text: string): Promise<Note | undefined> {
+    if (text === '') { this.notes.delete(`${kind}/${id}`); return Promise.resolve(undefined); }
+    const note = { kind, id, text, updatedAt: new Date().toISOString() };
+    this.notes.set(`${kind}/${id}`, note);
+    return Promise.resolve(note);
+  }
+  list(kind: NoteKind): Promise<Note[]> { return Promise.resolve([...this.notes.values()].filter((n) => n.kind === kind)); }
+}
+
 export interface FakeDepsOptions { apiToken?: string; withModel?: boolean; stageDelayMs?: number; limits?: Partial<ServerDeps['limits']>; uiDir?: string; logger?: Logger }
 
 export interface FakeWorld {
@@ -114,16 +128,40 @@ const curve = (k: number): { roc: { fpr: number[]; tpr: number[] }; pr: { precis
   return { roc: { fpr: xs, tpr: xs.map((x) => Math.pow(x, 1 / k)) }, pr: { recall: xs, precision: xs.map((x) => 1 - 0.5 * Math.pow(x, k)) } };
 };
 
-function fakeSummary(version: number, seed: number): Record<string, unknown> {
-  const cand = (name: string, kind: string, f1: number, fitMs: number): Record<string, unknown> => ({
-    name, kind, params: { seed }, cv: { f1: f1 - 0.004 }, fitMs,
+/**
+ * The default preset's nine families plus a soft vote, as the real train stage reports them: the vote
+ * has the highest CV F1, so it is the chosen (registered) model, while Gradient Boosting has the
+ * highest test F1 — the case where "best by test F1" and "chosen" differ.
+ */
+const fakeCandidates: [name: string, kind: string, cvF1: number, testF1: number, params: Record<string, unknown>][] = [
+  ['Gradient Boosting', 'hist_gradient_boosting', 0.9561, 0.962, { maxIter: 300, maxDepth: 6, learningRate: 0.1, randomState: 1 }],
+  ['Random Forest', 'random_forest', 0.9570, 0.959, { nEstimators: 300, maxFeatures: 'sqrt', randomState: 1 }],
+  ['Voting (Random Forest + Gradient Boosting)', 'voting', 0.9592, 0.957, { members: [{ kind: 'random_forest', nEstimators: 300 }, { kind: 'hist_gradient_boosting', maxIter: 300 }] }],
+  ['Extra Trees', 'extra_trees', 0.9533, 0.955, { nEstimators: 300, randomState: 1 }],
+  ['SVC', 'svc', 0.9455, 0.947, { kernel: 'rbf', C: 1, randomState: 1 }],
+  ['KNN', 'knn', 0.9402, 0.941, { nNeighbors: 5 }],
+  ['Decision Tree', 'decision_tree', 0.9380, 0.936, { criterion: 'entropy' }],
+  ['AdaBoost', 'adaboost', 0.9310, 0.930, { nEstimators: 100, randomState: 1 }],
+  ['Logistic Regression', 'logistic_regression', 0.9260, 0.927, { C: 1 }],
+  ['Naive Bayes', 'naive_bayes', 0.9010, 0.899, {}],
+];
+export const fakeChosen = 'Voting (Random Forest + Gradient Boosting)';
+
+function fakeSummary(version: number, seed: number, preset: string): Record<string, unknown> {
+  const cand = ([name, kind, cvF1, f1, params]: (typeof fakeCandidates)[number]): Record<string, unknown> => ({
+    name, kind, params, cv: { f1: cvF1, f1Std: 0.004, folds: [cvF1 - 0.003, cvF1, cvF1 + 0.003] }, fitMs: 300 + name.length * 100,
     test: { f1Phishing: f1, f1Legit: f1 + 0.01, precision: f1 + 0.005, recall: f1 - 0.005, accuracy: f1 + 0.006, rocAuc: Math.min(0.999, f1 + 0.03), confusion: [[1180, 40 + seed], [35, 956 - seed]] },
     featureImportances: Object.fromEntries(featureNames.map((f, j) => [f, Math.abs(weights[j]!) / 10])),
   });
+  const chosen = fakeCandidates.find((c) => c[0] === fakeChosen)!;
   return {
     stages: stages.map((name, i) => ({ name, status: 'succeeded', startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), finishedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i + 1)).toISOString(), durationMs: 1000 })),
-    candidates: [cand('random_forest', 'random_forest', 0.962 + seed / 1000, 4200), cand('gradient_boosting', 'gradient_boosting', 0.955, 6100), cand('logistic_regression', 'logistic_regression', 0.927, 300)],
-    champion: { version, kind: 'random_forest' },
+    options: { preset, seed, testSize: 0.2, imputer: 'knn', scaler: 'none' },
+    candidates: fakeCandidates.map(cand),
+    best: fakeChosen, chosenBy: 'cv_f1', f1: chosen[3],
+    profiles: [{ name: 'full', features: 30, kind: 'voting', cvF1: 0.9592, testF1: 0.957 }, { name: 'url-only', features: 8, kind: 'random_forest', cvF1: 0.884, testF1: 0.881 }],
+    champion: { version, kind: 'voting' },
+    registered: { version, kind: 'voting', promoted: true, challenger: false, reused: false },
     gate: { accepted: true, reason: 'better than the champion on F1' },
     split: { train: 8844, test: 2211 },
     validation: { ok: true, badRowCount: 0 },
@@ -141,6 +179,14 @@ const driftReport = {
   })),
 };
 
+/** Bytes standing in for a model bundle: 3 MiB, different per key, so a download can be checked byte for byte. */
+export function fakeBundleBytes(key: string): Uint8Array {
+  const bytes = new Uint8Array(3 << 20);
+  let x = [...key].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  for (let i = 0; i < bytes.length; i++) { x = (x * 1103515245 + 12345) >>> 0; bytes[i] = x >>> 24; }
+  return bytes;
+}
+
 /** A fake but working world for the server. */
 export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   const runs = new MemoryRunStore();
@@ -155,7 +201,8 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   const enc = new TextEncoder();
 
   if (model) {
-    void registry.register({ runId: 'seed-run', bundleKey: 'models/1.nsmb', bundleSha256: 'a'.repeat(64), modelKind: 'logistic_regression', metrics: { f1: 0.93, rocAuc: 0.97 }, snapshotSha256: 'b'.repeat(64), schemaHash: fakeSchema.hash });
+    artifacts.set('models/1.nsmb', fakeBundleBytes('models/1.nsmb'));
+    void registry.register({ runId: 'seed-run', bundleKey: 'models/1.nsmb', bundleSha256: sha256(artifacts.get('models/1.nsmb')!), modelKind: 'logistic_regression', metrics: { f1: 0.93, rocAuc: 0.97 }, snapshotSha256: 'b'.repeat(64), schemaHash: fakeSchema.hash });
     registry.aliases.set('champion', 1);
   }
 
@@ -165,7 +212,7 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
   };
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-  const pipeline = async (runId: string, seed: number): Promise<void> => {
+  const pipeline = async (runId: string, seed: number, preset: string): Promise<void> => {
     await sleep(delay);
     for (const stage of stages) {
       emit(runId, { type: 'stage_started', stage });
@@ -175,9 +222,11 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       emit(runId, { type: 'stage_finished', stage });
       await runs.update(runId, { lastStage: stage });
     }
-    const mv = await registry.register({ runId, bundleKey: `models/${runId}.nsmb`, bundleSha256: 'c'.repeat(64), modelKind: 'random_forest', metrics: { f1: 0.962, rocAuc: 0.99 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
-    const summary = fakeSummary(mv.version, seed);
-    artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify({ random_forest: curve(4), gradient_boosting: curve(3), logistic_regression: curve(2) })));
+    const bundleKey = `models/${runId}.nsmb`;
+    artifacts.set(bundleKey, fakeBundleBytes(bundleKey));
+    const mv = await registry.register({ runId, bundleKey, bundleSha256: sha256(artifacts.get(bundleKey)!), modelKind: 'voting', metrics: { f1Phishing: 0.957, rocAuc: 0.987 }, snapshotSha256: 'd'.repeat(64), schemaHash: fakeSchema.hash });
+    const summary = fakeSummary(mv.version, seed, preset);
+    artifacts.set(`${runId}/curves.json`, enc.encode(JSON.stringify(Object.fromEntries(fakeCandidates.map(([name], i) => [name, curve(1.5 + i / 2)])))));
     artifacts.set(`${runId}/drift_report.json`, enc.encode(JSON.stringify(driftReport)));
     artifacts.set(`${runId}/validation_report.json`, enc.encode(JSON.stringify({ ok: true, rows: 11055, columns: [], missingColumns: [], extraColumns: [], badRows: [], badRowCount: 0 })));
     snapshots.unshift({ sha256: (seed.toString(16) + 'e'.repeat(64)).slice(0, 64), rows: 11055, createdAt: new Date().toISOString(), runId });
@@ -192,11 +241,12 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
     getModel: () => model,
     runs,
     registry,
-    async startRun() {
+    notes: new MemoryNoteStore(),
+    async startRun(opts) {
       counter++;
       const runId = `run-${String(counter).padStart(3, '0')}-${Date.now().toString(36)}`;
       await runs.create({ id: runId, status: 'running', startedAt: new Date().toISOString(), finishedAt: null, lastStage: null, summary: {}, error: null });
-      done.set(runId, pipeline(runId, counter));
+      done.set(runId, pipeline(runId, counter, opts.preset ?? 'default'));
       return { runId };
     },
     subscribe(runId, listener) {
@@ -206,6 +256,10 @@ export function fakeWorld(opts: FakeDepsOptions = {}): FakeWorld {
       return () => { set.delete(listener); };
     },
     readRunArtifact: (runId, name) => Promise.resolve(artifacts.get(`${runId}/${name}`)),
+    async readModelBundle(version) {
+      const mv = await registry.get(version);
+      return mv && artifacts.get(mv.bundleKey);
+    },
     async promote(version, expected) {
       await registry.setAlias('champion', version, expected, 'promoted from the API');
       model = fakeModel(version);

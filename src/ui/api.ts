@@ -30,21 +30,39 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** POST JSON; state-changing calls retry once after asking for the token. */
-export async function postJson<T>(url: string, body: unknown, opts: { auth?: boolean } = {}): Promise<T> {
+/** A fetch that sends the token when `auth` is set and, on 401/403, asks for it once and retries. */
+async function fetchOk(url: string, init: { method?: string; headers: Record<string, string>; body?: string }, auth: boolean): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const headers = { ...init.headers };
     const token = getToken();
-    if (opts.auth && token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
-    if (res.ok) return (await res.json()) as T;
+    if (auth && token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(url, { ...init, headers });
+    if (res.ok) return res;
     const err = await toError(res);
-    if (opts.auth && attempt === 0 && (res.status === 401 || res.status === 403) && err.code !== 'AUTH_NOT_CONFIGURED') {
+    if (auth && attempt === 0 && (res.status === 401 || res.status === 403) && err.code !== 'AUTH_NOT_CONFIGURED') {
       const t = await askToken(err.code === 'AUTH_INVALID' ? 'That token was not accepted. Enter the API token:' : 'This action needs the API token (NS_API_TOKEN):');
       if (t) { setToken(t); continue; }
     }
     throw err;
   }
+}
+
+/** POST JSON; state-changing calls retry once after asking for the token. */
+export async function postJson<T>(url: string, body: unknown, opts: { auth?: boolean } = {}): Promise<T> {
+  const res = await fetchOk(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body ?? {}) }, opts.auth ?? false);
+  return (await res.json()) as T;
+}
+
+/** Downloads a file from a route that needs the token (a plain link cannot send it) and saves it as `filename`. */
+export async function downloadWithToken(url: string, filename: string): Promise<void> {
+  const blob = await (await fetchOk(url, { headers: {} }, true)).blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 /** Uploads a CSV file and returns the scored CSV text plus the summary headers. */

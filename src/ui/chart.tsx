@@ -29,5 +29,3 @@ export function ChartView(props: { config: ChartConfiguration; label: string; he
     </div>
   );
 }
-
-export const palette = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626'];

@@ -79,7 +79,7 @@ function App() {
         {current.path === 'check' && <CheckPage />}
         {current.path === 'batch' && <BatchPage />}
         {current.path === 'train' && <TrainPage />}
-        {current.path === 'runs' && <RunsPage runId={route.parts[0]} compareId={route.query.get('compare') ?? undefined} />}
+        {current.path === 'runs' && <RunsPage runId={route.parts[0]} compareIds={route.query.get('compare')?.split(',').filter(Boolean)} />}
         {current.path === 'data' && <DataPage />}
         {current.path === 'models' && <ModelsPage />}
       </main>

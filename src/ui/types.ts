@@ -1,12 +1,17 @@
 /** Shapes of the API's answers as the UI reads them (optional where the pipeline may leave parts out). */
 export interface Prediction { label: number; verdict: string; probPhishing: number; contributions?: Record<string, number>; base?: number }
-export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; predictions: Prediction[] }
+export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; contributionSpace?: 'log-odds' | 'probability'; predictions: Prediction[] }
 
 export interface StageInfo { name: string; status: string; startedAt?: string; finishedAt?: string; durationMs?: number }
 export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?: number; recall?: number; accuracy?: number; rocAuc?: number; confusion?: number[][] }
 export interface Candidate { name: string; kind?: string; params?: Record<string, unknown>; cv?: Record<string, number>; test?: TestMetrics; fitMs?: number; featureImportances?: Record<string, number> }
+/** One feature profile's model (a URL check answers with the profile whose features it could compute). */
+export interface ProfileSummary { name: string; features: number; kind?: string; cvF1?: number; testF1?: number }
 export interface RunSummary {
   stages?: StageInfo[]; candidates?: Candidate[]; champion?: { version: number; kind: string } | null;
+  /** The chosen (registered) candidate's name, its test F1, and the rule that chose it ('cv_f1': highest mean CV F1). */
+  best?: string; f1?: number | null; chosenBy?: string; profiles?: ProfileSummary[];
+  options?: { preset?: string; seed?: number };
   registered?: { version: number; kind: string; promoted: boolean; challenger: boolean; reused: boolean } | null;
   gate?: { accepted: boolean; reason: string }; split?: Record<string, unknown>; validation?: { ok: boolean; badRowCount: number }; drift?: { datasetDrift: boolean; driftedShare: number };
 }

@@ -4,14 +4,14 @@
  * gives a verdict with the profile, the probability and every feature with its value or "not checked"
  * and its push; "the URL alone" uses the URL-only model. Screenshots go to test-results/browser/.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCsv, root, runCli, startCli, tempHome } from '../cli/cli-helpers.js';
 import { startFixtureSite, type FixtureSite } from '../url-check/fixture-site.js';
+import { buildUiIfStale, launchChromium } from './chromium.js';
 
 const shots = join(root, 'test-results', 'browser');
 const home = tempHome('ns-ui-url-');
@@ -23,7 +23,7 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'ignore' });
+  buildUiIfStale();
   site = await startFixtureSite();
   expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
   const train = await runCli(['train', '--preset', 'quick'], home);
@@ -42,11 +42,7 @@ beforeAll(async () => {
     });
     server.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ns-chromium-')), {
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
-  });
+  browser = await launchChromium({ width: 1440, height: 900 });
   page = browser.pages()[0] ?? await browser.newPage();
 }, 300_000);
 

@@ -5,31 +5,20 @@
  * the data page, and promotes and rolls back a model. Screenshots go to test-results/browser/.
  * Set NS_BROWSER_BASE_URL (and NS_API_TOKEN) to run the same flows against an already running server.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/core/matrix.js';
 import { fakeModel, featureNames } from '../../src/server/fake-deps.test-helpers.js';
+import { answerTokenPrompt, buildUiIfStale, launchChromium, root } from './chromium.js';
 import { startFakeServer } from './serve-fake.js';
 
-const root = new URL('../../', import.meta.url).pathname;
 const external = process.env.NS_BROWSER_BASE_URL;
 const shots = join(root, 'test-results', process.env.NS_BROWSER_BASE_URL ? 'browser-live' : 'browser');
 
 const token = external ? process.env.NS_API_TOKEN ?? '' : 'browser-test-token';
-
-/** True when dist/ui is missing or older than a source file of src/ui. */
-function uiIsStale(): boolean {
-  const built = join(root, 'dist/ui/index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const dir = join(root, 'src/ui');
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).some((f) => statSync(join(dir, f)).mtimeMs > builtAt);
-}
 
 let app: FastifyInstance | undefined;
 let browser: BrowserContext;
@@ -41,19 +30,12 @@ const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(sho
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   if (!external) {
-    if (uiIsStale()) execFileSync('npx', ['vite', 'build', '--config', 'src/ui/vite.config.ts'], { cwd: root, stdio: 'ignore' });
+    buildUiIfStale();
     const started = await startFakeServer({ apiToken: token });
     app = started.app;
     base = started.url;
   } else base = external.replace(/\/$/, '');
-  // A fresh profile (--user-data-dir) per run; playwright passes it from the first argument.
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ns-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-  });
+  browser = await launchChromium({ width: 1440, height: 900 });
   page = browser.pages()[0] ?? await browser.newPage();
 });
 
@@ -78,7 +60,7 @@ describe('web UI', () => {
     expect(await verdict.getByRole('heading', { level: 2 }).textContent()).toMatch(/Likely (phishing|legitimate)/);
     expect(await verdict.textContent()).toMatch(/Probability of phishing: \d+(\.\d)?%/);
     expect(await verdict.locator('.reasons li').count()).toBe(5);
-    expect(await verdict.locator('canvas[role="img"]').count()).toBe(1);
+    expect(await verdict.getByTestId('contribution-chart').locator('li').count()).toBe(10);
     await shot('2-check-verdict');
   });
 
@@ -116,14 +98,11 @@ describe('web UI', () => {
     });
   });
 
-  it('starts a run, shows its stages live and lands on the leaderboard', async () => {
+  it('starts a run on the chosen preset, shows its stages live and lands on the leaderboard', async () => {
     await page.goto(`${base}/#/train`);
+    await page.getByLabel('Preset').selectOption('quick');
     await page.getByRole('button', { name: 'Start a training run' }).click();
-    const tokenInput = page.getByRole('textbox', { name: /API token/ });
-    await tokenInput.waitFor({ timeout: 5000 }).then(async () => {
-      await tokenInput.fill(token);
-      await page.getByRole('button', { name: 'Use token' }).click();
-    }, () => undefined);
+    await answerTokenPrompt(page, token);
     const stages = page.getByTestId('stages');
     await stages.locator('.stage.running, .stage.done').first().waitFor();
     await shot('4-train-live');
@@ -132,20 +111,45 @@ describe('web UI', () => {
     await page.getByTestId('leaderboard').waitFor();
     expect(await page.getByTestId('runs-table').textContent()).toContain(runId);
     expect(await page.getByTestId('leaderboard').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('run-detail').textContent()).toContain('Preset quick');
     await page.getByTestId('run-detail').locator('canvas').first().waitFor();
     await shot('5-runs');
   }, 660_000);
 
-  it('compares two runs side by side', async () => {
+  it('compares two runs', async () => {
     await page.goto(`${base}/#/train`);
     await page.getByRole('button', { name: 'Start a training run' }).click();
     await page.waitForURL(/#\/runs\/.+/, { timeout: 600_000 });
-    await page.getByRole('link', { name: 'compare with selected' }).first().click();
+    const boxes = page.getByTestId('runs-table').getByRole('checkbox');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByRole('button', { name: /^Compare 2 runs$/ }).click();
     await page.waitForURL(/compare=/);
-    await expect.poll(() => page.getByTestId('run-detail').count()).toBe(2);
-    await page.getByTestId('leaderboard').nth(1).waitFor();
+    await expect.poll(() => page.getByTestId('compare-table').locator('tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('compare-leaderboard').count()).toBe(2);
     await shot('6-runs-compare');
   }, 660_000);
+
+  it('keeps notes on a run and on a version across reloads', async () => {
+    const save = async (text: string): Promise<void> => {
+      const note = page.getByTestId('note');
+      await note.getByRole('textbox').fill(text);
+      await note.getByRole('button', { name: 'Save note' }).click();
+      await answerTokenPrompt(page, token, 2000);
+      await expect.poll(() => note.getByRole('status').textContent()).toBe('Saved.');
+    };
+    const stamp = `note ${Date.now()}`;
+    await page.goto(`${base}/#/runs`);
+    await page.getByTestId('note').waitFor();
+    await save(`run ${stamp}`);
+    await page.goto(`${base}/#/models`);
+    await page.getByLabel(/^Note on v\d+$/).waitFor();
+    await save(`version ${stamp}`);
+    await page.reload();
+    await expect.poll(() => page.getByLabel(/^Note on v\d+$/).inputValue()).toBe(`version ${stamp}`);
+    await page.goto(`${base}/#/runs`);
+    await expect.poll(() => page.getByLabel('Note on this run').inputValue()).toBe(`run ${stamp}`);
+  });
 
   it('shows validation, drift per feature and snapshots', async () => {
     await page.goto(`${base}/#/data`);
@@ -167,7 +171,7 @@ describe('web UI', () => {
     // The fake world always has an older version; a real registry after one accepted run may not.
     if (!external) expect(await promote.count()).toBeGreaterThan(0);
     if ((await promote.count()) === 0) return;
-    const target = (await promote.first().textContent())!.match(/v(\d+)/)![1]!;
+    const target = (await promote.first().getAttribute('aria-label'))!.match(/v(\d+)/)![1]!;
     await promote.first().click();
     await shot('8-models-confirm');
     await page.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();

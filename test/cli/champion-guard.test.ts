@@ -4,7 +4,8 @@
  * `serve`'s listen failures (port in use, an address not of this machine) are typed errors, exit 2.
  */
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bundledCsv, runCli, startCli, tempHome } from './cli-helpers.js';
@@ -59,6 +60,15 @@ describe('moving the champion to a version that cannot load', () => {
       expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'MODEL_UNLOADABLE', message: expect.stringMatching(/BUNDLE_CHECKSUM/) as unknown });
     }
     expect(((await (await fetch(`${first.url}/readyz`)).json()) as { modelVersion: number }).modelVersion).toBe(2);
+    // Downloads: v2 as stored (no token configured: a read from this machine is allowed); damaged v1 is refused.
+    const good = await fetch(`${first.url}/api/v1/models/2/bundle`);
+    expect(good.status).toBe(200);
+    const bytes = Buffer.from(await good.arrayBuffer());
+    expect(bytes.equals(readFileSync(bundle(2)))).toBe(true);
+    expect(good.headers.get('x-bundle-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const bad = await fetch(`${first.url}/api/v1/models/1/bundle`);
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BUNDLE_CHECKSUM');
 
     // The port is taken now: a second serve on it is a typed error.
     const port = new URL(first.url).port;

@@ -28,7 +28,7 @@ function listenError(e: unknown, host: string, port: number): unknown {
 }
 
 export async function serve(context: AppContext, flags: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
-  const serving = await createServerDeps(context, () => pipelineOptions({ preset: context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger), { pollMs: context.config.NS_MODEL_POLL_MS });
+  const serving = await createServerDeps(context, (preset) => pipelineOptions({ preset: preset ?? context.config.NS_TRAIN_PRESET }, context.config.NS_SEED, context.logger), { pollMs: context.config.NS_MODEL_POLL_MS });
   const host = str(flags, 'host') ?? context.config.NS_HOST;
   // Request logs go to stdout: JSON lines, or readable lines with --pretty or on a terminal.
   const pretty = bool(flags, 'pretty') || Boolean(process.stdout.isTTY);

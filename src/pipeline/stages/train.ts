@@ -160,6 +160,8 @@ async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: Mlf
   }
   for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
 }
+/** The rule that picks the registered model among the candidates (named in run summaries): highest mean CV F1. */
+export const CHOSEN_BY = 'cv_f1';
 
 export async function train(ctx: StageContext): Promise<TrainOutput> {
   const { ingest: ing, validate: v, transform: tr } = ctx.outputs;

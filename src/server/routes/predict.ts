@@ -1,7 +1,8 @@
 /**
  * POST /api/v1/predict: one row (`{"row": {...}}`) or many (`{"rows": [{...}, ...]}`) as JSON objects
  * keyed by feature name. Answers label, verdict, phishing probability and the model version; with
- * `"contributions": true` also each feature's push towards "phishing" (positive) or "legitimate".
+ * `"contributions": true` also each feature's push towards "phishing" (positive) or "legitimate", in
+ * the model's score space (`contributionSpace`: the log-odds of phishing, or its probability).
  * Missing values (null, "", "na", "NaN") are imputed by the model and counted in `missingValues`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,7 @@ const predictResponseSchema = {
     modelVersion: { type: 'integer' },
     modelKind: { type: 'string' },
     contributionsAvailable: { type: 'boolean' },
+    contributionSpace: { type: 'string', enum: ['log-odds', 'probability'] },
     missingValues: { type: 'integer' },
     predictions: {
       type: 'array',
@@ -79,6 +81,7 @@ export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
       modelKind: model.kind,
       missingValues: countMissing(X),
       ...(body.contributions === true ? { contributionsAvailable: contrib !== undefined } : {}),
+      ...(contrib && model.contributionSpace?.() ? { contributionSpace: model.contributionSpace() } : {}),
       predictions,
     };
   });

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { NsError } from '../../core/errors.js';
+import { sha256 } from '../../core/hash.js';
 import { requireToken } from '../auth.js';
 import type { RouteContext } from '../context.js';
 
@@ -38,6 +39,19 @@ export function registerRegistry(app: FastifyInstance, ctx: RouteContext): void 
     const mv = await deps.registry.get(version);
     if (!mv) throw new NsError('MODEL_VERSION_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions with GET /api/v1/models.' });
     return mv;
+  });
+
+  // The bundle can hold training rows (k-NN, SVC support vectors): reading it needs the token too.
+  app.get<{ Params: { version: string } }>('/api/v1/models/:version/bundle', { preHandler: requireToken(deps.apiToken, { read: true }) }, async (request, reply) => {
+    const version = parseVersion(request.params.version);
+    const bytes = await deps.readModelBundle(version);
+    if (!bytes) throw new NsError('MODEL_VERSION_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions with GET /api/v1/models.' });
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-disposition', `attachment; filename="networksecurity-model-v${version}.nsm"`)
+      .header('x-bundle-sha256', sha256(bytes))
+      .header('cache-control', 'no-store')
+      .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
   app.post<{ Params: { version: string }; Body: { expected?: unknown } | undefined }>('/api/v1/models/:version/promote', { preHandler: guard }, async (request) => {

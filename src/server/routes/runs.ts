@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { NsError } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/logger.js';
+import { PRESETS, type PresetName } from '../../pipeline/plan.js';
 import type { RunRecord } from '../../ports/index.js';
 import { requireToken } from '../auth.js';
 import type { RouteContext } from '../context.js';
@@ -38,13 +39,17 @@ export function registerRuns(app: FastifyInstance, ctx: RouteContext): void {
   const { deps } = ctx;
   const guard = requireToken(deps.apiToken);
 
-  app.post<{ Body: { full?: unknown } | undefined }>('/api/v1/runs', { preHandler: guard }, async (request, reply) => {
+  app.post<{ Body: { full?: unknown; preset?: unknown } | undefined }>('/api/v1/runs', { preHandler: guard }, async (request, reply) => {
     const body = request.body ?? {};
     if (typeof body !== 'object' || Array.isArray(body) || (body.full !== undefined && typeof body.full !== 'boolean')) {
-      throw new NsError('BAD_REQUEST', 'The body must be {} or {"full": true|false}.', { hint: 'Send {"full": true} to re-ingest all records.' });
+      throw new NsError('BAD_REQUEST', 'The body must be {} or {"full": true|false, "preset": "<name>"}.', { hint: 'Send {"full": true} to re-ingest all records.' });
     }
-    const { runId } = await deps.startRun(body.full === undefined ? {} : { full: body.full });
-    request.log.info({ runId, full: body.full ?? false }, 'run started');
+    const preset = body.preset;
+    if (preset !== undefined && !PRESETS.includes(preset as PresetName)) {
+      throw new NsError('BAD_REQUEST', `"preset" must be one of ${PRESETS.join(', ')}.`, { hint: 'Leave "preset" out to use the server\'s preset (NS_TRAIN_PRESET).' });
+    }
+    const { runId } = await deps.startRun({ ...(body.full === undefined ? {} : { full: body.full }), ...(preset === undefined ? {} : { preset: preset as PresetName }) });
+    request.log.info({ runId, full: body.full ?? false, preset: preset ?? null }, 'run started');
     return reply.code(202).send({ runId, links: { self: `/api/v1/runs/${runId}`, events: `/api/v1/runs/${runId}/events` } });
   });
 

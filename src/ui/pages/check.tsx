@@ -4,9 +4,9 @@
  * words and as a bar chart.
  */
 import { useState } from 'preact/hooks';
-import { ChartView } from '../chart.js';
-import { describeValue, features, groups, titleOf } from '../features.js';
+import { describeValue, features, groups } from '../features.js';
 import { pct } from '../format.js';
+import { PushBars, type PushAxis } from '../push-bars.js';
 import type { PredictResponse } from '../types.js';
 import { usePost } from '../use-post.js';
 
@@ -57,11 +57,19 @@ export function CheckPage() {
   );
 }
 
+/** Axis title, units and scale of the contributions, from the space the API names. */
+function contributionAxis(space: PredictResponse['contributionSpace']): PushAxis & { space: string } {
+  if (space === 'probability') return { title: 'push towards phishing, in percentage points of the probability of phishing', space: 'the probability of phishing, in percentage points', unit: ' pp', scale: 100 };
+  if (space === 'log-odds') return { title: 'push towards phishing, in log-odds of phishing', space: 'the log-odds of phishing', unit: '', scale: 1 };
+  return { title: 'push towards phishing', space: 'in the model\'s own units', unit: '', scale: 1 };
+}
+
 function Verdict(props: { result: PredictResponse; values: Record<string, number> }) {
   const p = props.result.predictions[0]!;
   const phishing = p.label === -1;
   const contributions = Object.entries(p.contributions ?? {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   const top = contributions.slice(0, 10);
+  const axis = contributionAxis(props.result.contributionSpace);
   return (
     <div class={`card verdict ${phishing ? 'bad' : 'good'}`} data-testid="verdict">
       <div class="verdict-head">
@@ -82,14 +90,11 @@ function Verdict(props: { result: PredictResponse; values: Record<string, number
               <li key={name}><span class={v > 0 ? 'towards-bad' : 'towards-good'}>{v > 0 ? 'towards phishing' : 'towards legitimate'}</span> {describeValue(name, props.values[name] ?? 0)}</li>
             ))}
           </ol>
-          <ChartView label="Bar chart of the ten features that pushed the verdict most" height={300} config={{
-            type: 'bar',
-            data: {
-              labels: top.map(([n]) => titleOf(n)),
-              datasets: [{ label: 'push towards phishing (+) or legitimate (−)', data: top.map(([, v]) => v), backgroundColor: top.map(([, v]) => (v > 0 ? '#dc2626' : '#16a34a')) }],
-            },
-            options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { y: { ticks: { autoSkip: false, font: { size: 11 } } } } },
-          }} />
+          <PushBars pushes={top} axis={axis} />
+          <p class="muted small" data-testid="contribution-caption">
+            Each bar is one feature's push on the model's phishing score ({axis.space}): red to the right towards phishing,
+            green to the left towards legitimate.{p.base !== undefined ? ` The base score (${(p.base * axis.scale).toFixed(2)}${axis.unit}) plus the pushes of all features gives the score of this site.` : ''}
+          </p>
         </>
       ) : <p class="muted">This model does not explain single predictions.</p>}
     </div>

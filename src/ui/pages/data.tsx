@@ -82,7 +82,7 @@ export function DataPage() {
         </div>
       </div>
       {rows.length > 0 && (
-        <div class="grid-2">
+        <div class="drift-layout">
           <div class="card">
             <h2>Drift per feature</h2>
             <div class="table-wrap">
@@ -91,7 +91,7 @@ export function DataPage() {
                 <tbody>
                   {rows.map((r) => (
                     <tr key={r.feature} class={r === shown ? 'selected' : r.drifted ? 'row-bad' : undefined}>
-                      <td><button type="button" class="link" aria-pressed={r === shown} onClick={() => setFocus(r.feature)}>{titleOf(r.feature)}</button></td>
+                      <td class="wrap-cell"><button type="button" class="link" aria-pressed={r === shown} onClick={() => setFocus(r.feature)}>{titleOf(r.feature)}</button></td>
                       <td>{pval(r.ksP)}</td><td>{pval(r.chi2P)}</td><td>{num(r.psi)}</td>
                       <td>{r.drifted === undefined ? '—' : r.drifted ? 'yes' : 'no'}</td>
                     </tr>

@@ -3,8 +3,9 @@
  * champion, and promote / roll back — each after a confirmation, with the API token.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { errorText, getJson, postJson } from '../api.js';
+import { downloadWithToken, errorText, getJson, postJson } from '../api.js';
 import { ConfirmDialog } from '../dialogs.js';
+import { NoteEditor } from '../note-editor.js';
 import { num, short, when, whenShort } from '../format.js';
 import type { Models } from '../types.js';
 
@@ -18,6 +19,7 @@ export function ModelsPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending>(null);
+  const [noteFor, setNoteFor] = useState<number | null>(null);
   const load = (): void => { getJson<Models>('/api/v1/models').then(setModels, (e) => setError(errorText(e))); };
   useEffect(load, []);
 
@@ -62,17 +64,20 @@ export function ModelsPage() {
             {models.versions.length === 0 ? <p class="muted">No versions yet. <a href="#/train">Train one</a>.</p> : (
               <div class="table-wrap">
                 <table class="data-table" aria-label="Model versions" data-testid="versions">
-                  <thead><tr><th scope="col">Version</th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{metricNames[k] ?? k}</th>)}<th scope="col">Run</th><th scope="col">Data snapshot</th><th scope="col">Schema</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+                  <thead><tr><th scope="col">Version</th><th scope="col"><span class="visually-hidden">Actions</span></th><th scope="col">Kind</th><th scope="col">Created</th>{metricKeys.map((k) => <th scope="col" key={k}>{metricNames[k] ?? k}</th>)}<th scope="col">Run</th><th scope="col" title="sha256 of the data snapshot (first line) and of the schema (second line)">Lineage</th></tr></thead>
                   <tbody>
                     {models.versions.map((v) => (
                       <tr key={v.version} class={v.version === models.champion ? 'selected' : undefined}>
                         <td><strong>v{v.version}</strong> {v.version === models.champion && <span class="pill good">champion</span>}{v.version === models.challenger && v.version !== models.champion && <span class="pill">challenger</span>}</td>
-                        <td>{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
+                        <td><span class="actions">
+                          {v.version !== models.champion && <button type="button" class="secondary small" aria-label={`Promote v${v.version}…`} onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote…</button>}
+                          <button type="button" class="secondary small" aria-label={`Download v${v.version}`} title={`Download the model bundle of v${v.version} (.nsm)`}
+                            onClick={() => { setError(null); downloadWithToken(`/api/v1/models/${v.version}/bundle`, `networksecurity-model-v${v.version}.nsm`).catch((e: unknown) => setError(errorText(e))); }}>Download</button>
+                        </span></td>
+                        <td class="kind-cell">{v.modelKind}</td><td>{whenShort(v.createdAt)}</td>
                         {metricKeys.map((k) => <td key={k}>{num(v.metrics[k])}</td>)}
-                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code title={v.runId}>{short(v.runId, 15)}</code></a></td>
-                        <td><code title={v.snapshotSha256}>{short(v.snapshotSha256, 8)}</code></td>
-                        <td><code title={v.schemaHash}>{short(v.schemaHash, 8)}</code></td>
-                        <td>{v.version !== models.champion && <button type="button" class="secondary small" onClick={() => setPending({ kind: 'promote', version: v.version })}>Promote v{v.version}…</button>}</td>
+                        <td><a href={`#/runs/${encodeURIComponent(v.runId)}`}><code>{v.runId}</code></a></td>
+                        <td><code title={`data snapshot ${v.snapshotSha256}`}>{short(v.snapshotSha256, 8)}</code><br /><code title={`schema ${v.schemaHash}`}>{short(v.schemaHash, 8)}</code></td>
                       </tr>
                     ))}
                   </tbody>
@@ -80,6 +85,15 @@ export function ModelsPage() {
               </div>
             )}
           </div>
+          {models.versions.length > 0 && (
+            <div class="card">
+              <h2>Notes on versions</h2>
+              <div class="row"><label for="note-version">Version</label><select id="note-version" value={String(noteFor ?? models.champion ?? models.versions[0]!.version)} onChange={(e) => setNoteFor(Number(e.currentTarget.value))}>
+                {models.versions.map((v) => <option key={v.version} value={String(v.version)}>v{v.version}{v.version === models.champion ? ' (champion)' : ''}</option>)}
+              </select></div>
+              <NoteEditor url={`/api/v1/models/${noteFor ?? models.champion ?? models.versions[0]!.version}/note`} label={`Note on v${noteFor ?? models.champion ?? models.versions[0]!.version}`} />
+            </div>
+          )}
           <div class="card">
             <h2>Champion history</h2>
             {models.history.length === 0 ? <p class="muted">The champion has not moved yet.</p> : (

@@ -8,10 +8,18 @@ import { go } from '../format.js';
 interface StageState { name: string; status: 'pending' | 'running' | 'done' | 'skipped' | 'failed'; fraction?: number; message?: string }
 interface EventData { type: string; stage?: string; fraction?: number; message?: string; status?: string }
 const knownStages = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'push'];
+/** The training presets (src/pipeline/plan.ts); '' leaves the choice to the server (NS_TRAIN_PRESET). */
+const presets: [value: string, text: string][] = [
+  ['', 'Server default (NS_TRAIN_PRESET)'],
+  ['default', 'default — nine model families, tuned for this data'],
+  ['original', 'original — the Python project\'s five grids, 3-fold CV'],
+  ['quick', 'quick — three small models, for a fast look'],
+];
 const eventTypes = ['snapshot', 'stage_started', 'stage_progress', 'stage_finished', 'stage_skipped', 'stage_failed', 'run_finished', 'run_failed', 'message', 'end'];
 
 export function TrainPage() {
   const [full, setFull] = useState(false);
+  const [preset, setPreset] = useState('');
   const [runId, setRunId] = useState<string | null>(null);
   const [stages, setStages] = useState<StageState[]>([]);
   const [status, setStatus] = useState<'idle' | 'starting' | 'running' | 'succeeded' | 'failed'>('idle');
@@ -59,7 +67,7 @@ export function TrainPage() {
     setStages(knownStages.map((name) => ({ name, status: 'pending' })));
     setLog([]);
     try {
-      const { runId: id } = await postJson<{ runId: string }>('/api/v1/runs', full ? { full: true } : {}, { auth: true });
+      const { runId: id } = await postJson<{ runId: string }>('/api/v1/runs', { ...(full ? { full: true } : {}), ...(preset ? { preset } : {}) }, { auth: true });
       setRunId(id);
       setStatus('running');
       follow(id);
@@ -79,6 +87,7 @@ export function TrainPage() {
       <div class="card">
         <div class="row wrap">
           <button type="button" class="primary" onClick={() => void start()} disabled={running}>{running ? 'Running…' : 'Start a training run'}</button>
+          <label class="check">Preset <select value={preset} onChange={(e) => setPreset(e.currentTarget.value)} disabled={running}>{presets.map(([v, t]) => <option key={v} value={v}>{t}</option>)}</select></label>
           <label class="check"><input type="checkbox" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} disabled={running} /> Re-ingest all records (not only new ones)</label>
         </div>
         {error && <div class="alert error" role="alert">{error}</div>}
