@@ -317,7 +317,7 @@ describe('operations', () => {
     const a = await start();
     const doc = (await a.inject({ url: '/api/v1/openapi.json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/predict', '/api/v1/predict/csv', '/api/v1/runs/{id}/events', '/api/v1/models/{version}/promote', '/api/v1/models/{version}/bundle', '/api/v1/runs/{id}/note', '/api/v1/models/{id}/note', '/api/v1/notes/{kind}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/predict', '/api/v1/predict/csv', '/api/v1/runs/{id}/events', '/api/v1/models/{version}/promote', '/api/v1/models/{version}/bundle', '/api/v1/runs/{id}/note', '/api/v1/models/{version}/note', '/api/v1/notes/{kind}']));
     expect(Object.keys(doc.paths)).toContain('/api/v1/models/rollback');
     const page = await a.inject({ url: '/api/docs', headers: { origin: 'https://evil.example' } });
     expect(page.body).toContain('swagger-initializer.js');

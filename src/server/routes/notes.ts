@@ -11,8 +11,10 @@ import type { RouteContext } from '../context.js';
 export const NOTE_MAX_CHARS = 10_000;
 
 const kinds: Record<string, NoteKind> = { runs: 'run', models: 'version' };
+/** The path parameter's name, the same as the collection's other routes use (one name per position). */
+const params: Record<string, string> = { runs: 'id', models: 'version' };
 
-/** Registers GET/POST /api/v1/{runs|models}/:id/note and GET /api/v1/notes/{run|version}. */
+/** Registers GET/POST /api/v1/runs/:id/note, /api/v1/models/:version/note and GET /api/v1/notes/{run|version}. */
 export function registerNotes(app: FastifyInstance, ctx: RouteContext): void {
   const { deps } = ctx;
   const guard = requireToken(deps.apiToken);
@@ -30,12 +32,13 @@ export function registerNotes(app: FastifyInstance, ctx: RouteContext): void {
   };
 
   for (const collection of Object.keys(kinds)) {
-    app.get<{ Params: { id: string } }>(`/api/v1/${collection}/:id/note`, async (request) => {
-      const s = await subject(collection, request.params.id);
+    const param = params[collection]!;
+    app.get<{ Params: Record<string, string> }>(`/api/v1/${collection}/:${param}/note`, async (request) => {
+      const s = await subject(collection, request.params[param] ?? '');
       return (await deps.notes.get(s.kind, s.id)) ?? { ...s, text: '', updatedAt: null };
     });
 
-    app.post<{ Params: { id: string }; Body: { text?: unknown } | undefined }>(`/api/v1/${collection}/:id/note`, { preHandler: guard }, async (request) => {
+    app.post<{ Params: Record<string, string>; Body: { text?: unknown } | undefined }>(`/api/v1/${collection}/:${param}/note`, { preHandler: guard }, async (request) => {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body.text !== 'string') {
         throw new NsError('BAD_REQUEST', 'The body must be {"text": "<note>"}.', { hint: 'Send an empty text to remove the note.' });
@@ -43,7 +46,7 @@ export function registerNotes(app: FastifyInstance, ctx: RouteContext): void {
       if (body.text.length > NOTE_MAX_CHARS) {
         throw new NsError('NOTE_TOO_LONG', `A note has at most ${NOTE_MAX_CHARS.toLocaleString('en')} characters; this one has ${body.text.length.toLocaleString('en')}.`, { hint: 'Shorten the note, or link to a longer document.' });
       }
-      const s = await subject(collection, request.params.id);
+      const s = await subject(collection, request.params[param] ?? '');
       return (await deps.notes.set(s.kind, s.id, body.text.trim())) ?? { ...s, text: '', updatedAt: null };
     });
   }
