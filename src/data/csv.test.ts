@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, CsvTokenizer, escapeFormula, type CsvCaps, type CsvRow } from './csv.js';
+import { csvCell, CsvTokenizer, escapeFormula, isFormulaLike, type CsvCaps, type CsvRow } from './csv.js';
 
 function tokenize(chunks: string[], caps?: CsvCaps): CsvRow[] {
   const t = new CsvTokenizer(caps);
@@ -119,5 +119,17 @@ describe('escapeFormula / csvCell', () => {
     expect(csvCell('=HYPERLINK("u","x")')).toBe(`"'=HYPERLINK(""u"",""x"")"`);
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('-1')).toBe('-1');
+  });
+});
+
+describe('isFormulaLike', () => {
+  it('escapes formula-like text but leaves numbers alone', () => {
+    expect(isFormulaLike('-1')).toBe(false);
+    expect(isFormulaLike('+3.5e2')).toBe(false);
+    expect(isFormulaLike('=SUM(A1)')).toBe(true);
+    expect(isFormulaLike('@cmd')).toBe(true);
+    expect(isFormulaLike('-2+3')).toBe(true);
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('plain')).toBe('plain');
   });
 });
