@@ -250,6 +250,13 @@ export function isFormulaLike(cell: string): boolean {
  *   csvCell('=HYPERLINK("x")'); // "'=HYPERLINK(""x"")"
  */
 export function csvCell(cell: string): string {
+  // Fast path for the cells that make up almost all of the data: "0", "1", "-1" and other short numbers.
+  const n = cell.length;
+  if (n === 0) return cell;
+  if (n <= 2) {
+    const c = cell.charCodeAt(n - 1);
+    if (c >= 48 && c <= 57 && (n === 1 || cell.charCodeAt(0) === 45 || (cell.charCodeAt(0) >= 48 && cell.charCodeAt(0) <= 57))) return cell;
+  }
   const safe = escapeFormula(cell);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

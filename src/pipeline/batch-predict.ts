@@ -68,15 +68,16 @@ export async function predictCsvStream(
     let g = 0;
     let e = 0;
     for (const row of chunk.rows!) {
-      const cells = row.cells.map(csvCell);
+      let line = '';
+      for (const cell of row.cells) line += `${csvCell(cell)},`;
       if (g < chunk.lines.length && chunk.lines[g] === row.line) {
         const label = scored!.label[g]!;
         if (label === PHISHING) summary.phishing++;
-        out.push([...cells, String(label), scored!.probPhishing[g]!.toFixed(6), ''].join(','));
+        out.push(`${line}${label},${scored!.probPhishing[g]!.toFixed(6)},`);
         g++;
       } else {
         const err = chunk.errors[e++]!;
-        out.push([...cells, '', '', csvCell(describeRowError(err))].join(','));
+        out.push(`${line},,${csvCell(describeRowError(err))}`);
       }
     }
     summary.predicted += chunk.X.rows;

@@ -36,7 +36,7 @@ async function uploadStream(request: FastifyRequest, limit: number): Promise<Upl
  * Rows per scored chunk. Each chunk is one turn of the event loop (read, score, format), so it is kept
  * small enough that /healthz and other requests get a turn often during a big upload.
  */
-const chunkRows = 1024;
+const chunkRows = 256;
 
 /** Registers POST /api/v1/predict/csv. */
 export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): void {
