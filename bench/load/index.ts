@@ -12,16 +12,14 @@
  *    the p99 ratio (target: 0 errors, during-run p99 ≤ 2 × idle p99). The run's status at the end of the
  *    window says whether the run covered all of it. The machine's load average is printed with each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { runChild } from '../child.js';
+import { cli, finished } from '../queue/index.js';
 import type { BenchOptions } from '../types.js';
-
-/** tsx by absolute URL: the CLI runs with the temporary home as its working directory. */
-const tsxLoader = pathToFileURL(resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs')).href;
 
 const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
 const round = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -30,19 +28,9 @@ function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function cli(root: string, args: string[], home: string, env: Record<string, string> = {}): ChildProcess {
-  const e: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, ...env };
-  for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) delete e[k];
-  return spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/cli/bin.ts'), ...args], { cwd: home, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function finished(child: ChildProcess): Promise<number> {
-  return new Promise((done) => child.on('close', (code) => done(code ?? -1)));
-}
-
 /** Starts `serve` on a free port; resolves with its base URL. */
 async function serve(root: string, home: string): Promise<{ server: ChildProcess; base: string }> {
-  const server = cli(root, ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default', NS_RATE_LIMIT_PER_MINUTE: '1000000' });
+  const server = cli(join(root, 'src'), ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default', NS_RATE_LIMIT_PER_MINUTE: '1000000' });
   let err = '';
   const base = await new Promise<string>((ok, fail) => {
     server.stderr!.on('data', (d: Buffer) => {
@@ -80,19 +68,23 @@ async function healthzProbes<T>(base: string, work: () => Promise<T>): Promise<{
   return { result, healthz: { samples: sorted.length, p50Ms: round(quantile(sorted, 0.5)), p99Ms: round(quantile(sorted, 0.99)), maxMs: round(sorted.at(-1) ?? NaN) } };
 }
 
-/** One upload of `body` with /healthz probes. */
-async function healthzDuringUpload(base: string, body: Uint8Array<ArrayBuffer>): Promise<Record<string, unknown>> {
+/** The uploading client: its own process, so reading the 70 MB answer does not hold up the probes. */
+const uploader = `
+const { readFileSync } = await import('node:fs');
+const [url, file] = process.argv.slice(-2);
+const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: readFileSync(file) });
+const text = await r.text();
+process.stdout.write(JSON.stringify({ status: r.status, rows: Number(r.headers.get('x-rows')), rowErrors: Number(r.headers.get('x-row-errors')), head: text.slice(0, 300) }));
+`;
+
+/** One upload of the CSV in `file` (from its own process) with /healthz probes. */
+async function healthzDuringUpload(base: string, file: string): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const { result: res, healthz } = await healthzProbes(base, async () => {
-    const r = await fetch(`${base}/api/v1/predict/csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
-    return { status: r.status, headers: r.headers, text: await r.text() };
-  });
+  const { result: out, healthz } = await healthzProbes(base, () => runChild(process.execPath, ['--input-type=module', '-e', uploader, `${base}/api/v1/predict/csv`, file], () => undefined));
   const seconds = (performance.now() - t0) / 1000;
-  if (res.status !== 200) throw new Error(`upload answered ${res.status}: ${res.text.slice(0, 300)}`);
-  return {
-    status: res.status, seconds: round(seconds, 2), rows: Number(res.headers.get('x-rows')), rowErrors: Number(res.headers.get('x-row-errors')),
-    healthz, loadAvg: loadAvg(),
-  };
+  const res = JSON.parse(out.stdout || '{}') as { status?: number; rows?: number; rowErrors?: number; head?: string };
+  if (res.status !== 200) throw new Error(`upload answered ${res.status}: ${res.head ?? out.stderr.slice(-300)}`);
+  return { status: res.status, seconds: round(seconds, 2), rows: res.rows, rowErrors: res.rowErrors, healthz, loadAvg: loadAvg() };
 }
 
 interface Phase { p50Ms: number; p99Ms: number; maxMs: number; requests: number; requestsPerSec: number; errors: number; timeouts: number; non2xx: number; loadAvg: number[] }
@@ -117,7 +109,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   try {
     for (const args of [['etl', '--source', join(opts.root, 'data/phisingData.csv')], ['train', '--preset', 'quick']]) {
       opts.log(`load: ${args[0]} (not timed)`);
-      const code = await finished(cli(opts.root, args, home));
+      const code = await finished(cli(join(opts.root, 'src'), args, home));
       if (code !== 0) throw new Error(`${args[0]} exited with ${code}`);
     }
     const { server, base } = await serve(opts.root, home);
@@ -127,13 +119,15 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const lines = [header];
       let bytes = header.length + 1;
       for (let i = 0; bytes < target; i++) { const r = rows[i % rows.length]!; lines.push(r); bytes += r.length + 1; }
-      const body = new TextEncoder().encode(`${lines.join('\n')}\n`);
+      const file = join(home, 'upload.csv');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const size = readFileSync(file).length;
       opts.log('load: /healthz probes without an upload, 5 s');
       const healthzIdle = await healthzProbes(base, () => new Promise((r) => setTimeout(r, 5000)));
       const uploads: Record<string, unknown>[] = [];
       for (let rep = 0; rep < opts.reps; rep++) {
-        opts.log(`load: ${body.length} byte upload with /healthz probes, rep ${rep + 1}`);
-        uploads.push(await healthzDuringUpload(base, body));
+        opts.log(`load: ${size} byte upload with /healthz probes, rep ${rep + 1}`);
+        uploads.push(await healthzDuringUpload(base, file));
       }
       const maxes = uploads.map((u) => (u.healthz as { maxMs: number }).maxMs);
 
@@ -151,8 +145,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       return {
         path: 'real `serve` (tsx on src/, embedded default) on a fresh home: etl of the bundled data, train --preset quick; NS_RATE_LIMIT_PER_MINUTE=1000000 (the most it takes), NS_TRAIN_PRESET=default for the run started through the API',
         healthzDuringUpload: {
-          what: 'GET /healthz back to back on one connection while a valid CSV upload is scored; ms',
-          idle: healthzIdle.healthz, bytes: body.length, rows: lines.length - 1, reps: uploads, maxMsPerRep: maxes,
+          what: 'GET /healthz back to back on one connection while a valid CSV upload (sent by another process) is scored; idle: the same probes without an upload; ms',
+          idle: healthzIdle.healthz, bytes: size, rows: lines.length - 1, reps: uploads, maxMsPerRep: maxes,
           target: 'max < 50 ms', met: maxes.every((m) => m < 50),
         },
         predictDuringTraining: {
