@@ -156,8 +156,9 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         },
       };
     } finally {
+      // serve waits for a run in progress before it exits; the run is not needed after the measurement.
       const closed = finished(server);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
       await closed;
     }
   } finally {

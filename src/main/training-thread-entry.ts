@@ -1,7 +1,7 @@
 /**
  * The training thread (see training-thread.ts): builds a context from the environment, runs the
  * training job in-process, and posts progress, log lines and the result to the server's thread.
- * On Linux it first lowers its own CPU priority (nice 10), so the serving thread wins the CPU
+ * On Linux it first lowers its own CPU priority (nice 19), so the serving thread wins the CPU
  * whenever both want it; the model-fitting pool threads it starts inherit that priority.
  */
 import { readlinkSync } from 'node:fs';
@@ -17,8 +17,8 @@ const post = (m: ThreadMessage): void => parentPort!.postMessage(m);
 const log = (level: keyof Logger) => (message: string, fields?: Record<string, unknown>): void => post({ type: 'log', level, message, ...(fields ? { fields } : {}) });
 const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
-/** Nice value of the training thread: a CFS weight of 110 against the serving thread's 1024. */
-const TRAINING_NICE = 10;
+/** Nice value of the training thread: a CFS weight of 15 against the serving thread's 1024 (serving first; training takes what serving leaves). */
+const TRAINING_NICE = 19;
 
 /**
  * Linux keeps a nice value per thread: /proc/thread-self names this thread's id, and setpriority on
