@@ -12,8 +12,9 @@ import { freePort } from '../services/env.js';
 import { bundledCsv, runCli, tempHome } from './cli-helpers.js';
 
 const procs: Proc[] = [];
+// SIGKILL: on SIGTERM `serve` waits for the run in progress, which the test does not need.
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   await Promise.all(procs.map((p) => p.exited));
 });
 
