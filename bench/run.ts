@@ -1,6 +1,6 @@
 /**
  * Benchmark driver (`npm run bench [-- section ...] [--reps N] [--quick] [--records N] [--sizes N,N]`): runs
- * the sections bench/ml (always available), bench/search, bench/dataplane, bench/server and bench/scale (when present), and prints ONE JSON
+ * the sections bench/ml (always available), bench/search, bench/dataplane, bench/server, bench/scale, bench/analyze, bench/queue and bench/load (when present), and prints ONE JSON
  * document on stdout — the machine, then each section's result. Progress goes to stderr.
  * A failing section is reported as {"error": "..."} and the others still run; the exit code is then 1.
  * (`npm run` echoes its own banner on stdout; use `npm run -s bench` to get the bare JSON.)
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchOptions, BenchSection } from './types.js';
 
-const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale', 'analyze', 'queue'] as const;
+const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale', 'analyze', 'queue', 'load'] as const;
 
 function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined; sizes: number[] | undefined } {
   const sections: string[] = [];

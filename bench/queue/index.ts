@@ -19,13 +19,13 @@ interface Lat { p50: number; p99: number; max: number; requests: number; errors:
 /** tsx by absolute URL: the CLI runs with a temporary folder as its working directory. */
 const tsxLoader = pathToFileURL(resolve(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs')).href;
 
-function cli(src: string, args: string[], home: string, env: Record<string, string> = {}): ChildProcess {
+export function cli(src: string, args: string[], home: string, env: Record<string, string> = {}): ChildProcess {
   const e: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, ...env };
   for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) delete e[k];
   return spawn(process.execPath, ['--import', tsxLoader, join(src, 'cli/bin.ts'), ...args], { cwd: home, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function finished(child: ChildProcess): Promise<number> {
+export function finished(child: ChildProcess): Promise<number> {
   return new Promise((done) => child.on('close', (code) => done(code ?? -1)));
 }
 

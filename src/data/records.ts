@@ -18,7 +18,7 @@
  */
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { CsvTokenizer, type CsvRow } from './csv.js';
+import { CsvTokenizer, type CsvCaps, type CsvRow } from './csv.js';
 import type { Schema } from './schema.js';
 import { parseValue } from './values.js';
 
@@ -236,6 +236,8 @@ export interface ReadOptions extends PlanOptions {
   strict?: boolean;
   /** Stop with NsError CSV_TOO_MANY_ERRORS once more rows than this are bad (default: no limit). */
   maxErrors?: number;
+  /** Longest field and row (default `defaultCsvCaps`: 64 Ki and 1 Mi characters). */
+  caps?: CsvCaps;
 }
 
 export interface ReadResult {
@@ -303,7 +305,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   const chunkRows = Math.max(1, opts.chunkRows ?? 8192);
   const maxErrors = opts.maxErrors ?? Infinity;
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const tokenizer = new CsvTokenizer();
+  const tokenizer = new CsvTokenizer(opts.caps);
   let plan: HeaderPlan | null = null;
   let first = true;
   let sawText = false;

@@ -1,9 +1,11 @@
 /**
- * Batch scoring of a CSV, streamed: the file is read, validated, scored and written a chunk of rows at
+ * The product's one batch scorer of a CSV (CLI `predict` and the API's POST /api/v1/predict/csv),
+ * streamed: the file is read, validated, scored and written a chunk of rows at
  * a time (readRecordChunks), so memory does not grow with the file. Every input row comes out in the
  * same order with three more columns — `prediction` (-1 phishing, 1 legitimate),
  * `phishing_probability`, and `error` (the reason a bad row got no prediction). A `Result` column may
- * be present or not. Echoed cells are escaped against spreadsheet formulas (csvCell).
+ * be present or not; columns the schema does not know (an id, say) are passed through. Echoed cells
+ * are escaped against spreadsheet formulas (csvCell).
  *
  * Whole-file errors found only at the end (with `strict`: any bad row) are thrown after earlier chunks
  * were written: the caller writes to a temporary file and publishes it only when this resolves.
@@ -11,10 +13,10 @@
  * @example
  *   const s = await predictCsvStream(chunks, schema, predictor, { strict: false }, (text) => out.write(text));
  */
-import { csvCell } from '../data/csv.js';
+import type { Matrix } from '../core/matrix.js';
+import { csvCell, type CsvCaps } from '../data/csv.js';
 import { describeRowError, readRecordChunks, type RowError } from '../data/records.js';
 import type { Schema } from '../data/schema.js';
-import type { Predictor } from './predictor.js';
 import { PHISHING } from './predictor.js';
 
 export interface BatchPredictSummary {
@@ -25,6 +27,22 @@ export interface BatchPredictSummary {
   firstErrors: RowError[];
   rejected: number;
   phishing: number;
+  /** Missing feature values (empty, na, NaN) in the scored rows; imputed by the model. */
+  missingValues: number;
+}
+
+/** What scores a chunk: a Predictor, or the server's champion with its metrics. */
+export interface BatchScorer {
+  predict(X: Matrix): { label: Float64Array; probPhishing: Float64Array };
+}
+
+export interface BatchPredictOptions {
+  /** Any bad row fails the whole file (CSV_ROW_ERRORS, thrown at the end). */
+  strict: boolean;
+  /** Rows per chunk (default PREDICT_CHUNK_ROWS). */
+  chunkRows?: number;
+  /** Field and row caps of the CSV reader (default defaultCsvCaps). */
+  caps?: CsvCaps;
 }
 
 /** Rows per chunk: about 2 MB of features; large enough that the model's per-call cost is amortized. */
@@ -33,12 +51,13 @@ const FIRST_ERRORS = 10;
 
 /** Scores `source` and hands the output CSV to `write` in pieces, in input order. */
 export async function predictCsvStream(
-  source: AsyncIterable<string | Uint8Array>, schema: Schema, predictor: Predictor, opts: { strict: boolean; chunkRows?: number },
+  source: AsyncIterable<string | Uint8Array>, schema: Schema, predictor: BatchScorer, opts: BatchPredictOptions,
   write: (text: string) => Promise<void>,
 ): Promise<BatchPredictSummary> {
-  const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0 };
+  const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0, missingValues: 0 };
   let headerDone = false;
-  for await (const chunk of readRecordChunks(source, schema, { requireTarget: false, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true })) {
+  const readOpts = { requireTarget: false, allowExtra: true, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true, ...(opts.caps ? { caps: opts.caps } : {}) };
+  for await (const chunk of readRecordChunks(source, schema, readOpts)) {
     const out: string[] = [];
     if (!headerDone) {
       out.push([...chunk.header.map(csvCell), 'prediction', 'phishing_probability', 'error'].join(','));
@@ -49,19 +68,21 @@ export async function predictCsvStream(
     let g = 0;
     let e = 0;
     for (const row of chunk.rows!) {
-      const cells = row.cells.map(csvCell);
+      let line = '';
+      for (const cell of row.cells) line += `${csvCell(cell)},`;
       if (g < chunk.lines.length && chunk.lines[g] === row.line) {
         const label = scored!.label[g]!;
         if (label === PHISHING) summary.phishing++;
-        out.push([...cells, String(label), scored!.probPhishing[g]!.toFixed(6), ''].join(','));
+        out.push(`${line}${label},${scored!.probPhishing[g]!.toFixed(6)},`);
         g++;
       } else {
         const err = chunk.errors[e++]!;
-        out.push([...cells, '', '', csvCell(describeRowError(err))].join(','));
+        out.push(`${line},,${csvCell(describeRowError(err))}`);
       }
     }
     summary.predicted += chunk.X.rows;
     summary.rejected += chunk.errors.length;
+    summary.missingValues += chunk.missingValues;
     for (const err of chunk.errors) if (summary.firstErrors.length < FIRST_ERRORS) summary.firstErrors.push(err);
     summary.rows = chunk.rowsRead;
     await write(`${out.join('\n')}\n`);

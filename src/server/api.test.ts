@@ -116,8 +116,8 @@ describe('POST /api/v1/predict/csv', () => {
     expect(lines[1]).toMatch(/^A,.*,1,1,0\.\d+,$/);
     expect(lines[2]!.startsWith("'=cmd|' /C calc'!A0,")).toBe(true);
     expect(lines[2]).toMatch(/,-1,-1,0\.\d+,$/);
-    expect(lines[3]).toMatch(/,,,"having_IP_Address is 7; allowed: -1 0 1, or empty, na, NaN for a missing value"$/);
-    expect(lines[4]).toBe('D,1,1,,,expected 32 values but found 3');
+    expect(lines[3]).toMatch(/,,,"line 4: having_IP_Address: value 7 is not allowed \(allowed: -1, 0, 1\)"$/);
+    expect(lines[4]).toBe('D,1,1,,,"line 5: expected 32 values, found 3 (short row)"');
   });
 
   it('accepts a multipart upload', async () => {
@@ -133,8 +133,8 @@ describe('POST /api/v1/predict/csv', () => {
     const a = await start({ limits: { csvUploadBytes: 4096 } });
     const post = (payload: string, type = 'text/csv'): InjectOptions => ({ method: 'POST', url: '/api/v1/predict/csv', payload, headers: { 'content-type': type } });
     await expectError(a, post(''), 400, 'CSV_EMPTY');
-    await expectError(a, post(`${header}\n`), 400, 'CSV_EMPTY');
-    await expectError(a, post(`having_IP_Address\n1\n`), 400, 'MISSING_FEATURES');
+    await expectError(a, post(`${header}\n`), 400, 'CSV_NO_ROWS');
+    await expectError(a, post(`having_IP_Address\n1\n`), 400, 'CSV_MISSING_COLUMNS');
     await expectError(a, post(`${header}\n${Array.from({ length: 100 }, () => line(1)).join('\n')}`), 413, 'UPLOAD_TOO_LARGE');
     await expectError(a, post('{}', 'application/json'), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectError(a, post(`--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\n${header}\n`, 'multipart/form-data; boundary=b'), 400, 'BAD_UPLOAD');

@@ -6,6 +6,7 @@
 import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
+import type { Schema } from '../data/schema.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
 import type { PresetName } from '../pipeline/plan.js';
 import type { NoteStore, Registry, RunStore } from '../ports/index.js';
@@ -26,17 +27,10 @@ export interface ScoringModel {
 }
 
 /**
- * The part of the data schema (src/data/schema.ts) the server reads. Declared structurally so the
- * real Schema object can be passed as it is.
+ * The data schema (src/data/schema.ts): feature names and order, the target, aliases and allowed
+ * values. CSV uploads are read with it by the same reader as the ETL and `predict`.
  */
-export interface ServerSchema {
-  /** Feature names in canonical order (without the target). */
-  readonly features: readonly string[];
-  readonly target: string;
-  /** Other spellings accepted on input, mapped to the canonical name (e.g. port_no → port). */
-  readonly aliases: Readonly<Record<string, string>>;
-  readonly hash: string;
-}
+export type ServerSchema = Schema;
 
 export interface ServerLimits {
   /** Largest JSON body in bytes (413 above it). */

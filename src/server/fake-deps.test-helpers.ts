@@ -19,7 +19,14 @@ export const featureNames = [
   'Statistical_report',
 ];
 
-export const fakeSchema: ServerSchema = { features: featureNames, target: 'Result', aliases: { port_no: 'port' }, hash: 'fake-schema-hash' };
+const columns = [...featureNames, 'Result'];
+
+/** The schema of config/schema.yaml, written out (30 int64 features in -1/0/1, Result in -1/1). */
+export const fakeSchema: ServerSchema = {
+  columns, features: featureNames, target: 'Result', targetValues: [-1, 1], aliases: { port_no: 'port' }, hash: 'fake-schema-hash',
+  allowedValues: Object.fromEntries(columns.map((c) => [c, c === 'Result' ? [-1, 1] : [-1, 0, 1]])),
+  types: Object.fromEntries(columns.map((c) => [c, 'int64' as const])),
+};
 
 /** Logistic weights towards "legitimate" (roughly what a linear model learns on this data). */
 const weights = [0.4, 0.1, -0.2, 0.1, -0.1, 1.5, 0.6, 1.9, -0.2, 0.05, 0.1, -0.3, 0.3, 1.7, 0.4, 0.2, 0.1, -0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.1, 0.2, 0.8, 0.2, 0.4, 0.3, 0.2];

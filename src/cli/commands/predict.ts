@@ -23,7 +23,7 @@ export const predictCommand: CliCommand = {
   summary: 'Score a CSV of website features with the champion model',
   usage: 'predict --input <in.csv> --output <out.csv> [--model <version>] [--strict] [--json]  |  predict --urls <urls.txt> --output <out.csv> [--no-fetch]',
   flags: [
-    { name: 'input', type: 'string', value: '<file>', description: 'CSV with the 30 feature columns (a Result column is allowed)' },
+    { name: 'input', type: 'string', value: '<file>', description: 'CSV with the 30 feature columns (a Result column and other columns are passed through)' },
     { name: 'output', type: 'string', value: '<file>', description: 'where to write the scored CSV' },
     { name: 'model', type: 'string', value: '<version>', description: 'model version to use (default: the champion)' },
     { name: 'strict', type: 'boolean', description: 'any bad row fails the whole file (no output written)' },

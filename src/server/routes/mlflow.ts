@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { NsError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { RouteContext } from '../context.js';
-import { parseCsvBatch } from '../csv-batch.js';
+import { describeRowError, readRecordsCsv } from '../../data/records.js';
+import { limitedUpload } from '../csv-batch.js';
 import { matrixFromArrays, matrixFromColumns, matrixFromRecords, type ColumnResolver } from '../rows.js';
 
 const inputFields = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'];
@@ -74,10 +75,10 @@ export function registerMlflow(app: FastifyInstance, ctx: RouteContext): void {
     let X: Matrix;
     if (mime === 'application/json') X = mlflowJsonRows(request.body, cols);
     else if (mime === 'text/csv') {
-      const batch = await parseCsvBatch(request.body as AsyncIterable<Uint8Array>, cols, ctx.deps.limits.csvUploadBytes);
-      const first = batch.errors.entries().next();
-      if (!first.done) throw badInput(`Row ${first.value[0]}: ${first.value[1]}.`);
-      X = batch.X;
+      const read = await readRecordsCsv(limitedUpload(request.body as AsyncIterable<Uint8Array>, ctx.deps.limits.csvUploadBytes), ctx.deps.schema, { requireTarget: false, allowExtra: true });
+      const first = read.errors[0];
+      if (first !== undefined) throw badInput(`${describeRowError(first)}.`);
+      X = read.X;
     } else {
       throw unsupported(`This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got '${contentType}'.`);
     }

@@ -1,23 +1,24 @@
 /**
  * POST /api/v1/predict/csv: a CSV upload (raw `text/csv` body or a `multipart/form-data` file field)
  * comes back as CSV with `prediction` (-1 phishing, 1 legitimate), `phishing_probability` and `error` columns.
- * Rows with bad values get an error instead of failing the file; the header must name every feature.
+ * The upload goes through the same reader and scorer as `networksecurity predict`
+ * (pipeline/batch-predict.ts): the same header rules, row errors and output for the same file.
  * Headers X-Rows, X-Row-Errors, X-Missing-Values (imputed cells) and X-Model-Version summarise the result.
+ * The answer is built in memory and sent once the whole upload is scored, so a file that fails late
+ * (over the size limit, a field over the cap) gets its 4xx instead of a cut-off CSV.
  */
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../../core/errors.js';
-import { matrix, type Matrix } from '../../core/matrix.js';
+import { predictCsvStream } from '../../pipeline/batch-predict.js';
 import type { RouteContext } from '../context.js';
-import type { ScoringModel } from '../deps.js';
-import { parseCsvBatch, scoredCsvChunks, uploadTooLarge } from '../csv-batch.js';
-import { countMissing } from '../rows.js';
+import { limitedUpload, uploadTooLarge, type UploadStream } from '../csv-batch.js';
 
 /** Slack for multipart boundaries and part headers when comparing Content-Length with the file limit. */
 const multipartOverhead = 16 * 1024;
 
-async function uploadStream(request: FastifyRequest, limit: number): Promise<AsyncIterable<Uint8Array | string>> {
+async function uploadStream(request: FastifyRequest, limit: number): Promise<UploadStream> {
   const type = request.headers['content-type'] ?? '';
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (type.startsWith('multipart/form-data')) {
@@ -31,21 +32,11 @@ async function uploadStream(request: FastifyRequest, limit: number): Promise<Asy
   return request.body as Readable;
 }
 
-/** Rows scored between two turns of the event loop, so a big upload does not hold up other requests. */
-const scoreBlockRows = 16_384;
-
-async function scoreInBlocks(ctx: RouteContext, model: ScoringModel, X: Matrix): Promise<{ label: Float64Array; probPhishing: Float64Array }> {
-  const label = new Float64Array(X.rows);
-  const probPhishing = new Float64Array(X.rows);
-  for (let start = 0; start < X.rows; start += scoreBlockRows) {
-    const end = Math.min(X.rows, start + scoreBlockRows);
-    const part = ctx.score(model, matrix(end - start, X.cols, X.data.subarray(start * X.cols, end * X.cols)));
-    label.set(part.label, start);
-    probPhishing.set(part.probPhishing, start);
-    if (end < X.rows) await setImmediate();
-  }
-  return { label, probPhishing };
-}
+/**
+ * Rows per scored chunk. Each chunk is one turn of the event loop (read, score, format), so it is kept
+ * small enough that /healthz and other requests get a turn often during a big upload.
+ */
+const chunkRows = 256;
 
 /** Registers POST /api/v1/predict/csv. */
 export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): void {
@@ -58,22 +49,28 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
     }
     const model = ctx.requireModel();
     const limit = ctx.deps.limits.csvUploadBytes;
-    const batch = await uploadStream(request, limit).then((stream) => parseCsvBatch(stream, ctx.columnsFor(model), limit)).catch((e: unknown) => {
-      // The body may not have been read to its end: close the connection after the answer instead of
-      // reading on (or resetting it before the answer is out).
-      void reply.header('connection', 'close');
-      // Stream errors without a status (a cut-off or malformed multipart body, no boundary) are the client's input.
-      if (isNsError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
-      throw new NsError('BAD_UPLOAD', 'The upload could not be read to its end.', { cause: e, hint: 'Send the file again; for multipart, check the boundaries.' });
-    });
-    const { label, probPhishing } = await scoreInBlocks(ctx, model, batch.X);
+    const out: string[] = [];
+    const scorer = { predict: (X: Parameters<typeof model.predict>[0]) => ctx.score(model, X) };
+    const summary = await uploadStream(request, limit)
+      .then((stream) => predictCsvStream(limitedUpload(stream, limit), ctx.deps.schema, scorer, { strict: false, chunkRows }, async (text) => {
+        out.push(text);
+        await setImmediate();
+      }))
+      .catch((e: unknown) => {
+        // The body may not have been read to its end: close the connection after the answer instead of
+        // reading on (or resetting it before the answer is out).
+        void reply.header('connection', 'close');
+        // Stream errors without a status (a cut-off or malformed multipart body, no boundary) are the client's input.
+        if (isNsError(e) || typeof (e as { statusCode?: unknown }).statusCode === 'number') throw e;
+        throw new NsError('BAD_UPLOAD', 'The upload could not be read to its end.', { cause: e, hint: 'Send the file again; for multipart, check the boundaries.' });
+      });
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="predictions.csv"')
       .header('x-model-version', String(model.version))
-      .header('x-rows', String(batch.lines.length))
-      .header('x-row-errors', String(batch.errors.size))
-      .header('x-missing-values', String(countMissing(batch.X)))
-      .send(Readable.from(scoredCsvChunks(batch, label, probPhishing)));
+      .header('x-rows', String(summary.rows))
+      .header('x-row-errors', String(summary.rejected))
+      .header('x-missing-values', String(summary.missingValues))
+      .send(Readable.from(out));
   });
 }
