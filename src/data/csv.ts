@@ -89,8 +89,10 @@ function scanQuotedRow(text: string, pos: number): QuotedRow {
 /** Streaming tokenizer; see the module comment for the rules. */
 export class CsvTokenizer {
   private rest = '';
-  private line = 1;
   private started = false;
+
+  /** `firstLine`: the number of the input's first line (a shard of a bigger file counts on from where it was cut). */
+  constructor(private line = 1) {}
 
   /** Adds a chunk of text; returns the rows completed by it. */
   push(chunk: string): CsvRow[] {
@@ -164,8 +166,12 @@ export function isFormulaLike(cell: string): boolean {
  *   csvCell('=HYPERLINK("x")'); // "'=HYPERLINK(""x"")"
  */
 export function csvCell(cell: string): string {
-  const safe = escapeFormula(cell);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvQuote(escapeFormula(cell));
+}
+
+/** The cell as written, quoted (RFC 4180) when it holds a comma, a quote or a line break; read back, it is the same text. */
+export function csvQuote(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /** The cell with a leading apostrophe when a spreadsheet could read it as a formula. */

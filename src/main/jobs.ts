@@ -12,6 +12,7 @@ import type { JobProgress } from '../ports/job-queue.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
 import { loadSource, yieldingStore, type EtlJob, type EtlLoadResult } from './etl-load.js';
+import { PREDICT_QUEUE, shardHandler, type ShardJob, type ShardResult } from './batch-queue.js';
 
 export const TRAIN_QUEUE = 'train';
 export const ETL_QUEUE = 'etl';
@@ -75,4 +76,5 @@ export function registerJobs(ctx: AppContext): void {
     const { rejected: _rows, ...counts } = await loadSource(ctx, input, yieldingStore(ctx.records));
     return counts;
   });
+  ctx.queue.register<ShardJob, ShardResult>(PREDICT_QUEUE, shardHandler(ctx));
 }

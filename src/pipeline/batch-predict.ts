@@ -33,12 +33,15 @@ const FIRST_ERRORS = 10;
 
 /** Scores `source` and hands the output CSV to `write` in pieces, in input order. */
 export async function predictCsvStream(
-  source: AsyncIterable<string | Uint8Array>, schema: Schema, predictor: Predictor, opts: { strict: boolean; chunkRows?: number },
+  source: AsyncIterable<string | Uint8Array>, schema: Schema, predictor: Predictor,
+  opts: { strict: boolean; chunkRows?: number; firstLine?: number; header?: boolean },
   write: (text: string) => Promise<void>,
 ): Promise<BatchPredictSummary> {
   const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0 };
-  let headerDone = false;
-  for await (const chunk of readRecordChunks(source, schema, { requireTarget: false, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true })) {
+  // A shard of a bigger file (batch-shards.ts) leaves the header to the first shard.
+  let headerDone = opts.header === false;
+  const chunks = readRecordChunks(source, schema, { requireTarget: false, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true, firstLine: opts.firstLine ?? 1 });
+  for await (const chunk of chunks) {
     const out: string[] = [];
     if (!headerDone) {
       out.push([...chunk.header.map(csvCell), 'prediction', 'phishing_probability', 'error'].join(','));
