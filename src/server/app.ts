@@ -20,6 +20,7 @@ import { ServerMetrics } from './metrics.js';
 import { docsPage, openApiDocument } from './openapi.js';
 import { crossSiteGuard } from './origin.js';
 import { registerAnalyze } from './routes/analyze.js';
+import { registerJobs } from './routes/jobs.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerOip } from './routes/oip.js';
 import { registerOps } from './routes/ops.js';
@@ -83,6 +84,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAnalyze(app, ctx);
   registerRuns(app, ctx);
   registerRegistry(app, ctx);
+  registerJobs(app, ctx);
   registerMlflow(app, ctx);
   registerOip(app, ctx);
 

@@ -7,7 +7,7 @@ import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
-import type { Registry, RunStore } from '../ports/index.js';
+import type { JobState, Registry, RunStore } from '../ports/index.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
 export interface ScoringModel {
@@ -50,6 +50,26 @@ export interface SnapshotInfo {
   runId: string;
 }
 
+/** One queued job as the Jobs page shows it. */
+export interface QueuedJob {
+  queue: string;
+  id: string;
+  state: JobState;
+  attemptsMade: number;
+  /** Why the last attempt failed (`CODE: message` for our errors). */
+  failedReason: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  runId: string | null;
+}
+
+/** The job queues (REDIS_URL): per queue, the counts per state and the latest jobs. */
+export interface JobsOverview {
+  /** e.g. "BullMQ on redis://127.0.0.1:6379/ (prefix ns)"; null when jobs run in this process (no REDIS_URL). */
+  backend: string | null;
+  queues: { name: string; counts: Record<JobState, number>; jobs: QueuedJob[] }[];
+}
+
 export interface ServerDeps {
   schema: ServerSchema;
   /** The current champion; read once per request so in-flight requests finish on the model they started with. */
@@ -69,6 +89,8 @@ export interface ServerDeps {
   /** Moves the champion alias back to the version it held before. */
   rollback(): Promise<void>;
   listSnapshots(): Promise<SnapshotInfo[]>;
+  /** The job queues with their latest jobs (GET /api/v1/jobs); absent or `backend: null` without REDIS_URL. */
+  jobs?(): Promise<JobsOverview>;
   /**
    * Token required on state-changing endpoints (Authorization: Bearer … or X-API-Token). When
    * undefined, state-changing requests are accepted from loopback addresses only.
