@@ -7,7 +7,7 @@ import type { NsError } from '../core/errors.js';
 import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
-import type { JobState, Registry, RunStore } from '../ports/index.js';
+import type { JobState, JobView, Registry, RunStore } from '../ports/index.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
 export interface ScoringModel {
@@ -50,24 +50,11 @@ export interface SnapshotInfo {
   runId: string;
 }
 
-/** One queued job as the Jobs page shows it. */
-export interface QueuedJob {
-  queue: string;
-  id: string;
-  state: JobState;
-  attemptsMade: number;
-  /** Why the last attempt failed (`CODE: message` for our errors). */
-  failedReason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  runId: string | null;
-}
-
 /** The job queues (REDIS_URL): per queue, the counts per state and the latest jobs. */
 export interface JobsOverview {
   /** e.g. "BullMQ on redis://127.0.0.1:6379/ (prefix ns)"; null when jobs run in this process (no REDIS_URL). */
   backend: string | null;
-  queues: { name: string; counts: Record<JobState, number>; jobs: QueuedJob[] }[];
+  queues: { name: string; counts: Record<JobState, number>; jobs: JobView[] }[];
 }
 
 export interface ServerDeps {

@@ -5,28 +5,11 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, getJson } from '../api.js';
+import type { JobsOverview } from '../../server/deps.js';
 import { whenShort } from '../format.js';
 
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
-type JobState = (typeof STATES)[number];
-
-interface QueuedJob {
-  queue: string;
-  id: string;
-  state: JobState;
-  attemptsMade: number;
-  failedReason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  runId: string | null;
-}
-
-interface JobsOverview {
-  backend: string | null;
-  queues: { name: string; counts: Record<JobState, number>; jobs: QueuedJob[] }[];
-}
-
-const pillClass: Record<JobState, string> = { waiting: 'pill', active: 'pill warn', delayed: 'pill', completed: 'pill good', failed: 'pill bad' };
+const pillClass: Record<(typeof STATES)[number], string> = { waiting: 'pill', active: 'pill warn', delayed: 'pill', completed: 'pill good', failed: 'pill bad' };
 
 export function JobsPage() {
   const [jobs, setJobs] = useState<JobsOverview | null>(null);
