@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchOptions } from '../types.js';
+import { queueRows } from './workers.js';
 
 interface Lat { p50: number; p99: number; max: number; requests: number; errors: number; non2xx: number }
 
@@ -86,12 +87,14 @@ async function servingDuringTraining(src: string, root: string, seconds: number,
 }
 
 export async function run(opts: BenchOptions): Promise<Record<string, unknown>> {
+  const workers = await queueRows(opts);
   const seconds = opts.quick ? 8 : 20;
   const ours = await servingDuringTraining(join(opts.root, 'src'), opts.root, seconds, opts.log);
   const baseSrc = process.env['NS_BENCH_BASE_SRC'];
   const base = baseSrc ? await servingDuringTraining(baseSrc, opts.root, seconds, opts.log) : undefined;
   const r = ours['ratioP99'] as { healthz: number; predict: number };
   return {
+    ...workers,
     servingDuringTraining: {
       what: 'GET /healthz at 50 connections + POST /api/v1/predict at 8 req/s, idle vs while a run (default plan) trains; latencies in ms',
       ours, ...(base ? { before: { src: baseSrc, ...base } } : {}),

@@ -13,7 +13,7 @@ import { runChild } from '../child.js';
 const RSS_TARGET_MB = 300;
 
 /** Writes `ds` as a CSV with the bundled header (features, then Result), a few MB at a time. */
-function writeCsv(ds: Dataset, file: string): void {
+export function writeCsv(ds: Dataset, file: string): void {
   const fd = openSync(file, 'w');
   try {
     writeSync(fd, `${[...ds.columns, 'Result'].join(',')}\n`);

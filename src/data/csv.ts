@@ -54,7 +54,7 @@ function countBreaks(text: string, from: number, to: number): number {
 
 /** Streaming tokenizer; see the module comment for the rules. */
 export class CsvTokenizer {
-  private line = 1;
+  private line: number;
   private started = false;
   /** State of the unfinished row: its completed cells, the pieces of its current field. */
   private at: At = At.FieldStart;
@@ -68,7 +68,11 @@ export class CsvTokenizer {
   private rowBreaks = 0;
   private rowQuoted = false;
 
-  constructor(private readonly caps: CsvCaps = defaultCsvCaps) {}
+  /** `firstLine`: the number of the input's first line (a shard of a bigger file counts on from where it was cut). */
+  constructor(private readonly caps: CsvCaps = defaultCsvCaps, firstLine = 1) {
+    this.line = firstLine;
+    this.rowLine = firstLine;
+  }
 
   /** Adds a chunk of text; returns the rows completed by it. */
   push(chunk: string): CsvRow[] {
@@ -257,8 +261,12 @@ export function csvCell(cell: string): string {
     const c = cell.charCodeAt(n - 1);
     if (c >= 48 && c <= 57 && (n === 1 || cell.charCodeAt(0) === 45 || (cell.charCodeAt(0) >= 48 && cell.charCodeAt(0) <= 57))) return cell;
   }
-  const safe = escapeFormula(cell);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvQuote(escapeFormula(cell));
+}
+
+/** The cell as written, quoted (RFC 4180) when it holds a comma, a quote or a line break; read back, it is the same text. */
+export function csvQuote(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /** The cell with a leading apostrophe when a spreadsheet could read it as a formula. */

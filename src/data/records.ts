@@ -261,6 +261,8 @@ export interface ChunkOptions extends ReadOptions {
   chunkRows?: number;
   /** Hand out each chunk's rows as tokenized (`RecordChunk.rows`), for callers that echo them. */
   keepRows?: boolean;
+  /** Line number of the input's first line (default 1); a shard cut from a bigger file reports that file's lines. */
+  firstLine?: number;
 }
 
 /** A slice of the file's rows as `readRecordChunks` hands them out, in file order. */
@@ -305,7 +307,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   const chunkRows = Math.max(1, opts.chunkRows ?? 8192);
   const maxErrors = opts.maxErrors ?? Infinity;
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const tokenizer = new CsvTokenizer(opts.caps);
+  const tokenizer = new CsvTokenizer(opts.caps, opts.firstLine ?? 1);
   let plan: HeaderPlan | null = null;
   let first = true;
   let sawText = false;

@@ -12,6 +12,8 @@ import { loadCsvIntoStore, REJECTS_HEADER, rejectLines, type EtlResult } from '.
 import type { RecordInput, RecordStore } from '../ports/record-store.js';
 import type { AppContext } from './context.js';
 import { openSource } from './sources.js';
+import { retrainOnDrift, type DriftCheck } from './drift-retrain.js';
+import type { PipelineOptions } from '../pipeline/types.js';
 
 export const nextTurn = (): Promise<void> => new Promise((done) => setImmediate(done));
 
@@ -59,9 +61,11 @@ export interface EtlJob {
   strict: boolean;
   /** Reject file (default <NS_HOME>/rejects/<name>.rejects.csv). */
   rejects?: string;
+  /** `--retrain-on-drift`: the options of the training run queued when the loaded data drifts. */
+  retrain?: PipelineOptions;
 }
 
-export type EtlLoadResult = EtlResult & { rejectFile: string | null };
+export type EtlLoadResult = EtlResult & { rejectFile: string | null; drift?: DriftCheck };
 
 export async function loadSource(ctx: AppContext, job: EtlJob, records: RecordStore = ctx.records, onProgress?: (written: number, read: number) => void): Promise<EtlLoadResult> {
   const { source } = job;
@@ -90,5 +94,6 @@ export async function loadSource(ctx: AppContext, job: EtlJob, records: RecordSt
     await rejects.handle?.close();
   }
   ctx.logger.info(`etl ${source} → ${ctx.records.describe()}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.skipped} skipped (already stored), ${result.rejectedCount} rejected, ${result.missingValues} missing values (stored empty, imputed at training)${rejects.file !== null ? ` (see ${rejects.file})` : ''} in ${Date.now() - started} ms`);
-  return { ...result, rejectFile: rejects.file };
+  const drift = job.retrain ? await retrainOnDrift(ctx, source, result.inserted, job.retrain) : undefined;
+  return { ...result, rejectFile: rejects.file, ...(drift ? { drift } : {}) };
 }

@@ -12,6 +12,7 @@ import type { JobProgress } from '../ports/job-queue.js';
 import type { AppContext } from './context.js';
 import { pipelineDeps } from './pipeline-deps.js';
 import { loadSource, yieldingStore, type EtlJob, type EtlLoadResult } from './etl-load.js';
+import { PREDICT_QUEUE, shardHandler, type ShardJob, type ShardResult } from './batch-queue.js';
 
 export const TRAIN_QUEUE = 'train';
 export const ETL_QUEUE = 'etl';
@@ -53,26 +54,36 @@ export async function runTraining(ctx: AppContext, req: RunRequest): Promise<Run
   }
 }
 
-/** The training job: a new run with the given id, or — when that run exists (a retried or stalled job) — its resumption. */
-export async function runTrainJob(ctx: AppContext, input: TrainJob, progress: (update: JobProgress) => void, signal?: AbortSignal): Promise<ResultSummary> {
-  if (typeof input?.runId !== 'string' || !/^[\w.-]+$/.test(input.runId) || !Array.isArray(input.options?.plan?.candidates)) {
+/**
+ * The training job: a new run with the given id, or — when that run exists (a retried or stalled job) — its resumption.
+ * A job from the retraining schedule has no run id of its own (one template serves every tick): its run
+ * is named after the tick's job id, so a retried tick resumes its own run.
+ */
+/** The retraining schedule's template: no run id (each tick names its run after its job id). */
+export type ScheduledTrainJob = Omit<TrainJob, 'runId'> & { runId?: undefined };
+
+export async function runTrainJob(ctx: AppContext, input: TrainJob | ScheduledTrainJob, progress: (update: JobProgress) => void, job: { id: string; signal?: AbortSignal }): Promise<ResultSummary> {
+  const runId = input?.runId ?? (input?.trigger === 'schedule' ? `run-${job.id.replace(/[^\w.-]+/g, '-')}` : undefined);
+  if (typeof runId !== 'string' || !/^[\w.-]+$/.test(runId) || !Array.isArray(input.options?.plan?.candidates)) {
     throw new NsError('JOB_INPUT_INVALID', 'A training job needs a run id (letters, digits, _ . -) and pipeline options with a plan.', { hint: 'Enqueue runs with `networksecurity train --queue` or POST /api/v1/runs.' });
   }
-  const existing = await ctx.runs.get(input.runId);
-  ctx.logger.info(`training run ${input.runId} (${input.trigger})${existing ? ', resuming' : ''}`);
+  const existing = await ctx.runs.get(runId);
+  ctx.logger.info(`training run ${runId} (${input.trigger})${existing ? ', resuming' : ''}`);
   const result = await runTraining(ctx, {
     options: input.options,
-    ...(existing ? { runId: input.runId } : { fresh: true, newRunId: input.runId }),
+    trigger: input.trigger,
+    ...(existing ? { runId } : { fresh: true, newRunId: runId }),
     listener: (e: ProgressEvent) => progress({ ...e }),
-    ...(signal ? { signal } : {}),
+    ...(job.signal ? { signal: job.signal } : {}),
   });
   return resultSummary(result);
 }
 
 export function registerJobs(ctx: AppContext): void {
-  ctx.queue.register<TrainJob, ResultSummary>(TRAIN_QUEUE, (input, progress, job) => runTrainJob(ctx, input, progress, job.signal));
+  ctx.queue.register<TrainJob | ScheduledTrainJob, ResultSummary>(TRAIN_QUEUE, (input, progress, job) => runTrainJob(ctx, input, progress, job));
   ctx.queue.register<EtlJob, Omit<EtlLoadResult, 'rejected'>>(ETL_QUEUE, async (input) => {
     const { rejected: _rows, ...counts } = await loadSource(ctx, input, yieldingStore(ctx.records));
     return counts;
   });
+  ctx.queue.register<ShardJob, ShardResult>(PREDICT_QUEUE, shardHandler(ctx));
 }

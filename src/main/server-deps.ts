@@ -154,6 +154,21 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
       await rollbackChampion(ctx.registry, 'rolled back from the web UI / API', (v) => requireLoadable(ctx, v));
       await refreshModel();
     },
+    async jobs() {
+      const scale = ctx.scaleOut;
+      if (!scale) return { backend: null, queues: [] };
+      // BullMQ's connection waits for Redis to come back; the page gets an answer within 3 s instead.
+      const read = Promise.all(scale.queueNames().map(async (name) => ({ name, counts: await scale.jobCounts(name), jobs: await scale.listJobs(name, undefined, 20) })));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new NsError('REDIS_UNAVAILABLE', `Redis did not answer within 3 s (${scale.queue.describe()}).`, { kind: 'unavailable', hint: 'Check that Redis is running; the page retries on its own.' })), 3000);
+      });
+      try {
+        return { backend: scale.queue.describe(), queues: await Promise.race([read, late]) };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async listSnapshots(): Promise<SnapshotInfo[]> {
       const seen = new Map<string, SnapshotInfo>();
       for (const r of await ctx.runs.list(500)) {

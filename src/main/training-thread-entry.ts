@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   yieldCpuToServing();
   const ctx = await createContext(logger);
   try {
-    const result = await runTrainJob(ctx, workerData as TrainJob, (update) => post({ type: 'progress', event: update as never }));
+    const job = workerData as TrainJob;
+    const result = await runTrainJob(ctx, job, (update) => post({ type: 'progress', event: update as never }), { id: job.runId });
     post({ type: 'done', result });
   } catch (e) {
     const err = toNsError(e);

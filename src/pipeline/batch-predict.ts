@@ -43,6 +43,10 @@ export interface BatchPredictOptions {
   chunkRows?: number;
   /** Field and row caps of the CSV reader (default defaultCsvCaps). */
   caps?: CsvCaps;
+  /** The number of the source's first line (a shard of a bigger file counts on from where it was cut). */
+  firstLine?: number;
+  /** false: write no header row (a shard after the first; batch-shards.ts). */
+  header?: boolean;
 }
 
 /** Rows per chunk: about 2 MB of features; large enough that the model's per-call cost is amortized. */
@@ -55,8 +59,9 @@ export async function predictCsvStream(
   write: (text: string) => Promise<void>,
 ): Promise<BatchPredictSummary> {
   const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0, missingValues: 0 };
-  let headerDone = false;
-  const readOpts = { requireTarget: false, allowExtra: true, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true, ...(opts.caps ? { caps: opts.caps } : {}) };
+  // A shard of a bigger file (batch-shards.ts) leaves the header to the first shard.
+  let headerDone = opts.header === false;
+  const readOpts = { requireTarget: false, allowExtra: true, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true, firstLine: opts.firstLine ?? 1, ...(opts.caps ? { caps: opts.caps } : {}) };
   for await (const chunk of readRecordChunks(source, schema, readOpts)) {
     const out: string[] = [];
     if (!headerDone) {

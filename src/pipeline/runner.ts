@@ -59,6 +59,8 @@ export interface RunRequest {
   fresh?: boolean;
   /** The id of the new run when one is started (a queued run's id is chosen when it is enqueued). */
   newRunId?: string;
+  /** Who started the run ("cli", "api", "schedule", "drift"); kept in the run's summary. */
+  trigger?: string;
   listener?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -158,7 +160,8 @@ export async function runPipeline(deps: PipelineDeps, req: RunRequest): Promise<
 }
 
 async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): Promise<RunResult> {
-  const { run, resumedFrom } = await openOrCreate(deps, req);
+  const { run, record, resumedFrom } = await openOrCreate(deps, req);
+  const trigger = req.trigger ?? (typeof record.summary['trigger'] === 'string' ? record.summary['trigger'] : undefined);
   const runId = run.runId;
   await lease.setRun(runId);
   const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? (req.overrides ?? req.options) : {}) } : req.options;
@@ -166,7 +169,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   const processTag: ProcessTag = { pid: process.pid, host: hostname() };
   const stageTimes: Record<string, { startedAt: string; finishedAt?: string; status: string }> = {};
   const updateIndex = async (patch: Partial<RunRecord>): Promise<void> => {
-    const summary = { ...buildSummary(run.outputs(), run.manifest, stageTimes), process: processTag };
+    const summary = { ...buildSummary(run.outputs(), run.manifest, stageTimes), process: processTag, ...(trigger ? { trigger } : {}) };
     await deps.runs.update(runId, { summary, ...patch });
   };
   await updateIndex({ status: 'running', finishedAt: null, error: null });

@@ -36,3 +36,18 @@ export interface JobQueue {
 /** The states a queued job is listed in (`networksecurity jobs list`, the UI's Jobs view). */
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+
+/** One queued job as `jobs list` and the Jobs page show it. */
+export interface JobView {
+  queue: string;
+  id: string;
+  state: JobState;
+  /** Attempts made so far (a stalled job retaken counts again only when it fails). */
+  attemptsMade: number;
+  /** Why the last attempt failed (`CODE: message hint` for our errors). */
+  failedReason: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  /** The run a training job runs, where there is one. */
+  runId: string | null;
+}

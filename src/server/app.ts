@@ -22,6 +22,7 @@ import { registerOpenApi } from './openapi.js';
 import { crossSiteGuard } from './origin.js';
 import { requestLogOptions } from './request-log.js';
 import { registerAnalyze } from './routes/analyze.js';
+import { registerJobs } from './routes/jobs.js';
 import { registerMlflow } from './routes/mlflow.js';
 import { registerNotes } from './routes/notes.js';
 import { registerOip } from './routes/oip.js';
@@ -95,6 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerRuns(app, ctx);
   registerRegistry(app, ctx);
   registerNotes(app, ctx);
+  registerJobs(app, ctx);
   registerMlflow(app, ctx);
   registerOip(app, ctx);
 

@@ -9,7 +9,7 @@ import type { Matrix } from '../core/matrix.js';
 import type { Schema } from '../data/schema.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
 import type { PresetName } from '../pipeline/plan.js';
-import type { NoteStore, Registry, RunStore } from '../ports/index.js';
+import type { JobState, JobView, NoteStore, Registry, RunStore } from '../ports/index.js';
 import type { RequestLogOptions } from './request-log.js';
 
 /** An immutable loaded champion; swapping the champion means replacing the object. */
@@ -48,6 +48,13 @@ export interface SnapshotInfo {
   runId: string;
 }
 
+/** The job queues (REDIS_URL): per queue, the counts per state and the latest jobs. */
+export interface JobsOverview {
+  /** e.g. "BullMQ on redis://127.0.0.1:6379/ (prefix ns)"; null when jobs run in this process (no REDIS_URL). */
+  backend: string | null;
+  queues: { name: string; counts: Record<JobState, number>; jobs: JobView[] }[];
+}
+
 export interface ServerDeps {
   schema: ServerSchema;
   /** The current champion; read once per request so in-flight requests finish on the model they started with. */
@@ -74,6 +81,8 @@ export interface ServerDeps {
   /** Moves the champion alias back to the version it held before. */
   rollback(): Promise<void>;
   listSnapshots(): Promise<SnapshotInfo[]>;
+  /** The job queues with their latest jobs (GET /api/v1/jobs); absent or `backend: null` without REDIS_URL. */
+  jobs?(): Promise<JobsOverview>;
   /**
    * Token required on state-changing endpoints (Authorization: Bearer … or X-API-Token). When
    * undefined, state-changing requests are accepted from loopback addresses only.

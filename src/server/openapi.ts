@@ -58,6 +58,7 @@ export const routeDocs: Record<string, RouteDoc> = {
   'POST /api/v1/runs/:id/note': { summary: 'Save the note on a run ({"text": ...}, at most 10,000 characters; empty text removes it)', tags: ['runs'], security: secured },
   'GET /api/v1/models/:version/note': { summary: 'The note on a model version', tags: ['registry'] },
   'POST /api/v1/models/:version/note': { summary: 'Save the note on a model version ({"text": ...}, at most 10,000 characters; empty text removes it)', tags: ['registry'], security: secured },
+  'GET /api/v1/jobs': { summary: 'The job queues of the workers (REDIS_URL): counts per state and the latest jobs with failure reasons', tags: ['operations'] },
   'GET /api/v1/notes/:kind': { summary: 'Every note on runs (run) or on versions (version)', tags: ['runs'] },
   'GET /healthz': { summary: 'Liveness', tags: ['operations'] },
   'GET /readyz': { summary: 'Readiness: a champion is loaded (503 with the reason otherwise)', tags: ['operations'] },

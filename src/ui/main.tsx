@@ -10,6 +10,7 @@ import { BatchPage } from './pages/batch.js';
 import { CheckPage } from './pages/check.js';
 import { CheckUrlPage } from './pages/check-url.js';
 import { DataPage } from './pages/data.js';
+import { JobsPage } from './pages/jobs.js';
 import { ModelsPage } from './pages/models.js';
 import { RunsPage } from './pages/runs.js';
 import { TrainPage } from './pages/train.js';
@@ -38,6 +39,7 @@ const pages = [
   { path: 'runs', title: 'Runs', icon: icons.runs },
   { path: 'data', title: 'Data', icon: icons.data },
   { path: 'models', title: 'Models', icon: icons.models },
+  { path: 'jobs', title: 'Jobs', icon: icons.batch },
 ] as const;
 
 function parseHash(): { page: string; parts: string[]; query: URLSearchParams } {
@@ -82,6 +84,7 @@ function App() {
         {current.path === 'runs' && <RunsPage runId={route.parts[0]} compareIds={route.query.get('compare')?.split(',').filter(Boolean)} />}
         {current.path === 'data' && <DataPage />}
         {current.path === 'models' && <ModelsPage />}
+        {current.path === 'jobs' && <JobsPage />}
       </main>
       <TokenDialog request={tokenRequest} />
     </div>

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
-import { startCli } from '../cli/cli-helpers.js';
+import { freePort, startCli } from '../cli/cli-helpers.js';
 import { serviceEnv, uniqueName } from '../services/env.js';
 
 export interface Proc {
@@ -58,4 +58,13 @@ export function spawnCli(args: string[], home: string, env: Record<string, strin
 /** A BullMQ queue handle under the test's prefix (to add raw jobs and clean up). */
 export function rawQueue(name: string, env: Record<string, string>): Queue {
   return new Queue(name, { connection: { url: env['REDIS_URL']!, maxRetriesPerRequest: null }, prefix: env['NS_QUEUE_PREFIX']! });
+}
+
+/** A `serve` process (quick training preset) on a free port; returns its base URL once it serves. */
+export async function serveCli(home: string, env: Record<string, string>, procs: Proc[]): Promise<string> {
+  const port = await freePort();
+  const p = spawnCli(['serve', '--port', String(port)], home, { NS_TRAIN_PRESET: 'quick', ...env });
+  procs.push(p);
+  await p.waitFor(/is serving on/, 60_000);
+  return `http://127.0.0.1:${port}`;
 }

@@ -7,18 +7,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundledCsv, runCli, tempHome } from '../cli/cli-helpers.js';
-import { freePort } from '../services/env.js';
-import { queueEnv, rawQueue, spawnCli, type Proc } from './helpers.js';
+import { queueEnv, rawQueue, serveCli, spawnCli, type Proc } from './helpers.js';
 
 const procs: Proc[] = [];
 
-async function serve(home: string, env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const p = spawnCli(['serve', '--port', String(port)], home, { NS_TRAIN_PRESET: 'quick', ...env });
-  procs.push(p);
-  await p.waitFor(/is serving on/, 60_000);
-  return `http://127.0.0.1:${port}`;
-}
+const serve = (home: string, env: Record<string, string>): Promise<string> => serveCli(home, env, procs);
 
 /** Starts a run through the API and reads its event stream to the end; returns the event types. */
 async function runThroughApi(base: string): Promise<{ runId: string; events: string[] }> {

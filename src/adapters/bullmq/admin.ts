@@ -4,22 +4,11 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { NsError } from '../../core/errors.js';
-import { JOB_STATES, type JobState } from '../../ports/job-queue.js';
+import { JOB_STATES, type JobState, type JobView } from '../../ports/job-queue.js';
+
+export type { JobView };
 
 
-export interface JobView {
-  queue: string;
-  id: string;
-  state: JobState;
-  /** Attempts made so far (a stalled job retaken counts again only when it fails). */
-  attemptsMade: number;
-  /** Why the last attempt failed (`CODE: message hint` for our errors). */
-  failedReason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  /** The run a training job runs, where there is one. */
-  runId: string | null;
-}
 
 function view(queue: string, state: JobState, job: Job): JobView {
   const data = job.data as { runId?: unknown } | undefined;

@@ -40,6 +40,8 @@ export class BullJobQueue implements JobQueue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, { connection: bullConnection(this.target), prefix: this.target.prefix, defaultJobOptions });
+      // Each job waited for (`run`) listens for the queue closing; a batch waits for many at once.
+      q.setMaxListeners(0);
       this.queues.set(name, q);
     }
     return q;

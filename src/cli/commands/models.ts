@@ -11,7 +11,7 @@ import { PHISHING } from '../../pipeline/predictor.js';
 import type { CliCommand } from '../command.js';
 import { bool, oneOf, requireStr } from '../flags.js';
 import { formatTable } from '../table.js';
-import { writeAtomically } from './predict.js';
+import { writeAtomically } from '../../main/outputs.js';
 
 export const modelsCommand: CliCommand = {
   name: 'models',

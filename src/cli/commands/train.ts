@@ -10,7 +10,8 @@ import { newRunId } from '../../pipeline/runner.js';
 import { resultSummary, type ResultSummary } from '../../pipeline/summary.js';
 import { STAGES, type PipelineOptions } from '../../pipeline/types.js';
 import type { AppContext } from '../../main/context.js';
-import { runTraining, TRAIN_QUEUE, type TrainJob } from '../../main/jobs.js';
+import { runTraining, TRAIN_QUEUE, type ScheduledTrainJob, type TrainJob } from '../../main/jobs.js';
+import { serveQueuedSchedule } from '../queued-schedule.js';
 import type { CliCommand, CommandIo } from '../command.js';
 import { bool, oneOf, str } from '../flags.js';
 import { progressPrinter } from '../progress.js';
@@ -49,7 +50,7 @@ function registeredText(r: ResultSummary['registered']): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'Run the training pipeline on the record store and push an accepted model',
-  usage: 'train [--json] [--queue] [--from <stage>] [--run <id>] [--fresh] [--stage <stage> --outs <dir>] [--preset default|original|quick] [...]',
+  usage: 'train [--json] [--queue | --schedule "<cron>"] [--from <stage>] [--run <id>] [--fresh] [--stage <stage> --outs <dir>] [--preset default|original|quick] [...]',
   flags: [
     { name: 'json', type: 'boolean', description: 'print a JSON summary on stdout' },
     { name: 'from', type: 'string', value: '<stage>', description: `re-run from this stage in the latest (or --run) run: ${STAGES.join(', ')}` },
@@ -58,6 +59,7 @@ export const trainCommand: CliCommand = {
     { name: 'queue', type: 'boolean', description: 'run it on a `networksecurity worker` (needs REDIS_URL); progress is shown here' },
     { name: 'stage', type: 'string', value: '<stage>', description: `run only this stage (ingest starts a run, later stages continue it) and write its outputs to --outs; what DVC pipelines call: ${STAGES.join(', ')}` },
     { name: 'outs', type: 'string', value: '<dir>', description: 'with --stage: the folder of the stage output files (default: stages)' },
+    { name: 'schedule', type: 'string', value: '"<cron>"', description: 'keep running and retrain on this cron schedule (needs REDIS_URL; one run per tick across all processes that run it)' },
     ...trainFlags,
   ],
   async run({ flags, ctx, io }) {
@@ -65,6 +67,12 @@ export const trainCommand: CliCommand = {
     const options = pipelineOptions(flags, context.config.NS_SEED, context.logger);
     const from = fromStage(flags);
     const runId = str(flags, 'run');
+    const schedule = str(flags, 'schedule');
+    if (schedule !== undefined) {
+      if (!context.scaleOut) throw new NsError('REDIS_REQUIRED', '--schedule shares the retraining schedule through Redis, and REDIS_URL is not set.', { kind: 'config', hint: 'Set REDIS_URL and run again.' });
+      const data: ScheduledTrainJob = { options, trigger: 'schedule' };
+      return serveQueuedSchedule(context, { queue: TRAIN_QUEUE, id: 'retrain', schedule, data, what: 'trains' });
+    }
     const abort = new AbortController();
     // First Ctrl-C: stop at the next safe point and mark the run interrupted; a second one exits at once.
     const onSignal = (): void => {
@@ -82,7 +90,7 @@ export const trainCommand: CliCommand = {
       const summary = bool(flags, 'queue')
         ? await queued(context, options, io)
         : resultSummary(await runTraining(context, {
-          options, ...(from ? { from } : {}), ...(runId ? { runId } : {}), fresh: bool(flags, 'fresh'),
+          options, trigger: 'cli', ...(from ? { from } : {}), ...(runId ? { runId } : {}), fresh: bool(flags, 'fresh'),
           listener: progressPrinter(io), signal: abort.signal,
         }));
       printSummary(summary, bool(flags, 'json'), io);

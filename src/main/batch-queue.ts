@@ -1,0 +1,158 @@
+/**
+ * Batch scoring on queue workers (`predict --input … --output … --queue`): the file is cut into shards
+ * of rows (pipeline/batch-shards.ts) that go to the artifact store under `batches/<batch>/`, one
+ * `predict` job per shard scores it on a worker (the same streamed path as `predict` without --queue)
+ * and stores its output and summary there, and this process merges the scored shards in input order
+ * into one output (local file or s3://), written whole or not at all (main/outputs.ts).
+ *
+ * Resumable: the batch id is a hash of the input (path, size and modification time for a local file),
+ * the output, the model version and the options, so running the same command again after a crash
+ * finds the shards already scored (their summary is written after their output) and scores only the
+ * rest; a shard whose worker died is retaken by another worker (stalled-job detection). The staging
+ * keys are deleted once the output is complete.
+ */
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { NsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
+import { predictCsvStream, type BatchPredictSummary } from '../pipeline/batch-predict.js';
+import { mergeSummaries, splitCsvShards } from '../pipeline/batch-shards.js';
+import type { Predictor } from '../pipeline/predictor.js';
+import type { JobHandler } from '../ports/job-queue.js';
+import { findVersion, requireModel } from './champion.js';
+import type { AppContext } from './context.js';
+import { writeOutput } from './outputs.js';
+import { openSource } from './sources.js';
+
+export const PREDICT_QUEUE = 'predict';
+export const DEFAULT_SHARD_ROWS = 50_000;
+
+/** One shard to score: where it is, which model, and the line its header stands for in the whole file. */
+export interface ShardJob {
+  batch: string;
+  index: number;
+  firstLine: number;
+  version: number;
+  strict: boolean;
+}
+
+/** A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the queue's overhead). */
+export type ShardResult = BatchPredictSummary & { scoringMs: number };
+
+const pad = (i: number): string => String(i).padStart(6, '0');
+const batchDir = (batch: string): string => `batches/${batch}`;
+const inKey = (batch: string, i: number): string => `${batchDir(batch)}/in-${pad(i)}.csv`;
+const outKey = (batch: string, i: number): string => `${batchDir(batch)}/out-${pad(i)}.csv`;
+const doneKey = (batch: string, i: number): string => `${batchDir(batch)}/out-${pad(i)}.json`;
+const manifestKey = (batch: string): string => `${batchDir(batch)}/manifest.json`;
+
+interface BatchManifest { shards: number; firstLines: number[] }
+
+/** The job handler of the `predict` queue; keeps each model version it loaded for the next shards. */
+export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult> {
+  const models = new Map<number, Promise<Predictor>>();
+  return async (job) => {
+    if (typeof job?.batch !== 'string' || !/^[0-9a-f]{8,64}$/.test(job.batch) || !Number.isInteger(job.index) || !Number.isInteger(job.firstLine) || !Number.isInteger(job.version)) {
+      throw new NsError('JOB_INPUT_INVALID', 'A predict job needs a batch id (hex), a shard index, its first line and a model version.', { hint: 'Enqueue batch scoring with `networksecurity predict --queue`.' });
+    }
+    let model = models.get(job.version);
+    if (!model) {
+      model = requireModel(ctx, job.version);
+      model.catch(() => models.delete(job.version));
+      models.set(job.version, model);
+    }
+    const predictor = await model;
+    const text = await ctx.artifacts.get(inKey(job.batch, job.index));
+    const out: string[] = [];
+    const t0 = performance.now();
+    const summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => {
+      out.push(piece);
+      return Promise.resolve();
+    });
+    const result: ShardResult = { ...summary, scoringMs: performance.now() - t0 };
+    await ctx.artifacts.put(outKey(job.batch, job.index), out.join(''));
+    await ctx.artifacts.put(doneKey(job.batch, job.index), JSON.stringify(result));
+    return result;
+  };
+}
+
+export interface QueuedPredictOptions {
+  input: string;
+  output: string;
+  version?: number;
+  strict: boolean;
+  shardRows: number;
+}
+
+export interface QueuedPredictResult extends BatchPredictSummary {
+  model: number;
+  batch: string;
+  shards: number;
+  /** Shards scored by an earlier, interrupted run of the same command (not scored again). */
+  reused: number;
+}
+
+async function inputStamp(input: string): Promise<string> {
+  if (input.startsWith('s3://')) return '';
+  const info = await stat(input).catch(() => undefined);
+  return info ? `${info.size}:${info.mtimeMs}` : '';
+}
+
+async function readJson<T>(ctx: AppContext, key: string): Promise<T | undefined> {
+  if (!(await ctx.artifacts.exists(key))) return undefined;
+  return JSON.parse(new TextDecoder().decode(await ctx.artifacts.get(key))) as T;
+}
+
+/** Scores `input` on the workers and writes `output`; `onShard` is called as shards complete. */
+export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions, onShard: (done: number, known: number, splitDone: boolean) => void): Promise<QueuedPredictResult> {
+  const scale = ctx.scaleOut;
+  if (!scale) throw new NsError('REDIS_REQUIRED', '--queue scores the file on workers through Redis, and REDIS_URL is not set.', { kind: 'config', hint: 'Set REDIS_URL and start `networksecurity worker`, or run without --queue.' });
+  const mv = await findVersion(ctx, opts.version);
+  if (!mv) {
+    if (opts.version !== undefined) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${opts.version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
+    throw new NsError('NO_CHAMPION', 'There is no champion model yet.', { kind: 'not_found', hint: 'Train one first: networksecurity train' });
+  }
+  const batch = sha256(JSON.stringify({ input: opts.input, output: opts.output, version: mv.version, strict: opts.strict, shardRows: opts.shardRows, stamp: await inputStamp(opts.input) })).slice(0, 24);
+  // A shard that failed in an earlier attempt of this batch is tried again.
+  for (const j of await scale.listJobs(PREDICT_QUEUE, ['failed'], 1000)) if (j.id.startsWith(`${batch}-`)) await scale.removeJob(PREDICT_QUEUE, j.id);
+
+  let done = 0;
+  let reused = 0;
+  let known = 0;
+  let splitDone = false;
+  const score = async (index: number, firstLine: number): Promise<ShardResult> => {
+    const earlier = await readJson<ShardResult>(ctx, doneKey(batch, index));
+    const result = earlier ?? await ctx.queue.run<ShardJob, ShardResult>(PREDICT_QUEUE, { batch, index, firstLine, version: mv.version, strict: opts.strict }, { jobId: `${batch}-${index}` });
+    if (earlier) reused++;
+    onShard(++done, known, splitDone);
+    return result;
+  };
+  const pending: Promise<ShardResult>[] = [];
+  const track = (p: Promise<ShardResult>): void => {
+    p.catch(() => undefined);
+    pending.push(p);
+  };
+  const manifest = await readJson<BatchManifest>(ctx, manifestKey(batch));
+  if (manifest) {
+    known = manifest.shards;
+    splitDone = true;
+    manifest.firstLines.forEach((line, i) => track(score(i, line)));
+  } else {
+    const firstLines: number[] = [];
+    for await (const shard of splitCsvShards(await openSource(opts.input, ctx.config), ctx.schema, opts.shardRows)) {
+      await ctx.artifacts.put(inKey(batch, shard.index), shard.text);
+      firstLines.push(shard.firstLine);
+      known++;
+      track(score(shard.index, shard.firstLine));
+    }
+    splitDone = true;
+    await ctx.artifacts.put(manifestKey(batch), JSON.stringify({ shards: firstLines.length, firstLines } satisfies BatchManifest));
+  }
+  const results = await Promise.all(pending);
+  const summary = await writeOutput(opts.output, ctx.config, async (write) => {
+    for (let i = 0; i < results.length; i++) await write(await ctx.artifacts.get(outKey(batch, i)));
+    return mergeSummaries(results);
+  });
+  for (const key of await ctx.artifacts.list(`${batchDir(batch)}/`)) await ctx.artifacts.delete(key);
+  return { ...summary, model: mv.version, batch, shards: results.length, reused };
+}
