@@ -13,25 +13,27 @@ import type { BenchOptions, BenchSection } from './types.js';
 
 const SECTIONS = ['ml', 'search', 'dataplane', 'server', 'scale', 'analyze', 'queue', 'load'] as const;
 
-function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined; sizes: number[] | undefined } {
+function parseArgs(argv: string[]): { sections: string[]; reps: number; quick: boolean; records: number | undefined; sizes: number[] | undefined; only: string | undefined } {
   const sections: string[] = [];
   let reps = 3;
   let quick = false;
   let records: number | undefined;
   let sizes: number[] | undefined;
+  let only: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
     else if (a === '--reps') reps = Math.max(1, Number(argv[++i]));
+    else if (a === '--only') only = argv[++i];
     else if (a === '--records') records = Math.max(1, Number(argv[++i]));
     else if (a === '--sizes') sizes = (argv[++i] ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
     else if ((SECTIONS as readonly string[]).includes(a)) sections.push(a);
     else {
-      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick, --records N, --sizes N,N,...\n`);
+      process.stderr.write(`unknown argument ${a}; sections: ${SECTIONS.join(', ')}; options: --reps N, --quick, --records N, --sizes N,N,..., --only ROW\n`);
       process.exit(2);
     }
   }
-  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick, records, sizes: sizes && sizes.length > 0 ? sizes : undefined };
+  return { sections: sections.length > 0 ? sections : [...SECTIONS], reps: Number.isFinite(reps) ? reps : 3, quick, records, sizes: sizes && sizes.length > 0 ? sizes : undefined, only };
 }
 
 async function main(): Promise<void> {
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     ...(args.records !== undefined ? { records: args.records } : {}),
     ...(args.sizes !== undefined ? { sizes: args.sizes } : {}),
+    ...(args.only !== undefined ? { only: args.only } : {}),
     root,
     log: (m) => process.stderr.write(`[bench] ${m}\n`),
   };
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
       cpus: cpus.length, cpuModel: cpus[0]?.model ?? null, memoryGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version, platform: `${os.platform()} ${os.release()}`, loadAvgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    options: { reps: opts.reps, quick: opts.quick },
+    options: { reps: opts.reps, quick: opts.quick, only: opts.only ?? null },
     sections: {},
   };
   const sections = doc.sections as Record<string, unknown>;

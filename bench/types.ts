@@ -8,6 +8,8 @@ export interface BenchOptions {
   records?: number;
   /** Training sizes of the scale section (default 100,000 and 400,000; 20,000 and 50,000 with quick). */
   sizes?: number[];
+  /** `--only <row>`: a section may run just that row (search: `product`). */
+  only?: string;
   /** Repository root (absolute path). */
   root: string;
   /** Progress line to stderr (stdout carries only the JSON document). */

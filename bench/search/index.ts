@@ -15,12 +15,15 @@
  *    seed's script as shipped (one core) and with GridSearchCV(n_jobs=2).
  * Targets: product time ratio <= 0.05 (seed as shipped) and <= 0.10 (n_jobs=2); best F1 on the original
  * split not lower than the seed's; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
+ * `--only product` runs just the product rows: the product, both seed runs, one search on the original
+ * split for the best F1 against the seed's, and the load average before and after.
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import type { BenchOptions } from '../types.js';
-import { productRuns, seedRun, type PeerRun } from './product.js';
+import { productRuns, seedRun, type PeerRun, type ProductRun } from './product.js';
 import { summariseSplits } from './splits-summary.js';
 
 /** Parses the last JSON object a child printed, or returns { error }. */
@@ -42,6 +45,38 @@ const median = (xs: number[]): number => {
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 const num = (o: Record<string, unknown> | undefined, k: string): number | undefined => (typeof o?.[k] === 'number' ? (o[k]) : undefined);
 
+function productRow(product: ProductRun[], peerTotal: number | undefined, peerJobs2: PeerRun | undefined): Record<string, unknown> {
+  const productSeconds = median(product.map((p) => p.seconds));
+  const vs = (peerS: number | undefined, target: number): Record<string, unknown> => {
+    const r = peerS !== undefined ? productSeconds / peerS : undefined;
+    return { peer: peerS ?? null, ratio: r !== undefined ? round(r, 4) : null, target: `<= ${target}`, met: r !== undefined ? r <= target : null };
+  };
+  const peerJobs2Total = peerJobs2 && peerJobs2.error === undefined ? peerJobs2.total_s : undefined;
+  return {
+    what: 'node dist/cli/bin.js train --preset original --fresh --json, wall time of the whole process (Node start-up, ingest, validate, transform, the search on 2 worker threads + the main thread, per-family refits, test scoring, the soft-vote check, the two profile models, evaluate, push, writing artifacts); bundled data loaded by etl beforehand (not timed); leakage-aware split',
+    peerWhat: "seed_baseline.py's own total_s: from after its imports to the end (read CSV, split, KNN imputer, GridSearchCV(cv=3) over the five grids, refits, test F1); Python start-up and imports not included",
+    seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), cpuSeconds: product.map((p) => p.cpuSeconds), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
+    vsSeedShipped: { ...vs(peerTotal, 0.05), peerThreads: 'GridSearchCV default n_jobs (one core)' },
+    vsSeedNJobs2: { ...vs(peerJobs2Total, 0.1), peerThreads: 'GridSearchCV(n_jobs=2)' },
+    bestModel: product[0]?.bestModel ?? null,
+    bestF1Legit: product[0]?.bestF1Legit ?? null,
+    bestF1Phishing: product[0]?.bestF1Phishing ?? null,
+    note: 'the product scores its own leakage-aware test split; the original-split F1 against the seed is bestF1 (same engine and grids, the original split and rule)',
+  };
+}
+
+function bestF1Row(first: Record<string, unknown>, peer: Record<string, unknown> | undefined): Record<string, unknown> {
+  const oursBest = num(first, 'best_f1')!;
+  const peerBest = peer && !('error' in peer) ? num(peer, 'best_f1') : undefined;
+  return {
+    ours: oursBest, oursModel: first.best, peer: peerBest ?? null, peerModel: peer?.best ?? null,
+    diff: peerBest !== undefined ? round(oursBest - peerBest) : null, target: '>= peer', met: peerBest !== undefined ? oursBest >= peerBest : null,
+    oursCvChosen: { model: first.cv_chosen, f1: first.cv_chosen_f1 },
+  };
+}
+
+const loadAvg = (): number[] => os.loadavg().map((l) => round(l, 2));
+
 export async function run(opts: BenchOptions): Promise<Record<string, unknown>> {
   const csv = path.join(opts.root, 'data', 'phisingData.csv');
   const python = process.env.PEERS_PYTHON ?? path.join(opts.root, '.cache', 'venv-peers', 'bin', 'python');
@@ -50,6 +85,9 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const node = (mode: string): Promise<ChildOut> =>
     runChild(process.execPath, ['--import', 'tsx', path.join(opts.root, 'bench', 'search', 'ours.ts'), csv, mode, ...quickArg], opts.log);
 
+  const loadAtStart = loadAvg();
+  const productOnly = opts.only === 'product';
+  if (opts.only !== undefined && !productOnly) throw new Error(`search has no row ${opts.only}; --only product`);
   let peer: Record<string, unknown> | undefined;
   let peerJobs2: PeerRun | undefined;
   let twins: Record<string, unknown> | undefined;
@@ -62,9 +100,20 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     peer = shipped as unknown as Record<string, unknown>;
     peerRssMb = shipped.maxRssMb ?? undefined;
     peerJobs2 = await seedRun(opts, python, seedScript, 2, lastJson);
-    twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
+    if (!productOnly) twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
   }
   const product = await productRuns(opts);
+  const peerTotal = peer && !('error' in peer) ? num(peer, 'total_s') : undefined;
+  if (productOnly) {
+    opts.log('search: ours on the original split (best F1 against the seed)');
+    const o = lastJson(await node('search'), 'ours.ts search');
+    return {
+      only: 'product', loadAvg: { start: loadAtStart, end: loadAvg() },
+      product: productRow(product, peerTotal, peerJobs2), peer: peer ?? null, peerNJobs2: peerJobs2 ?? null,
+      ...(peerReason !== undefined ? { peerReason } : {}),
+      bestF1: 'error' in o ? o : { ...bestF1Row(o, peer), oursSeconds: num(o, 'total_s') ?? null },
+    };
+  }
   let peerSplits: Record<string, unknown> | undefined;
   if (peerReason === undefined && !opts.quick) {
     opts.log('search: peer XGBoost on 21 splits');
@@ -90,9 +139,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const rss = Math.max(...runs.map((o) => num(o, 'max_rss_mb')!));
   const oursTotal = median(totals);
   const first = runs[0]!;
-  const oursBest = num(first, 'best_f1')!;
-  const peerTotal = peer && !('error' in peer) ? num(peer, 'total_s') : undefined;
-  const peerBest = peer && !('error' in peer) ? num(peer, 'best_f1') : undefined;
   const ratio = peerTotal !== undefined ? oursTotal / peerTotal : undefined;
 
   const twinRows: Record<string, unknown> = {};
@@ -106,23 +152,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   }
   const chosen = extras.chosen as Record<string, unknown> | undefined;
   const chosenF1 = num(chosen, 'test_f1');
-  const productSeconds = median(product.map((p) => p.seconds));
-  const vs = (peerS: number | undefined, target: number): Record<string, unknown> => {
-    const r = peerS !== undefined ? productSeconds / peerS : undefined;
-    return { peer: peerS ?? null, ratio: r !== undefined ? round(r, 4) : null, target: `<= ${target}`, met: r !== undefined ? r <= target : null };
-  };
-  const peerJobs2Total = peerJobs2 && peerJobs2.error === undefined ? peerJobs2.total_s : undefined;
   return {
-    product: {
-      what: 'node dist/cli/bin.js train --preset original --fresh --json, end to end in its own process (Node start-up, ingest, validate, transform, the search on 2 worker threads + the main thread, refits, test scoring, evaluate, push); bundled data loaded by etl beforehand (not timed); leakage-aware split',
-      seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), cpuSeconds: product.map((p) => p.cpuSeconds), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
-      vsSeedShipped: { ...vs(peerTotal, 0.05), peerThreads: 'GridSearchCV default n_jobs (one core)' },
-      vsSeedNJobs2: { ...vs(peerJobs2Total, 0.1), peerThreads: 'GridSearchCV(n_jobs=2)' },
-      bestModel: product[0]?.bestModel ?? null,
-      bestF1Legit: product[0]?.bestF1Legit ?? null,
-      bestF1Phishing: product[0]?.bestF1Phishing ?? null,
-      note: 'the product scores its own leakage-aware test split; the original-split F1 against the seed is bestF1 (same engine and grids, the original split and rule)',
-    },
+    product: productRow(product, peerTotal, peerJobs2),
     peerNJobs2: peerJobs2 ?? null,
     split: 'train_test_split(test_size=0.2, random_state=42), reproduced index for index',
     splitMatchesPeer: twins?.test_index_checksum === undefined ? null : twins.test_index_checksum === first.test_index_checksum,
@@ -133,11 +164,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       ours: round(oursTotal, 3), oursRuns: totals.map((t) => round(t, 3)), peer: peerTotal ?? null,
       ratio: ratio !== undefined ? round(ratio, 4) : null, target: '<= 0.05', met: ratio !== undefined ? ratio <= 0.05 : null,
     },
-    bestF1: {
-      ours: oursBest, oursModel: first.best, peer: peerBest ?? null, peerModel: peer?.best ?? null,
-      diff: peerBest !== undefined ? round(oursBest - peerBest) : null, target: '>= peer', met: peerBest !== undefined ? oursBest >= peerBest : null,
-      oursCvChosen: { model: first.cv_chosen, f1: first.cv_chosen_f1 },
-    },
+    bestF1: bestF1Row(first, peer),
     oursDetail: first,
     bestModelF1: {
       ours: chosenF1 ?? null, model: chosen ?? null, selection: extras.selection ?? null, target: '>= 0.975',

@@ -21,7 +21,7 @@ import type { ArtifactStore, RecordStore, Registry, RunLease, RunRecord, RunStor
 import { snapshotDataset } from './snapshot-dataset.js';
 import { createTrackingSession, type TrackingSession } from './tracking-hooks.js';
 import { RunArtifacts } from './run-artifacts.js';
-import { ingest } from './stages/ingest.js';
+import { ingest, type IngestSource } from './stages/ingest.js';
 import { validate } from './stages/validate.js';
 import { transform } from './stages/transform.js';
 import { CHOSEN_BY, train } from './stages/train.js';
@@ -72,7 +72,7 @@ export interface RunResult {
   record: RunRecord;
 }
 
-const stageFns: { [N in StageName]: (ctx: StageContext, extra: { previous: IngestOutput | null; snapshot: { key: string; sha256: string } | null }) => Promise<StageOutputs[N]> } = {
+const stageFns: { [N in StageName]: (ctx: StageContext, extra: IngestSource) => Promise<StageOutputs[N]> } = {
   ingest: (ctx, extra) => ingest(ctx, extra),
   validate: (ctx) => validate(ctx),
   transform: (ctx) => transform(ctx),
@@ -96,6 +96,23 @@ async function lastSuccessfulIngest(deps: PipelineDeps, excludeRunId: string): P
       if (out) return out;
     } catch {
       // A run whose manifest is gone cannot serve as a base; look further back.
+    }
+  }
+  return null;
+}
+
+/**
+ * The split to carry forward: the newest successful run with the same seed and test share whose ingest
+ * output is still readable (its vectors keep their sides in this run), or null.
+ */
+async function splitToCarry(deps: PipelineDeps, excludeRunId: string, seed: number, testSize: number): Promise<IngestSource['carry']> {
+  for (const r of await deps.runs.list(50)) {
+    if (r.id === excludeRunId || r.status !== 'succeeded') continue;
+    try {
+      const out = (await RunArtifacts.open(deps.artifacts, r.id)).outputs().ingest;
+      if (out && out.split.seed === seed && out.split.testSize === testSize) return { runId: r.id, trainKey: out.trainKey, testKey: out.testKey };
+    } catch {
+      // A run whose manifest is gone has no split to carry; look further back.
     }
   }
   return null;
@@ -177,7 +194,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
 
   const tracking = await createTrackingSession(deps.tracker, {
     runName: runId, pipelineRunId: runId, logger: deps.logger,
-    params: { seed: options.seed, test_size: options.testSize, split: 'stable-hash', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+    params: { seed: options.seed, test_size: options.testSize, split: 'stable-balanced', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
     tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
   });
   const stopAfter = async (stage: StageName): Promise<RunResult> => {
@@ -188,11 +205,13 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   };
   let previous: IngestOutput | null = null;
   let snapshot: { key: string; sha256: string } | null = null;
+  let carry: IngestSource['carry'] = null;
   let current: StageName | null = null;
   try {
     if (!run.completed('ingest')) {
       snapshot = options.snapshot ? await findSnapshot(deps, options.snapshot) : null;
       previous = snapshot ? null : await lastSuccessfulIngest(deps, runId);
+      carry = await splitToCarry(deps, runId, options.seed, options.testSize);
     }
     for (const stage of STAGES) {
       if (run.completed(stage)) {
@@ -211,7 +230,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
         progress: (fraction, message, data) => emit({ type: 'stage_progress', stage, fraction, ...(message ? { message } : {}), ...(data ? { data } : {}) }),
         ...(req.signal ? { signal: req.signal } : {}),
       };
-      const output = await stageFns[stage](ctx, { previous, snapshot });
+      const output = await stageFns[stage](ctx, { previous, snapshot, carry });
       await completeStage(ctx, stage, startedAt, output);
       stageTimes[stage] = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), status: 'completed' };
       await updateIndex({ lastStage: stage });

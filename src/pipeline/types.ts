@@ -69,9 +69,17 @@ export interface IngestOutput {
   testRows: number;
   duplicates: { distinctVectors: number; duplicateRows: number; conflictingLabels: number };
   split: {
-    /** 'stable-hash': a feature vector's side is a seeded hash of the vector (older runs: 'leakage-aware-stratified'). */
-    strategy: 'stable-hash' | 'leakage-aware-stratified';
+    /**
+     * 'stable-balanced': the carried split's vectors keep their side, the others are placed in seeded hash
+     * order so each class keeps its share (older runs: 'stable-hash', a side per vector hash alone;
+     * 'leakage-aware-stratified').
+     */
+    strategy: 'stable-balanced' | 'stable-hash' | 'leakage-aware-stratified';
     testSize: number; seed: number; groupsOnBothSides: number;
+    /** The run whose split this one carried forward (null: split afresh; absent in older runs). */
+    carriedFrom?: string | null;
+    /** sha256 of the test split file (absent in older runs); part of the training key. */
+    testSha256?: string;
     /** Share of phishing rows in the whole snapshot and on each side (absent in runs before the stable split). */
     phishingShare?: { whole: number; train: number; test: number };
   };

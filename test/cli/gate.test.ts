@@ -20,7 +20,7 @@ interface Gate {
 interface TrainJson {
   runId: string; champion: number | null; gate: Gate;
   registered: { version: number; promoted: boolean; challenger: boolean; reused: boolean } | null;
-  data: { rows: number; newRecords: number; split: { phishingShare: { whole: number; train: number; test: number } } };
+  data: { rows: number; newRecords: number; split: { carriedFrom: string | null; phishingShare: { whole: number; train: number; test: number } } };
 }
 interface ModelsJson { champion: number | null; challenger: number | null; versions: { version: number; runId: string }[] }
 
@@ -44,7 +44,7 @@ describe('the gate on a growing store', () => {
   let first: TrainJson;
   let reseeded: TrainJson;
 
-  it('appending a resample of stored rows leaves every feature vector on its side; class shares stay within a point', async () => {
+  it('appending a resample of stored rows leaves every feature vector on its side (the split is carried forward); class shares stay within a point', async () => {
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     first = await train([]);
     expect(first.champion).toBe(1);
@@ -60,6 +60,8 @@ describe('the gate on a growing store', () => {
 
     const second = await train([]);
     expect(second.data.newRecords).toBe(3000);
+    expect(first.data.split.carriedFrom).toBeNull();
+    expect(second.data.split.carriedFrom).toBe(first.runId);
     const [train1, test1, train2, test2] = [split(first.runId, 'train'), split(first.runId, 'test'), split(second.runId, 'train'), split(second.runId, 'test')].map(vectors);
     expect(test2).toEqual(test1!);
     expect(train2).toEqual(train1!);
@@ -80,6 +82,9 @@ describe('the gate on a growing store', () => {
     const champion = (await models()).champion!;
     const championRun = (await models()).versions.find((v) => v.version === champion)!.runId;
     reseeded = await train(['--seed', '7']);
+    // No run with seed 7 before: split afresh, each class's share still within a point.
+    expect(reseeded.data.split.carriedFrom).toBeNull();
+    expect(Math.abs(reseeded.data.split.phishingShare.test - reseeded.data.split.phishingShare.whole)).toBeLessThan(0.01);
     const seen = vectors(split(championRun, 'train'));
     const test = split(reseeded.runId, 'test');
     const d = test.X.cols;

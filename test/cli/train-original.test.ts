@@ -1,7 +1,8 @@
 /**
  * `train --preset original` through the CLI: the original project's five model families, each with its
  * whole grid cross-validated with 3 folds by the model-selection engine, each family's best refit and
- * scored on the test split; a family with a single setting (logistic regression) gets real CV scores.
+ * scored on the test split; a family with a single setting (logistic regression) gets real CV scores;
+ * the profile models choose among the families' chosen settings.
  */
 import { describe, expect, it } from 'vitest';
 import { originalSearchSpaces, parameterGrid } from '../../src/ml/model-selection/index.js';
@@ -19,7 +20,7 @@ describe('train --preset original', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     const r = await runCli(['train', '--preset', 'original', '--json'], home);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { candidates: Candidate[]; best: string; champion: number | null };
+    const out = JSON.parse(r.stdout) as { candidates: Candidate[]; best: string; champion: number | null; profiles: { name: string; kind: string; params: Record<string, unknown> }[] };
     const spaces = originalSearchSpaces();
     const families = out.candidates.filter((c) => c.kind !== 'voting');
     expect(families.map((c) => c.kind)).toEqual(spaces.map((s) => s.kind));
@@ -41,5 +42,9 @@ describe('train --preset original', () => {
     expect(best.cv.f1).toBe(Math.max(...out.candidates.map((c) => c.cv.f1)));
     expect(out.champion).toBe(1);
     expect(r.stderr).toMatch(/Gradient Boosting: cross-validated/);
+    // The profile models choose among the settings the families got here; the grids are not searched again.
+    const smaller = out.profiles.filter((p) => p.name !== 'all');
+    expect(smaller).toHaveLength(2);
+    for (const p of smaller) expect(families.find((c) => c.kind === p.kind)?.params, p.name).toEqual(p.params);
   }, 600_000);
 });

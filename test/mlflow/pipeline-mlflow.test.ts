@@ -32,7 +32,7 @@ describe('pipeline tracked in MLflow', () => {
     const parent = runs.find((r) => r.info.run_name === out.runId)!;
     expect(parent.info.status).toBe('FINISHED');
     const params = Object.fromEntries((parent.data.params ?? []).map((p) => [p.key, p.value]));
-    expect(params['split']).toBe('stable-hash');
+    expect(params['split']).toBe('stable-balanced');
     expect(params['snapshot_sha256']).toMatch(/^[0-9a-f]{64}$/);
     const metrics = Object.fromEntries((parent.data.metrics ?? []).map((m) => [m.key, m.value]));
     expect(metrics['test_f1_phishing']).toBeGreaterThan(0.9);

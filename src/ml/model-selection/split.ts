@@ -1,7 +1,8 @@
 /**
  * Seeded train/test splits: stratified (each class keeps its share in test), and stable by group
- * (whole groups go to one side, decided by a seeded hash of the group — with `featureVectorGroups`, of
- * the feature vector — so identical rows never straddle the split and a vector's side never changes).
+ * (whole groups go to one side, taken in the order of a seeded hash of the group — with
+ * `featureVectorGroups`, of the feature vector — so identical rows never straddle the split, each class
+ * keeps its share, and a split carried forward never moves a vector).
  *
  * @example
  *   const { train, test } = stratifiedSplit(y, { testSize: 0.2, seed: 42 });
@@ -62,31 +63,69 @@ export function stratifiedSplit(y: Float64Array, options: SplitOptions): Split {
   return toSplit(isTest);
 }
 
+export interface StableSplitOptions extends SplitOptions {
+  /**
+   * Sides already given to groups (1 = test, 0 = train), e.g. the previous run's split for the same
+   * seed and test share: those groups keep their side; the others are placed so each class keeps its share.
+   */
+  sides?: ReadonlyMap<number, 0 | 1>;
+}
+
 /**
- * The stable leakage-aware split: a group (with `featureVectorGroups`, a distinct feature vector) goes
- * to the test side when `groupUnit(group, seed, SPLIT_SALT) < testSize`. The side is a function of the
- * vector and the seed alone, so it never changes as rows are added or removed, and identical rows never
- * straddle the split. Classes are not balanced by construction — a rule that looked at the other groups
- * could not be stable — but the hash is independent of the label, so each side's class share is the
- * whole's up to sampling noise; `classShare` measures it.
+ * The stable, class-balanced leakage-aware split. Groups (with `featureVectorGroups`, distinct feature
+ * vectors) never straddle the split. A group listed in `options.sides` keeps its side, so a vector
+ * never changes side while its split is carried forward. The other groups are taken in the order of a
+ * seeded hash of the group (`groupUnit(group, seed, SPLIT_SALT)`), and each goes to the test side when
+ * that brings the test side's row count of every class closer to `testSize` x the class's rows (a
+ * group counts its rows of each label): the test side is a seeded sample of vectors, and each class's
+ * share on both sides is the whole's up to about one group's rows. With no `sides` the split is a
+ * function of the data and the seed.
  */
-export function stableGroupSplit(y: Float64Array, groups: Int32Array, options: SplitOptions): Split {
+export function stableGroupSplit(y: Float64Array, groups: Int32Array, options: StableSplitOptions): Split {
   checkTestSize(options.testSize);
   if (groups.length !== y.length) {
     throw new NsError('BAD_SHAPE', `Got ${groups.length} group ids for ${y.length} rows.`, { hint: 'Pass one group id per row.' });
   }
-  const isTest = new Uint8Array(y.length);
-  const sideOf = new Map<number, number>();
+  const { yIndex, nClasses } = encodeLabels(y);
+  const counts = new Map<number, Float64Array>();
   for (let i = 0; i < y.length; i++) {
     const g = groups[i]!;
-    let side = sideOf.get(g);
-    if (side === undefined) {
-      side = groupUnit(g, options.seed, SPLIT_SALT) < options.testSize ? 1 : 0;
-      sideOf.set(g, side);
-    }
-    isTest[i] = side;
+    let c = counts.get(g);
+    if (!c) counts.set(g, (c = new Float64Array(nClasses)));
+    c[yIndex[i]!]!++;
   }
+  // gap[c] = test rows of class c so far minus the target testSize x rows of class c.
+  const gap = new Float64Array(nClasses);
+  const side = new Map<number, 0 | 1>();
+  const open: { g: number; u: number }[] = [];
+  for (const [g, c] of counts) {
+    const known = options.sides?.get(g);
+    for (let k = 0; k < nClasses; k++) gap[k]! += (known === 1 ? c[k]! : 0) - options.testSize * c[k]!;
+    if (known === undefined) open.push({ g, u: groupUnit(g, options.seed, SPLIT_SALT) });
+    else side.set(g, known);
+  }
+  open.sort((a, b) => a.u - b.u || a.g - b.g);
+  for (const { g } of open) {
+    const c = counts.get(g)!;
+    // Squared gap after minus before, summed over classes: negative when the group closes the gaps.
+    let delta = 0;
+    for (let k = 0; k < nClasses; k++) delta += c[k]! * (2 * gap[k]! + c[k]!);
+    const s = delta < 0 ? 1 : 0;
+    if (s === 1) for (let k = 0; k < nClasses; k++) gap[k]! += c[k]!;
+    side.set(g, s);
+  }
+  // Tiny data: no group closed the gap; the first open group by hash goes to test rather than none.
+  if (open.length > 0 && ![...side.values()].includes(1)) side.set(open[0]!.g, 1);
+  const isTest = Uint8Array.from(groups, (g) => side.get(g)!);
   return toSplit(isTest);
+}
+
+/** Group id → side (1 test, 0 train) of a split, to carry it forward (`StableSplitOptions.sides`). */
+export function splitSides(groups: Int32Array, split: Split): Map<number, 0 | 1> {
+  const sides = new Map<number, 0 | 1>();
+  for (const i of split.train) sides.set(groups[i]!, 0);
+  for (const i of split.test) sides.set(groups[i]!, 1);
+  return sides;
 }
 
 /** Share of rows with label `cls` among `rows` (0 for no rows). */

@@ -1,13 +1,14 @@
 /**
  * Stage 1, ingest: read the records (only those newer than the last run's watermark, appended to that
  * run's snapshot, unless --full or a reproduced snapshot), write the feature-store snapshot (CSV, with
- * its sha256), count duplicate feature vectors, and split train/test leakage-aware and stable: a
- * feature vector's side is a seeded hash of the vector (stableGroupSplit), reported with each side's
- * share of phishing rows.
+ * its sha256), count duplicate feature vectors, and split train/test leakage-aware, class-balanced and
+ * stable (stableGroupSplit): the vectors of the last successful run with the same seed and test share
+ * keep their side, new vectors are placed in the order of a seeded hash of the vector so that each
+ * class keeps its share; reported with each side's share of phishing rows.
  */
 import { NsError } from '../../core/errors.js';
 import { takeDataset, type Dataset } from '../../core/matrix.js';
-import { concatDatasets, DatasetBuilder, datasetFromCsv, datasetToCsv, encodeDataset } from '../dataset-io.js';
+import { concatDatasets, DatasetBuilder, datasetFromCsv, datasetToCsv, decodeDataset, encodeDataset } from '../dataset-io.js';
 import { duplicateCensus } from '../../data/validate.js';
 import { classShare, featureVectorGroups, stableGroupSplit } from '../../ml/model-selection/index.js';
 import { PHISHING } from '../predictor.js';
@@ -18,6 +19,8 @@ export interface IngestSource {
   previous: IngestOutput | null;
   /** A recorded snapshot to reproduce (`train --snapshot`). */
   snapshot: { key: string; sha256: string } | null;
+  /** The split to carry forward (the last successful run with the same seed and test share), or null. */
+  carry: { runId: string; trainKey: string; testKey: string } | null;
 }
 
 export async function ingest(ctx: StageContext, source: IngestSource): Promise<IngestOutput> {
@@ -51,7 +54,7 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
     } else if (previous) {
       // The store no longer matches previous snapshot + new records (e.g. an ETL in replace mode): read it all.
       ctx.logger.info('record store changed beyond appends; reading every record', { previousRows: previous.rows, total });
-      return ingest({ ...ctx, options: { ...ctx.options, full: true } }, { previous: null, snapshot: null });
+      return ingest({ ...ctx, options: { ...ctx.options, full: true } }, { previous: null, snapshot: null, carry: source.carry });
     } else {
       dataset = fresh;
     }
@@ -63,10 +66,11 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
   }
 
   const snapshot = await ctx.run.write('ingest', 'feature_store.csv', datasetToCsv(dataset, schema));
-  // Identical feature vectors form one group, so they never straddle train and test; a group's side is
-  // a seeded hash of its vector, so it stays put as the data grows.
+  // Identical feature vectors form one group, so they never straddle train and test; the groups of the
+  // carried split keep their side, so they stay put as the data grows.
   const groups = featureVectorGroups(dataset.X);
-  const split = stableGroupSplit(dataset.y, groups, { testSize: ctx.options.testSize, seed: ctx.options.seed });
+  const sides = await carriedSides(ctx, source.carry);
+  const split = stableGroupSplit(dataset.y, groups, { testSize: ctx.options.testSize, seed: ctx.options.seed, ...(sides ? { sides } : {}) });
   const train = takeDataset(dataset, split.train);
   const test = takeDataset(dataset, split.test);
   const trainArt = await ctx.run.write('ingest', 'train.nsds', encodeDataset(train));
@@ -91,10 +95,24 @@ export async function ingest(ctx: StageContext, source: IngestSource): Promise<I
     testRows: test.X.rows,
     duplicates: duplicateCensusOf(dataset),
     split: {
-      strategy: 'stable-hash', testSize: ctx.options.testSize, seed: ctx.options.seed,
+      strategy: 'stable-balanced', testSize: ctx.options.testSize, seed: ctx.options.seed, carriedFrom: sides ? source.carry!.runId : null, testSha256: testArt.sha256,
       groupsOnBothSides: groupsOnBothSides(groups, split.test, split.train), phishingShare,
     },
   };
+}
+
+/** Group id → side of the carried split's rows, or null (logged) when its split files are gone. */
+async function carriedSides(ctx: StageContext, carry: IngestSource['carry']): Promise<Map<number, 0 | 1> | null> {
+  if (!carry) return null;
+  if (!(await ctx.artifacts.exists(carry.trainKey)) || !(await ctx.artifacts.exists(carry.testKey))) {
+    ctx.logger.warn(`the split of run ${carry.runId} is not in the artifact store; splitting afresh`, { trainKey: carry.trainKey, testKey: carry.testKey });
+    return null;
+  }
+  const sides = new Map<number, 0 | 1>();
+  for (const [key, side] of [[carry.trainKey, 0], [carry.testKey, 1]] as const) {
+    for (const g of featureVectorGroups(decodeDataset(await ctx.artifacts.get(key), key).X)) sides.set(g, side);
+  }
+  return sides;
 }
 
 function duplicateCensusOf(ds: Dataset): IngestOutput['duplicates'] {

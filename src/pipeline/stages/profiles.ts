@@ -3,9 +3,10 @@
  * one model per smaller feature profile (URL + page + fetch; URL only, see
  * src/data/url-features/feature-sets.ts), so a URL check answers with a model that saw exactly the
  * features it could compute instead of imputing the rest. Each profile model is chosen like the main
- * one: the plan's candidates cross-validated by phishing F1 (the search engine, gridSearchCV) on folds
- * that keep identical *profile* vectors together, refitted on the training split, scored once on the
- * held-out test split. The 'all' profile is the run's own model.
+ * one among the setting each family got in the main search (its grid is not searched again): those
+ * cross-validated by phishing F1 (the search engine, gridSearchCV) on folds that keep identical
+ * *profile* vectors together, the best refitted on the training split, scored once on the held-out
+ * test split. The 'all' profile is the run's own model.
  *
  * Writes `profile-<name>.nsm` bundles and `profiles.json` (what `loadProfileModels` reads back).
  */
@@ -37,6 +38,8 @@ export interface ProfileResult {
 export interface ProfileInputs {
   /** Raw (not preprocessed) training and test features in schema order, and labels. */
   Xtr: Matrix; ytr: Float64Array; Xte: Matrix; yte: Float64Array;
+  /** Each family's setting chosen by the main search: the profile models' candidates. */
+  settings: { kind: string; params: Record<string, unknown> }[];
   winner: CandidateResult;
   bundle: { key: string; sha256: string };
   trainingDataHash: string;
@@ -57,7 +60,7 @@ export async function trainProfiles(ctx: StageContext, inp: ProfileInputs): Prom
     name: 'all', features: [...features], kind: inp.winner.kind, params: inp.winner.params, cv: { f1: inp.winner.cv.f1, f1Std: inp.winner.cv.f1Std },
     test: inp.winner.test, testVectorsSeenInTraining: seenShare(inp.Xtr, inp.Xte), bundleKey: inp.bundle.key, bundleSha256: inp.bundle.sha256,
   }];
-  const spaces = ctx.options.plan.candidates.map((c) => ({ kind: c.kind, grid: { ...Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])), ...c.grid } }));
+  const spaces = inp.settings.map((c) => ({ kind: c.kind, grid: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])) }));
   for (const profile of PROFILES.filter((p) => p.name !== 'all')) {
     ctx.signal?.throwIfAborted();
     const cols = profileColumns(profile, features);

@@ -66,7 +66,7 @@ function context(registry: Registry, logger: Logger, over: { accepted?: boolean;
     runId: 'run-2', schema: { hash: 'schema-hash' } as StageContext['schema'], artifacts: over.artifacts ?? memoryArtifacts(), registry, logger, progress: () => undefined,
     options: { ...options, ...over.options }, run: { manifest: { libraryVersion: '1.0.0' } } as StageContext['run'],
     outputs: {
-      ingest: { snapshotSha256: 'snap' } as NonNullable<StageContext['outputs']['ingest']>,
+      ingest: { snapshotSha256: 'snap', split: { testSha256: 'test-split' } } as NonNullable<StageContext['outputs']['ingest']>,
       train: {
         candidates: [{ name: 'RF', kind: 'random_forest', params: {}, cv: { f1: 0.9, f1Std: 0, folds: [] }, test: metrics, fitMs: 1 }],
         best: 'RF', bundleKey: 'run-2/model.nsm', bundleSha256: sha256(bundle), metricsKey: 'run-2/metrics.json', curvesKey: 'run-2/curves.json',
@@ -95,7 +95,7 @@ describe('push', () => {
     const artifacts = memoryArtifacts();
     const out = await push(context(registry, logger(), { artifacts }));
     expect(out).toMatchObject({ version: 2, promoted: true, challenger: false, reused: false });
-    expect(out.bundleKey).toBe(`models/${trainingKey(context(registry, logger()), 'snap')}/${sha256(bundle)}.nsm`);
+    expect(out.bundleKey).toBe(`models/${trainingKey(context(registry, logger()), 'snap', 'test-split')}/${sha256(bundle)}.nsm`);
     expect(registry.versions[1]).toMatchObject({ bundleKey: out.bundleKey, bundleSha256: sha256(bundle), runId: 'run-2' });
     expect(registry.aliases.get('champion')).toBe(2);
     // The run's own bundle can be rewritten (train --from train); the registered copy stays.

@@ -59,11 +59,12 @@ export async function undoPromotion(ctx: RestoreContext, version: number): Promi
  * option that changes the result (not --full, --jobs or the gate's tolerance). Two runs with the same
  * key train the same model, so push reuses the version registered for it instead of adding a copy.
  */
-export function trainingKey(ctx: Pick<StageContext, 'options' | 'schema' | 'run'>, snapshotSha256: string): string {
+export function trainingKey(ctx: Pick<StageContext, 'options' | 'schema' | 'run'>, snapshotSha256: string, testSplitSha256?: string): string {
   const { seed, testSize, plan, imputer, scaler, cvFolds, maxBadRowShare } = ctx.options;
+  // The test split's sha256 too: a carried split makes the split depend on the runs before, not only on the data and seed.
   return sha256(JSON.stringify({
     snapshotSha256, schemaHash: ctx.schema.hash, libraryVersion: ctx.run.manifest.libraryVersion,
-    seed, testSize, plan, imputer, scaler, cvFolds, maxBadRowShare,
+    seed, testSize, plan, imputer, scaler, cvFolds, maxBadRowShare, testSplitSha256,
   }));
 }
 
@@ -108,7 +109,7 @@ export async function push(ctx: StageContext): Promise<PushOutput> {
       kind: 'unavailable', hint: 'Run `networksecurity train --from train` to train and push again.',
     });
   }
-  const key = trainingKey(ctx, ing.snapshotSha256);
+  const key = trainingKey(ctx, ing.snapshotSha256, ing.split.testSha256);
   const keyPrefix = versionBundlePrefix(key);
   const sameKey = (await ctx.registry.list()).filter((v) => v.bundleKey.startsWith(keyPrefix)).sort((a, b) => a.version - b.version);
   let existing: ModelVersion | undefined;
