@@ -18,10 +18,12 @@ import { PEER_ENV } from '../ml/peers.js';
 import type { BenchOptions } from '../types.js';
 import { distinctShare, loadBundled, scaledRows, writeInt8 } from './data.js';
 import type { ScaleFamily } from './ours.js';
-import { predictCli } from './predict-cli.js';
+import { predictCli, trainCli } from './predict-cli.js';
 
 interface SideRun {
   fit_s: number[];
+  /** CPU seconds of each fit, all threads (less sensitive than wall time to a busy machine). */
+  fit_cpu_s?: number[];
   f1: number;
   batch_s: number[];
   max_rss_mb: number;
@@ -29,6 +31,8 @@ interface SideRun {
 }
 
 const FAMILIES: ScaleFamily[] = ['random_forest', 'hist_gradient_boosting'];
+/** Rows of the end-to-end `train` run (default preset). */
+const TRAIN_CLI_ROWS = 500_000;
 const FIT_TARGET: Record<ScaleFamily, number> = { random_forest: 0.5, hist_gradient_boosting: 1.0 };
 /** Batch prediction: our rows/s over the peer's, at least. */
 const BATCH_TARGET: Record<ScaleFamily, number> = { random_forest: 3, hist_gradient_boosting: 1.5 };
@@ -74,6 +78,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     writeInt8(testRows, path.join(dir, 'test'));
     const cli = await predictCli(opts.root, testRows, opts.log);
     opts.log(`scale: predict CLI ${JSON.stringify(cli)}`);
+    const trainCliResult = opts.quick ? null : await trainCli(opts.root, scaledRows(base, TRAIN_CLI_ROWS, 3), opts.log);
+    opts.log(`scale: train CLI ${JSON.stringify(trainCliResult)}`);
     const table: Record<string, unknown>[] = [];
     const fits: Record<ScaleFamily, { rows: number[]; ours: number[]; peer: number[] }> = {
       random_forest: { rows: [], ours: [], peer: [] }, hist_gradient_boosting: { rows: [], ours: [], peer: [] },
@@ -102,6 +108,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         fits[family].peer.push(p);
         entry[family] = {
           fitSeconds: { ours: round(o), peer: round(p), ratio: round(o / p), target: `<= ${FIT_TARGET[family]}`, met: o / p <= FIT_TARGET[family], oursRuns: ours.fit_s.map((x) => round(x)), peerRuns: peer.fit_s.map((x) => round(x)) },
+          fitCpuSeconds: ours.fit_cpu_s && peer.fit_cpu_s ? { ours: round(median(ours.fit_cpu_s)), peer: round(median(peer.fit_cpu_s)), ratio: round(median(ours.fit_cpu_s) / median(peer.fit_cpu_s)) } : null,
           f1: { ours: round(ours.f1, 4), peer: round(peer.f1, 4) },
           peakRssMb: { ours: ours.max_rss_mb, peer: round(peer.max_rss_mb, 1) },
         };
@@ -118,7 +125,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const ep = growthExponent(fits[f].rows, fits[f].peer);
       return [f, { ours: eo === null ? null : round(eo), peer: ep === null ? null : round(ep), target: 'ours <= peer', met: eo !== null && ep !== null ? eo <= ep : null }];
     }));
-    return { peer: { versions: versions ?? null, env: PEER_ENV }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli };
+    return { peer: { versions: versions ?? null, env: PEER_ENV }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli, trainCli: trainCliResult };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,10 @@
 /**
- * The `predict` command end to end on a large CSV (scale section): a home with the bundled data
- * loaded and a `quick` model trained, then `predict --input <rows>.csv --output scored.csv --json` in
- * its own process under /usr/bin/time: wall time, rows/s and the process's peak RSS (target 300 MB).
+ * The CLI end to end at scale (scale section), each command in its own process under /usr/bin/time:
+ * - `predict`: a home with the bundled data loaded and a `quick` model trained, then
+ *   `predict --input <rows>.csv --output scored.csv --json`: wall time, rows/s and the process's peak
+ *   RSS (target 300 MB);
+ * - `train`: `etl` of generated rows, then `train` with the default preset: wall time and peak RSS
+ *   (targets 5 minutes and 2 GB at 500,000 rows), with the expected time and `plan:` lines it printed.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { openSync, closeSync, writeSync } from 'node:fs';
@@ -32,9 +35,54 @@ export function writeCsv(ds: Dataset, file: string): void {
   }
 }
 
+/** Runs the CLI (from source) in `home` under /usr/bin/time, so its stderr ends with the peak RSS. */
+const cliIn = (root: string, home: string, log: (m: string) => void) => (args: string[]) =>
+  runChild('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', path.join(root, 'src', 'cli', 'bin.ts'), ...args], log, { NS_HOME: home });
+
+/** Peak RSS in MB from the stderr of a cliIn run. */
+function peakRss(stderr: string): number | null {
+  const m = /maxrss_kb=(\d+)/.exec(stderr);
+  return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+}
+
+const TRAIN_TARGET_S = 300;
+const TRAIN_RSS_TARGET_MB = 2048;
+
+/**
+ * `etl` of `rows` as a CSV, then `train` (default preset) end to end, each in its own process: wall
+ * seconds, peak RSS of the train process, the expected time it printed and its `plan:` lines.
+ */
+export async function trainCli(root: string, rows: Dataset, log: (m: string) => void): Promise<Record<string, unknown>> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ns-bench-train-'));
+  const cli = cliIn(root, home, log);
+  try {
+    const input = path.join(home, 'train.csv');
+    writeCsv(rows, input);
+    log(`scale: etl of ${rows.X.rows} rows, then train --preset default`);
+    let t0 = performance.now();
+    const etl = await cli(['etl', '--source', input]);
+    const etlSeconds = (performance.now() - t0) / 1000;
+    if (etl.code !== 0) throw new Error(`etl failed (exit ${etl.code})`);
+    t0 = performance.now();
+    const r = await cli(['train', '--preset', 'default']);
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.code !== 0) throw new Error(`train failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    const rss = peakRss(r.stderr);
+    const expected = /expected time of the search about ([^(]+) on/.exec(r.stderr);
+    return {
+      rows: rows.X.rows, etlSeconds: Math.round(etlSeconds * 10) / 10, trainWallSeconds: Math.round(seconds * 10) / 10, peakRssMb: rss,
+      expectedSearch: expected ? expected[1]!.trim() : null,
+      plan: r.stderr.split('\n').filter((l) => l.includes('plan: ')).map((l) => l.slice(l.indexOf('plan: ') + 6).trim()),
+      target: `<= ${TRAIN_TARGET_S} s, peak RSS <= ${TRAIN_RSS_TARGET_MB} MB`, met: seconds <= TRAIN_TARGET_S && rss !== null && rss <= TRAIN_RSS_TARGET_MB,
+    };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
 export async function predictCli(root: string, rows: Dataset, log: (m: string) => void): Promise<Record<string, unknown>> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'ns-bench-predict-'));
-  const cli = (args: string[]) => runChild('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', path.join(root, 'src', 'cli', 'bin.ts'), ...args], log, { NS_HOME: home });
+  const cli = cliIn(root, home, log);
   try {
     log('scale: predict CLI — etl and train --preset quick');
     for (const args of [['etl', '--source', path.join(root, 'data', 'phisingData.csv')], ['train', '--preset', 'quick']]) {
@@ -49,8 +97,7 @@ export async function predictCli(root: string, rows: Dataset, log: (m: string) =
     const seconds = (performance.now() - t0) / 1000;
     if (r.code !== 0) throw new Error(`predict failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { rows: number; rowsPerSecond: number };
-    const m = /maxrss_kb=(\d+)/.exec(r.stderr);
-    const rss = m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+    const rss = peakRss(r.stderr);
     return {
       rows: summary.rows, inputMb: Math.round(statSync(input).size / 1e5) / 10, wallSeconds: Math.round(seconds * 100) / 100,
       rowsPerSecondScoring: summary.rowsPerSecond, peakRssMb: rss, target: `peak RSS <= ${RSS_TARGET_MB} MB`, met: rss !== null && rss <= RSS_TARGET_MB,

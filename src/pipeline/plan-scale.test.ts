@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainingPlan } from './plan.js';
-import { FEWER_FOLDS_ROWS, KERNEL_MAX_ROWS, ONE_SETTING_VECTORS, planForData, TWO_FOLDS_ROWS } from './plan-scale.js';
+import { expectedSeconds, FEWER_FOLDS_ROWS, formatSeconds, KERNEL_MAX_ROWS, KNN_SAMPLE_ROWS, ONE_SETTING_VECTORS, planForData, SVC_SAMPLE_ROWS, TWO_FOLDS_ROWS } from './plan-scale.js';
 
 const all = new Set(['logistic_regression', 'decision_tree', 'random_forest', 'extra_trees', 'hist_gradient_boosting', 'adaboost', 'svc', 'knn', 'naive_bayes']);
 const { plan } = trainingPlan('default', all);
@@ -13,13 +13,16 @@ describe('planForData', () => {
     expect(r.decisions).toEqual([]);
   });
 
-  it('drops kernel SVC and k-NN above the kernel limit, and says so', () => {
+  it('fits kernel SVC and k-NN on a stratified sample above the kernel limit, and says so', () => {
     const r = planForData(plan, 5, { rows: KERNEL_MAX_ROWS + 1, distinctShare: 1 });
-    expect(r.plan.candidates.map((c) => c.kind)).not.toContain('svc');
-    expect(r.plan.candidates.map((c) => c.kind)).not.toContain('knn');
-    expect(r.plan.candidates).toHaveLength(plan.candidates.length - 2);
+    expect(r.plan.candidates).toHaveLength(plan.candidates.length);
+    expect(r.plan.candidates.find((c) => c.kind === 'svc')!.params).toEqual({ ...plan.candidates.find((c) => c.kind === 'svc')!.params, maxRows: SVC_SAMPLE_ROWS });
+    expect(r.plan.candidates.find((c) => c.kind === 'knn')!.params.maxRows).toBe(KNN_SAMPLE_ROWS);
     expect(r.cvFolds).toBe(5);
-    expect(r.decisions).toEqual([expect.stringMatching(/^SVC and KNN left out: 20,001 training rows > 20,000.*Logistic Regression/)]);
+    expect(r.decisions).toEqual([
+      expect.stringMatching(/^SVC fit on a stratified sample of 10,000 rows: 20,001 training rows > 20,000/),
+      expect.stringMatching(/^KNN fit on a stratified sample of 5,000 rows/),
+    ]);
   });
 
   it('uses fewer folds as rows grow', () => {
@@ -36,12 +39,32 @@ describe('planForData', () => {
     expect(rf.params.nEstimators).toBe(100);
     expect(rf.grid).toEqual({ maxFeatures: ['sqrt'] });
     expect(big.plan.candidates.find((c) => c.kind === 'hist_gradient_boosting')!.grid).toEqual({ learningRate: [0.05] });
-    expect(big.decisions).toHaveLength(3);
-    expect(big.decisions[2]).toMatch(/280,000 distinct training vectors/);
+    expect(big.decisions).toHaveLength(4);
+    expect(big.decisions[3]).toMatch(/280,000 distinct training vectors/);
   });
 
   it('runs the other presets as written', () => {
     const quick = trainingPlan('quick', all).plan;
     expect(planForData(quick, 5, { rows: 1_000_000, distinctShare: 1 })).toEqual({ plan: quick, cvFolds: 5, decisions: [] });
+  });
+});
+
+describe('expectedSeconds', () => {
+  it('grows with rows, shrinks with threads and with the scaled plan, and names every candidate', () => {
+    const small = expectedSeconds(plan, 5, { rows: 8_844, distinctShare: 0.52, testRows: 2_211 }, 2);
+    const big = planForData(plan, 5, { rows: 400_000, distinctShare: 0.7 });
+    const large = expectedSeconds(big.plan, big.cvFolds, { rows: 400_000, distinctShare: 0.7, testRows: 100_000 }, 2);
+    expect(Object.keys(large.perCandidate)).toEqual(plan.candidates.map((c) => c.name));
+    expect(large.seconds).toBeGreaterThan(5 * small.seconds);
+    expect(expectedSeconds(big.plan, big.cvFolds, { rows: 400_000, distinctShare: 0.7, testRows: 100_000 }, 1).seconds).toBeCloseTo(2 * large.seconds, 6);
+    const unscaled = expectedSeconds(plan, 5, { rows: 400_000, distinctShare: 0.7, testRows: 100_000 }, 2);
+    expect(unscaled.seconds).toBeGreaterThan(3 * large.seconds);
+    // k-NN on its sample: every scored row against 5,000 fit rows.
+    expect(large.perCandidate.KNN).toBeCloseTo(1.14 * (500_000 / 20_000), 6);
+  });
+
+  it('prints short and long times', () => {
+    expect(formatSeconds(42.4)).toBe('42 s');
+    expect(formatSeconds(425)).toBe('7 min 5 s');
   });
 });

@@ -40,6 +40,8 @@ describe('the whole pipeline on the bundled data', () => {
     expect(out.champion).toBe(1);
     expect(out.f1Phishing).toBeGreaterThanOrEqual(0.95);
     expect(train.stderr).toMatch(/▶ ingest[\s\S]*✔ push/);
+    // The expected time comes before the search; progress within each family, fold fit by fold fit.
+    expect(train.stderr).toMatch(/plan: expected time of the search about \d+ (s|min \d+ s) on \d+ threads?[\s\S]*Random Forest: 1\/10 fold fits done[\s\S]*Random Forest: 10\/10 fold fits done/);
   }, 600_000);
 
   it('predict writes one prediction per input row', async () => {

@@ -12,13 +12,13 @@ import { NsError } from '../../core/errors.js';
 import { takeRows, type Matrix } from '../../core/matrix.js';
 import { Rng } from '../../core/rng.js';
 import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
-import { binaryProba, classWeightsToSample, isClassWeight, ProbabilisticClassifier, type EncodedState, type LearnedBase } from '../linear/base.js';
+import { binaryProba, classWeightsToSample, isClassWeight, ProbabilisticClassifier, type EncodedState, type LearnedBase, type SampledFitParams } from '../linear/base.js';
 import { checkCols, checkFinite, checkParam, checkXy } from '../preprocessing/validation.js';
 import { kernelExpansion, type KernelName, type KernelSpec } from './kernels.js';
 import { plattFit, plattProbability } from './platt.js';
 import { smoSolve } from './smo.js';
 
-export interface SVCParams {
+export interface SVCParams extends SampledFitParams {
   C: number;
   kernel: KernelName;
   /** RBF width: 'scale' = 1 / (features x variance of X), 'auto' = 1 / features, or a number. */

@@ -9,10 +9,23 @@
  *     └─ LogisticRegression, SVC, KNeighborsClassifier, GaussianNB
  */
 import { toNsError } from '../../core/errors.js';
-import { matrix, type Matrix } from '../../core/matrix.js';
+import { matrix, takeRows, takeValues, type Matrix } from '../../core/matrix.js';
 import type { Classifier, FitOptions } from '../estimator.js';
 import { Learner } from '../learner.js';
-import { checkCols, checkFinite } from '../preprocessing/validation.js';
+import { stratifiedSample } from '../model-selection/split.js';
+import { checkCols, checkFinite, checkParam } from '../preprocessing/validation.js';
+
+/**
+ * The optional param of the families whose fit cost grows with rows² (SVC, k-NN): with `maxRows`,
+ * fit uses a stratified sample of at most that many rows (seeded, so the same data gives the same
+ * sample) instead of all of them.
+ */
+export interface SampledFitParams {
+  maxRows?: number;
+}
+
+/** Seed of the maxRows sample: fixed, so a model is a function of its data and params. */
+const SAMPLE_SEED = 19;
 
 /** What every learned state holds: the classes and the number of features seen in fit. */
 export interface LearnedBase {
@@ -35,6 +48,16 @@ export abstract class ProbabilisticClassifier<P extends object, S extends Learne
 
   fit(X: Matrix, y: Float64Array, options: FitOptions = {}): Promise<this> {
     try {
+      const maxRows = (this.params as SampledFitParams).maxRows;
+      if (maxRows !== undefined) {
+        checkParam(Number.isInteger(maxRows) && maxRows >= 2, this.kind, 'maxRows', 'an integer >= 2', maxRows);
+        if (X.rows > maxRows && y.length === X.rows) {
+          const rows = stratifiedSample(y, maxRows, SAMPLE_SEED);
+          const weight = options.sampleWeight;
+          this.learned = this.train(takeRows(X, rows), takeValues(y, rows), { ...options, ...(weight ? { sampleWeight: takeValues(weight, rows) } : {}) });
+          return Promise.resolve(this);
+        }
+      }
       this.learned = this.train(X, y, options);
       return Promise.resolve(this);
     } catch (e) {

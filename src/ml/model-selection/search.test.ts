@@ -26,9 +26,13 @@ describe('gridSearchCV', () => {
 
   it('scores every candidate on every fold, picks the best mean and refits it', async () => {
     const seen: TrialResult[] = [];
-    const r = await gridSearchCV(spaces, X, y, { cv: 3, seed: 0, onTrial: (t) => seen.push(t) });
+    const folds: string[] = [];
+    const r = await gridSearchCV(spaces, X, y, { cv: 3, seed: 0, onTrial: (t) => seen.push(t), onFold: (kind) => folds.push(kind) });
     expect(r.trials).toHaveLength(6);
     expect(seen).toHaveLength(6);
+    // One call per (candidate, fold), with its kind, before the candidate's trial is reported.
+    expect(folds).toHaveLength(18);
+    expect([...folds].sort()).toEqual(r.trials.flatMap((t) => [t.kind, t.kind, t.kind]).sort());
     for (const t of r.trials) {
       expect(t.foldScores).toHaveLength(3);
       expect(t.meanScore).toBeCloseTo(t.foldScores.reduce((a, b) => a + b, 0) / 3, 12);

@@ -62,6 +62,8 @@ export interface SearchOptions {
    * (exactly the smaller models; see staged.ts). Default true.
    */
   staged?: boolean;
+  /** Called when one fold of a candidate of this kind is scored (progress within a family). */
+  onFold?: (kind: string) => void;
   /** Called when a candidate has all its fold scores. */
   onTrial?: (trial: TrialResult) => void;
   signal?: AbortSignal;
@@ -191,6 +193,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
     for (const r of o.results) {
       perTask[r.id] = r;
       const ci = Math.floor(r.id / folds.length);
+      options.onFold?.(candidates[ci]!.kind);
       if (--remaining[ci]! !== 0) continue;
       const t = summarise(ci, candidates[ci]!, perTask.slice(ci * folds.length, (ci + 1) * folds.length));
       if (oof) t.oof = outOfFold(perTask, ci, folds, y.length);

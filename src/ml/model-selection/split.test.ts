@@ -4,6 +4,7 @@ import { fromRows } from '../../core/matrix.js';
 import { parseNumericCsv } from '../fixtures/decode.js';
 import { takeRows } from '../../core/matrix.js';
 import { classShare, featureVectorGroups, splitSides, stableGroupSplit, stratifiedGroupKFold, stratifiedKFold, stratifiedSplit } from './index.js';
+import { stratifiedSample } from './split.js';
 
 const { X, y } = parseNumericCsv(readFileSync(new URL('../../../data/phisingData.csv', import.meta.url), 'utf8'));
 const groups = featureVectorGroups(X);
@@ -171,5 +172,25 @@ describe('k-fold', () => {
 
   it('rejects more folds than rows', () => {
     expect(() => stratifiedKFold(Float64Array.of(0, 1, 0), 4)).toThrow(/folds/);
+  });
+});
+
+describe('stratifiedSample', () => {
+  it('keeps each class share in at most maxRows ascending rows, the same for the same seed', () => {
+    const s = stratifiedSample(y, 2_000, 19);
+    expect(s.length).toBeLessThanOrEqual(2_000);
+    expect(s.length).toBeGreaterThan(1_990);
+    expect(Array.from(s)).toEqual(Array.from(s).sort((a, b) => a - b));
+    expect(new Set(s).size).toBe(s.length);
+    expect(Math.abs(share(s) - overall)).toBeLessThan(0.002);
+    expect(Array.from(stratifiedSample(y, 2_000, 19))).toEqual(Array.from(s));
+    expect(Array.from(stratifiedSample(y, 2_000, 20))).not.toEqual(Array.from(s));
+  });
+
+  it('keeps every row when there are no more than maxRows, and one row of a rare class', () => {
+    expect(Array.from(stratifiedSample(Float64Array.of(1, 0, 1), 3, 1))).toEqual([0, 1, 2]);
+    const rare = new Float64Array(1_000);
+    rare[500] = 1;
+    expect(Array.from(stratifiedSample(rare, 10, 1))).toContain(500);
   });
 });

@@ -47,6 +47,27 @@ function toSplit(isTest: Uint8Array): Split {
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
+/**
+ * At most `maxRows` row indices (ascending), each class keeping its share (rounded, at least one row
+ * of every class), drawn by a seeded shuffle per class; every row when there are no more than maxRows.
+ */
+export function stratifiedSample(y: Float64Array, maxRows: number, seed: number): Int32Array {
+  if (y.length <= maxRows) return Int32Array.from(y, (_, i) => i);
+  const { yIndex, nClasses } = encodeLabels(y);
+  const rng = new Rng(seed);
+  const keep = new Uint8Array(y.length);
+  for (let c = 0; c < nClasses; c++) {
+    const members: number[] = [];
+    for (let i = 0; i < y.length; i++) if (yIndex[i] === c) members.push(i);
+    rng.shuffle(members);
+    const take = Math.max(1, Math.floor((maxRows * members.length) / y.length));
+    for (let k = 0; k < take; k++) keep[members[k]!] = 1;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < y.length; i++) if (keep[i]) out.push(i);
+  return Int32Array.from(out);
+}
+
 /** Stratified random split: round(testSize x count) rows of each class go to test. */
 export function stratifiedSplit(y: Float64Array, options: SplitOptions): Split {
   checkTestSize(options.testSize);

@@ -63,4 +63,17 @@ describe('ternary fast path', () => {
       }
     }
   });
+
+  it('with maxRows fits a stratified sample of that many rows, and checks the param', async () => {
+    const rows = 300;
+    const big = fromRows(Array.from({ length: rows }, (_, i) => [i % 17, Math.floor(i / 17)]));
+    const labels = Float64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const sampled = await kNeighbors.create({ nNeighbors: 1, maxRows: 60 }).fit(big, labels);
+    const fitY = sampled.toState().arrays.fitY!;
+    expect(fitY.length).toBe(60);
+    expect(Array.from(fitY).filter((v) => v === 1)).toHaveLength(20);
+    expect(sampled.toState().params.maxRows).toBe(60);
+    expect((await kNeighbors.create({ nNeighbors: 1, maxRows: 400 }).fit(big, labels)).predict(big)).toEqual(labels);
+    await expect(kNeighbors.create({ maxRows: 1.5 }).fit(big, labels)).rejects.toThrow(/maxRows/);
+  });
 });

@@ -11,10 +11,10 @@ import { matrix, type Matrix } from '../../core/matrix.js';
 import { NsError } from '../../core/errors.js';
 import type { ClassifierFactory, FitOptions, ModelState } from '../estimator.js';
 import { packTernary, popcount } from '../kernel/kernels.js';
-import { ProbabilisticClassifier, type EncodedState, type LearnedBase } from '../linear/base.js';
+import { ProbabilisticClassifier, type EncodedState, type LearnedBase, type SampledFitParams } from '../linear/base.js';
 import { checkParam, checkXy } from '../preprocessing/validation.js';
 
-export interface KNeighborsParams {
+export interface KNeighborsParams extends SampledFitParams {
   nNeighbors: number;
   weights: 'uniform' | 'distance';
   /** Minkowski power: 1 = Manhattan, 2 = Euclidean. */

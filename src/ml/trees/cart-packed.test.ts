@@ -28,13 +28,13 @@ function plain(t: TreeArrays): Record<string, number[]> {
 }
 
 /** The tree of both paths on bootstrap-weighted vectors of the dataset, grown from the same seed. */
-function bothPaths(rows: number, levels: number[], opt: CartOptions, seed: number): { packed: TreeArrays; general: TreeArrays } {
+function bothPaths(rows: number, levels: number[], opt: CartOptions, seed: number, scale = 1): { packed: TreeArrays | null; general: TreeArrays } {
   const { X, y } = dataset(rows, levels, seed);
   const ts = prepareTraining('test', X, y, undefined, null);
   const data = cartData(ts);
   const draw = new Rng(seed + 1);
   const mult = new Float64Array(rows);
-  for (let k = 0; k < rows; k++) mult[draw.int(rows)]! += 1;
+  for (let k = 0; k < rows; k++) mult[draw.int(rows)]! += scale;
   const { w0, w1, cnt } = vectorWeights(ts.compact.rowOf, ts.target.y01, ts.rowWeight, ts.compact.n, mult);
   const packed = buildCartPacked(data, packRows(data.colBins, data.n, data.nFeatures, data.nBins), w0, w1, opt, new Rng(seed));
   const general = buildCartWeighted(data, w0, w1, cnt, opt, new Rng(seed));
@@ -72,11 +72,32 @@ describe('buildCartPacked', () => {
     it(`grows exactly the tree of the weighted path: ${name}`, () => {
       for (const seed of [1, 2, 3]) {
         const { packed, general } = bothPaths(600, levels, { ...base, ...opt }, seed);
-        expect(packed.feature.length).toBeGreaterThanOrEqual(3);
-        expect(plain(packed)).toEqual(plain(general));
+        expect(packed!.feature.length).toBeGreaterThanOrEqual(3);
+        expect(plain(packed!)).toEqual(plain(general));
       }
     });
   }
+
+  it('holds class totals above 16 bits (large data sets) exactly', () => {
+    // 600 rows drawn 300 times over: about 80,000 class-1 and 100,000 class-0 weight in all.
+    const { packed, general } = bothPaths(600, Array<number>(30).fill(3), { ...base, maxFeatures: 5 }, 4, 300);
+    expect(general.cover[0]).toBeGreaterThan(150_000);
+    expect(plain(packed!)).toEqual(plain(general));
+  });
+
+  it('gives way to the weighted path, before drawing, when one vector outweighs its 32-bit row', () => {
+    const { X, y } = dataset(400, Array<number>(8).fill(3), 6);
+    const ts = prepareTraining('test', X, y, undefined, null);
+    const data = cartData(ts);
+    const { w0, w1, cnt } = vectorWeights(ts.compact.rowOf, ts.target.y01, ts.rowWeight, ts.compact.n);
+    const u = w1.findIndex((v) => v > 0);
+    w1[u] = 2 ** 24;
+    cnt[u] = w0[u]! + w1[u];
+    const rng = new Rng(3);
+    expect(buildCartPacked(data, packRows(data.colBins, data.n, data.nFeatures, data.nBins), w0, w1, base, rng)).toBeNull();
+    expect(rng.int(1_000_000)).toBe(new Rng(3).int(1_000_000));
+    expect(plain(buildCart(data, w0, w1, cnt, base, new Rng(9)))).toEqual(plain(buildCartWeighted(data, w0, w1, cnt, base, new Rng(9))));
+  });
 
   it('is the path buildCart takes for integer counts, and not for fractional weights', () => {
     const { X, y } = dataset(400, Array<number>(8).fill(3), 5);
@@ -84,7 +105,7 @@ describe('buildCartPacked', () => {
     const data = cartData(ts);
     const { w0, w1, cnt } = vectorWeights(ts.compact.rowOf, ts.target.y01, ts.rowWeight, ts.compact.n);
     const packed = buildCartPacked(data, packRows(data.colBins, data.n, data.nFeatures, data.nBins), w0, w1, base, new Rng(9));
-    expect(plain(buildCart(data, w0, w1, cnt, base, new Rng(9)))).toEqual(plain(packed));
+    expect(plain(buildCart(data, w0, w1, cnt, base, new Rng(9)))).toEqual(plain(packed!));
     const half = (a: Float64Array): Float64Array => a.map((v) => v * 0.5);
     expect(plain(buildCart(data, half(w0), half(w1), cnt, base, new Rng(9)))).toEqual(plain(buildCartWeighted(data, half(w0), half(w1), cnt, base, new Rng(9))));
   });

@@ -7,8 +7,12 @@
  *   features take 2 bits, so 30 features fit in 2 words).
  * - The node's rows stay contiguous by position: their words and one weight each move with the
  *   partition, so a histogram pass reads sequential arrays instead of gathering by vector index.
- * - A row's two class weights are one 32-bit integer, w0 + (w1 << 16): one add sums both classes,
- *   exactly, and a bin's row count is w0 + w1. For features with at most 3 bins the pass keeps two
+ * - A row's two class weights are one 32-bit integer, w0 + w1 * 2^S: one add sums both classes,
+ *   exactly, and a bin's row count is w0 + w1. S is chosen per tree from its class-0 total (2^S above
+ *   it, so sums of any size decode exactly; the sums are doubles once they pass 2^31). The weights come
+ *   in as w0 + w1 * 2^26 in doubles (exact for any realistic data); a tree whose largest class-1
+ *   weight on one vector does not fit 31 - S bits (a vector repeated thousands of times in a large
+ *   set) is grown by the general builder from the same weights and draws. For features with at most 3 bins the pass keeps two
  *   sums in registers instead of a histogram in memory.
  * - A node first finds which bits vary among its rows (OR ^ AND of its words, one cheap pass), so a
  *   feature constant in the node is skipped without a histogram, as the general path skips it after one.
@@ -35,12 +39,12 @@ export interface PackedRows {
   bits: Int32Array;
 }
 
-/** Weight scale of class 1 in a row's combined weight: w0 + (w1 << 16). */
-const SHIFT = 65_536;
+/** Weight scale of class 1 in the combined weights handed to growPacked: w0 + w1 * 2^26. */
+const SHIFT = 2 ** 26;
 
-/** The largest class totals the packed path handles: every combined sum stays a 32-bit integer. */
-export const PACKED_MAX_W0 = 65_535;
-export const PACKED_MAX_W1 = 32_767;
+/** The largest class totals the packed path takes: every combined sum stays an exact integer below 2^53. */
+export const PACKED_MAX_W0 = SHIFT - 1;
+export const PACKED_MAX_W1 = 2 ** 27 - 1;
 
 /** Packs column-major bins (colBins[f * n + u]) into row-major words. */
 export function packRows(colBins: Uint8Array, n: number, nFeatures: number, nBins: Int32Array): PackedRows {
@@ -61,25 +65,42 @@ export function packRows(colBins: Uint8Array, n: number, nFeatures: number, nBin
 
 /**
  * buildCart for non-negative integer weights (w0[u], w1[u]; row count = w0 + w1) with class totals
- * up to PACKED_MAX_W0 / PACKED_MAX_W1. `packed` = packRows of `data`.
+ * up to PACKED_MAX_W0 / PACKED_MAX_W1. `packed` = packRows of `data`. Null, with `rng` not drawn,
+ * when one vector's weight is too large for the packed rows (see growPacked).
  */
-export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
-  const weights = new Int32Array(data.n);
+export function buildCartPacked(data: CartData, packed: PackedRows, w0: Float64Array, w1: Float64Array, opt: CartOptions, rng: Rng): TreeArrays | null {
+  const weights = new Float64Array(data.n);
   for (let u = 0; u < data.n; u++) weights[u] = w0[u]! + w1[u]! * SHIFT;
   return growPacked(data, packed, weights, opt, rng);
 }
 
+/** The class weights and row counts (w0, w1, w0 + w1) of combined weights w0 + w1 * 2^26. */
+export function splitPackedWeights(weights: Float64Array): { w0: Float64Array; w1: Float64Array; cnt: Float64Array } {
+  const n = weights.length;
+  const w0 = new Float64Array(n);
+  const w1 = new Float64Array(n);
+  const cnt = new Float64Array(n);
+  for (let u = 0; u < n; u++) {
+    const p = weights[u]!;
+    const c1 = Math.floor(p / SHIFT);
+    w1[u] = c1;
+    w0[u] = p - c1 * SHIFT;
+    cnt[u] = w0[u]! + c1;
+  }
+  return { w0, w1, cnt };
+}
+
 /**
- * Class counts of each vector as growPacked takes them: w0 + (w1 << 16), from `rows` draws of a
+ * Class counts of each vector as growPacked takes them: w0 + w1 * 2^26, from `rows` draws of a
  * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows with vector
  * `rowOf` and class `y01`; null when the classes are too large for the packed path.
  */
-export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): Int32Array | null {
+export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): Float64Array | null {
   const rows = rowOf.length;
   let ones = 0;
   for (let i = 0; i < rows; i++) ones += y01[i]!;
   if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
-  const weights = new Int32Array(n);
+  const weights = new Float64Array(n);
   for (let k = 0; k < rows; k++) {
     const i = rng.int(rows);
     weights[rowOf[i]!]! += 1 + y01[i]! * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
@@ -88,10 +109,11 @@ export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Ar
 }
 
 /**
- * The packed CART: weights[u] = w0 + (w1 << 16) of vector u (class totals up to PACKED_MAX_W0 /
- * PACKED_MAX_W1), `packed` = packRows of `data`.
+ * The packed CART: weights[u] = w0 + w1 * 2^26 of vector u (class totals up to PACKED_MAX_W0 /
+ * PACKED_MAX_W1), `packed` = packRows of `data`. Null, before any draw from `rng`, when a vector's
+ * class-1 weight does not fit the tree's 32-bit row weights.
  */
-export function growPacked(data: CartData, packed: PackedRows, weights: Int32Array, opt: CartOptions, rng: Rng): TreeArrays {
+export function growPacked(data: CartData, packed: PackedRows, weights: Float64Array, opt: CartOptions, rng: Rng): TreeArrays | null {
   const { n, nFeatures, nBins } = data;
   const entropy = opt.criterion !== 'gini';
   const purity = entropy ? negEntropyMass : giniPurityMass;
@@ -114,10 +136,23 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
   // By position, word-major: word q of the row at position k is rows[q * n + k], its weight pw[k]; a
   // node owns positions [start, end). Every position read is written first, so the buffers of the
   // previous tree of the same shape are reused as they are.
-  const pos = positions(n, W, mask);
-  const { rows, pw } = pos;
+  // The row weight scale 2^S: above the class-0 total, with the largest class-1 weight of one vector
+  // still inside 31 bits.
   let W0 = 0;
   let W1 = 0;
+  let top1 = 0;
+  for (let u = 0; u < n; u++) {
+    const c1 = Math.floor(weights[u]! / SHIFT);
+    W1 += c1;
+    W0 += weights[u]! - c1 * SHIFT;
+    if (c1 > top1) top1 = c1;
+  }
+  let S = 1;
+  while (2 ** S <= W0) S++;
+  if (top1 >= 2 ** (31 - S)) return null;
+  const SC = 2 ** S;
+  const pos = positions(n, W, mask);
+  const { rows, pw } = pos;
   let m = 0;
   for (let u = 0; u < n; u++) {
     const p = weights[u]!;
@@ -125,9 +160,8 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
     for (let q = 0; q < W; q++) {
       rows[q * n + m] = packed.bits[u * W + q]!;
     }
-    pw[m++] = p;
-    W0 += p & 0xffff;
-    W1 += p >>> 16;
+    const c1 = Math.floor(p / SHIFT);
+    pw[m++] = p - c1 * SHIFT + c1 * SC;
   }
 
   const features = new Int32Array(nFeatures);
@@ -184,7 +218,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
       }
       nonConstant += K;
       // Histograms of the batch; features of at most 3 bins go up to five per pass.
-      const total = N0 + N1 * SHIFT;
+      const total = N0 + N1 * SC;
       let s = 0;
       while (s < K) {
         const f = batch[s]!;
@@ -230,8 +264,8 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Int32Arr
         const nb = nBins[f]!;
         for (let b = 0; b < nb; b++) {
           const v = hists[s * HS + b]!;
-          const c1 = v >>> 16;
-          const c0 = v & 0xffff;
+          const c1 = Math.floor(v / SC);
+          const c0 = v - c1 * SC;
           h[3 * b] = c0;
           h[3 * b + 1] = c1;
           h[3 * b + 2] = c0 + c1;

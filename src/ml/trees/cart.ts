@@ -50,8 +50,8 @@ export interface CartOptions {
  */
 export function buildCart(data: CartData, w0: Float64Array, w1: Float64Array, cnt: Float64Array, opt: CartOptions, rng: Rng): TreeArrays {
   const { n, nFeatures, colBins, nBins } = data;
-  if (countsAreIntegerWeights(w0, w1, cnt, n)) return buildCartPacked(data, data.packed ?? packRows(colBins, n, nFeatures, nBins), w0, w1, opt, rng);
-  return buildCartWeighted(data, w0, w1, cnt, opt, rng);
+  const tree = countsAreIntegerWeights(w0, w1, cnt, n) ? buildCartPacked(data, data.packed ?? packRows(colBins, n, nFeatures, nBins), w0, w1, opt, rng) : null;
+  return tree ?? buildCartWeighted(data, w0, w1, cnt, opt, rng);
 }
 
 /** buildCart for any weights (exported for the tests that hold cart-packed.ts to it). */

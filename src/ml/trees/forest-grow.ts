@@ -5,9 +5,9 @@
  */
 import { Rng } from '../../core/rng.js';
 import type { CartOptions } from './cart.js';
-import { buildCart } from './cart.js';
+import { buildCart, buildCartWeighted } from './cart.js';
 import type { PackedRows } from './cart-packed.js';
-import { bootstrapPackedWeights, growPacked, packRows } from './cart-packed.js';
+import { bootstrapPackedWeights, growPacked, packRows, splitPackedWeights } from './cart-packed.js';
 import type { TrainingSet } from './prepare.js';
 import { vectorWeights } from './prepare.js';
 import type { TreeArrays } from './tree.js';
@@ -56,7 +56,12 @@ function growOne(task: ForestTask, seed: number): TreeArrays {
   const rng = new Rng(seed);
   if (task.bootstrap && task.unitRows) {
     const weights = bootstrapPackedWeights(rng, task.rowOf, task.y01, task.n);
-    if (weights !== null) return growPacked(data, task.packed, weights, task.cart, rng);
+    if (weights !== null) {
+      const tree = growPacked(data, task.packed, weights, task.cart, rng);
+      if (tree !== null) return tree;
+      const { w0, w1, cnt } = splitPackedWeights(weights);
+      return buildCartWeighted(data, w0, w1, cnt, task.cart, rng);
+    }
   }
   const mult = task.bootstrap ? bootstrapCounts(rng, task.rowOf.length) : undefined;
   const { w0, w1, cnt } = vectorWeights(task.rowOf, task.y01, task.rowWeight, task.n, mult);

@@ -17,7 +17,7 @@ import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
 import { mlflowModelFiles, type MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
-import { planForData } from '../plan-scale.js';
+import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, searchCandidates, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
@@ -55,9 +55,17 @@ async function searchPlan(ctx: StageContext, Xtr: Matrix, ytr: Float64Array, fol
   const candidates = specs.flatMap((spec) => parameterGrid(spec.grid).map((combo) => ({ kind: spec.kind, params: { ...spec.params, ...combo } })));
   const left = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length]));
   let scored = 0;
+  const fitsOf = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length * folds.length]));
+  const fitsDone = new Map<string, number>();
   return searchCandidates(candidates, Xtr, ytr, {
     cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onFold: (kind) => {
+      const done = (fitsDone.get(kind) ?? 0) + 1;
+      fitsDone.set(kind, done);
+      const spec = specs[kinds.indexOf(kind)]!;
+      ctx.progress(scored / candidates.length, `${spec.name}: ${done}/${fitsOf.get(kind)!} fold fits done`, { candidate: spec.name, foldFits: done, foldFitsTotal: fitsOf.get(kind)! });
+    },
     onTrial: (t) => {
       const n = left.get(t.kind)! - 1;
       left.set(t.kind, n);
@@ -170,11 +178,14 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const groups = featureVectorGroups(train.X);
   // Group ids are hashes of the vectors (stable across data sets), not 0…n-1: count them.
   const distinct = new Set(groups).size;
-  const fitted = planForData(ctx.options.plan, ctx.options.cvFolds, { rows: train.X.rows, distinctShare: train.X.rows > 0 ? distinct / train.X.rows : 1 });
+  const size = { rows: train.X.rows, distinctShare: train.X.rows > 0 ? distinct / train.X.rows : 1 };
+  const fitted = planForData(ctx.options.plan, ctx.options.cvFolds, size);
   for (const d of fitted.decisions) ctx.progress(0, `plan: ${d}`);
   const plan = fitted.plan;
   if (plan.candidates.length === 0) throw new NsError('PLAN_EMPTY', 'The training plan has no candidate models.', { kind: 'config', hint: 'Pick another --preset.' });
   const test = decodeDataset(await ctx.artifacts.get(v.testKey), v.testKey);
+  const expected = expectedSeconds(plan, fitted.cvFolds, { ...size, testRows: test.X.rows }, ctx.options.jobs);
+  ctx.progress(0, `plan: expected time of the search about ${formatSeconds(expected.seconds)} on ${ctx.options.jobs} thread${ctx.options.jobs === 1 ? '' : 's'} (${train.X.rows.toLocaleString('en-US')} rows, ${distinct.toLocaleString('en-US')} distinct; ${fitted.cvFolds} folds; from per-family CPU costs measured at 50,000 rows)`, { expectedSeconds: Math.round(expected.seconds) });
   const preStates = statesFromJson(new TextDecoder().decode(await ctx.artifacts.get(tr.preprocessorKey)));
   const steps = preStates.map(transformerFromState);
   const Xtr = applySteps(steps, train.X);
