@@ -47,8 +47,7 @@ interface Searched {
  * shared fold binning, tree counts scored as prefixes of one fit), each family's best refit on the
  * whole training split.
  */
-async function searchPlan(ctx: StageContext, Xtr: Matrix, ytr: Float64Array, folds: readonly Split[]): Promise<SearchResult> {
-  const specs = ctx.options.plan.candidates;
+async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[]): Promise<SearchResult> {
   const kinds = specs.map((s) => s.kind);
   const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (twice !== undefined) throw new NsError('PLAN_DUPLICATE_KIND', `The training plan lists the model kind "${twice}" twice.`, { kind: 'config', hint: 'Give each kind one entry with one grid.' });
@@ -192,7 +191,7 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const Xte = applySteps(steps, test.X);
   const folds = stratifiedGroupKFold(train.y, groups, fitted.cvFolds, { seed: ctx.options.seed });
 
-  const search = await searchPlan(ctx, Xtr, train.y, folds);
+  const search = await searchPlan(ctx, plan.candidates, Xtr, train.y, folds);
   const searched: Searched[] = [];
   for (const spec of plan.candidates) {
     const s = await familyResult(ctx, spec, search, Xte, test.y);
