@@ -124,7 +124,8 @@ describe('sync and schedule', () => {
     const home = tempHome('ns-sched-bad-');
     const r = await runCli(['etl', '--source', bundledCsv, '--schedule', '61 * * * *'], home);
     expect(r.code).toBe(2);
-    expect(r.stderr.trimEnd()).toBe('BAD_SCHEDULE: The schedule "61 * * * *" is not a valid cron expression (CronPattern: Invalid value for minute: 61). Use 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 daily), 6 (seconds first), 7 (a year last) or a nickname such as @hourly or @daily.');
+    // The error line, after the start lines naming the state and the stores.
+    expect(r.stderr.trimEnd().split('\n').filter((l) => !/^(state|stores): /.test(l)).join('\n')).toBe('BAD_SCHEDULE: The schedule "61 * * * *" is not a valid cron expression (CronPattern: Invalid value for minute: 61). Use 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 daily), 6 (seconds first), 7 (a year last) or a nickname such as @hourly or @daily.');
     expect(await storedRecords(home)).toBe(0);
   }, 60_000);
 });
