@@ -18,7 +18,7 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { runChild } from '../child.js';
-import { cli, finished } from '../queue/index.js';
+import { cli, finished, servingBase } from '../queue/index.js';
 import type { BenchOptions } from '../types.js';
 
 const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
@@ -31,16 +31,7 @@ function quantile(sorted: number[], q: number): number {
 /** Starts `serve` on a free port; resolves with its base URL. */
 async function serve(root: string, home: string): Promise<{ server: ChildProcess; base: string }> {
   const server = cli(join(root, 'src'), ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default', NS_RATE_LIMIT_PER_MINUTE: '1000000' });
-  let err = '';
-  const base = await new Promise<string>((ok, fail) => {
-    server.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = err.match(/is serving on (http:\/\/\S+?) /);
-      if (m) ok(m[1]!);
-    });
-    server.once('close', (code) => fail(new Error(`serve exited with ${code}: ${err.slice(-500)}`)));
-  });
-  return { server, base };
+  return { server, base: await servingBase(server) };
 }
 
 /** The bundled data: header and rows. */

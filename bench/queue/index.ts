@@ -53,15 +53,7 @@ async function servingDuringTraining(src: string, root: string, seconds: number,
     if (code !== 0) throw new Error(`${args[0]} exited with ${code}`);
   }
   const server = cli(src, ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default' });
-  let err = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    server.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = err.match(/is serving on (http:\/\/\S+?) /);
-      if (m) resolve(m[1]!);
-    });
-    server.once('close', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
+  const base = await servingBase(server);
   try {
     const lines = readFileSync(join(root, 'data/phisingData.csv'), 'utf8').split('\n');
     const names = lines[0]!.trim().split(',').slice(0, 30);
@@ -101,4 +93,17 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       targets: { predictP99AtMost2xIdle: r.predict <= 2, healthzP99AtMost2xIdle: r.healthz <= 2 },
     },
   };
+}
+
+/** Resolves with the base URL a started `serve` prints once it listens; rejects when it exits first. */
+export function servingBase(server: ChildProcess): Promise<string> {
+  let err = '';
+  return new Promise<string>((resolve, reject) => {
+    server.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = err.match(/is serving on (http:\/\/\S+?) /);
+      if (m) resolve(m[1]!);
+    });
+    server.once('close', (code) => reject(new Error(`serve exited with ${code}: ${err.slice(-500)}`)));
+  });
 }
