@@ -2,12 +2,13 @@
  * `networksecurity data export-dvc`: writes dvc.yaml and params.yaml (src/pipeline/dvc.ts) into a folder
  * (default: the current one), so a team on DVC can `dvc repro` and `dvc dag` the pipeline, and
  * `dvc push` the data snapshots and models the stages write. The train flags set params.yaml's values.
- * Existing files are kept unless --force.
+ * Existing files are kept unless --force. The two files are written both or neither.
  */
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, NsError } from '../../core/errors.js';
 import type { AppContext } from '../../main/context.js';
+import { writeFilesTogether } from '../../main/outputs.js';
 import { dvcParams, dvcPipeline } from '../../pipeline/dvc.js';
 import type { CommandIo, FlagSpec } from '../command.js';
 import { bool, str } from '../flags.js';
@@ -46,8 +47,7 @@ export async function exportDvc(flags: Flags, ctx: () => Promise<AppContext>, io
     }
   }
   await mkdir(join(dir, outs), { recursive: true });
-  await writeFile(targets[0]!, files.dvcYaml);
-  await writeFile(targets[1]!, files.paramsYaml);
+  await writeFilesTogether([{ path: targets[0]!, body: files.dvcYaml }, { path: targets[1]!, body: files.paramsYaml }]);
   io.out(`wrote ${targets.join(' and ')}; run \`dvc repro\` there (stage outputs go to ${join(dir, outs)}/)`);
   return ExitCode.ok;
 }

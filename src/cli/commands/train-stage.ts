@@ -6,12 +6,13 @@
  * <dir>/<stage>.json — ingest also the data snapshot (<dir>/snapshot.csv) and train the candidate bundle
  * (<dir>/model.nsm): the files DVC tracks as the stage's outs. Files are written whole or not at all.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NsError } from '../../core/errors.js';
 import type { ProgressListener } from '../../core/logger.js';
 import type { AppContext } from '../../main/context.js';
 import { runTraining } from '../../main/jobs.js';
+import { writeWhole } from '../../main/outputs.js';
 import type { PipelineOptions, StageName } from '../../pipeline/types.js';
 import type { CommandIo } from '../command.js';
 
@@ -25,12 +26,6 @@ export interface StageCall {
   signal: AbortSignal;
 }
 
-async function writeWhole(path: string, body: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, body);
-  await rename(tmp, path);
-}
-
 /** The run that <outs>/ingest.json names. */
 async function runOfIngest(outs: string): Promise<string> {
   const file = join(outs, 'ingest.json');
@@ -40,7 +35,13 @@ async function runOfIngest(outs: string): Promise<string> {
   } catch {
     throw new NsError('STAGE_ORDER', `${file} is missing: a run's later stages continue the run its ingest stage started.`, { kind: 'state', hint: `Run \`networksecurity train --stage ingest --outs ${outs}\` first (dvc repro does it in order).` });
   }
-  const runId = (JSON.parse(text) as { runId?: unknown }).runId;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new NsError('STAGE_OUTPUT_CORRUPT', `${file} is not valid JSON.`, { hint: `Re-run the ingest stage: \`networksecurity train --stage ingest --outs ${outs}\`.` });
+  }
+  const runId = (parsed as { runId?: unknown } | null)?.runId;
   if (typeof runId !== 'string') throw new NsError('STAGE_ORDER', `${file} names no run.`, { kind: 'state', hint: `Re-run the ingest stage: \`networksecurity train --stage ingest --outs ${outs}\`.` });
   return runId;
 }
@@ -54,7 +55,7 @@ export async function runStage(context: AppContext, call: StageCall, io: Command
     ? await runTraining(context, { ...common, fresh: true })
     : await runTraining(context, { ...common, from: stage, runId: await runOfIngest(outs), overrides: call.given });
   const output = result.outputs[stage];
-  if (output === undefined) throw new NsError('INTERNAL', `Stage ${stage} of run ${result.runId} recorded no outputs.`);
+  if (output === undefined) throw new NsError('INTERNAL', `Stage ${stage} of run ${result.runId} recorded no outputs.`, { kind: 'internal', hint: `Re-run the stage; if it happens again, see the run with \`networksecurity runs\`.` });
   if (stage === 'ingest') await writeWhole(join(outs, 'snapshot.csv'), await context.artifacts.get(result.outputs.ingest!.snapshotKey));
   if (stage === 'train') await writeWhole(join(outs, 'model.nsm'), await context.artifacts.get(result.outputs.train!.bundleKey));
   await writeWhole(join(outs, `${stage}.json`), `${JSON.stringify({ runId: result.runId, stage, ...output }, null, 2)}\n`);
