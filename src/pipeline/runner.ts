@@ -15,6 +15,7 @@
  */
 import { hostname } from 'node:os';
 import { NsError, toNsError } from '../core/errors.js';
+import { sha256 } from '../core/hash.js';
 import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
 import type { Schema } from '../data/schema.js';
 import type { ArtifactStore, RecordStore, Registry, RunLease, RunRecord, RunStore, Tracker } from '../ports/index.js';
@@ -118,6 +119,19 @@ async function splitToCarry(deps: PipelineDeps, excludeRunId: string, seed: numb
   return null;
 }
 
+/** The tracked params of the given stages (a call of `train --stage` logs those of the stages it runs). */
+function stageParams(options: PipelineOptions, stages: readonly StageName[]): Record<string, string | number> {
+  const all = {
+    ingest: { seed: options.seed, test_size: options.testSize, split: 'stable-balanced' },
+    transform: { imputer: options.imputer, scaler: options.scaler },
+    train: { preset: options.plan.preset, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+  } as Partial<Record<StageName, Record<string, string | number>>>;
+  return Object.assign({}, ...stages.map((s) => all[s] ?? {})) as Record<string, string | number>;
+}
+
+const digestsOf = (params: Record<string, string | number>): Record<string, string> =>
+  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, sha256(String(v)).slice(0, 16)]));
+
 async function findSnapshot(deps: PipelineDeps, prefix: string): Promise<{ key: string; sha256: string }> {
   for (const r of await deps.runs.list(1000)) {
     try {
@@ -185,18 +199,28 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   const emit = (e: Omit<ProgressEvent, 'at' | 'runId'>): void => req.listener?.({ ...e, runId, at: new Date().toISOString() });
   const processTag: ProcessTag = { pid: process.pid, host: hostname() };
   const stageTimes: Record<string, { startedAt: string; finishedAt?: string; status: string }> = {};
+  // One tracking run for all calls of this pipeline run (each `train --stage` continues it); each call
+  // logs the params of the stages it runs. A changed param (params are immutable there) starts a new
+  // tracking run, which later calls continue.
+  const params = stageParams(options, STAGES.slice(STAGES.indexOf(resumedFrom ?? 'ingest'), STAGES.indexOf(req.until ?? 'push') + 1));
+  const recorded = record.summary['tracking'] as { runId?: unknown; params?: Record<string, string> } | undefined;
+  const same = Object.entries(digestsOf(params)).every(([k, d]) => recorded?.params?.[k] === undefined || recorded.params[k] === d);
+  const resumeRunId = resumedFrom && typeof recorded?.runId === 'string' && same ? recorded.runId : undefined;
+  // A resumed pipeline run that needs a new tracking run logs every param there.
+  const logged = resumedFrom && !resumeRunId ? stageParams(options, STAGES) : params;
+  let tracked = typeof recorded?.runId === 'string' ? recorded as { runId: string; params?: Record<string, string> } : undefined;
   const updateIndex = async (patch: Partial<RunRecord>): Promise<void> => {
-    const summary = { ...buildSummary(run.outputs(), run.manifest, stageTimes), process: processTag, ...(trigger ? { trigger } : {}) };
+    const summary = { ...buildSummary(run.outputs(), run.manifest, stageTimes), process: processTag, ...(trigger ? { trigger } : {}), ...(tracked ? { tracking: tracked } : {}) };
     await deps.runs.update(runId, { summary, ...patch });
   };
   await updateIndex({ status: 'running', finishedAt: null, error: null });
   if (resumedFrom) emit({ type: 'message', message: `resuming run ${runId} from ${resumedFrom}` });
 
   const tracking = await createTrackingSession(deps.tracker, {
-    runName: runId, pipelineRunId: runId, logger: deps.logger,
-    params: { seed: options.seed, test_size: options.testSize, split: 'stable-balanced', preset: options.plan.preset, imputer: options.imputer, scaler: options.scaler, cv_folds: options.cvFolds, search_space: JSON.stringify(options.plan.candidates.map((c) => ({ kind: c.kind, grid: c.grid }))).slice(0, 6000) },
+    runName: runId, pipelineRunId: runId, logger: deps.logger, params: logged, ...(resumeRunId ? { resumeRunId } : {}),
     tags: { 'networksecurity.resumed_from': resumedFrom ?? '' },
   });
+  if (tracking.runId) tracked = { runId: tracking.runId, params: { ...(tracking.runId === resumeRunId ? recorded?.params : {}), ...digestsOf(logged) } };
   const stopAfter = async (stage: StageName): Promise<RunResult> => {
     await updateIndex({ status: 'interrupted', finishedAt: new Date().toISOString() });
     await tracking.finish('FINISHED');

@@ -30,6 +30,22 @@ function recordingLogger(): Logger & { warnings: string[] } {
 }
 
 describe('tracking session', () => {
+  it('continues the parent run it is given (the next call of the same pipeline run), or starts one when it is unknown', async () => {
+    const first = await createTrackingSession(tracker, { runName: 'run-1', pipelineRunId: 'p-1', params: { seed: 42 } });
+    await first.finish('FINISHED');
+    const next = await createTrackingSession(tracker, { runName: 'run-1', pipelineRunId: 'p-1', params: { preset: 'quick' }, resumeRunId: first.runId! });
+    expect(next.runId).toBe(first.runId);
+    expect((await tracker.getRun(first.runId!))?.status).toBe('RUNNING');
+    await next.logMetrics({ gate_accepted: 1 });
+    await next.finish('FINISHED');
+    const run = await tracker.getRun(first.runId!);
+    expect(run).toMatchObject({ status: 'FINISHED', params: { seed: '42', preset: 'quick' }, metrics: { gate_accepted: 1 } });
+    expect(await tracker.listRuns()).toHaveLength(1);
+    const unknown = await createTrackingSession(tracker, { runName: 'run-2', resumeRunId: 'no-such-run' });
+    expect(unknown.runId).toBeDefined();
+    expect(unknown.runId).not.toBe('no-such-run');
+  });
+
   it('logs a parent run and one child run per candidate with fold steps and test metrics', async () => {
     const session = await createTrackingSession(tracker, { runName: 'run-1', pipelineRunId: 'p-1', params: { seed: 42 }, tags: { stage: 'train' } });
     const rf = await session.candidate('random_forest', { n_estimators: 50 });

@@ -1,6 +1,6 @@
 /**
  * What the pipeline runner calls to track a run, and the registry moves it makes. A tracking session
- * is one parent run per pipeline run (params, tags, headline metrics, artifacts) and one child run per
+ * is one parent run per pipeline run (a resumed pipeline run, e.g. the next `train --stage`, continues it) (params, tags, headline metrics, artifacts) and one child run per
  * candidate model (hyperparameters, cross-validation metrics per fold as steps, test metrics). Tracking
  * must never stop training: every session method catches tracker errors and reports each kind once as
  * a warning. Without a tracker (tracking off) the session does nothing and has no run id.
@@ -22,6 +22,8 @@ export interface TrackingSessionOptions {
   tags?: Record<string, string>;
   /** The pipeline run id; tagged on the parent run so the registry can find it by that id. */
   pipelineRunId?: string;
+  /** The parent run an earlier call of the same pipeline run started: continued instead of a new one. */
+  resumeRunId?: string;
   logger?: Logger;
 }
 
@@ -115,8 +117,13 @@ function handle(tracker: Tracker | undefined, runId: string | undefined, guard: 
 export async function createTrackingSession(tracker: Tracker | undefined, options: TrackingSessionOptions): Promise<TrackingSession> {
   const guard = new Guard(options.logger ?? silentLogger);
   const tags = { ...options.tags, ...(options.pipelineRunId ? { [PIPELINE_RUN_ID_TAG]: options.pipelineRunId } : {}) };
-  const parentId = tracker ? await guard.run('start the run', () => tracker.startRun({ name: options.runName, tags })) : undefined;
+  const resumeId = options.resumeRunId;
+  const resumed = tracker?.resumeRun && resumeId ? await guard.run('resume the run', () => tracker.resumeRun!(resumeId)) : undefined;
+  const parentId = !tracker ? undefined
+    : resumed === true ? resumeId
+    : await guard.run('start the run', () => tracker.startRun({ name: options.runName, tags }));
   const parent = handle(tracker, parentId, guard);
+  if (resumed === true) await parent.setTags(tags);
   if (options.params && Object.keys(options.params).length > 0) await parent.logParams(options.params);
   return {
     ...parent,

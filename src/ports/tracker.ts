@@ -43,6 +43,11 @@ export interface Tracker {
   setTags(runId: string, tags: Record<string, string>): Promise<void>;
   logArtifact(runId: string, path: string, body: Uint8Array | string): Promise<void>;
   endRun(runId: string, status: Exclude<RunStatus, 'RUNNING'>): Promise<void>;
+  /**
+   * Marks an ended top-level run running again, so a later call of the same pipeline run (the next
+   * `train --stage`) logs into it; false when the tracker has no such run (trackers without it start a new one).
+   */
+  resumeRun?(runId: string): Promise<boolean>;
   /** Records a data set the run used (trackers without dataset inputs leave this out). */
   logDatasetInput?(runId: string, dataset: DatasetInput): Promise<void>;
 }

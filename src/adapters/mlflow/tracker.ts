@@ -288,6 +288,15 @@ class WriteThroughMlflowTracker implements MlflowTracker {
     await this.flush((id) => this.rootOf(id) === runId);
   }
 
+  async resumeRun(runId: string): Promise<boolean> {
+    if (!(await this.local.resumeRun(runId))) return false;
+    this.parents.set(runId, null);
+    // Its end is sent again when it ends again.
+    this.local.remote.update(runId, { statusSent: null });
+    this.background(runId, this.send(runId, async (st) => { await this.client.updateRun(st.remoteRunId, 'RUNNING'); }));
+    return true;
+  }
+
   async flush(which: (runId: string) => boolean = () => true): Promise<void> {
     for (;;) {
       const pending = [...this.queues.entries()].filter(([id]) => which(id)).map(([, p]) => p);

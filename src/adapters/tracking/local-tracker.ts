@@ -152,6 +152,10 @@ class SqliteLocalTracker implements LocalTracker {
     });
   }
 
+  resumeRun(runId: string): Promise<boolean> {
+    return settle(() => this.db.prepare("UPDATE tracking_runs SET status = 'RUNNING', end_time = NULL WHERE id = ? AND parent_id IS NULL").run(runId).changes === 1);
+  }
+
   listRuns(options: ListRunsOptions = {}): Promise<TrackedRunSummary[]> {
     const parent = options.parentId ?? null;
     const where = parent === null ? 'r.parent_id IS NULL' : 'r.parent_id = ?';

@@ -75,6 +75,7 @@ export interface RemoteSyncStore {
 
 /** The embedded tracker: the Tracker port plus reads for the UI and remote bookkeeping. */
 export interface LocalTracker extends Tracker {
+  resumeRun(runId: string): Promise<boolean>;
   listRuns(options?: ListRunsOptions): Promise<TrackedRunSummary[]>;
   getRun(runId: string): Promise<TrackedRun | undefined>;
   /** Points of one metric, ordered by step then timestamp. */
