@@ -2,11 +2,12 @@
  * Issue 16's DVC contract with the real `dvc` (PyPI, from scripts/dvc-venv.sh) in a temporary git
  * repository: `networksecurity data export-dvc` writes a pipeline that `dvc repro` runs end to end; a
  * second `dvc repro` does nothing; a changed parameter re-runs only the stages it touches; `dvc dag`
- * draws every stage; the snapshot DVC versions is the one the run recorded.
+ * draws every stage; the snapshot DVC versions is the one the run recorded; `dvc push` to a DVC remote (a
+ * local folder) and `dvc pull` in a clean clone bring back the snapshot and model byte for byte.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +78,24 @@ describe('the pipeline as a DVC pipeline', () => {
     expect(r.out).toMatch(/Running stage 'evaluate'[\s\S]*Running stage 'push'/);
     for (const s of ['etl', 'ingest', 'validate', 'transform', 'train']) expect(r.out).not.toContain(`Running stage '${s}'`);
     expect(readJson('evaluate.json')['runId']).toBe(readJson('ingest.json')['runId']);
+  }, 120_000);
+
+  it('dvc push sends the snapshot and the model to a DVC remote; dvc pull restores them in a clean clone', () => {
+    const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const remote = tempHome('ns-dvc-remote-');
+    expect(dvc('remote', 'add', '-d', 'store', remote).code).toBe(0);
+    execFileSync('git', ['add', '-A'], { cwd: repo, env });
+    execFileSync('git', ['commit', '-qm', 'pipeline'], { cwd: repo, env });
+    const push = dvc('push');
+    expect(push.code, push.out).toBe(0);
+    expect(readdirSync(remote).length).toBeGreaterThan(0);
+
+    const clone = join(tempHome('ns-dvc-clone-'), 'repo');
+    execFileSync('git', ['clone', '-q', repo, clone], { env });
+    for (const f of ['snapshot.csv', 'model.nsm']) expect(existsSync(join(clone, 'stages', f))).toBe(false);
+    const pull = spawnSync(dvcBin, ['pull', 'ingest', 'train'], { cwd: clone, env, encoding: 'utf8' });
+    expect(pull.status, `${pull.stdout}${pull.stderr}`).toBe(0);
+    expect(sha(join(clone, 'stages/snapshot.csv'))).toBe(readJson('ingest.json')['snapshotSha256']);
+    expect(sha(join(clone, 'stages/model.nsm'))).toBe(readJson('train.json')['bundleSha256']);
   }, 120_000);
 });
