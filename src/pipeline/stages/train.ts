@@ -151,16 +151,22 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
 
 /**
  * Logs the winner as an MLflow model (onnx + python_function flavors) into the same model/ folder, so the
- * registered version loads in MLflow's Python client. A family with no ONNX form keeps only the bundle
- * there, and the run says so.
+ * registered version loads in MLflow's Python client. Only when runs go to a tracking server: nothing
+ * else reads that folder. A family with no ONNX form keeps only the bundle there, and the run says so; a
+ * graph too large for an ONNX file (or for this process's memory) is skipped with one warning.
  */
 async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
+  if (!ctx.tracking.sendsToServer) return;
   let files: Record<string, string | Uint8Array>;
   try {
     files = mlflowModelFiles(bundle, input);
   } catch (e) {
     if (e instanceof NsError && e.code === 'ONNX_UNSUPPORTED') {
       ctx.progress(1, `MLflow model: not written (${e.message})`);
+      return;
+    }
+    if ((e instanceof NsError && e.code === 'ONNX_TOO_LARGE') || e instanceof RangeError) {
+      ctx.logger.warn(`MLflow model: not written, the model stays in MLflow as bundle.nsm only (${e.message})`, { code: e instanceof NsError ? e.code : 'ONNX_TOO_LARGE' });
       return;
     }
     throw e;
