@@ -2,11 +2,12 @@
  * prom-client's default metrics start an event-loop monitor and a GC observer that nothing can stop:
  * building and closing many servers in one process starts them once, not once per server.
  */
+import type * as PromClient from 'prom-client';
 import { describe, expect, it, vi } from 'vitest';
 
 const started = vi.hoisted(() => ({ count: 0 }));
 vi.mock('prom-client', async (importOriginal) => {
-  const real = await importOriginal<typeof import('prom-client')>();
+  const real = await importOriginal<typeof PromClient>();
   return { ...real, collectDefaultMetrics: (...args: Parameters<typeof real.collectDefaultMetrics>) => { started.count++; real.collectDefaultMetrics(...args); } };
 });
 
