@@ -52,15 +52,16 @@ describe('Jobs page reads while Redis is down', () => {
     const port = await freePort();
     await startRedis(port);
     ctx = await createContext(silentLogger, { NS_HOME: tempHome('ns-jobs-down-'), REDIS_URL: `redis://127.0.0.1:${port}`, NS_QUEUE_PREFIX: 'nsjobsdown' });
-    const scale = ctx.scaleOut!;
+    const real = ctx.scaleOut!;
     let reads = 0;
-    const jobCounts = scale.jobCounts.bind(scale);
-    scale.jobCounts = (name) => {
-      reads++;
-      return jobCounts(name);
-    };
+    // The real scale-out, counting the reads the Jobs page starts (one jobCounts per queue per read).
+    const scale = new Proxy(real, {
+      get: (target, key, receiver): unknown => (key === 'jobCounts' ? (name: string) => { reads++; return target.jobCounts(name); } : Reflect.get(target, key, receiver)),
+    });
+    ctx.scaleOut = scale;
     serving = await createServerDeps(ctx, () => ({}) as PipelineOptions, { pollMs: 3_600_000 });
-    const jobs = serving.deps.jobs!;
+    const deps = serving.deps;
+    const jobs = (): ReturnType<NonNullable<typeof deps.jobs>> => deps.jobs!();
     const queues = scale.queueNames().length;
     expect((await jobs()).queues.map((q) => q.name).sort()).toEqual(scale.queueNames().sort());
     expect(reads).toBe(queues);
