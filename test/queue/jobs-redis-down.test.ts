@@ -3,10 +3,6 @@
  * GET /api/v1/jobs answers REDIS_UNAVAILABLE within 3 s, a read still waiting for Redis is shared by the
  * next requests instead of a new read per request, and once Redis is back the page reads again.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { NsError } from '../../src/core/errors.js';
@@ -14,44 +10,24 @@ import { createContext } from '../../src/main/compose.js';
 import type { AppContext } from '../../src/main/context.js';
 import { createServerDeps, type ServingState } from '../../src/main/server-deps.js';
 import type { PipelineOptions } from '../../src/pipeline/types.js';
-import { freePort, tempHome } from '../cli/cli-helpers.js';
+import { tempHome } from '../cli/cli-helpers.js';
+import { ownRedis, type OwnRedis } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ns-redis-jobs-'));
-let redis: ChildProcess | undefined;
+let redis: OwnRedis | undefined;
 let ctx: AppContext | undefined;
 let serving: ServingState | undefined;
-
-async function startRedis(port: number): Promise<void> {
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
-  redis = child;
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) ready();
-    });
-    child.on('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-}
-
-async function stopRedis(): Promise<void> {
-  const child = redis!;
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((done) => child.once('exit', done));
-}
 
 afterAll(async () => {
   await serving?.stop();
   await ctx?.close();
-  if (redis) await stopRedis();
+  await redis?.stop();
 });
 
 describe('Jobs page reads while Redis is down', () => {
   it('answers REDIS_UNAVAILABLE per request but keeps one read pending, and reads again once Redis is back', async () => {
-    const port = await freePort();
-    await startRedis(port);
-    ctx = await createContext(silentLogger, { NS_HOME: tempHome('ns-jobs-down-'), REDIS_URL: `redis://127.0.0.1:${port}`, NS_QUEUE_PREFIX: 'nsjobsdown' });
+    redis = await ownRedis();
+    await redis.start();
+    ctx = await createContext(silentLogger, { NS_HOME: tempHome('ns-jobs-down-'), REDIS_URL: `redis://127.0.0.1:${redis.port}`, NS_QUEUE_PREFIX: 'nsjobsdown' });
     const real = ctx.scaleOut!;
     let reads = 0;
     // The real scale-out, counting the reads the Jobs page starts (one jobCounts per queue per read).
@@ -66,7 +42,7 @@ describe('Jobs page reads while Redis is down', () => {
     expect((await jobs()).queues.map((q) => q.name).sort()).toEqual(scale.queueNames().sort());
     expect(reads).toBe(queues);
 
-    await stopRedis();
+    await redis.stop();
     for (let i = 0; i < 3; i++) {
       const err = await jobs().then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(NsError);
@@ -75,7 +51,7 @@ describe('Jobs page reads while Redis is down', () => {
     // One read started while Redis was down, shared by all three requests.
     expect(reads).toBe(2 * queues);
 
-    await startRedis(port);
+    await redis.start();
     await expect.poll(async () => (await jobs().then(() => 'ok', () => 'down')), { timeout: 30_000, interval: 500 }).toBe('ok');
     // The shared read has settled: the next request reads anew.
     const before = reads;

@@ -15,7 +15,7 @@ import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
-import { mlflowModelFiles, type MlflowModelInput } from '../mlflow-model.js';
+import { mlflowModelOrSkip, type MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
@@ -157,20 +157,8 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
  */
 async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
   if (!ctx.tracking.sendsToServer) return;
-  let files: Record<string, string | Uint8Array>;
-  try {
-    files = mlflowModelFiles(bundle, input);
-  } catch (e) {
-    if (e instanceof NsError && e.code === 'ONNX_UNSUPPORTED') {
-      ctx.progress(1, `MLflow model: not written (${e.message})`);
-      return;
-    }
-    if ((e instanceof NsError && e.code === 'ONNX_TOO_LARGE') || e instanceof RangeError) {
-      ctx.logger.warn(`MLflow model: not written, the model stays in MLflow as bundle.nsm only (${e.message})`, { code: e instanceof NsError ? e.code : 'ONNX_TOO_LARGE' });
-      return;
-    }
-    throw e;
-  }
+  const files = mlflowModelOrSkip(bundle, input, { progress: (msg) => ctx.progress(1, msg), warn: (msg, fields) => ctx.logger.warn(msg, fields) });
+  if (!files) return;
   for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
 }
 /** The rule that picks the registered model among the candidates (named in run summaries): highest mean CV F1. */
