@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { NsError } from '../core/errors.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import type { Logger } from '../core/logger.js';
 import { parseSchema, type Schema } from '../data/schema.js';
 import { FsArtifactStore } from '../adapters/fs/artifact-store.js';
@@ -47,11 +48,11 @@ async function recordStore(config: Config, p: Paths): Promise<RecordStore> {
   // Opened on first use, so a broken records.db never stops the commands that do not read records.
   if (!config.MONGO_DB_URL) return lazyRecordStore(() => Promise.resolve(new SqliteRecordStore(p.recordsDb)), `sqlite:${p.recordsDb}`);
   const url = config.MONGO_DB_URL;
-  const { openMongoRecordStore, parseRecordFormat, redactMongoUrl } = await import('../adapters/mongodb/index.js');
+  const { openMongoRecordStore, parseRecordFormat } = await import('../adapters/mongodb/index.js');
   const recordFormat = parseRecordFormat(config.MONGO_RECORD_FORMAT);
   return lazyRecordStore(
     () => openMongoRecordStore(url, { database: config.MONGO_DB_NAME, collection: config.MONGO_COLLECTION, recordFormat }),
-    `${redactMongoUrl(url)} (${config.MONGO_DB_NAME}.${config.MONGO_COLLECTION})`,
+    `${redactUrlCredentials(url)} (${config.MONGO_DB_NAME}.${config.MONGO_COLLECTION})`,
   );
 }
 

@@ -45,6 +45,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   }
   // Notes live in state.db next to the run index (one file for this home's local state).
   const notes = new SqliteNoteStore(ctx.paths.stateDb);
+  let pendingJobsRead: Promise<Awaited<ReturnType<NonNullable<ServerDeps['jobs']>>>['queues']> | undefined;
   const history = new Map<string, ProgressEvent[]>();
   const listeners = new Map<string, Set<ProgressListener>>();
   let active: Promise<unknown> = Promise.resolve();
@@ -157,8 +158,14 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
     async jobs() {
       const scale = ctx.scaleOut;
       if (!scale) return { backend: null, queues: [] };
-      // BullMQ's connection waits for Redis to come back; the page gets an answer within 3 s instead.
-      const read = Promise.all(scale.queueNames().map(async (name) => ({ name, counts: await scale.jobCounts(name), jobs: await scale.listJobs(name, undefined, 20) })));
+      // BullMQ's connection waits for Redis to come back; the page gets an answer within 3 s instead. A
+      // read still waiting is shared, not repeated: while Redis is down, the page's polling adds no reads.
+      pendingJobsRead ??= Promise.all(scale.queueNames().map(async (name) => ({ name, counts: await scale.jobCounts(name), jobs: await scale.listJobs(name, undefined, 20) })));
+      const read = pendingJobsRead;
+      const settled = (): void => {
+        if (pendingJobsRead === read) pendingJobsRead = undefined;
+      };
+      void read.then(settled, settled);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, fail) => {
         timer = setTimeout(() => fail(new NsError('REDIS_UNAVAILABLE', `Redis did not answer within 3 s (${scale.queue.describe()}).`, { kind: 'unavailable', hint: 'Check that Redis is running; the page retries on its own.' })), 3000);

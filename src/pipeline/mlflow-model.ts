@@ -16,6 +16,7 @@
  *   const files = mlflowModelFiles(bundle, { example: test.X, bundleSha256, createdAt });
  */
 import { stringify } from 'yaml';
+import { NsError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import type { ModelBundle } from '../ml/bundle.js';
 import { exportOnnx } from '../ml/onnx/export.js';
@@ -32,6 +33,8 @@ export interface MlflowModelInput {
   example: Matrix;
   bundleSha256: string;
   createdAt: string;
+  /** Largest ONNX graph to build (default: protobuf's 2 GiB limit). */
+  maxOnnxBytes?: number;
 }
 
 const versionOf = (name: string): string => MLFLOW_MODEL_REQUIREMENTS.find((r) => r.startsWith(`${name}==`))!.split('==')[1]!;
@@ -41,7 +44,7 @@ const versionOf = (name: string): string => MLFLOW_MODEL_REQUIREMENTS.find((r) =
  * exporter) when the bundle's family has no ONNX form.
  */
 export function mlflowModelFiles(bundle: ModelBundle, input: MlflowModelInput): Record<string, string | Uint8Array> {
-  const onnx = exportOnnx(bundle, { outputs: 'columns', phishingClass: PHISHING });
+  const onnx = exportOnnx(bundle, { outputs: 'columns', phishingClass: PHISHING, ...(input.maxOnnxBytes === undefined ? {} : { maxBytes: input.maxOnnxBytes }) });
   const columns = bundle.featureNames;
   const rows: number[][] = [];
   const X = input.example;
@@ -82,4 +85,32 @@ export function mlflowModelFiles(bundle: ModelBundle, input: MlflowModelInput): 
       'serving_input_example.json': JSON.stringify({ dataframe_split: { columns, data: rows } }, null, 2),
     } : {}),
   };
+}
+
+/** Where mlflowModelOrSkip says why it wrote nothing. */
+export interface SkipReporter {
+  /** A family with no ONNX form: an expected outcome, one progress line. */
+  progress(msg: string): void;
+  /** A graph too large for an ONNX file or for this process's memory: one warning. */
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * The MLflow model's files, or undefined when it cannot be built: a family with no ONNX form, or a graph
+ * over `maxOnnxBytes` or past the memory this process can allocate. The run goes on with the bundle only.
+ */
+export function mlflowModelOrSkip(bundle: ModelBundle, input: MlflowModelInput, report: SkipReporter): Record<string, string | Uint8Array> | undefined {
+  try {
+    return mlflowModelFiles(bundle, input);
+  } catch (e) {
+    if (e instanceof NsError && e.code === 'ONNX_UNSUPPORTED') {
+      report.progress(`MLflow model: not written (${e.message})`);
+      return undefined;
+    }
+    if ((e instanceof NsError && e.code === 'ONNX_TOO_LARGE') || e instanceof RangeError) {
+      report.warn(`MLflow model: not written, the run keeps the model as bundle.nsm only (${e.message})`, { code: e instanceof NsError ? e.code : 'ONNX_TOO_LARGE' });
+      return undefined;
+    }
+    throw e;
+  }
 }

@@ -91,6 +91,13 @@ describe('tracking session', () => {
     expect(logger.warnings[0]).toContain('PARAM_CHANGED');
   });
 
+  it('sends to a server only for a tracker that says so (the MLflow model folder is written only then)', async () => {
+    expect((await createTrackingSession(tracker, { runName: 'local' })).sendsToServer).toBe(false);
+    expect((await createTrackingSession(undefined, { runName: 'off' })).sendsToServer).toBe(false);
+    const server = Object.assign(Object.create(tracker) as LocalTracker, { sendsToServer: true });
+    expect((await createTrackingSession(server, { runName: 'server' })).sendsToServer).toBe(true);
+  });
+
   it('does nothing without a tracker (tracking off)', async () => {
     const session = await createTrackingSession(undefined, { runName: 'r', params: { a: 1 } });
     const c = await session.candidate('lr', { C: 1 });

@@ -55,6 +55,8 @@ export interface TrackingSession extends TrackedRunHandle {
   candidate(name: string, hyperparams: Record<string, ParamValue>): Promise<CandidateRun>;
   /** Tracking errors swallowed so far (each kind was reported once). */
   readonly failures: number;
+  /** True when the run is tracked and the tracker sends it to a tracking server (Tracker.sendsToServer). */
+  readonly sendsToServer: boolean;
 }
 
 class Guard {
@@ -128,6 +130,7 @@ export async function createTrackingSession(tracker: Tracker | undefined, option
   return {
     ...parent,
     get failures() { return guard.failures; },
+    sendsToServer: parentId !== undefined && tracker?.sendsToServer === true,
     async candidate(name, hyperparams) {
       const childId = tracker && parentId
         ? await guard.run(`start candidate ${name}`, () => tracker.startRun({ name, parentRunId: parentId, tags: { 'networksecurity.candidate': name } }))

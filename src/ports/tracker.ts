@@ -37,6 +37,11 @@ export interface DatasetInput {
 
 export interface Tracker {
   describe(): string;
+  /**
+   * True when runs also go to a tracking server (MLflow). Only then does the train stage write the
+   * MLflow model folder (ONNX graph and MLmodel), which only MLflow's side reads.
+   */
+  readonly sendsToServer?: boolean;
   startRun(options: StartRunOptions): Promise<string>;
   logParams(runId: string, params: Record<string, ParamValue>): Promise<void>;
   logMetrics(runId: string, metrics: readonly MetricPoint[]): Promise<void>;

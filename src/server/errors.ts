@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import { redactRequestUrl } from './request-log.js';
 
 /** Which error body a route answers with. */
@@ -98,10 +99,11 @@ export function errorBody(e: NsError, style: ErrorStyle, requestId: string): Rec
 /** Sends an error; used by the error and not-found handlers. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, logger: Logger): FastifyReply {
   const e = toHttpError(err);
-  // Expected unavailability (no model yet) is not logged as a failure; unexpected errors are, with their stack.
+  // Expected unavailability (no model yet) is not logged as a failure; unexpected errors are, once, with
+  // their stack, credentials in URLs masked (the request log's line for the request carries only the code).
   if (e.kind === 'internal') {
-    logger.error('request failed', { requestId: request.id, url: redactRequestUrl(request.url), method: request.method, error: err instanceof Error ? err.stack ?? err.message : String(err) });
-    request.log.error({ err }, 'request failed');
+    const detail = err instanceof Error ? err.stack ?? err.message : String(err);
+    logger.error('request failed', { requestId: request.id, url: redactRequestUrl(request.url), method: request.method, error: redactUrlCredentials(detail) });
   }
   const style = request.routeOptions.config?.errorStyle ?? (request.url.startsWith('/v2') ? 'oip' : request.url.startsWith('/invocations') ? 'mlflow' : 'api');
   return reply.code(e.httpStatus).type('application/json; charset=utf-8').send(errorBody(e, style, request.id));

@@ -3,11 +3,25 @@
  * one process do not mix counts): prom-client's default metrics (process CPU, memory and open files,
  * heap and its spaces, event-loop lag, GC durations, active handles) next to ours — requests per
  * method/route/status, a latency histogram per route, predictions per class, and the model in use.
+ * The default metrics describe the process, so they are collected once per process on a registry every
+ * server renders: prom-client cannot stop their event-loop monitor and GC observer, and one set per
+ * built server would pile up in a process that builds many (tests).
  *
  * @example
  *   const m = new ServerMetrics(); m.observeRequest('GET', '/healthz', 200, 0.002); await m.render(7);
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+let processRegistry: Registry | undefined;
+
+/** The process-wide registry of prom-client's default metrics, started on first use. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
 
 const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -20,7 +34,7 @@ export class ServerMetrics {
   private readonly modelVersion = new Gauge({ name: 'ns_model_version', help: 'Registry version of the champion in use (0 when none).', registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    processMetrics();
     // Both classes appear from the start, so a rate over them is defined before the first prediction.
     this.predictions.inc({ class: 'phishing' }, 0);
     this.predictions.inc({ class: 'legitimate' }, 0);
@@ -44,7 +58,7 @@ export class ServerMetrics {
   async render(modelVersion: number | undefined): Promise<string> {
     this.modelLoaded.set(modelVersion === undefined ? 0 : 1);
     this.modelVersion.set(modelVersion ?? 0);
-    return this.registry.metrics();
+    return Registry.merge([processMetrics(), this.registry]).metrics();
   }
 
   /** The Content-Type of `render`'s text. */

@@ -81,6 +81,22 @@ describe('request log', () => {
     expect(text).not.toMatch(/sekret/);
   });
 
+  it('an internal error is logged once, with credentials in its message masked', async () => {
+    const errors: string[] = [];
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk: Buffer, _e, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+    const world = fakeWorld();
+    const logger = { ...world.deps.logger, error(msg: string, fields?: Record<string, unknown>) { errors.push(JSON.stringify({ msg, ...fields })); } };
+    app = await buildServer({ ...world.deps, logger, jobs: () => Promise.reject(new Error('lost mongodb://bob:sekret-pw@h/db')), requestLog: { stream } });
+    const res = await app.inject({ url: '/api/v1/jobs' });
+    expect(res.statusCode).toBe(500);
+    const all = [...errors, ...lines];
+    expect(all.filter((l) => l.includes('lost mongodb'))).toHaveLength(1);
+    expect(errors[0]).toContain('mongodb://bob:***@h/db');
+    expect(all.join('\n')).not.toMatch(/sekret/);
+    expect(parse(lines).map((l) => [l.level, l.res?.statusCode])).toEqual([[50, 500]]);
+  });
+
   it('--pretty: readable lines without colour codes when colour is off', async () => {
     const { app: a, lines } = await start({ pretty: true, colour: false });
     const res = await a.inject({ url: '/healthz' });

@@ -46,7 +46,9 @@ class OneLinePerRequest extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    const fields = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10, ...(error ? { err: error } : {}) };
+    // The error's code only: its message and stack are logged once, redacted, by errors.ts.
+    const code = error ? (error as { code?: unknown }).code : undefined;
+    const fields = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10, ...(error ? { errorCode: typeof code === 'string' ? code : 'INTERNAL' } : {}) };
     // 503 is the expected "no model yet / shutting down" answer: a warning, not a failure.
     if (error || (reply.statusCode >= 500 && reply.statusCode !== 503)) reply.log.error(fields, 'request completed');
     else if (reply.statusCode === 503) reply.log.warn(fields, 'request completed');

@@ -7,14 +7,12 @@
  *   shared one is never touched): the workers and the client reconnect, the batch completes with the
  *   same output as the inline path, and no output exists before it is complete.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultJobOptions } from '../../src/adapters/bullmq/index.js';
 import { bundledCsv, freePort, runCli, tempHome } from '../cli/cli-helpers.js';
-import { queueEnv, rawQueue, serveCli, spawnCli, type Proc } from './helpers.js';
+import { ownRedis, queueEnv, rawQueue, serveCli, spawnCli, type OwnRedis, type Proc } from './helpers.js';
 
 const procs: Proc[] = [];
 
@@ -70,40 +68,19 @@ describe('a job that always fails', () => {
 
 describe('Redis restarted in the middle of a batch', () => {
   const home = tempHome('ns-redis-restart-');
-  const dir = mkdtempSync(join(tmpdir(), 'ns-redis-'));
-  let port = 0;
-  let redis: ChildProcess | undefined;
+  let redis: OwnRedis;
   let env: Record<string, string> = {};
 
-  async function startRedis(): Promise<void> {
-    const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
-    redis = child;
-    await new Promise<void>((ready, fail) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Ready to accept connections')) ready();
-      });
-      child.on('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${out}`)));
-    });
-  }
-
-  async function stopRedis(): Promise<void> {
-    const child = redis!;
-    child.kill('SIGTERM');
-    await new Promise((done) => child.once('exit', done));
-  }
-
   beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
-    env = { ...queueEnv(), REDIS_URL: `redis://127.0.0.1:${port}` };
+    redis = await ownRedis();
+    await redis.start();
+    env = { ...queueEnv(), REDIS_URL: `redis://127.0.0.1:${redis.port}` };
     expect((await runCli(['etl', '--source', bundledCsv], home)).code).toBe(0);
     expect((await runCli(['train', '--preset', 'quick'], home)).code).toBe(0);
   }, 300_000);
 
   afterAll(async () => {
-    if (redis && redis.exitCode === null) await stopRedis();
+    await redis.stop();
   });
 
   it('workers and client reconnect; the batch completes with the inline output; nothing before', async () => {
@@ -116,11 +93,11 @@ describe('Redis restarted in the middle of a batch', () => {
     const client = spawnCli(['predict', '--input', bundledCsv, '--output', out, '--queue', '--shard-rows', '250'], home, env);
     procs.push(client);
     await client.waitFor(/scored [3-9]\d* of/, 60_000);
-    await stopRedis();
+    await redis.stop();
     await new Promise((d) => setTimeout(d, 1500));
     expect(existsSync(out)).toBe(false);
     expect(workers.map((w) => w.output()).join('\n')).toMatch(/worker predict: .*(ECONNREFUSED|Connection is closed)/);
-    await startRedis();
+    await redis.start();
     expect(await client.exited, client.output()).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(inline, 'utf8'));
     expect(client.output()).toMatch(/scored 45 of 45 shards/);

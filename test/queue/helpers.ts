@@ -2,7 +2,10 @@
  * Helpers of the queue tests: CLI processes (workers, `train --queue`) against the shared Redis of
  * scripts/services.sh, each test file under a key prefix of its own.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { freePort, startCli } from '../cli/cli-helpers.js';
 import { serviceEnv, uniqueName } from '../services/env.js';
@@ -67,4 +70,42 @@ export async function serveCli(home: string, env: Record<string, string>, procs:
   procs.push(p);
   await p.waitFor(/is serving on/, 60_000);
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * A redis-server of the test's own on a free loopback port (the shared one is never stopped), with its
+ * data in a temporary folder (append-only file on), so it can be stopped and started again on that port.
+ */
+export interface OwnRedis {
+  readonly port: number;
+  start(): Promise<void>;
+  /** SIGTERM and wait for the exit; nothing when it is not running. */
+  stop(): Promise<void>;
+}
+
+export async function ownRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ns-redis-'));
+  let child: ChildProcess | undefined;
+  return {
+    port,
+    async start() {
+      const c = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = c;
+      await new Promise<void>((ready, fail) => {
+        let out = '';
+        c.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Ready to accept connections')) ready();
+        });
+        c.on('exit', (code) => fail(new Error(`redis-server exited with ${code}: ${out}`)));
+      });
+    },
+    async stop() {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      c.kill('SIGTERM');
+      await new Promise((done) => c.once('exit', done));
+    },
+  };
 }

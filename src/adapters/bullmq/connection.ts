@@ -23,14 +23,3 @@ export function bullConnection(target: RedisTarget): { url: string; maxRetriesPe
 export function redisClient(target: RedisTarget): Redis {
   return new Redis(target.url, { maxRetriesPerRequest: 3, lazyConnect: false });
 }
-
-/** Redacts the password of a redis:// URL for logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparsable URL)';
-  }
-}

@@ -9,7 +9,8 @@
 import { Queue, QueueEvents, type JobProgress as BullProgress } from 'bullmq';
 import { NsError } from '../../core/errors.js';
 import type { EnqueueOptions, JobHandler, JobProgress, JobQueue } from '../../ports/job-queue.js';
-import { bullConnection, redactRedisUrl, type RedisTarget } from './connection.js';
+import { redactUrlCredentials } from '../../core/redact.js';
+import { bullConnection, type RedisTarget } from './connection.js';
 
 export const defaultJobOptions = {
   attempts: 3,
@@ -28,7 +29,7 @@ export class BullJobQueue implements JobQueue {
   constructor(readonly target: RedisTarget) {}
 
   describe(): string {
-    return `BullMQ on ${redactRedisUrl(this.target.url)} (prefix ${this.target.prefix})`;
+    return `BullMQ on ${redactUrlCredentials(this.target.url)} (prefix ${this.target.prefix})`;
   }
 
   register<I, O>(name: string, handler: JobHandler<I, O>): void {

@@ -64,6 +64,7 @@ const stderrLogger: Logger = {
 };
 
 class WriteThroughMlflowTracker implements MlflowTracker {
+  readonly sendsToServer = true;
   readonly client: MlflowClient;
   readonly local: LocalTracker;
   private readonly logger: Logger;

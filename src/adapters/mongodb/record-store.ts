@@ -30,7 +30,8 @@ import { fitsLayout, fromDocument, layoutId, layoutIdOfKey, layoutKey, packable,
 import type { Layout } from './documents.js';
 import type { MongoErrorContext, RetryOptions } from './errors.js';
 import { toMongoNsError, withMongoRetry } from './errors.js';
-import { mongoHosts, mongoUrlSecrets, redactMongoUrl } from './url.js';
+import { redactUrlCredentials } from '../../core/redact.js';
+import { mongoHosts, mongoUrlSecrets } from './url.js';
 
 export interface MongoRecordStoreOptions {
   /** Database name; default "networksecurity". */
@@ -105,7 +106,7 @@ export class MongoRecordStore implements RecordStore {
   }
 
   describe(): string {
-    const u = redactMongoUrl(this.url).replace(/\/[^/?]*(\?.*)?$/, '');
+    const u = redactUrlCredentials(this.url).replace(/\/[^/?]*(\?.*)?$/, '');
     return `${u}/${this.db.databaseName}.${this.base}`;
   }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mongoHosts, mongoUrlSecrets, redactMongoUrl, redactSecrets } from './url.js';
+import { redactUrlCredentials } from '../../core/redact.js';
+import { mongoHosts, mongoUrlSecrets, redactSecrets } from './url.js';
 
-describe('redactMongoUrl', () => {
+describe('MongoDB URLs through redactUrlCredentials', () => {
   it('hides the password and keeps the rest', () => {
-    expect(redactMongoUrl('mongodb://bob:s3cret@h1:27017,h2/db?authSource=admin')).toBe('mongodb://bob:***@h1:27017,h2/db?authSource=admin');
-    expect(redactMongoUrl('mongodb+srv://bob:p%40ss@cluster.example/db')).toBe('mongodb+srv://bob:***@cluster.example/db');
+    expect(redactUrlCredentials('mongodb://bob:s3cret@h1:27017,h2/db?authSource=admin')).toBe('mongodb://bob:***@h1:27017,h2/db?authSource=admin');
+    expect(redactUrlCredentials('mongodb+srv://bob:p%40ss@cluster.example/db')).toBe('mongodb+srv://bob:***@cluster.example/db');
   });
   it('leaves URLs without credentials unchanged', () => {
-    expect(redactMongoUrl('mongodb://127.0.0.1:27017/')).toBe('mongodb://127.0.0.1:27017/');
+    expect(redactUrlCredentials('mongodb://127.0.0.1:27017/')).toBe('mongodb://127.0.0.1:27017/');
   });
 });
 

@@ -1,19 +1,10 @@
 /**
- * MongoDB connection strings: parsing what we need (host list, credentials) and redacting the password
- * so that no description, log line or error message ever shows it.
+ * MongoDB connection strings: parsing what we need (host list, credentials) so that no description, log
+ * line or error message ever shows the password (the URL itself is masked by core/redact.ts).
  */
 
 /** Matches the user-info part of a mongodb:// or mongodb+srv:// URL: scheme, user, password. */
 const userInfo = /^(mongodb(?:\+srv)?:\/\/)([^:@/]*):([^@/]*)@/i;
-
-/**
- * Returns the URL with its password replaced by `***`.
- *
- * @example redactMongoUrl('mongodb://bob:pw@h:27017/db') // 'mongodb://bob:***@h:27017/db'
- */
-export function redactMongoUrl(url: string): string {
-  return url.replace(userInfo, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
-}
 
 /** The password in the URL (decoded and raw), or [] when there is none. */
 export function mongoUrlSecrets(url: string): string[] {

@@ -70,6 +70,19 @@ describe('splits', () => {
     expect(worst).toBeLessThan(0.01);
   });
 
+  it('the README figures on the bundled data at test share 0.2: seed 42 and the worst of seeds 0–199', () => {
+    const phishingPct = (idx: Int32Array): string => ((1 - share(idx)) * 100).toFixed(2);
+    expect(((1 - overall) * 100).toFixed(2)).toBe('44.31');
+    const s = stableGroupSplit(y, groups, { testSize: 0.2, seed: 42 });
+    expect([phishingPct(s.train), phishingPct(s.test)]).toEqual(['44.30', '44.32']);
+    let worst = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const t = stableGroupSplit(y, groups, { testSize: 0.2, seed });
+      worst = Math.max(worst, Math.abs(share(t.test) - overall), Math.abs(share(t.train) - overall));
+    }
+    expect(worst * 100).toBeLessThanOrEqual(0.28);
+  });
+
   it('stableGroupSplit keeps every vector of a carried split on its side when rows are appended (a resample) or removed', () => {
     const before = stableGroupSplit(y, groups, { testSize: 0.2, seed: 42 });
     const sideBefore = splitSides(groups, before);

@@ -57,6 +57,26 @@ describe('exportOnnx', () => {
     expect(outs.map((o) => [o.name, o.type!.tensorType!.shape!.dim!.length])).toEqual([['label', 1], ['phishing_probability', 1]]);
   });
 
+  it('writes negative int64 attributes and tree arrays that decode back to the model', async () => {
+    const lr = graphOf(exportOnnx(await fitBundle(FAMILY_CASES.find((c) => c.name.startsWith('logistic'))!, toyData())));
+    const labels = lr.node.find((n) => n.opType === 'LinearClassifier')!.attribute!.find((a) => a.name === 'classlabels_ints')!;
+    expect(labels.ints!.map(Number)).toEqual([-1, 1]);
+    const bundle = await fitBundle(FAMILY_CASES[0]!, toyData());
+    const tree = graphOf(exportOnnx(bundle)).node.find((n) => n.opType === 'TreeEnsembleRegressor')!;
+    const attr = (name: string): onnxProto.onnx.IAttributeProto => tree.attribute!.find((a) => a.name === name)!;
+    const feature = bundle.model.arrays['feature'] as Int32Array;
+    expect(attr('nodes_modes').strings!.map((b) => new TextDecoder().decode(b))).toEqual(Array.from(feature, (f) => (f < 0 ? 'LEAF' : 'BRANCH_LEQ')));
+    expect(attr('nodes_featureids').ints!.map(Number)).toEqual(Array.from(feature, (f) => Math.max(f, 0)));
+    const threshold = bundle.model.arrays['threshold'] as Float64Array;
+    expect(attr('nodes_values_as_tensor').t!.doubleData).toEqual(Array.from(threshold, (t, k) => (feature[k]! < 0 ? 0 : t)));
+  });
+
+  it('stops with ONNX_TOO_LARGE past maxBytes, before writing the model', async () => {
+    const bundle = await fitBundle(FAMILY_CASES[1]!, toyData());
+    expect(() => exportOnnx(bundle, { maxBytes: 10_000 })).toThrow(expect.objectContaining({ code: 'ONNX_TOO_LARGE' }));
+    expect(exportOnnx(bundle, { maxBytes: 1_000_000 }).length).toBeGreaterThan(10_000);
+  });
+
   it.each([
     ['knn', 'knn', [{ kind: 'simple_imputer' }]],
     ['svc', 'svc', [{ kind: 'simple_imputer' }]],

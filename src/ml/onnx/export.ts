@@ -45,6 +45,8 @@ export interface OnnxExportOptions {
   outputs?: 'matrix' | 'columns';
   /** The class value meaning phishing (for 'columns'); -1 in this data set. */
   phishingClass?: number;
+  /** Stop with ONNX_TOO_LARGE past this many bytes (default: protobuf's 2 GiB limit). */
+  maxBytes?: number;
 }
 
 function unsupported(kind: string, role: 'model' | 'preprocessing step'): NsError {
@@ -101,33 +103,37 @@ function treeEnsemble(g: GraphBuilder, state: ModelState, x: string): string {
   const [base, scale] = array(state, 'baseScale', Float64Array);
   const link = (state.json as { link?: string }).link;
   const n = feature.length;
-  const treeIds: number[] = [];
-  const nodeIds: number[] = [];
-  const featureIds: number[] = [];
-  const modes: string[] = [];
-  const values: number[] = [];
-  const trueIds: number[] = [];
-  const falseIds: number[] = [];
-  const leafTree: number[] = [];
-  const leafNode: number[] = [];
-  const leafWeight: number[] = [];
+  // Typed arrays, one slot per node (or leaf): the memory stays a few times the model's own.
+  let leaves = 0;
+  for (let k = 0; k < n; k++) if (feature[k]! < 0) leaves++;
+  const treeIds = new Int32Array(n);
+  const nodeIds = new Int32Array(n);
+  const featureIds = new Int32Array(n);
+  const modes: string[] = new Array<string>(n);
+  const values = new Float64Array(n);
+  const trueIds = new Int32Array(n);
+  const falseIds = new Int32Array(n);
+  const leafTree = new Int32Array(leaves);
+  const leafNode = new Int32Array(leaves);
+  const leafWeight = new Float64Array(leaves);
+  let l = 0;
   for (let t = 0; t < roots.length; t++) {
     const root = roots[t]!;
     const end = t + 1 < roots.length ? roots[t + 1]! : n;
     for (let k = root; k < end; k++) {
       const leaf = feature[k]! < 0;
-      treeIds.push(t);
-      nodeIds.push(k - root);
-      featureIds.push(leaf ? 0 : feature[k]!);
+      treeIds[k] = t;
+      nodeIds[k] = k - root;
+      featureIds[k] = leaf ? 0 : feature[k]!;
       // Our trees go left when x <= threshold (trees/tree.ts); the right child is left + 1.
-      modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      values.push(leaf ? 0 : threshold[k]!);
-      trueIds.push(leaf ? 0 : left[k]! - root);
-      falseIds.push(leaf ? 0 : left[k]! + 1 - root);
+      modes[k] = leaf ? 'LEAF' : 'BRANCH_LEQ';
+      values[k] = leaf ? 0 : threshold[k]!;
+      trueIds[k] = leaf ? 0 : left[k]! - root;
+      falseIds[k] = leaf ? 0 : left[k]! + 1 - root;
       if (leaf) {
-        leafTree.push(t);
-        leafNode.push(k - root);
-        leafWeight.push(value[k]!);
+        leafTree[l] = t;
+        leafNode[l] = k - root;
+        leafWeight[l++] = value[k]!;
       }
     }
   }
@@ -136,7 +142,7 @@ function treeEnsemble(g: GraphBuilder, state: ModelState, x: string): string {
     nodes_treeids: { int64s: treeIds }, nodes_nodeids: { int64s: nodeIds }, nodes_featureids: { int64s: featureIds },
     nodes_modes: modes, nodes_values_as_tensor: { doubles: values },
     nodes_truenodeids: { int64s: trueIds }, nodes_falsenodeids: { int64s: falseIds },
-    target_treeids: { int64s: leafTree }, target_nodeids: { int64s: leafNode }, target_ids: { int64s: leafTree.map(() => 0) },
+    target_treeids: { int64s: leafTree }, target_nodeids: { int64s: leafNode }, target_ids: { int64s: new Int32Array(leaves) },
     target_weights_as_tensor: { doubles: leafWeight },
   }, { domain: ML_DOMAIN });
   // The regressor's output is float32 by the operator's definition; scale, base and link run in double.
@@ -197,7 +203,7 @@ export function exportOnnx(bundle: ModelBundle, options: OnnxExportOptions = {})
   if (classes.length !== 2) {
     throw new NsError('ONNX_UNSUPPORTED', `The model has ${classes.length} classes; the ONNX export handles two.`, { hint: 'Export a model trained on the two-class label.' });
   }
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(options.maxBytes);
   const input = 'features';
   let x = input;
   for (const step of bundle.preprocessors) x = preprocess(g, step, x, cols);

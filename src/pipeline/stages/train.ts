@@ -15,7 +15,7 @@ import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
-import { mlflowModelFiles, type MlflowModelInput } from '../mlflow-model.js';
+import { mlflowModelOrSkip, type MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
@@ -151,20 +151,14 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
 
 /**
  * Logs the winner as an MLflow model (onnx + python_function flavors) into the same model/ folder, so the
- * registered version loads in MLflow's Python client. A family with no ONNX form keeps only the bundle
- * there, and the run says so.
+ * registered version loads in MLflow's Python client. Only when runs go to a tracking server: nothing
+ * else reads that folder. A family with no ONNX form keeps only the bundle there, and the run says so; a
+ * graph too large for an ONNX file (or for this process's memory) is skipped with one warning.
  */
 async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
-  let files: Record<string, string | Uint8Array>;
-  try {
-    files = mlflowModelFiles(bundle, input);
-  } catch (e) {
-    if (e instanceof NsError && e.code === 'ONNX_UNSUPPORTED') {
-      ctx.progress(1, `MLflow model: not written (${e.message})`);
-      return;
-    }
-    throw e;
-  }
+  if (!ctx.tracking.sendsToServer) return;
+  const files = mlflowModelOrSkip(bundle, input, { progress: (msg) => ctx.progress(1, msg), warn: (msg, fields) => ctx.logger.warn(msg, fields) });
+  if (!files) return;
   for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
 }
 /** The rule that picks the registered model among the candidates (named in run summaries): highest mean CV F1. */
