@@ -21,6 +21,7 @@ import { analyzeUrl } from '../pipeline/analyze.js';
 import { featureProviders, pageFetcher, profileModelCache } from './url-check.js';
 import { TRAIN_QUEUE, type TrainJob } from './jobs.js';
 import { runTrainingInThread } from './training-thread.js';
+import { csvScoringThread } from './csv-scoring-thread.js';
 
 const EVENT_HISTORY = 1000;
 
@@ -94,6 +95,13 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
     for (const l of listeners.get(e.runId) ?? []) l(e);
   };
 
+  // CSV uploads are read and scored in a thread of their own: the served version's bundle is loaded there.
+  const csvScoring = csvScoringThread(ctx.schema, async (version) => {
+    const mv = await findVersion(ctx, version);
+    if (!mv) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });
+    return { bytes: await ctx.artifacts.get(mv.bundleKey), bundleSha256: mv.bundleSha256 };
+  });
+
   const profileModels = profileModelCache(ctx);
   const fetcher = pageFetcher(ctx.config);
   const deps: ServerDeps = {
@@ -102,6 +110,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
       return analyzeUrl(req, { models: await profileModels(), fetcher, providers: featureProviders(), ...(signal ? { signal } : {}) });
     },
     getModel: () => model,
+    scoreCsvUpload: (served, source) => csvScoring.score(served.version, source),
     modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
@@ -184,6 +193,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   return {
     deps, refreshModel, idle: () => active.then(() => undefined),
     async stop() {
+      await csvScoring.close();
       notes.close();
       clearInterval(timer);
       stopWatching?.();

@@ -16,20 +16,23 @@ export type ThreadMessage =
   | { type: 'done'; result: ResultSummary }
   | { type: 'error'; error: { code: string; message: string; kind: ErrorKind; hint?: string } };
 
-/** Compiled: the .js entry; from TypeScript sources (tsx, vitest) the entry is loaded through tsx's API. */
-function startThread(job: TrainJob): Worker {
+/**
+ * Starts the thread whose entry is `./<name>.js` next to this file. Compiled: the .js entry; from
+ * TypeScript sources (tsx, vitest) the .ts entry is loaded through tsx's API.
+ */
+export function startThread(name: string, workerData: unknown): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./training-thread-entry.js', here), { workerData: job });
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData });
   const api = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./training-thread-entry.ts', here).href;
+  const entry = new URL(`./${name}.ts`, here).href;
   const boot = `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /** Runs `job` in a new thread; resolves with its summary, rejects with its NsError. */
 export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) => void, logger: Logger): Promise<ResultSummary> {
   return new Promise((resolve, reject) => {
-    const worker = startThread(job);
+    const worker = startThread('training-thread-entry', job);
     let settled = false;
     worker.on('message', (m: ThreadMessage) => {
       if (m.type === 'progress') onEvent(m.event);
