@@ -147,9 +147,16 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         },
       };
     } finally {
-      // serve waits for a run in progress before it exits; the run is not needed after the measurement.
+      // SIGTERM stops the run in progress (serve's stop bound); SIGKILL only if serve is still there after 60 s.
       const closed = finished(server);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+      if (server.exitCode === null && server.signalCode === null) {
+        const t0 = performance.now();
+        server.kill('SIGTERM');
+        const kill = setTimeout(() => server.kill('SIGKILL'), 60_000);
+        const code = await closed;
+        clearTimeout(kill);
+        opts.log(`load: serve exited with ${code} ${Math.round(performance.now() - t0)} ms after SIGTERM`);
+      }
       await closed;
     }
   } finally {

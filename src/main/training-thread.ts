@@ -10,6 +10,9 @@ import type { Logger, ProgressEvent } from '../core/logger.js';
 import type { ResultSummary } from '../pipeline/summary.js';
 import type { TrainJob } from './jobs.js';
 
+/** Parent to thread: stop the run. */
+export type ParentMessage = { type: 'stop' };
+
 export type ThreadMessage =
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'log'; level: keyof Logger; message: string; fields?: Record<string, unknown> }
@@ -29,10 +32,23 @@ export function startThread(name: string, workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Runs `job` in a new thread; resolves with its summary, rejects with its NsError. */
-export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) => void, logger: Logger): Promise<ResultSummary> {
-  return new Promise((resolve, reject) => {
-    const worker = startThread('training-thread-entry', job);
+/** A run training in its thread: its outcome, and how to stop it. */
+export interface TrainingThread {
+  /** Resolves with the run's summary, rejects with its NsError (INTERRUPTED when stopped). */
+  done: Promise<ResultSummary>;
+  /**
+   * Stops the run: the thread aborts it (the pipeline marks it interrupted, ends its tracking run and
+   * releases the run lock) and exits; a thread not gone within `graceMs` (a step that does not check
+   * the abort signal) is terminated. Resolves with how it ended.
+   */
+  stop(graceMs: number): Promise<'stopped' | 'terminated'>;
+}
+
+/** Runs `job` in a new thread. */
+export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) => void, logger: Logger): TrainingThread {
+  const worker = startThread('training-thread-entry', job);
+  const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+  const done = new Promise<ResultSummary>((resolve, reject) => {
     let settled = false;
     worker.on('message', (m: ThreadMessage) => {
       if (m.type === 'progress') onEvent(m.event);
@@ -52,4 +68,16 @@ export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) =
       settled = true;
     });
   });
+  return {
+    done,
+    async stop(graceMs) {
+      worker.postMessage({ type: 'stop' } satisfies ParentMessage);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'terminated'>((r) => { timer = setTimeout(() => r('terminated'), graceMs); });
+      const how = await Promise.race([exited.then(() => 'stopped' as const), late]);
+      clearTimeout(timer);
+      if (how === 'terminated') await worker.terminate();
+      return how;
+    },
+  };
 }
