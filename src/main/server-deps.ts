@@ -24,8 +24,8 @@ import { runTrainingInThread, type TrainingThread } from './training-thread.js';
 import { csvScoringThread } from './csv-scoring-thread.js';
 
 const EVENT_HISTORY = 1000;
-/** How long a run training in this process gets to stop at its next abort check when the server stops. */
-export const STOP_GRACE_MS = 10_000;
+/** How long a run training in this process gets to stop at its next abort check when the server stops (under `docker stop`'s 10 s). */
+export const STOP_GRACE_MS = 5_000;
 
 export interface ServingState {
   deps: ServerDeps;

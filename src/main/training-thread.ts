@@ -38,8 +38,8 @@ export interface TrainingThread {
   done: Promise<ResultSummary>;
   /**
    * Stops the run: the thread aborts it (the pipeline marks it interrupted, ends its tracking run and
-   * releases the run lock) and exits; a thread not gone within `graceMs` (a step that does not check
-   * the abort signal) is terminated. Resolves with how it ended.
+   * releases the run lock) and reports it; a run that has not ended within `graceMs` (a step that does
+   * not check the abort signal) is cut short. The thread is terminated in both cases. Resolves with how the run ended.
    */
   stop(graceMs: number): Promise<'stopped' | 'terminated'>;
 }
@@ -74,9 +74,11 @@ export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) =
       worker.postMessage({ type: 'stop' } satisfies ParentMessage);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'terminated'>((r) => { timer = setTimeout(() => r('terminated'), graceMs); });
-      const how = await Promise.race([exited.then(() => 'stopped' as const), late]);
+      // The run has ended once the thread reports its outcome (INTERRUPTED when it stopped in time);
+      // the thread is ended either way, as the fitting threads it started may still be winding down.
+      const how = await Promise.race([done.then(() => 'stopped' as const, () => 'stopped' as const), exited.then(() => 'stopped' as const), late]);
       clearTimeout(timer);
-      if (how === 'terminated') await worker.terminate();
+      await worker.terminate();
       return how;
     },
   };
