@@ -31,6 +31,9 @@ function quantile(sorted: number[], q: number): number {
 /** Starts `serve` on a free port; resolves with its base URL. */
 async function serve(root: string, home: string): Promise<{ server: ChildProcess; base: string }> {
   const server = cli(join(root, 'src'), ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default', NS_RATE_LIMIT_PER_MINUTE: '1000000' });
+  // The request log (stdout) is read and dropped: left unread, it piles up in serve's memory and serve
+  // cannot exit until the pipe is drained.
+  server.stdout!.resume();
   return { server, base: await servingBase(server) };
 }
 
