@@ -54,5 +54,8 @@ async function main(): Promise<void> {
   }
 }
 
-// The message listener would keep the thread alive after the run.
-void main().finally(() => parentPort!.removeAllListeners('message'));
+// The message listener would keep the thread alive after the run: the port no longer holds it open.
+void main().finally(() => {
+  parentPort!.removeAllListeners('message');
+  parentPort!.unref();
+});
