@@ -31,6 +31,9 @@ function quantile(sorted: number[], q: number): number {
 /** Starts `serve` on a free port; resolves with its base URL. */
 async function serve(root: string, home: string): Promise<{ server: ChildProcess; base: string }> {
   const server = cli(join(root, 'src'), ['serve', '--port', '0'], home, { NS_TRAIN_PRESET: 'default', NS_RATE_LIMIT_PER_MINUTE: '1000000' });
+  // The request log (stdout) is read and dropped: left unread, it piles up in serve's memory and serve
+  // cannot exit until the pipe is drained.
+  server.stdout!.resume();
   return { server, base: await servingBase(server) };
 }
 
@@ -147,9 +150,16 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         },
       };
     } finally {
-      // serve waits for a run in progress before it exits; the run is not needed after the measurement.
+      // SIGTERM stops the run in progress (serve's stop bound); SIGKILL only if serve is still there after 60 s.
       const closed = finished(server);
-      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+      if (server.exitCode === null && server.signalCode === null) {
+        const t0 = performance.now();
+        server.kill('SIGTERM');
+        const kill = setTimeout(() => server.kill('SIGKILL'), 60_000);
+        const code = await closed;
+        clearTimeout(kill);
+        opts.log(`load: serve exited with ${code} ${Math.round(performance.now() - t0)} ms after SIGTERM`);
+      }
       await closed;
     }
   } finally {

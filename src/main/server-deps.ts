@@ -20,9 +20,12 @@ import type { AppContext } from './context.js';
 import { analyzeUrl } from '../pipeline/analyze.js';
 import { featureProviders, pageFetcher, profileModelCache } from './url-check.js';
 import { TRAIN_QUEUE, type TrainJob } from './jobs.js';
-import { runTrainingInThread } from './training-thread.js';
+import { runTrainingInThread, type TrainingThread } from './training-thread.js';
+import { csvScoringThread } from './csv-scoring-thread.js';
 
 const EVENT_HISTORY = 1000;
+/** How long a run training in this process gets to stop at its next abort check when the server stops (under `docker stop`'s 10 s). */
+export const STOP_GRACE_MS = 5_000;
 
 export interface ServingState {
   deps: ServerDeps;
@@ -49,6 +52,8 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   const history = new Map<string, ProgressEvent[]>();
   const listeners = new Map<string, Set<ProgressListener>>();
   let active: Promise<unknown> = Promise.resolve();
+  /** Runs training in this process's threads, by run id (stopped when the server stops). */
+  const training = new Map<string, TrainingThread>();
 
   const refreshModel = async (): Promise<void> => {
     const alias = await findVersion(ctx);
@@ -95,6 +100,33 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
     for (const l of listeners.get(e.runId) ?? []) l(e);
   };
 
+  // CSV uploads are read and scored in a thread of their own: the served version's bundle is loaded there.
+  const csvScoring = csvScoringThread(ctx.schema, async (version) => {
+    const mv = await findVersion(ctx, version);
+    if (!mv) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${version}.`, { kind: 'not_found', hint: 'List versions first.' });
+    return { bytes: await ctx.artifacts.get(mv.bundleKey), bundleSha256: mv.bundleSha256 };
+  });
+
+  /**
+   * Stops a run training in this process when the server stops: the run ends at its next abort check
+   * (marked interrupted by the pipeline, lock released). A thread still busy after STOP_GRACE_MS is
+   * terminated, and the run is marked interrupted here; its lock row names this process, so it is free
+   * once the process has exited.
+   */
+  const stopRun = async (runId: string, thread: TrainingThread): Promise<void> => {
+    ctx.logger.info(`stopping run ${runId}`);
+    thread.done.catch(() => undefined);
+    if ((await thread.stop(STOP_GRACE_MS)) === 'stopped') return;
+    const record = await ctx.runs.get(runId);
+    if (record?.status === 'running') {
+      await ctx.runs.update(runId, {
+        status: 'interrupted', finishedAt: new Date().toISOString(),
+        error: { code: 'INTERRUPTED', message: `Run ${runId} was interrupted: the server stopped.` },
+      });
+    }
+    ctx.logger.warn(`run ${runId} did not stop within ${STOP_GRACE_MS / 1000} s; its thread was terminated`);
+  };
+
   const profileModels = profileModelCache(ctx);
   const fetcher = pageFetcher(ctx.config);
   const deps: ServerDeps = {
@@ -103,6 +135,7 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
       return analyzeUrl(req, { models: await profileModels(), fetcher, providers: featureProviders(), ...(signal ? { signal } : {}) });
     },
     getModel: () => model,
+    scoreCsvUpload: (served, source) => csvScoring.score(served.version, source),
     modelProblem: () => modelProblem,
     runs: ctx.runs,
     registry: ctx.registry,
@@ -115,7 +148,9 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
         await ctx.queue.enqueue(TRAIN_QUEUE, job, { jobId: job.runId });
       } else {
         // Off the serving event loop: the run trains in a thread of its own.
-        const run = runTrainingInThread(job, onEvent, ctx.logger).then(() => refreshModel(), (e: unknown) => {
+        const thread = runTrainingInThread(job, onEvent, ctx.logger);
+        training.set(job.runId, thread);
+        const run = thread.done.finally(() => training.delete(job.runId)).then(() => refreshModel(), (e: unknown) => {
           const first = waiting.get(job.runId);
           if (first) first.fail(e instanceof Error ? e : new Error(String(e)));
           else ctx.logger.warn('background run failed', { error: (e as Error).message });
@@ -191,6 +226,8 @@ export async function createServerDeps(ctx: AppContext, trainOptions: (preset?: 
   return {
     deps, refreshModel, idle: () => active.then(() => undefined),
     async stop() {
+      await Promise.all([...training].map(([runId, thread]) => stopRun(runId, thread)));
+      await csvScoring.close();
       notes.close();
       clearInterval(timer);
       stopWatching?.();

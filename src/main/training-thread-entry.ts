@@ -11,7 +11,7 @@ import { toNsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createContext } from './compose.js';
 import { runTrainJob, type TrainJob } from './jobs.js';
-import type { ThreadMessage } from './training-thread.js';
+import type { ParentMessage, ThreadMessage } from './training-thread.js';
 
 const post = (m: ThreadMessage): void => parentPort!.postMessage(m);
 const log = (level: keyof Logger) => (message: string, fields?: Record<string, unknown>): void => post({ type: 'log', level, message, ...(fields ? { fields } : {}) });
@@ -33,12 +33,18 @@ function yieldCpuToServing(): void {
   }
 }
 
+/** Aborted when the server stops (a 'stop' message): the run ends at its next check as interrupted. */
+const stopping = new AbortController();
+parentPort!.on('message', (m: ParentMessage) => {
+  if (m.type === 'stop') stopping.abort();
+});
+
 async function main(): Promise<void> {
   yieldCpuToServing();
   const ctx = await createContext(logger);
   try {
     const job = workerData as TrainJob;
-    const result = await runTrainJob(ctx, job, (update) => post({ type: 'progress', event: update as never }), { id: job.runId });
+    const result = await runTrainJob(ctx, job, (update) => post({ type: 'progress', event: update as never }), { id: job.runId, signal: stopping.signal });
     post({ type: 'done', result });
   } catch (e) {
     const err = toNsError(e);
@@ -48,4 +54,8 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// The message listener would keep the thread alive after the run: the port no longer holds it open.
+void main().finally(() => {
+  parentPort!.removeAllListeners('message');
+  parentPort!.unref();
+});

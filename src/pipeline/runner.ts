@@ -154,7 +154,7 @@ async function openOrCreate(deps: PipelineDeps, req: RunRequest): Promise<{ run:
     return { run, record: target, resumedFrom: req.from };
   }
   if (req.from && !target) throw new NsError('RUN_NOT_FOUND', 'There is no earlier run to re-run stages of.', { kind: 'not_found', hint: 'Run `networksecurity train` first.' });
-  if (!req.fresh && target?.status === 'interrupted') {
+  if (!req.fresh && (target?.status === 'interrupted' || target?.status === 'stopped')) {
     const run = await RunArtifacts.open(deps.artifacts, target.id);
     const next = STAGES.find((s) => !run.completed(s)) ?? null;
     return { run, record: target, resumedFrom: next };
@@ -222,7 +222,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   });
   if (tracking.runId) tracked = { runId: tracking.runId, params: { ...(tracking.runId === resumeRunId ? recorded?.params : {}), ...digestsOf(logged) } };
   const stopAfter = async (stage: StageName): Promise<RunResult> => {
-    await updateIndex({ status: 'interrupted', finishedAt: new Date().toISOString() });
+    await updateIndex({ status: 'stopped', finishedAt: new Date().toISOString() });
     await tracking.finish('FINISHED');
     emit({ type: 'message', message: `stopped after ${stage} as asked; the next stage continues run ${runId}` });
     return { runId, resumedFrom, outputs: run.outputs(), record: (await deps.runs.get(runId))! };

@@ -2,7 +2,12 @@
  * RunStore: the index of pipeline runs (status, stages, summary) that the CLI and UI list. The run's
  * artifacts and manifest live in the ArtifactStore; this is the queryable index next to them.
  */
-export type PipelineRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+/**
+ * interrupted: the run ended before its last stage without being asked to (its process was killed or
+ * the server stopped); stopped: it ended after the stage it was asked to stop at (`train --stage`, the
+ * DVC pipeline's stages). Both are continued by the next `train` (or the next `--stage`).
+ */
+export type PipelineRunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'stopped';
 
 export interface RunRecord {
   id: string;

@@ -29,13 +29,18 @@ export type UploadStream = AsyncIterable<Uint8Array | string> & { truncated?: bo
  * stops early (an error), the stream is left alone rather than destroyed (destroying a request body
  * resets the connection before the 413/4xx answer is sent); the route answers with `Connection: close`.
  */
-export async function* limitedUpload(stream: UploadStream, limitBytes: number): AsyncGenerator<Uint8Array | string, void, undefined> {
+export async function* limitedUpload(stream: UploadStream, limitBytes: number, opts: { slices?: boolean } = {}): AsyncGenerator<Uint8Array | string, void, undefined> {
   const chunks = stream.iterator?.({ destroyOnReturn: false }) ?? stream;
   let bytes = 0;
   for await (const chunk of chunks) {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     bytes += data.byteLength;
     if (bytes > limitBytes) throw uploadTooLarge(limitBytes);
+    // slices: false — the chunks go to another thread as they come (deps.scoreCsvUpload); no need to cut them up.
+    if (opts.slices === false) {
+      yield data;
+      continue;
+    }
     for (let at = 0; at < data.byteLength; at += sliceBytes) {
       yield data.subarray(at, at + sliceBytes);
       await setImmediate();

@@ -8,6 +8,7 @@ import type { Logger, ProgressListener } from '../core/logger.js';
 import type { Matrix } from '../core/matrix.js';
 import type { Schema } from '../data/schema.js';
 import type { Analysis, AnalyzeRequest } from '../pipeline/analyze.js';
+import type { BatchPredictSummary } from '../pipeline/batch-predict.js';
 import type { PresetName } from '../pipeline/plan.js';
 import type { JobState, JobView, NoteStore, Registry, RunStore } from '../ports/index.js';
 import type { RequestLogOptions } from './request-log.js';
@@ -61,6 +62,11 @@ export interface ServerDeps {
   getModel(): ScoringModel | undefined;
   /** Why no model is served when the champion exists but does not load (shown by /readyz). */
   modelProblem?(): NsError | undefined;
+  /**
+   * Reads, validates and scores a CSV upload on `model` off the serving event loop (a worker thread),
+   * with the same reader and scorer as `predict`; absent: the route scores it on the event loop in small turns.
+   */
+  scoreCsvUpload?(model: ScoringModel, source: AsyncIterable<Uint8Array | string>): Promise<{ body: Uint8Array; summary: BatchPredictSummary }>;
   runs: RunStore;
   registry: Registry;
   /** Notes on runs and model versions. */

@@ -50,8 +50,13 @@ export class ServerMetrics {
   observePredictions(labels: Float64Array): void {
     let phishing = 0;
     for (let i = 0; i < labels.length; i++) if (labels[i] === -1) phishing++;
+    this.countPredictions(phishing, labels.length);
+  }
+
+  /** Counts `total` predictions of which `phishing` were phishing (scored elsewhere, e.g. the CSV scoring thread). */
+  countPredictions(phishing: number, total: number): void {
     if (phishing > 0) this.predictions.inc({ class: 'phishing' }, phishing);
-    if (labels.length > phishing) this.predictions.inc({ class: 'legitimate' }, labels.length - phishing);
+    if (total > phishing) this.predictions.inc({ class: 'legitimate' }, total - phishing);
   }
 
   /** The Prometheus text exposition; `modelVersion` undefined when no model is loaded. */

@@ -53,7 +53,7 @@ export async function serve(context: AppContext, flags: Record<string, string | 
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  io.err('stopping…');
+  io.err('stopping… (a run training in this process is stopped and marked interrupted)');
   await serving.stop();
   await app.close();
   return ExitCode.ok;

@@ -4,6 +4,8 @@
  * The upload goes through the same reader and scorer as `networksecurity predict`
  * (pipeline/batch-predict.ts): the same header rules, row errors and output for the same file.
  * Headers X-Rows, X-Row-Errors, X-Missing-Values (imputed cells) and X-Model-Version summarise the result.
+ * In `serve` the upload is read and scored in a worker thread (deps.scoreCsvUpload, src/main/csv-scoring-thread.ts):
+ * this event loop only passes the bytes on, so /healthz and other requests keep their turns.
  * The answer is built in memory and sent once the whole upload is scored, so a file that fails late
  * (over the size limit, a field over the cap) gets its 4xx instead of a cut-off CSV.
  */
@@ -11,8 +13,9 @@ import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NsError, isNsError } from '../../core/errors.js';
-import { predictCsvStream } from '../../pipeline/batch-predict.js';
+import { predictCsvStream, type BatchPredictSummary } from '../../pipeline/batch-predict.js';
 import type { RouteContext } from '../context.js';
+import type { ScoringModel } from '../deps.js';
 import { limitedUpload, uploadTooLarge, type UploadStream } from '../csv-batch.js';
 
 /** Slack for multipart boundaries and part headers when comparing Content-Length with the file limit. */
@@ -38,6 +41,25 @@ async function uploadStream(request: FastifyRequest, limit: number): Promise<Upl
  */
 const chunkRows = 256;
 
+/**
+ * The scored CSV and its summary: in the scoring thread when the server has one (deps.scoreCsvUpload;
+ * this loop only passes the bytes on), else on this loop in turns of `chunkRows` rows.
+ */
+async function scoreUpload(ctx: RouteContext, model: ScoringModel, stream: UploadStream, limit: number): Promise<{ body: Readable | Uint8Array; summary: BatchPredictSummary }> {
+  if (ctx.deps.scoreCsvUpload) {
+    const scored = await ctx.deps.scoreCsvUpload(model, limitedUpload(stream, limit, { slices: false }));
+    ctx.metrics.countPredictions(scored.summary.phishing, scored.summary.predicted);
+    return scored;
+  }
+  const out: string[] = [];
+  const scorer = { predict: (X: Parameters<typeof model.predict>[0]) => ctx.score(model, X) };
+  const summary = await predictCsvStream(limitedUpload(stream, limit), ctx.deps.schema, scorer, { strict: false, chunkRows }, async (text) => {
+    out.push(text);
+    await setImmediate();
+  });
+  return { body: Readable.from(out), summary };
+}
+
 /** Registers POST /api/v1/predict/csv. */
 export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/api/v1/predict/csv', { config: { rateLimit: ctx.predictRateLimit } }, async (request, reply) => {
@@ -49,13 +71,8 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
     }
     const model = ctx.requireModel();
     const limit = ctx.deps.limits.csvUploadBytes;
-    const out: string[] = [];
-    const scorer = { predict: (X: Parameters<typeof model.predict>[0]) => ctx.score(model, X) };
-    const summary = await uploadStream(request, limit)
-      .then((stream) => predictCsvStream(limitedUpload(stream, limit), ctx.deps.schema, scorer, { strict: false, chunkRows }, async (text) => {
-        out.push(text);
-        await setImmediate();
-      }))
+    const { body, summary } = await uploadStream(request, limit)
+      .then((stream) => scoreUpload(ctx, model, stream, limit))
       .catch((e: unknown) => {
         // The body may not have been read to its end: close the connection after the answer instead of
         // reading on (or resetting it before the answer is out).
@@ -71,6 +88,6 @@ export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): voi
       .header('x-rows', String(summary.rows))
       .header('x-row-errors', String(summary.rejected))
       .header('x-missing-values', String(summary.missingValues))
-      .send(Readable.from(out));
+      .send(body);
   });
 }

@@ -13,7 +13,7 @@ import type { Run } from '../types.js';
 import { RunCompare } from './run-compare.js';
 import { RunDetail } from './run-detail.js';
 
-const statuses = ['all', 'succeeded', 'failed', 'running', 'interrupted'];
+const statuses = ['all', 'succeeded', 'failed', 'running', 'interrupted', 'stopped'];
 
 export function RunsPage(props: { runId?: string; compareIds?: string[] }) {
   const [runs, setRuns] = useState<Run[] | null>(null);
