@@ -7,6 +7,7 @@
  *   const g = new GraphBuilder(); const y = g.node('Sigmoid', [x]); const bytes = g.model({ ... });
  */
 import onnxProto from 'onnx-proto';
+import { attributeBytes, concatBytes, lenField } from './wire.js';
 
 const { onnx } = onnxProto;
 const Attr = onnx.AttributeProto.AttributeType;
@@ -26,16 +27,18 @@ function doubleTensor(name: string, dims: number[], values: ArrayLike<number>): 
   return { name, dims, dataType: DType.DOUBLE, doubleData: Array.from(values) };
 }
 
-function attribute(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto {
+/** A small attribute as an `onnx-proto` object, or a bulk one (one value per tree node) encoded by wire.ts. */
+function attribute(name: string, v: AttrValue): onnxProto.onnx.IAttributeProto | Uint8Array {
   if (typeof v === 'string') return { name, type: Attr.STRING, s: new TextEncoder().encode(v) };
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: Attr.INT, i: v } : { name, type: Attr.FLOAT, f: v };
-  if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === 'string')) return { name, type: Attr.STRINGS, strings: v.map((s) => new TextEncoder().encode(s)) };
-    return { name, type: Attr.FLOATS, floats: v };
-  }
-  if ('doubles' in v) return { name, type: Attr.TENSOR, t: doubleTensor(name, [v.doubles.length], v.doubles) };
-  return { name, type: Attr.INTS, ints: Array.from(v.int64s) };
+  if (Array.isArray(v) && !v.every((x) => typeof x === 'string')) return { name, type: Attr.FLOATS, floats: v };
+  return attributeBytes(name, v);
 }
+
+// onnx.proto field numbers of the messages graph.ts splices: GraphProto.node, NodeProto.attribute, ModelProto.graph.
+const GRAPH_NODE = 1;
+const NODE_ATTRIBUTE = 5;
+const MODEL_GRAPH = 7;
 
 export interface ModelMeta {
   graphName: string;
@@ -48,7 +51,8 @@ export interface ModelMeta {
 }
 
 export class GraphBuilder {
-  private readonly nodes: onnxProto.onnx.INodeProto[] = [];
+  /** Each node: its `onnx-proto` fields and its bulk attributes, already encoded. */
+  private readonly nodes: { proto: onnxProto.onnx.INodeProto; bulk: Uint8Array[] }[] = [];
   private readonly inits: onnxProto.onnx.ITensorProto[] = [];
   private counter = 0;
 
@@ -74,9 +78,10 @@ export class GraphBuilder {
   /** Adds one node; returns the name of its (first) output, or the given output names. */
   node(op: string, inputs: string[], attrs: Record<string, AttrValue> = {}, opts: { domain?: string; outputs?: string[] } = {}): string {
     const outputs = opts.outputs ?? [this.name(op.toLowerCase())];
+    const all = Object.entries(attrs).map(([k, v]) => attribute(k, v));
     this.nodes.push({
-      opType: op, domain: opts.domain ?? '', input: inputs, output: outputs, name: this.name(`${op}_node`),
-      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      proto: { opType: op, domain: opts.domain ?? '', input: inputs, output: outputs, name: this.name(`${op}_node`), attribute: all.filter((a): a is onnxProto.onnx.IAttributeProto => !(a instanceof Uint8Array)) },
+      bulk: all.filter((a): a is Uint8Array => a instanceof Uint8Array),
     });
     return outputs[0]!;
   }
@@ -87,21 +92,23 @@ export class GraphBuilder {
       name, docString: doc,
       type: { tensorType: { elemType: elem, shape: { dim: dims.map((d) => (d === 'N' ? { dimParam: 'N' } : { dimValue: d })) } } },
     });
-    const model = onnx.ModelProto.create({
+    // The graph's nodes are encoded one by one, each followed by its bulk attributes, ahead of the
+    // graph's other fields; the graph is appended to the model's other fields (see wire.ts).
+    const nodes = this.nodes.map((n) => lenField(GRAPH_NODE, concatBytes([onnx.NodeProto.encode(n.proto).finish(), ...n.bulk.map((a) => lenField(NODE_ATTRIBUTE, a))])));
+    const graph = onnx.GraphProto.encode({
+      name: meta.graphName,
+      initializer: this.inits,
+      input: [valueInfo(meta.input.name, DType.DOUBLE, ['N', meta.input.cols], meta.input.doc)],
+      output: meta.outputs.map((o) => valueInfo(o.name, o.type === 'double' ? DType.DOUBLE : DType.INT64, o.dims, o.doc)),
+    }).finish();
+    const model = onnx.ModelProto.encode({
       irVersion: IR_VERSION,
       producerName: 'networksecurity',
       producerVersion: meta.producerVersion,
       docString: meta.docString,
       opsetImport: [{ domain: '', version: OPSET }, { domain: ML_DOMAIN, version: ML_OPSET }],
       metadataProps: Object.entries(meta.metadata).map(([key, value]) => ({ key, value })),
-      graph: {
-        name: meta.graphName,
-        node: this.nodes,
-        initializer: this.inits,
-        input: [valueInfo(meta.input.name, DType.DOUBLE, ['N', meta.input.cols], meta.input.doc)],
-        output: meta.outputs.map((o) => valueInfo(o.name, o.type === 'double' ? DType.DOUBLE : DType.INT64, o.dims, o.doc)),
-      },
-    });
-    return onnx.ModelProto.encode(model).finish();
+    }).finish();
+    return concatBytes([model, lenField(MODEL_GRAPH, concatBytes([...nodes, graph]))]);
   }
 }
