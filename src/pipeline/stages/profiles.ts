@@ -43,6 +43,8 @@ export interface ProfileInputs {
   winner: CandidateResult;
   bundle: { key: string; sha256: string };
   trainingDataHash: string;
+  /** Cross-validation folds of the main search (planForData takes fewer than the options' on large data). */
+  cvFolds: number;
 }
 
 function seenShare(Xtr: Matrix, Xte: Matrix): number {
@@ -69,7 +71,7 @@ export async function trainProfiles(ctx: StageContext, inp: ProfileInputs): Prom
     let Xtr = takeColumns(inp.Xtr, cols);
     for (const s of steps) Xtr = s.fitTransform(Xtr);
     const Xte = steps.reduce((m, s) => s.transform(m), takeColumns(inp.Xte, cols));
-    const folds = stratifiedGroupKFold(inp.ytr, featureVectorGroups(Xtr), ctx.options.cvFolds, { seed: ctx.options.seed });
+    const folds = stratifiedGroupKFold(inp.ytr, featureVectorGroups(Xtr), inp.cvFolds, { seed: ctx.options.seed });
     const search = await gridSearchCV(spaces, Xtr, inp.ytr, { cv: folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const model = search.bestEstimator!;
     const probPhishing = phishingScores(model, Xte);
