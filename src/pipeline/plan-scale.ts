@@ -16,6 +16,9 @@
  *   368 MB); the soft vote of both no longer fit the tracking store and its ONNX export ran out of a
  *   4 GB heap. With leaves of 10 rows: 73 MB and 80 MB, F1 on fresh rows 0.9545 / 0.9552 (fully grown:
  *   0.9562 / 0.9541), and the fits took less CPU.
+ * - The per-profile models (stages/profiles.ts: every family again on the 19- and 7-feature profiles)
+ *   are cross-validated and fit on a stratified sample of PROFILE_SAMPLE_ROWS rows above that many
+ *   training rows: at 400,000 training rows they took 5 minutes of a 14-minute train stage (load 4-15).
  *
  * The limits come from this project's measurements: SVC and k-NN on the bundled data's 8,844 training
  * rows take seconds, so at rows² growth 20,000 rows is already about 5x that, and the scale bench
@@ -43,6 +46,7 @@ export const ONE_SETTING_VECTORS = 100_000;
 export const FOREST_TREES_LARGE = 100;
 /** Above ONE_SETTING_VECTORS, forests' smallest leaf is one row per this many training rows (rounded up). */
 export const ROWS_PER_LEAF_ROW = 40_000;
+export const PROFILE_SAMPLE_ROWS = 100_000;
 
 const KERNEL_KINDS = new Set(['svc', 'knn']);
 const FOREST_KINDS = new Set(['random_forest', 'extra_trees']);
@@ -58,6 +62,8 @@ export interface DataSize {
 export interface ScaledPlan {
   plan: TrainingPlan;
   cvFolds: number;
+  /** Training rows of the per-profile models (a stratified sample), when fewer than all. */
+  profileRows?: number;
   /** One sentence per change, in the order taken (empty when nothing changed). */
   decisions: string[];
 }
@@ -111,7 +117,12 @@ export function planForData(plan: TrainingPlan, cvFolds: number, size: DataSize)
       decisions.push(`${grown.join(', ')}: leaves of at least ${leaf} rows (one per ${fmt(ROWS_PER_LEAF_ROW)} training rows), so that the model's size stays bounded as rows grow.`);
     }
   }
-  return { plan: { ...plan, candidates }, cvFolds: folds, decisions };
+  let profileRows: number | undefined;
+  if (rows > PROFILE_SAMPLE_ROWS) {
+    profileRows = PROFILE_SAMPLE_ROWS;
+    decisions.push(`profile models (URL + page + fetch, URL only) cross-validated and fit on a stratified sample of ${fmt(PROFILE_SAMPLE_ROWS)} of the ${fmt(rows)} training rows.`);
+  }
+  return { plan: { ...plan, candidates }, cvFolds: folds, ...(profileRows !== undefined ? { profileRows } : {}), decisions };
 }
 
 /** Rows the per-family costs below were measured at, and their distinct share. */
