@@ -18,7 +18,7 @@
  */
 import { NsError } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { CsvTokenizer, type CsvCaps, type CsvRow } from './csv.js';
+import { csvCell, CsvTokenizer, type CsvCaps, type CsvRow } from './csv.js';
 import type { Schema } from './schema.js';
 import { parseValue } from './values.js';
 
@@ -259,8 +259,8 @@ export interface ReadResult {
 export interface ChunkOptions extends ReadOptions {
   /** Rows (good + bad) per chunk; default 8192. A chunk may be smaller, never larger. */
   chunkRows?: number;
-  /** Hand out each chunk's rows as tokenized (`RecordChunk.rows`), for callers that echo them. */
-  keepRows?: boolean;
+  /** Hand out each chunk's rows as CSV text to echo (`RecordChunk.echo`), for callers that write them back. */
+  echoRows?: boolean;
   /** Line number of the input's first line (default 1); a shard cut from a bigger file reports that file's lines. */
   firstLine?: number;
 }
@@ -281,8 +281,12 @@ export interface RecordChunk {
   missingValues: number;
   header: string[];
   hasTarget: boolean;
-  /** With `keepRows`: every data row of the chunk (good and bad) as tokenized, in file order. */
-  rows?: CsvRow[];
+  /**
+   * With `echoRows`: every data row of the chunk (good and bad), in file order, as its cells escaped
+   * by csvCell and joined by commas. One string per row, not the tokenized cells: a chunk's rows live
+   * until it is written, and a row's 31 cell strings took several times the memory of its text.
+   */
+  echo?: string[];
 }
 
 const BINARY_HINT = 'Pass a UTF-8 CSV text file (re-save it as "CSV UTF-8" if it came from a spreadsheet).';
@@ -302,6 +306,13 @@ function rowErrorSummary(errors: RowError[]): string {
  * a UTF-8 character cut off at the end) are thrown after the chunks before them were handed out, so a
  * consumer that must not commit partial data stages what it gets until the generator ends.
  */
+/** A row's cells as output CSV text: each escaped by csvCell, joined by commas. */
+function echoText(cells: readonly string[]): string {
+  let text = cells.length > 0 ? csvCell(cells[0]!) : '';
+  for (let j = 1; j < cells.length; j++) text += `,${csvCell(cells[j]!)}`;
+  return text;
+}
+
 export async function* readRecordChunks(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ChunkOptions): AsyncGenerator<RecordChunk, void, undefined> {
   const nf = schema.features.length;
   const chunkRows = Math.max(1, opts.chunkRows ?? 8192);
@@ -320,14 +331,14 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
   let errors: RowError[] = [];
   let good = 0;
   let missingValues = 0;
-  let kept: CsvRow[] = [];
+  let kept: string[] = [];
   const ready: RecordChunk[] = [];
 
   const flush = (p: HeaderPlan): void => {
     if (good === 0 && errors.length === 0) return;
     ready.push({
       X: matrix(good, nf, X.subarray(0, good * nf)), y: y.subarray(0, good), lines: lines.subarray(0, good), errors, rowsRead, missingValues, header: p.header, hasTarget: p.targetIndex >= 0,
-      ...(opts.keepRows === true ? { rows: kept } : {}),
+      ...(opts.echoRows === true ? { echo: kept } : {}),
     });
     missingValues = 0;
     X = new Float64Array(chunkRows * nf);
@@ -346,7 +357,7 @@ export async function* readRecordChunks(source: AsyncIterable<string | Uint8Arra
         continue;
       }
       rowsRead++;
-      if (opts.keepRows === true) kept.push(row);
+      if (opts.echoRows === true) kept.push(echoText(row.cells));
       const r = parseRow(row, plan, schema, X.subarray(good * nf, (good + 1) * nf));
       if ('reason' in r) {
         errors.push(r);

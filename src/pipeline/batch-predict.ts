@@ -49,8 +49,12 @@ export interface BatchPredictOptions {
   header?: boolean;
 }
 
-/** Rows per chunk: about 2 MB of features; large enough that the model's per-call cost is amortized. */
-export const PREDICT_CHUNK_ROWS = 8192;
+/**
+ * Rows per chunk: about 0.5 MB of features, still large enough that the model's per-call cost is
+ * amortized. A chunk's rows live until it is written, so they outlive young-generation collections;
+ * with 8,192 rows `predict` on 1M rows peaked at 305 MB, with 2,048 at 244 MB (same rows/s).
+ */
+export const PREDICT_CHUNK_ROWS = 2048;
 const FIRST_ERRORS = 10;
 
 /** Scores `source` and hands the output CSV to `write` in pieces, in input order. */
@@ -61,7 +65,7 @@ export async function predictCsvStream(
   const summary: BatchPredictSummary = { rows: 0, predicted: 0, firstErrors: [], rejected: 0, phishing: 0, missingValues: 0 };
   // A shard of a bigger file (batch-shards.ts) leaves the header to the first shard.
   let headerDone = opts.header === false;
-  const readOpts = { requireTarget: false, allowExtra: true, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, keepRows: true, firstLine: opts.firstLine ?? 1, ...(opts.caps ? { caps: opts.caps } : {}) };
+  const readOpts = { requireTarget: false, allowExtra: true, strict: opts.strict, chunkRows: opts.chunkRows ?? PREDICT_CHUNK_ROWS, echoRows: true, firstLine: opts.firstLine ?? 1, ...(opts.caps ? { caps: opts.caps } : {}) };
   for await (const chunk of readRecordChunks(source, schema, readOpts)) {
     const out: string[] = [];
     if (!headerDone) {
@@ -72,17 +76,16 @@ export async function predictCsvStream(
     const scored = chunk.X.rows > 0 ? predictor.predict(chunk.X) : undefined;
     let g = 0;
     let e = 0;
-    for (const row of chunk.rows!) {
-      let line = '';
-      for (const cell of row.cells) line += `${csvCell(cell)},`;
-      if (g < chunk.lines.length && chunk.lines[g] === row.line) {
+    // Good rows and bad rows come in file order: the next row is the good one when its line is first.
+    for (const text of chunk.echo!) {
+      if (g < chunk.lines.length && (e >= chunk.errors.length || chunk.lines[g]! < chunk.errors[e]!.line)) {
         const label = scored!.label[g]!;
         if (label === PHISHING) summary.phishing++;
-        out.push(`${line}${label},${scored!.probPhishing[g]!.toFixed(6)},`);
+        out.push(`${text},${label},${scored!.probPhishing[g]!.toFixed(6)},`);
         g++;
       } else {
         const err = chunk.errors[e++]!;
-        out.push(`${line},,${csvCell(describeRowError(err))}`);
+        out.push(`${text},,,${csvCell(describeRowError(err))}`);
       }
     }
     summary.predicted += chunk.X.rows;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainingPlan } from './plan.js';
-import { expectedSeconds, FEWER_FOLDS_ROWS, formatSeconds, KERNEL_MAX_ROWS, KNN_SAMPLE_ROWS, ONE_SETTING_VECTORS, planForData, SVC_SAMPLE_ROWS, TWO_FOLDS_ROWS } from './plan-scale.js';
+import { expectedSeconds, FEWER_FOLDS_ROWS, formatSeconds, KERNEL_MAX_ROWS, KNN_SAMPLE_ROWS, ONE_SETTING_VECTORS, planForData, PROFILE_SAMPLE_ROWS, ROWS_PER_LEAF_ROW, SVC_SAMPLE_ROWS, TWO_FOLDS_ROWS } from './plan-scale.js';
 
 const all = new Set(['logistic_regression', 'decision_tree', 'random_forest', 'extra_trees', 'hist_gradient_boosting', 'adaboost', 'svc', 'knn', 'naive_bayes']);
 const { plan } = trainingPlan('default', all);
@@ -39,8 +39,27 @@ describe('planForData', () => {
     expect(rf.params.nEstimators).toBe(100);
     expect(rf.grid).toEqual({ maxFeatures: ['sqrt'] });
     expect(big.plan.candidates.find((c) => c.kind === 'hist_gradient_boosting')!.grid).toEqual({ learningRate: [0.05] });
-    expect(big.decisions).toHaveLength(4);
+    expect(big.decisions).toHaveLength(6);
     expect(big.decisions[3]).toMatch(/280,000 distinct training vectors/);
+  });
+
+  it('bounds forest leaves by rows from the one-setting size on, and says so', () => {
+    const big = planForData(plan, 5, { rows: 400_000, distinctShare: 0.7 });
+    for (const kind of ['random_forest', 'extra_trees']) expect(big.plan.candidates.find((c) => c.kind === kind)!.params.minSamplesLeaf).toBe(400_000 / ROWS_PER_LEAF_ROW);
+    expect(big.plan.candidates.find((c) => c.kind === 'decision_tree')!.params.minSamplesLeaf).toBeUndefined();
+    expect(big.decisions[4]).toBe('Random Forest, Extra Trees: leaves of at least 10 rows (one per 40,000 training rows), so that the model\'s size stays bounded as rows grow.');
+    expect(planForData(plan, 5, { rows: 1_000_001, distinctShare: 0.5 }).plan.candidates.find((c) => c.kind === 'random_forest')!.params.minSamplesLeaf).toBe(26);
+    // Below the one-setting size (counted in distinct vectors) leaves stay as the preset wrote them.
+    const dup = planForData(plan, 5, { rows: 400_000, distinctShare: 0.2 });
+    expect(dup.plan.candidates.find((c) => c.kind === 'random_forest')!.params.minSamplesLeaf).toBeUndefined();
+    expect(dup.decisions.some((d) => d.includes('leaves'))).toBe(false);
+  });
+
+  it('fits the profile models on a sample above PROFILE_SAMPLE_ROWS training rows, and says so', () => {
+    expect(planForData(plan, 5, { rows: PROFILE_SAMPLE_ROWS, distinctShare: 1 }).profileRows).toBeUndefined();
+    const big = planForData(plan, 5, { rows: 400_000, distinctShare: 0.7 });
+    expect(big.profileRows).toBe(PROFILE_SAMPLE_ROWS);
+    expect(big.decisions[5]).toBe('profile models (URL + page + fetch, URL only) cross-validated and fit on a stratified sample of 100,000 of the 400,000 training rows.');
   });
 
   it('runs the other presets as written', () => {

@@ -9,7 +9,16 @@
  * - Cross-validation folds drop to 3 from FEWER_FOLDS_ROWS rows and to 2 from TWO_FOLDS_ROWS.
  * - Tree ensembles train on the distinct vectors, so their cost follows rows × distinct share: from
  *   ONE_SETTING_VECTORS distinct vectors each family keeps one setting (the first of its grid) and
- *   forests keep at most FOREST_TREES_LARGE trees.
+ *   forests keep at most FOREST_TREES_LARGE trees. From there on, forests also grow leaves of at least
+ *   ceil(rows / ROWS_PER_LEAF_ROW) rows (`minSamplesLeaf`): fully grown trees have about one leaf per
+ *   few distinct vectors, so the model grows with the data. At 500,000 generated rows (bench/scale
+ *   data, 400,000 training rows) the fully grown 100-tree forest was a 242 MB bundle (extra trees
+ *   368 MB); the soft vote of both no longer fit the tracking store and its ONNX export ran out of a
+ *   4 GB heap. With leaves of 10 rows: 73 MB and 80 MB, F1 on fresh rows 0.9545 / 0.9552 (fully grown:
+ *   0.9562 / 0.9541), and the fits took less CPU.
+ * - The per-profile models (stages/profiles.ts: every family again on the 19- and 7-feature profiles)
+ *   are cross-validated and fit on a stratified sample of PROFILE_SAMPLE_ROWS rows above that many
+ *   training rows: at 400,000 training rows they took 5 minutes of a 14-minute train stage (load 4-15).
  *
  * The limits come from this project's measurements: SVC and k-NN on the bundled data's 8,844 training
  * rows take seconds, so at rows² growth 20,000 rows is already about 5x that, and the scale bench
@@ -35,6 +44,9 @@ export const FEWER_FOLDS_ROWS = 50_000;
 export const TWO_FOLDS_ROWS = 200_000;
 export const ONE_SETTING_VECTORS = 100_000;
 export const FOREST_TREES_LARGE = 100;
+/** Above ONE_SETTING_VECTORS, forests' smallest leaf is one row per this many training rows (rounded up). */
+export const ROWS_PER_LEAF_ROW = 40_000;
+export const PROFILE_SAMPLE_ROWS = 100_000;
 
 const KERNEL_KINDS = new Set(['svc', 'knn']);
 const FOREST_KINDS = new Set(['random_forest', 'extra_trees']);
@@ -50,6 +62,8 @@ export interface DataSize {
 export interface ScaledPlan {
   plan: TrainingPlan;
   cvFolds: number;
+  /** Training rows of the per-profile models (a stratified sample), when fewer than all. */
+  profileRows?: number;
   /** One sentence per change, in the order taken (empty when nothing changed). */
   decisions: string[];
 }
@@ -91,8 +105,24 @@ export function planForData(plan: TrainingPlan, cvFolds: number, size: DataSize)
     if (changed.length > 0) {
       decisions.push(`${changed.join(', ')}: one setting each (the first of the grid), forests at most ${FOREST_TREES_LARGE} trees: ${fmt(vectors)} distinct training vectors ≥ ${fmt(ONE_SETTING_VECTORS)}.`);
     }
+    const leaf = Math.ceil(rows / ROWS_PER_LEAF_ROW);
+    const grown: string[] = [];
+    candidates = candidates.map((c) => {
+      const current = c.params.minSamplesLeaf;
+      if (leaf <= 1 || !FOREST_KINDS.has(c.kind) || 'minSamplesLeaf' in c.grid || (typeof current === 'number' && current >= leaf)) return c;
+      grown.push(c.name);
+      return { ...c, params: { ...c.params, minSamplesLeaf: leaf } };
+    });
+    if (grown.length > 0) {
+      decisions.push(`${grown.join(', ')}: leaves of at least ${leaf} rows (one per ${fmt(ROWS_PER_LEAF_ROW)} training rows), so that the model's size stays bounded as rows grow.`);
+    }
   }
-  return { plan: { ...plan, candidates }, cvFolds: folds, decisions };
+  let profileRows: number | undefined;
+  if (rows > PROFILE_SAMPLE_ROWS) {
+    profileRows = PROFILE_SAMPLE_ROWS;
+    decisions.push(`profile models (URL + page + fetch, URL only) cross-validated and fit on a stratified sample of ${fmt(PROFILE_SAMPLE_ROWS)} of the ${fmt(rows)} training rows.`);
+  }
+  return { plan: { ...plan, candidates }, cvFolds: folds, ...(profileRows !== undefined ? { profileRows } : {}), decisions };
 }
 
 /** Rows the per-family costs below were measured at, and their distinct share. */

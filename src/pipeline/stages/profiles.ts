@@ -10,10 +10,10 @@
  *
  * Writes `profile-<name>.nsm` bundles and `profiles.json` (what `loadProfileModels` reads back).
  */
-import { takeColumns, type Matrix } from '../../core/matrix.js';
+import { takeColumns, takeRows, takeValues, type Matrix } from '../../core/matrix.js';
 import { PROFILES, profileColumns, type ProfileName } from '../../data/url-features/feature-sets.js';
 import { encodeBundle } from '../../ml/bundle.js';
-import { featureVectorGroups, gridSearchCV, stratifiedGroupKFold } from '../../ml/model-selection/index.js';
+import { featureVectorGroups, gridSearchCV, stratifiedGroupKFold, stratifiedSample } from '../../ml/model-selection/index.js';
 import { phishingScores, testMetrics } from '../evaluation.js';
 import type { CandidateResult, StageContext, TestMetrics } from '../types.js';
 import { preprocessorSteps } from './transform.js';
@@ -43,6 +43,10 @@ export interface ProfileInputs {
   winner: CandidateResult;
   bundle: { key: string; sha256: string };
   trainingDataHash: string;
+  /** Cross-validation folds of the main search (planForData takes fewer than the options' on large data). */
+  cvFolds: number;
+  /** Fit the profile models on a stratified sample of this many training rows (planForData's profileRows). */
+  sampleRows?: number;
 }
 
 function seenShare(Xtr: Matrix, Xte: Matrix): number {
@@ -60,17 +64,21 @@ export async function trainProfiles(ctx: StageContext, inp: ProfileInputs): Prom
     name: 'all', features: [...features], kind: inp.winner.kind, params: inp.winner.params, cv: { f1: inp.winner.cv.f1, f1Std: inp.winner.cv.f1Std },
     test: inp.winner.test, testVectorsSeenInTraining: seenShare(inp.Xtr, inp.Xte), bundleKey: inp.bundle.key, bundleSha256: inp.bundle.sha256,
   }];
+  // On large data the profile models learn from a stratified sample (planForData says so in the run).
+  const sample = inp.sampleRows !== undefined && inp.sampleRows < inp.ytr.length ? stratifiedSample(inp.ytr, inp.sampleRows, ctx.options.seed) : undefined;
+  const fitX = sample ? takeRows(inp.Xtr, sample) : inp.Xtr;
+  const fitY = sample ? takeValues(inp.ytr, sample) : inp.ytr;
   const spaces = inp.settings.map((c) => ({ kind: c.kind, grid: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])) }));
   for (const profile of PROFILES.filter((p) => p.name !== 'all')) {
     ctx.signal?.throwIfAborted();
     const cols = profileColumns(profile, features);
     const names = cols.map((j) => features[j]!);
     const steps = preprocessorSteps(ctx.options);
-    let Xtr = takeColumns(inp.Xtr, cols);
+    let Xtr = takeColumns(fitX, cols);
     for (const s of steps) Xtr = s.fitTransform(Xtr);
     const Xte = steps.reduce((m, s) => s.transform(m), takeColumns(inp.Xte, cols));
-    const folds = stratifiedGroupKFold(inp.ytr, featureVectorGroups(Xtr), ctx.options.cvFolds, { seed: ctx.options.seed });
-    const search = await gridSearchCV(spaces, Xtr, inp.ytr, { cv: folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const folds = stratifiedGroupKFold(fitY, featureVectorGroups(Xtr), inp.cvFolds, { seed: ctx.options.seed });
+    const search = await gridSearchCV(spaces, Xtr, fitY, { cv: folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const model = search.bestEstimator!;
     const probPhishing = phishingScores(model, Xte);
     const test = testMetrics(inp.yte, { label: model.predict(Xte), probPhishing });

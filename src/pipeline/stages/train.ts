@@ -211,6 +211,6 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const curvesArt = await ctx.run.write('train', 'curves.json', JSON.stringify(Object.fromEntries(searched.map((s) => [s.result.name, s.curves]))));
   await ctx.tracking.logArtifact('metrics.json', JSON.stringify({ best: winner.result.name, candidates }));
   const settings = searched.filter((x) => x.result.kind !== 'voting').map((x) => ({ kind: x.result.kind, params: x.result.params }));
-  const profiles = await trainProfiles(ctx, { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, settings, winner: winner.result, bundle: { key: bundleArt.key, sha256: bundleArt.sha256 }, trainingDataHash: ing.snapshotSha256 });
+  const profiles = await trainProfiles(ctx, { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, settings, winner: winner.result, bundle: { key: bundleArt.key, sha256: bundleArt.sha256 }, trainingDataHash: ing.snapshotSha256, cvFolds: fitted.cvFolds, ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}) });
   return { candidates, best: winner.result.name, bundleKey: bundleArt.key, bundleSha256: bundleArt.sha256, metricsKey: metricsArt.key, curvesKey: curvesArt.key, profiles: profiles.profiles, profilesKey: profiles.key };
 }
