@@ -8,7 +8,8 @@
  * medians and their ratio, F1 on fresh rows, peak RSS; at the largest size also batch prediction of
  * `predictRows` rows (default 1,000,000); and time against rows with the exponent of a least-squares
  * fit of log(time) on log(rows) for each side; and the `predict` command on a CSV of the `predictRows`
- * rows (predict-cli.ts: rows/s, peak RSS).
+ * rows (predict-cli.ts: rows/s, peak RSS). `--only random_forest` or `--only hist_gradient_boosting` runs
+ * just that family's rows (fits, batch prediction, exponent), without the CLI runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -72,13 +73,17 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const python = process.env.PEERS_PYTHON ?? path.join(opts.root, '.cache', 'venv-peers', 'bin', 'python');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-bench-scale-'));
   const largest = Math.max(...sizes);
+  const loadAtStart = os.loadavg();
+  const only = opts.only as ScaleFamily | undefined;
+  if (only !== undefined && !FAMILIES.includes(only)) throw new Error(`scale has no row ${only}; --only ${FAMILIES.join(' | ')}`);
+  const families = only !== undefined ? [only] : FAMILIES;
   try {
     const base = loadBundled(opts.root);
     const testRows = scaledRows(base, predictRows, 2);
     writeInt8(testRows, path.join(dir, 'test'));
-    const cli = await predictCli(opts.root, testRows, opts.log);
+    const cli = only !== undefined ? null : await predictCli(opts.root, testRows, opts.log);
     opts.log(`scale: predict CLI ${JSON.stringify(cli)}`);
-    const trainCliResult = opts.quick ? null : await trainCli(opts.root, scaledRows(base, TRAIN_CLI_ROWS, 3), opts.log);
+    const trainCliResult = opts.quick || only !== undefined ? null : await trainCli(opts.root, scaledRows(base, TRAIN_CLI_ROWS, 3), opts.log);
     opts.log(`scale: train CLI ${JSON.stringify(trainCliResult)}`);
     const table: Record<string, unknown>[] = [];
     const fits: Record<ScaleFamily, { rows: number[]; ours: number[]; peer: number[] }> = {
@@ -93,7 +98,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       writeInt8(train, path.join(dir, `train-${rows}`));
       opts.log(`scale: ${rows} rows, distinct share ${round(share)}`);
       const entry: Record<string, unknown> = { rows, distinctShare: round(share, 4) };
-      for (const family of FAMILIES) {
+      for (const family of families) {
         const args = [dir, String(rows), family, String(opts.reps), ...(rows === largest ? [String(predictRows)] : [])];
         opts.log(`scale: ours ${family} ${rows}`);
         const ours = lastJson(await runChild(process.execPath, ['--import', 'tsx', path.join(opts.root, 'bench', 'scale', 'ours.ts'), ...args], opts.log), 'ours.ts');
@@ -120,12 +125,12 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       }
       table.push(entry);
     }
-    const growth = Object.fromEntries(FAMILIES.map((f) => {
+    const growth = Object.fromEntries(families.map((f) => {
       const eo = growthExponent(fits[f].rows, fits[f].ours);
       const ep = growthExponent(fits[f].rows, fits[f].peer);
       return [f, { ours: eo === null ? null : round(eo), peer: ep === null ? null : round(ep), target: 'ours <= peer', met: eo !== null && ep !== null ? eo <= ep : null }];
     }));
-    return { peer: { versions: versions ?? null, env: PEER_ENV }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli, trainCli: trainCliResult };
+    return { peer: { versions: versions ?? null, env: PEER_ENV }, only: only ?? null, loadAvg: { start: loadAtStart, end: os.loadavg() }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli, trainCli: trainCliResult };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
