@@ -59,7 +59,7 @@ for seed, ds in sorted(seeds_rows.items()):
     fams = []
     for dd in ds:
         for f in dd["families"]:
-            if dd is not ds[0] and f["kind"] in {g["kind"] for g in fams} and not f["name"].startswith("X"):
+            if f["name"] in {g["name"] for g in fams}:
                 continue
             fams.append({**f, "oof": np.array(f["oof"]), "test": np.array(f["test"])})
     base = [f for f in fams if f["name"] in {"Logistic Regression", "Decision Tree", "Random Forest", "Extra Trees", "Gradient Boosting", "AdaBoost", "SVC", "KNN", "Naive Bayes"}]
