@@ -132,9 +132,17 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       const start = await fetch(`${base}/api/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       if (start.status !== 202) throw new Error(`POST /api/v1/runs answered ${start.status}: ${await start.text()}`);
       const { runId } = (await start.json()) as { runId: string };
-      opts.log(`load: predict at 50 connections during run ${runId}, ${seconds} s`);
+      // The window starts when the run is in its train stage (the model search), the heaviest part.
+      const runState = async (): Promise<{ status: string; lastStage: string | null }> => (await (await fetch(`${base}/api/v1/runs/${runId}`)).json()) as { status: string; lastStage: string | null };
+      for (let waited = 0; waited < 300; waited++) {
+        const s = await runState();
+        if (s.status !== 'running' || s.lastStage === 'transform') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const runAtStart = await runState();
+      opts.log(`load: predict at 50 connections during run ${runId} (train stage), ${seconds} s`);
       const during = await predictLoad(base, header, rows, seconds);
-      const runAtEnd = (await (await fetch(`${base}/api/v1/runs/${runId}`)).json()) as { status: string; lastStage: string | null };
+      const runAtEnd = await runState();
       const ratio = during.p99Ms / Math.max(1, idle.p99Ms);
       return {
         path: 'real `serve` (tsx on src/, embedded default) on a fresh home: etl of the bundled data, train --preset quick; NS_RATE_LIMIT_PER_MINUTE=1000000 (the most it takes), NS_TRAIN_PRESET=default for the run started through the API',
@@ -145,8 +153,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         },
         predictDuringTraining: {
           what: `POST /api/v1/predict (one row) at 50 connections for ${seconds} s, idle and then during a run started through POST /api/v1/runs; ms`,
-          idle, during, runId, runStatusAtEnd: runAtEnd.status, runLastStageAtEnd: runAtEnd.lastStage, p99Ratio: round(ratio, 2),
-          targets: { zeroErrors: [idle, during].every((p) => p.errors === 0 && p.timeouts === 0 && p.non2xx === 0), p99AtMost2xIdle: ratio <= 2, runCoveredWindow: runAtEnd.status === 'running' },
+          idle, during, runId, runLastStageAtStart: runAtStart.lastStage, runStatusAtEnd: runAtEnd.status, runLastStageAtEnd: runAtEnd.lastStage, p99Ratio: round(ratio, 2),
+          targets: { zeroErrors: [idle, during].every((p) => p.errors === 0 && p.timeouts === 0 && p.non2xx === 0), p99AtMost2xIdle: ratio <= 2, runCoveredWindow: runAtStart.lastStage === 'transform' && runAtEnd.status === 'running' && runAtEnd.lastStage === 'transform' },
         },
       };
     } finally {

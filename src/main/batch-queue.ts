@@ -11,7 +11,6 @@
  * rest; a shard whose worker died is retaken by another worker (stalled-job detection). The staging
  * keys are deleted once the output is complete.
  */
-import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { NsError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
@@ -22,7 +21,7 @@ import type { JobHandler } from '../ports/job-queue.js';
 import { findVersion, requireModel } from './champion.js';
 import type { AppContext } from './context.js';
 import { writeOutput } from './outputs.js';
-import { openSource } from './sources.js';
+import { openSource, sourceStamp } from './sources.js';
 
 export const PREDICT_QUEUE = 'predict';
 export const DEFAULT_SHARD_ROWS = 50_000;
@@ -92,12 +91,6 @@ export interface QueuedPredictResult extends BatchPredictSummary {
   reused: number;
 }
 
-async function inputStamp(input: string): Promise<string> {
-  if (input.startsWith('s3://')) return '';
-  const info = await stat(input).catch(() => undefined);
-  return info ? `${info.size}:${info.mtimeMs}` : '';
-}
-
 async function readJson<T>(ctx: AppContext, key: string): Promise<T | undefined> {
   if (!(await ctx.artifacts.exists(key))) return undefined;
   return JSON.parse(new TextDecoder().decode(await ctx.artifacts.get(key))) as T;
@@ -112,9 +105,15 @@ export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions,
     if (opts.version !== undefined) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${opts.version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
     throw new NsError('NO_CHAMPION', 'There is no champion model yet.', { kind: 'not_found', hint: 'Train one first: networksecurity train' });
   }
-  const batch = sha256(JSON.stringify({ input: opts.input, output: opts.output, version: mv.version, strict: opts.strict, shardRows: opts.shardRows, stamp: await inputStamp(opts.input) })).slice(0, 24);
-  // A shard that failed in an earlier attempt of this batch is tried again.
-  for (const j of await scale.listJobs(PREDICT_QUEUE, ['failed'], 1000)) if (j.id.startsWith(`${batch}-`)) await scale.removeJob(PREDICT_QUEUE, j.id);
+  const batch = sha256(JSON.stringify({ input: opts.input, output: opts.output, version: mv.version, strict: opts.strict, shardRows: opts.shardRows, stamp: await sourceStamp(opts.input, ctx.config) })).slice(0, 24);
+  // A shard that failed in an earlier attempt of this batch is tried again; so is one whose job
+  // completed but whose result is gone (the same command run again after it finished: its files were
+  // cleaned up, and BullMQ would otherwise hand back the old job's result without scoring).
+  for (const j of await scale.listJobs(PREDICT_QUEUE, ['failed', 'completed'], 10_000)) {
+    if (!j.id.startsWith(`${batch}-`)) continue;
+    const index = Number(j.id.slice(batch.length + 1));
+    if (j.state === 'failed' || !(await ctx.artifacts.exists(doneKey(batch, index)))) await scale.removeJob(PREDICT_QUEUE, j.id);
+  }
 
   let done = 0;
   let reused = 0;

@@ -22,6 +22,20 @@ export async function openSource(uri: string, config: Config): Promise<AsyncIter
   return createReadStream(uri, { highWaterMark: 1 << 16 });
 }
 
+/**
+ * A stamp of the source's current content, cheap to take: size and mtime of a file, ETag and size of
+ * an S3 object. Two stamps differ when the source was replaced in between.
+ */
+export async function sourceStamp(uri: string, config: Config): Promise<string> {
+  if (uri.startsWith('s3://')) {
+    const { statS3Object } = await import('../adapters/s3/source.js');
+    const head = await statS3Object(uri, { region: config.AWS_REGION, ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}) });
+    return `${head.size}:${head.etag}`;
+  }
+  const info = await stat(uri).catch(() => undefined);
+  return info ? `${info.size}:${info.mtimeMs}` : '';
+}
+
 export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const chunk of source) parts.push(chunk);

@@ -69,15 +69,34 @@ describe('batch scoring on queue workers', () => {
     const started = two.map((w) => (w.output().match(/job predict \S+ started/g) ?? []).length);
     expect(started.reduce((a, b) => a + b, 0)).toBe(12);
     expect(started.every((n) => n > 0), `both workers scored shards: ${started.join(', ')}`).toBe(true);
-  }, 120_000);
+    // The same command again, after it finished: the shards are scored again (their results were
+    // cleaned up), not taken from the finished jobs, and the output is the same.
+    const again = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued-again.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
+    expect(again.code, again.stderr).toBe(3);
+    expect(readFileSync(join(home, 'queued-again.csv'), 'utf8')).toBe(inline);
+    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 11_055, rejected: 11, reused: 0, batch: JSON.parse(r.stdout).batch });
+  }, 180_000);
 
   it('reads from and writes to S3', async () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/tricky.csv', Body: readFileSync(tricky) }));
-    const r = await runCli(['predict', '--input', `s3://${bucket}/in/tricky.csv`, '--output', `s3://${bucket}/out/scored.csv`, '--queue', '--shard-rows', '3000'], home, { ...env, ...s3Env });
+    const args = ['predict', '--input', `s3://${bucket}/in/tricky.csv`, '--output', `s3://${bucket}/out/scored.csv`, '--queue', '--shard-rows', '3000', '--json'];
+    const r = await runCli(args, home, { ...env, ...s3Env });
     expect(r.code, r.stderr).toBe(3);
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'out/scored.csv' }));
     expect(await got.Body!.transformToString()).toBe(inline);
-  }, 120_000);
+    // The object replaced under the same key: another batch (its ETag is in the batch id), so no shard
+    // of the old content could be reused after a crash; the output is the new content's.
+    const head = readFileSync(tricky, 'utf8').split('\r\n').slice(0, 2001).join('\r\n') + '\r\n';
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/tricky.csv', Body: head }));
+    const changed = await runCli(args, home, { ...env, ...s3Env });
+    expect(changed.code, changed.stderr).toBe(3);
+    expect(JSON.parse(changed.stdout).batch).not.toBe(JSON.parse(r.stdout).batch);
+    writeFileSync(join(home, 'head.csv'), head);
+    const local = await runCli(['predict', '--input', join(home, 'head.csv'), '--output', join(home, 'head-inline.csv')], home);
+    expect(local.code, local.stderr).toBe(3);
+    const got2 = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'out/scored.csv' }));
+    expect(await got2.Body!.transformToString()).toBe(readFileSync(join(home, 'head-inline.csv'), 'utf8'));
+  }, 180_000);
 
   it('--strict with a bad row: the command fails and writes no output', async () => {
     const out = join(home, 'strict.csv');

@@ -2,7 +2,7 @@
  * Reading one S3 object as a stream of bytes, for the ETL's CSV source (`--source s3://bucket/key.csv`):
  * the object is never held whole in memory.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { NsError } from '../../core/errors.js';
 import { createS3Client, s3Secrets } from './client.js';
@@ -33,6 +33,22 @@ export interface OpenS3ObjectOptions extends S3ClientOptions {
   /** Use this client instead of building one. */
   client?: S3Client;
   signal?: AbortSignal;
+}
+
+/**
+ * The object's ETag and size, without reading it: a stamp that changes when the object is replaced.
+ *
+ * @example (await statS3Object('s3://data/new.csv', { endpoint })).etag // '"9b2cf535f27731c974343645a3985328"'
+ */
+export async function statS3Object(uri: string, options: OpenS3ObjectOptions = {}): Promise<{ etag: string; size: number }> {
+  const { bucket, key } = parseS3Uri(uri);
+  const client = options.client ?? createS3Client(options);
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), options.signal ? { abortSignal: options.signal } : {});
+    return { etag: head.ETag ?? '', size: head.ContentLength ?? 0 };
+  } catch (e) {
+    throw toS3NsError(e, { doing: `checking ${uri}`, endpoint: options.endpoint ?? 'AWS', secrets: s3Secrets(options), notFoundCode: 'S3_OBJECT_NOT_FOUND' });
+  }
 }
 
 /**
