@@ -42,6 +42,7 @@ export const predictCommand: CliCommand = {
     const t0 = performance.now();
     let result;
     let model: { version: number };
+    let queue: { batch: string; shards: number; reused: number } | undefined;
     if (bool(flags, 'queue')) {
       const shardRows = num(flags, 'shard-rows', DEFAULT_SHARD_ROWS, [1, 10_000_000]);
       const queued = await predictQueued(context, { input, output, strict: bool(flags, 'strict'), shardRows, ...(version !== undefined ? { version } : {}) }, (done, known, split) => {
@@ -50,6 +51,7 @@ export const predictCommand: CliCommand = {
       if (queued.reused > 0) io.err(`resumed: ${queued.reused} of ${queued.shards} shards were scored by an earlier run`);
       result = queued;
       model = { version: queued.model };
+      queue = { batch: queued.batch, shards: queued.shards, reused: queued.reused };
     } else {
       const source = await openSource(input, context.config);
       const predictor = await requireModel(context, version);
@@ -60,7 +62,7 @@ export const predictCommand: CliCommand = {
     for (const err of result.firstErrors) io.err(`rejected ${describeRowError(err)}`);
     if (result.rejected > result.firstErrors.length) io.err(`… and ${result.rejected - result.firstErrors.length} more rejected rows (see the error column)`);
     const rowsPerSecond = Math.round(result.rows / Math.max(seconds, 1e-6));
-    const summary = { input, output, model: model.version, rows: result.rows, predicted: result.predicted, phishing: result.phishing, rejected: result.rejected, seconds: Math.round(seconds * 1000) / 1000, rowsPerSecond };
+    const summary = { input, output, model: model.version, rows: result.rows, predicted: result.predicted, phishing: result.phishing, rejected: result.rejected, seconds: Math.round(seconds * 1000) / 1000, rowsPerSecond, ...(queue ? { queue } : {}) };
     if (bool(flags, 'json')) io.out(JSON.stringify(summary));
     else io.out(`${result.predicted} of ${result.rows} rows scored with model v${model.version} (${result.phishing} phishing), ${result.rejected} rejected → ${output} (${rowsPerSecond} rows/s)`);
     return result.rejected > 0 ? ExitCode.rejectedRows : ExitCode.ok;
