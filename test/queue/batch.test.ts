@@ -25,6 +25,9 @@ const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, c
 const tricky = join(home, 'tricky.csv');
 let inline = '';
 
+/** The batch id that `predict --queue --json` printed. */
+const batchOf = (stdout: string): string => (JSON.parse(stdout) as { queue: { batch: string } }).queue.batch;
+
 function startWorkers(n: number): Proc[] {
   const started = Array.from({ length: n }, () => spawnCli(['worker', '--port', '0', '--queues', 'predict'], home, env));
   workers.push(...started);
@@ -74,7 +77,7 @@ describe('batch scoring on queue workers', () => {
     const again = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued-again.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
     expect(again.code, again.stderr).toBe(3);
     expect(readFileSync(join(home, 'queued-again.csv'), 'utf8')).toBe(inline);
-    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 11_055, rejected: 11, queue: { shards: 12, reused: 0, batch: JSON.parse(r.stdout).queue.batch } });
+    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 11_055, rejected: 11, queue: { shards: 12, reused: 0, batch: batchOf(r.stdout) } });
   }, 180_000);
 
   it('reads from and writes to S3', async () => {
@@ -90,7 +93,7 @@ describe('batch scoring on queue workers', () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'in/tricky.csv', Body: head }));
     const changed = await runCli(args, home, { ...env, ...s3Env });
     expect(changed.code, changed.stderr).toBe(3);
-    expect(JSON.parse(changed.stdout).queue.batch).not.toBe(JSON.parse(r.stdout).queue.batch);
+    expect(batchOf(changed.stdout)).not.toBe(batchOf(r.stdout));
     writeFileSync(join(home, 'head.csv'), head);
     const local = await runCli(['predict', '--input', join(home, 'head.csv'), '--output', join(home, 'head-inline.csv')], home);
     expect(local.code, local.stderr).toBe(3);
