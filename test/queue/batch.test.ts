@@ -5,7 +5,7 @@
  * worker SIGKILLed mid-batch, then the same command again: the shards already scored are not scored
  * again and the output is complete; --strict with a bad row fails with no output.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,9 +74,10 @@ describe('batch scoring on queue workers', () => {
     expect(started.every((n) => n > 0), `both workers scored shards: ${started.join(', ')}`).toBe(true);
     // The same command again, after it finished: the shards are scored again (their results were
     // cleaned up), not taken from the finished jobs, and the output is the same.
-    const again = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued-again.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
+    rmSync(join(home, 'queued.csv'));
+    const again = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
     expect(again.code, again.stderr).toBe(3);
-    expect(readFileSync(join(home, 'queued-again.csv'), 'utf8')).toBe(inline);
+    expect(readFileSync(join(home, 'queued.csv'), 'utf8')).toBe(inline);
     expect(JSON.parse(again.stdout)).toMatchObject({ rows: 11_055, rejected: 11, queue: { shards: 12, reused: 0, batch: batchOf(r.stdout) } });
   }, 180_000);
 
