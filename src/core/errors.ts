@@ -123,3 +123,18 @@ export function toNsError(e: unknown): NsError {
   const message = e instanceof Error ? e.message : String(e);
   return new NsError('INTERNAL', message, { kind: 'internal', cause: e, hint: 'This is a bug; run again with --verbose and report it.' });
 }
+
+/** An NsError as plain data, to cross a worker-thread boundary (structured clone drops the class). */
+export interface WireError { code: string; message: string; kind: ErrorKind; httpStatus: number; hint?: string; details?: Record<string, unknown> }
+
+/**
+ * @example fromWireError(toWireError(new NsError('X', 'm.'))).code // 'X'
+ */
+export function toWireError(e: unknown): WireError {
+  const err = toNsError(e);
+  return { code: err.code, message: err.message, kind: err.kind, httpStatus: err.httpStatus, ...(err.hint ? { hint: err.hint } : {}), ...(err.details ? { details: err.details } : {}) };
+}
+
+export function fromWireError(e: WireError): NsError {
+  return new NsError(e.code, e.message, { kind: e.kind, httpStatus: e.httpStatus, ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });
+}

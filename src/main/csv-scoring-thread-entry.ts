@@ -4,7 +4,7 @@
  * moves the upload's bytes. Several uploads may be in progress at once, each under its own id.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toNsError } from '../core/errors.js';
+import { toWireError } from '../core/errors.js';
 import type { Schema } from '../data/schema.js';
 import { predictCsvStream } from '../pipeline/batch-predict.js';
 import { Predictor } from '../pipeline/predictor.js';
@@ -49,8 +49,7 @@ async function score(id: number, version: number, inbox: Inbox): Promise<void> {
     const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
     post({ type: 'done', id, body: new Uint8Array(bytes), summary }, [bytes]);
   } catch (e) {
-    const err = toNsError(e);
-    post({ type: 'error', id, error: { code: err.code, message: err.message, kind: err.kind, httpStatus: err.httpStatus, ...(err.hint ? { hint: err.hint } : {}), ...(err.details ? { details: err.details } : {}) } });
+    post({ type: 'error', id, error: toWireError(e) });
   } finally {
     inboxes.delete(id);
   }
@@ -63,8 +62,7 @@ parentPort!.on('message', (m: ScoringRequest) => {
       for (const v of models.keys()) if (v !== m.version && !m.keep.includes(v)) models.delete(v);
       post({ type: 'model', version: m.version });
     } catch (e) {
-      const err = toNsError(e);
-      post({ type: 'model', version: m.version, error: { code: err.code, message: err.message, kind: err.kind, httpStatus: err.httpStatus } });
+      post({ type: 'model', version: m.version, error: toWireError(e) });
     }
   } else if (m.type === 'start') {
     const inbox = new Inbox();

@@ -10,12 +10,10 @@
  *   const { body, summary } = await scorer.score(model.version, limitedUpload(stream, limit));
  */
 import type { Worker } from 'node:worker_threads';
-import { NsError, type ErrorKind } from '../core/errors.js';
+import { fromWireError, NsError, type WireError } from '../core/errors.js';
 import type { Schema } from '../data/schema.js';
 import type { BatchPredictSummary } from '../pipeline/batch-predict.js';
 import { startThread } from './training-thread.js';
-
-type WireError = { code: string; message: string; kind: ErrorKind; httpStatus: number; hint?: string; details?: Record<string, unknown> };
 
 export type ScoringRequest =
   | { type: 'model'; version: number; bytes: Uint8Array; bundleSha256: string; keep: number[] }
@@ -35,8 +33,6 @@ export interface CsvScoringThread {
   /** Ends the thread; uploads in progress fail. */
   close(): Promise<void>;
 }
-
-const fromWire = (e: WireError): NsError => new NsError(e.code, e.message, { kind: e.kind, httpStatus: e.httpStatus, ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });
 
 /**
  * The scoring thread, started on the first upload. `bundle(version)` gives a registered version's
@@ -73,7 +69,7 @@ export function csvScoringThread(schema: Schema, bundle: (version: number) => Pr
     let loaded = models.get(version);
     if (!loaded) {
       loaded = bundle(version).then(({ bytes, bundleSha256 }) => new Promise<void>((done, fail) => {
-        modelWaits.set(version, (error) => { modelWaits.delete(version); if (error) fail(fromWire(error)); else done(); });
+        modelWaits.set(version, (error) => { modelWaits.delete(version); if (error) fail(fromWireError(error)); else done(); });
         const keep = [...new Set([...jobs.values()].map((j) => j.version))];
         thread().postMessage({ type: 'model', version, bytes, bundleSha256, keep } satisfies ScoringRequest);
       }));
@@ -97,7 +93,7 @@ export function csvScoringThread(schema: Schema, bundle: (version: number) => Pr
           settle: (m) => {
             jobs.delete(id);
             if (m instanceof Error) { failed = m; reject(m); } else if (m.type === 'done') resolve({ body: m.body, summary: m.summary });
-            else if (m.type === 'error') { failed = fromWire(m.error); reject(failed); }
+            else if (m.type === 'error') { failed = fromWireError(m.error); reject(failed); }
           },
         });
       });

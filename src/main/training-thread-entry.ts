@@ -7,7 +7,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { toNsError } from '../core/errors.js';
+import { toWireError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createContext } from './compose.js';
 import { runTrainJob, type TrainJob } from './jobs.js';
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
     const result = await runTrainJob(ctx, job, (update) => post({ type: 'progress', event: update as never }), { id: job.runId, signal: stopping.signal });
     post({ type: 'done', result });
   } catch (e) {
-    const err = toNsError(e);
-    post({ type: 'error', error: { code: err.code, message: err.message, kind: err.kind, ...(err.hint ? { hint: err.hint } : {}) } });
+    post({ type: 'error', error: toWireError(e) });
   } finally {
     await ctx.close();
   }

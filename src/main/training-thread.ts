@@ -5,7 +5,7 @@
  * events, log lines and the result come back as messages.
  */
 import { Worker } from 'node:worker_threads';
-import { NsError, type ErrorKind } from '../core/errors.js';
+import { fromWireError, NsError, type WireError } from '../core/errors.js';
 import type { Logger, ProgressEvent } from '../core/logger.js';
 import type { ResultSummary } from '../pipeline/summary.js';
 import type { TrainJob } from './jobs.js';
@@ -17,7 +17,7 @@ export type ThreadMessage =
   | { type: 'progress'; event: ProgressEvent }
   | { type: 'log'; level: keyof Logger; message: string; fields?: Record<string, unknown> }
   | { type: 'done'; result: ResultSummary }
-  | { type: 'error'; error: { code: string; message: string; kind: ErrorKind; hint?: string } };
+  | { type: 'error'; error: WireError };
 
 /**
  * Starts the thread whose entry is `./<name>.js` next to this file. Compiled: the .js entry; from
@@ -56,7 +56,7 @@ export function runTrainingInThread(job: TrainJob, onEvent: (e: ProgressEvent) =
       else {
         settled = true;
         if (m.type === 'done') resolve(m.result);
-        else reject(new NsError(m.error.code, m.error.message, { kind: m.error.kind, ...(m.error.hint ? { hint: m.error.hint } : {}) }));
+        else reject(fromWireError(m.error));
       }
     });
     worker.on('error', (e) => {
