@@ -299,13 +299,6 @@ function rowErrorSummary(errors: RowError[]): string {
   return errors.slice(0, 3).map(describeRowError).join('; ');
 }
 
-/**
- * Streams a CSV (chunks of text or bytes) as chunks of validated records: memory stays bounded by the
- * chunk size and the source's chunk size, whatever the file's length. Whole-file errors as
- * `readRecordsCsv`; those found only at the end (CSV_EMPTY, CSV_NO_ROWS, with `strict` CSV_ROW_ERRORS,
- * a UTF-8 character cut off at the end) are thrown after the chunks before them were handed out, so a
- * consumer that must not commit partial data stages what it gets until the generator ends.
- */
 /** A row's cells as output CSV text: each escaped by csvCell, joined by commas. */
 function echoText(cells: readonly string[]): string {
   let text = cells.length > 0 ? csvCell(cells[0]!) : '';
@@ -313,6 +306,13 @@ function echoText(cells: readonly string[]): string {
   return text;
 }
 
+/**
+ * Streams a CSV (chunks of text or bytes) as chunks of validated records: memory stays bounded by the
+ * chunk size and the source's chunk size, whatever the file's length. Whole-file errors as
+ * `readRecordsCsv`; those found only at the end (CSV_EMPTY, CSV_NO_ROWS, with `strict` CSV_ROW_ERRORS,
+ * a UTF-8 character cut off at the end) are thrown after the chunks before them were handed out, so a
+ * consumer that must not commit partial data stages what it gets until the generator ends.
+ */
 export async function* readRecordChunks(source: AsyncIterable<string | Uint8Array>, schema: Schema, opts: ChunkOptions): AsyncGenerator<RecordChunk, void, undefined> {
   const nf = schema.features.length;
   const chunkRows = Math.max(1, opts.chunkRows ?? 8192);
