@@ -1,7 +1,7 @@
 /**
  * The composition root: reads the configuration and picks a concrete adapter for every port —
  * embedded defaults (SQLite, local folder, local tracker and registry, in-process queue) unless
- * MONGO_DB_URL, S3_BUCKET, MLFLOW_TRACKING_URI or REDIS_URL say otherwise. Production adapters are
+ * MONGO_DB_URL, NS_STATE_URL, S3_BUCKET, MLFLOW_TRACKING_URI or REDIS_URL say otherwise. Production adapters are
  * loaded lazily so the CLI starts fast on the defaults.
  */
 import { resolve } from 'node:path';
@@ -14,8 +14,8 @@ import { FsArtifactStore } from '../adapters/fs/artifact-store.js';
 import { InlineJobQueue } from '../adapters/inline/job-queue.js';
 import { SqliteRecordStore } from '../adapters/sqlite/record-store.js';
 import { SqliteRunStore } from '../adapters/sqlite/run-store.js';
-import { openLocalRegistry, openLocalTracker, type LocalRegistry } from '../adapters/tracking/index.js';
-import type { Alias, ArtifactStore, RecordStore, Registry, Tracker } from '../ports/index.js';
+import { openLocalRegistry, openLocalTracker } from '../adapters/tracking/index.js';
+import type { Alias, ArtifactStore, RecordStore, Registry, RunStore, StateRegistry, Tracker } from '../ports/index.js';
 import type { AppContext, Paths } from './context.js';
 import { loadConfig, type Config } from './config.js';
 import { bundledSchemaPath } from './package-root.js';
@@ -68,16 +68,31 @@ async function artifactStore(config: Config, p: Paths): Promise<ArtifactStore> {
 }
 
 /**
- * Tracking and registry: always the local stores on the state file; with MLFLOW_TRACKING_URI, the
- * MLflow tracker (local first, MLflow as a best-effort mirror) and the registry mirrored to MLflow's.
+ * The run index and the deciding registry: in the home's state.db, or — with NS_STATE_URL — in
+ * MongoDB, shared by the processes of every machine of the installation.
  */
-type Tracking = { tracker: Tracker | undefined; registry: Registry; local: LocalRegistry; replayTracking: AppContext['replayTracking'] };
+interface State { runs: RunStore; registry: StateRegistry; close(): Promise<void> }
 
-async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Promise<Tracking> {
-  const localRegistry = openLocalRegistry(p.stateDb);
-  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry, local: localRegistry, replayTracking: undefined };
+async function stateStores(config: Config, p: Paths): Promise<State> {
+  if (!config.NS_STATE_URL) {
+    const runs = new SqliteRunStore(p.stateDb);
+    return { runs, registry: openLocalRegistry(p.stateDb), close: () => Promise.resolve(runs.close()) };
+  }
+  const { openMongoState } = await import('../adapters/mongodb/index.js');
+  return openMongoState(config.NS_STATE_URL, { lockTtlMs: config.NS_JOB_LOCK_MS, defaultDatabase: config.MONGO_DB_NAME });
+}
+
+/**
+ * Tracking and registry: the local tracker on the state file and the deciding registry; with
+ * MLFLOW_TRACKING_URI, the MLflow tracker (local first, MLflow as a best-effort mirror) and the
+ * registry mirrored to MLflow's.
+ */
+type Tracking = { tracker: Tracker | undefined; registry: Registry; replayTracking: AppContext['replayTracking'] };
+
+async function trackingAndRegistry(config: Config, p: Paths, logger: Logger, localRegistry: StateRegistry): Promise<Tracking> {
+  if (config.NS_TRACKING === 'off') return { tracker: undefined, registry: localRegistry, replayTracking: undefined };
   const local = openLocalTracker(p.stateDb);
-  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry, local: localRegistry, replayTracking: undefined };
+  if (!config.MLFLOW_TRACKING_URI) return { tracker: local, registry: localRegistry, replayTracking: undefined };
   const { createMlflowTracker, createMlflowRegistryMirror } = await import('../adapters/mlflow/index.js');
   const tracker = createMlflowTracker({
     uri: config.MLFLOW_TRACKING_URI, experimentName: config.MLFLOW_EXPERIMENT_NAME, local, logger,
@@ -93,7 +108,7 @@ async function trackingAndRegistry(config: Config, p: Paths, logger: Logger): Pr
     const r = await tracker.replayRun(target.id);
     return { remoteRunId: r.remoteRunId, created: r.created, metrics: r.metrics, params: r.params, artifacts: r.artifacts, children: r.children.length };
   };
-  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), local: localRegistry, replayTracking };
+  return { tracker, registry: createMlflowRegistryMirror(localRegistry, tracker.client, { tracker, logger, modelName: config.MLFLOW_REGISTERED_MODEL }), replayTracking };
 }
 
 /** The Redis side (loaded only when REDIS_URL is set, so the embedded default never loads BullMQ). */
@@ -118,11 +133,12 @@ export async function createContext(logger: Logger, env: Record<string, string |
   const schema = loadSchemaFile(config.NS_SCHEMA ?? bundledSchemaPath);
   const records = await recordStore(config, p);
   const artifacts = await artifactStore(config, p);
-  const runs = new SqliteRunStore(p.stateDb);
-  const tracking = await trackingAndRegistry(config, p, logger);
+  const state = await stateStores(config, p);
+  const { runs } = state;
+  const tracking = await trackingAndRegistry(config, p, logger, state.registry);
   const { tracker: track, replayTracking } = tracking;
   const scaleOut = config.REDIS_URL ? await openRedis({ ...config, REDIS_URL: config.REDIS_URL }, logger) : undefined;
-  const registry = publishingRegistry(tracking.registry, artifacts, tracking.local, scaleOut?.announce);
+  const registry = publishingRegistry(tracking.registry, artifacts, state.registry, scaleOut?.announce);
   const queue = scaleOut?.scale.queue ?? new InlineJobQueue();
   const ctx: AppContext = {
     config, logger, schema, paths: p, records, artifacts, runs, registry, tracker: track, queue, scaleOut: scaleOut?.scale, replayTracking,
@@ -130,7 +146,7 @@ export async function createContext(logger: Logger, env: Record<string, string |
       await queue.close();
       await scaleOut?.scale.close();
       await records.close();
-      runs.close();
+      await state.close();
     },
   };
   registerJobs(ctx);

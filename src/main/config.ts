@@ -49,6 +49,11 @@ const schema = z.object({
    * Checked by parseRecordFormat when MONGO_DB_URL selects MongoDB (the driver is loaded only then).
    */
   MONGO_RECORD_FORMAT: z.string().trim().optional(),
+  /**
+   * The installation's shared state (run index, registry, run lock) in MongoDB instead of each home's
+   * state.db, so processes on machines with separate NS_HOMEs form one installation. Unset = state.db.
+   */
+  NS_STATE_URL: urlOf(['mongodb:', 'mongodb+srv:']),
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default(''),
   S3_ENDPOINT: httpUrl,

@@ -18,7 +18,7 @@
  * given to a second model. Reads go on without the index when it cannot be read; writes are refused.
  */
 import { NsError } from '../core/errors.js';
-import type { Alias, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../ports/index.js';
+import type { Alias, ArtifactStore, ModelVersion, NewModelVersion, Registry, StateRegistry } from '../ports/index.js';
 
 export const REGISTRY_INDEX_KEY = 'registry/index.json';
 
@@ -28,10 +28,8 @@ export interface RegistryIndex {
   versions: ModelVersion[];
 }
 
-/** What the restore needs of the local registry under `inner` (see LocalRegistry.adopt). */
-export interface AdoptingRegistry {
-  adopt(published: RegistryIndex, reason: string): Promise<number>;
-}
+/** What the restore needs of the registry under `inner` (see StateRegistry.adopt). */
+export type AdoptingRegistry = Pick<StateRegistry, 'adopt'>;
 
 /**
  * Wraps `inner` so that every register and alias move also publishes the index; see the module comment.

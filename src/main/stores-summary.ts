@@ -19,9 +19,10 @@ function tracking(ctx: AppContext): string {
   return 'local (state.db)';
 }
 
-/** One line naming the record store, artifact store, tracking and queue in use. */
+/** One line naming the record store, artifact store, tracking and queue in use (and the shared state, when set). */
 export function storesLine(ctx: AppContext): string {
-  return redactUrlCredentials(`stores: records ${ctx.records.describe()}; artifacts ${ctx.artifacts.describe()}; tracking ${tracking(ctx)}; queue ${ctx.queue.describe()}`);
+  const state = ctx.config.NS_STATE_URL ? `; runs and registry ${ctx.registry.describe()}` : '';
+  return redactUrlCredentials(`stores: records ${ctx.records.describe()}; artifacts ${ctx.artifacts.describe()}; tracking ${tracking(ctx)}; queue ${ctx.queue.describe()}${state}`);
 }
 
 /** One line naming the `.env` file read and the variables taken from it (names only). */

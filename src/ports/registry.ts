@@ -39,3 +39,26 @@ export interface Registry {
   /** Alias moves, newest first (rollback uses it). */
   history(alias: Alias): Promise<AliasChange[]>;
 }
+
+/** A version as a published index or another registry states it, with its number. */
+export interface PublishedRegistry {
+  versions: readonly ModelVersion[];
+  aliases: Partial<Record<Alias, number>>;
+}
+
+/**
+ * The registry that decides (numbers, compare-and-set moves, history): the SQLite one in `state.db`, or
+ * the MongoDB one shared by every machine (NS_STATE_URL). Besides the Registry it keeps what a remote
+ * mirror (MLflow) needs per version and takes back a published copy (see published-registry.ts).
+ */
+export interface StateRegistry extends Registry {
+  /** The remote (e.g. MLflow) model version a version was mirrored to. */
+  remoteVersion(version: number): Promise<{ name: string; version: string } | undefined>;
+  setRemoteVersion(version: number, remote: { name: string; version: string }): Promise<void>;
+  /**
+   * Takes in versions (with their numbers) that this registry lacks, and the aliases it does not set,
+   * from a published copy — so numbering goes on after them and never reuses one. Returns how many
+   * versions were added.
+   */
+  adopt(published: PublishedRegistry, reason: string): Promise<number>;
+}

@@ -22,7 +22,7 @@ export function tempHome(prefix = 'ns-cli-'): string {
 
 function cleanEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, ...extra };
-  for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) if (!(k in extra)) delete env[k];
+  for (const k of ['MONGO_DB_URL', 'NS_STATE_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) if (!(k in extra)) delete env[k];
   return env;
 }
 

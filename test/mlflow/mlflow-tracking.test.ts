@@ -130,8 +130,8 @@ describe('registry mirrored to MLflow', () => {
     const mirror = createMlflowRegistryMirror(registry, client, { tracker });
     const v1 = await mirror.register(newVersion(0.93));
     const v2 = await mirror.register(newVersion(0.95));
-    const remote1 = registry.remoteVersion(v1.version)!;
-    const remote2 = registry.remoteVersion(v2.version)!;
+    const remote1 = (await registry.remoteVersion(v1.version))!;
+    const remote2 = (await registry.remoteVersion(v2.version))!;
     expect(remote1.name).toBe('networksecurity');
     await promoteVersion(mirror, v1.version, null, 'first');
     await promoteVersion(mirror, v2.version, v1.version, 'better f1');
@@ -160,7 +160,7 @@ describe('registry mirrored to MLflow', () => {
       expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'ALIAS_CONFLICT', kind: 'conflict' } });
       const winner = (await registry.getAlias('champion'))!.version;
       expect([v3.version, v4.version]).toContain(winner);
-      expect((await client.getModelVersionByAlias('networksecurity', 'champion')).model_version.version).toBe(registry.remoteVersion(winner)!.version);
+      expect((await client.getModelVersionByAlias('networksecurity', 'champion')).model_version.version).toBe((await registry.remoteVersion(winner))!.version);
     } finally {
       other.close();
     }

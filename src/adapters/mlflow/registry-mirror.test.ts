@@ -59,7 +59,7 @@ describe('MLflow registry mirror', () => {
     await mirror.setAlias('champion', v.version, null, 'first');
     expect((await mirror.getAlias('champion'))?.version).toBe(v.version);
     expect(warnings.length).toBeGreaterThanOrEqual(2);
-    expect(registry.remoteVersion(v.version)).toBeUndefined();
+    expect(await registry.remoteVersion(v.version)).toBeUndefined();
 
     fake.status = undefined;
     expect(await mirror.resync()).toEqual({ versions: 1, aliases: 2 });

@@ -1,15 +1,14 @@
 /**
- * The local registry with an MLflow model-registry mirror. The local registry decides (versions,
- * compare-and-set alias moves, history); after each change the mirror registers the version in MLflow
- * (registered model `networksecurity`, created when missing) and moves the same alias there. When the
+ * The deciding registry (the local state file, or MongoDB with NS_STATE_URL) with an MLflow
+ * model-registry mirror. The deciding registry owns versions, compare-and-set alias moves and history;
+ * after each change the mirror registers the version in MLflow (registered model `networksecurity`, created when missing) and moves the same alias there. When the
  * run's `model` artifact folder is an MLflow model (an MLmodel file), it first becomes the run's logged
  * model (MLflow 3) and the version's source is `models:/<model_id>`; otherwise the source is the folder. A mirror failure never undoes or fails the local change: it is
  * reported as a warning, and `resync()` repeats whatever MLflow lacks.
  */
 import { NsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry } from '../../ports/registry.js';
-import type { LocalRegistry } from '../tracking/local-registry.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry, StateRegistry } from '../../ports/registry.js';
 import { mlflowErrorCode, type MlflowClient } from './client.js';
 import { LOCAL_RUN_ID_TAG, type MlflowTracker } from './tracker.js';
 
@@ -36,7 +35,7 @@ class MlflowMirroredRegistry implements MirroredRegistry {
   private readonly modelName: string;
   private modelReady = false;
 
-  constructor(private readonly local: LocalRegistry, private readonly client: MlflowClient, private readonly options: RegistryMirrorOptions) {
+  constructor(private readonly local: StateRegistry, private readonly client: MlflowClient, private readonly options: RegistryMirrorOptions) {
     this.modelName = options.modelName ?? 'networksecurity';
   }
 
@@ -63,7 +62,7 @@ class MlflowMirroredRegistry implements MirroredRegistry {
   async resync(): Promise<{ versions: number; aliases: number }> {
     let versions = 0;
     for (const v of (await this.local.list()).reverse()) {
-      if (this.local.remoteVersion(v.version)) continue;
+      if (await this.local.remoteVersion(v.version)) continue;
       await this.mirrorVersion(v);
       versions++;
     }
@@ -111,7 +110,7 @@ class MlflowMirroredRegistry implements MirroredRegistry {
   }
 
   private async mirrorVersion(v: ModelVersion): Promise<void> {
-    if (this.local.remoteVersion(v.version)) return;
+    if (await this.local.remoteVersion(v.version)) return;
     await this.ensureModel();
     const run = await this.remoteRunOf(v.runId);
     const tags = {
@@ -127,7 +126,7 @@ class MlflowMirroredRegistry implements MirroredRegistry {
       description: `networksecurity model version ${v.version} (${v.modelKind})`,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
-    this.local.setRemoteVersion(v.version, { name: this.modelName, version: created.model_version.version });
+    await this.local.setRemoteVersion(v.version, { name: this.modelName, version: created.model_version.version });
   }
 
   /**
@@ -172,7 +171,7 @@ class MlflowMirroredRegistry implements MirroredRegistry {
     const v = await this.local.get(version);
     if (!v) return;
     await this.mirrorVersion(v);
-    await this.client.setModelAlias(this.modelName, alias, this.local.remoteVersion(version)!.version);
+    await this.client.setModelAlias(this.modelName, alias, (await this.local.remoteVersion(version))!.version);
   }
 }
 
@@ -182,6 +181,6 @@ class MlflowMirroredRegistry implements MirroredRegistry {
  * @example
  *   const registry = createMlflowRegistryMirror(openLocalRegistry(db), tracker.client, { tracker, logger });
  */
-export function createMlflowRegistryMirror(localRegistry: LocalRegistry, mlflowClient: MlflowClient, options: RegistryMirrorOptions = {}): MirroredRegistry {
+export function createMlflowRegistryMirror(localRegistry: StateRegistry, mlflowClient: MlflowClient, options: RegistryMirrorOptions = {}): MirroredRegistry {
   return new MlflowMirroredRegistry(localRegistry, mlflowClient, options);
 }

@@ -120,3 +120,22 @@ export async function withMongoRetry<T>(op: () => Promise<T>, retry: RetryOption
     }
   }
 }
+
+/** True for a duplicate-key error (code 11000): a unique index, `_id` included, refused a write. */
+function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
+}
+
+/**
+ * Runs a write that a unique key may refuse: true when it was made, false when the key was taken.
+ * Used inside a retried operation, so the duplicate is seen before errors are mapped.
+ */
+export async function unlessDuplicate(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
+}

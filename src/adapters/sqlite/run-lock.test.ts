@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from './open.js';
 import { acquireRunLock, processStart, STALE_MS, thisProcess } from './run-lock.js';
 import { SqliteRunStore } from './run-store.js';
+import { runStoreContract } from '../../ports/state-contract.test-helpers.js';
 
 const opened: SqliteRunStore[] = [];
 function store(path: string): SqliteRunStore {
@@ -18,6 +19,13 @@ afterEach(() => {
 });
 
 const stateFile = (): string => join(mkdtempSync(join(tmpdir(), 'ns-lock-')), 'state.db');
+
+let contractPath = '';
+runStoreContract('SQLite state file', {
+  open: () => Promise.resolve(store(contractPath = stateFile())),
+  second: () => Promise.resolve(store(contractPath)),
+  closeAll: () => Promise.resolve(),
+});
 
 function writeHolder(path: string, row: { pid: number; host: string; procStart: string; heartbeatAt: number }): void {
   const db = openSqlite(path);

@@ -4,17 +4,15 @@
  * compare-and-set inside an IMMEDIATE transaction, so two processes promoting at once cannot both win:
  * the second sees that the alias no longer holds what it expected and gets ALIAS_CONFLICT.
  */
-import { NsError } from '../../core/errors.js';
-import type { Alias, AliasChange, ModelVersion, NewModelVersion, Registry } from '../../ports/registry.js';
+import type { Alias, AliasChange, ModelVersion, NewModelVersion, PublishedRegistry, StateRegistry } from '../../ports/registry.js';
 import { openTrackingDb, settle, type TrackingDb } from './db.js';
+import { ALIASES, aliasConflict, aliasInvalid, versionNotFound } from './registry-errors.js';
 
 interface VersionRow {
   version: number; run_id: string; created_at: string; bundle_key: string; bundle_sha256: string; model_kind: string;
   metrics: string; snapshot_sha256: string; schema_hash: string;
 }
 interface HistoryRow { alias: Alias; from_version: number | null; to_version: number | null; at: string; reason: string }
-
-const ALIASES: readonly Alias[] = ['champion', 'challenger'];
 
 function toVersion(row: VersionRow): ModelVersion {
   return {
@@ -24,17 +22,8 @@ function toVersion(row: VersionRow): ModelVersion {
   };
 }
 
-/** The local registry plus what a remote mirror needs to remember per version. */
-export interface LocalRegistry extends Registry {
-  /** The remote (e.g. MLflow) model version a local version was mirrored to. */
-  remoteVersion(version: number): { name: string; version: string } | undefined;
-  setRemoteVersion(version: number, remote: { name: string; version: string }): void;
-  /**
-   * Takes in versions (with their numbers) that this registry lacks, and the aliases it does not set,
-   * from a published copy — so numbering goes on after them and never reuses one. Returns how many
-   * versions were added.
-   */
-  adopt(published: { versions: readonly ModelVersion[]; aliases: Partial<Record<Alias, number>> }, reason: string): Promise<number>;
+/** The registry in the local state file (see StateRegistry); closed with the state file. */
+export interface LocalRegistry extends StateRegistry {
   close(): void;
 }
 
@@ -78,22 +67,11 @@ class SqliteLocalRegistry implements LocalRegistry {
   }
 
   setAlias(alias: Alias, version: number | null, expected: number | null, reason: string): Promise<void> {
-    if (!ALIASES.includes(alias)) {
-      return Promise.reject(new NsError('ALIAS_INVALID', `Unknown alias ${String(alias)}.`, { hint: 'Use champion or challenger.' }));
-    }
+    if (!ALIASES.includes(alias)) return Promise.reject(aliasInvalid(String(alias)));
     const move = this.db.transaction(() => {
       const current = (this.db.prepare('SELECT version FROM registry_aliases WHERE alias = ?').get(alias) as { version: number } | undefined)?.version ?? null;
-      if (current !== expected) {
-        throw new NsError('ALIAS_CONFLICT', `Alias ${alias} holds version ${current ?? 'none'}, not ${expected ?? 'none'} as expected; another promotion won.`, {
-          kind: 'conflict', details: { alias, current, expected, requested: version },
-          hint: 'Reload the registry and decide again against the current version.',
-        });
-      }
-      if (version !== null && !this.db.prepare('SELECT 1 FROM registry_versions WHERE version = ?').get(version)) {
-        throw new NsError('MODEL_VERSION_NOT_FOUND', `Model version ${version} does not exist.`, {
-          kind: 'not_found', hint: 'List versions with `networksecurity models list`.',
-        });
-      }
+      if (current !== expected) throw aliasConflict(alias, current, expected, version);
+      if (version !== null && !this.db.prepare('SELECT 1 FROM registry_versions WHERE version = ?').get(version)) throw versionNotFound(version);
       if (version === null) this.db.prepare('DELETE FROM registry_aliases WHERE alias = ?').run(alias);
       else this.db.prepare('INSERT INTO registry_aliases (alias, version) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET version = excluded.version').run(alias, version);
       this.db.prepare('INSERT INTO registry_alias_history (alias, from_version, to_version, at, reason) VALUES (?, ?, ?, ?, ?)')
@@ -108,7 +86,7 @@ class SqliteLocalRegistry implements LocalRegistry {
       .all(alias) as HistoryRow[]).map((r) => ({ alias: r.alias, from: r.from_version, to: r.to_version, at: r.at, reason: r.reason })));
   }
 
-  adopt(published: { versions: readonly ModelVersion[]; aliases: Partial<Record<Alias, number>> }, reason: string): Promise<number> {
+  adopt(published: PublishedRegistry, reason: string): Promise<number> {
     const insert = this.db.prepare(`INSERT OR IGNORE INTO registry_versions
       (version, run_id, created_at, bundle_key, bundle_sha256, model_kind, metrics, snapshot_sha256, schema_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const take = this.db.transaction(() => {
@@ -129,16 +107,20 @@ class SqliteLocalRegistry implements LocalRegistry {
     return settle(() => take.immediate());
   }
 
-  remoteVersion(version: number): { name: string; version: string } | undefined {
-    const row = this.db.prepare('SELECT remote_name, remote_version FROM registry_remote_versions WHERE version = ?').get(version) as
-      { remote_name: string; remote_version: string } | undefined;
-    return row ? { name: row.remote_name, version: row.remote_version } : undefined;
+  remoteVersion(version: number): Promise<{ name: string; version: string } | undefined> {
+    return settle(() => {
+      const row = this.db.prepare('SELECT remote_name, remote_version FROM registry_remote_versions WHERE version = ?').get(version) as
+        { remote_name: string; remote_version: string } | undefined;
+      return row ? { name: row.remote_name, version: row.remote_version } : undefined;
+    });
   }
 
-  setRemoteVersion(version: number, remote: { name: string; version: string }): void {
-    this.db.prepare(`INSERT INTO registry_remote_versions (version, remote_name, remote_version) VALUES (?, ?, ?)
-      ON CONFLICT (version) DO UPDATE SET remote_name = excluded.remote_name, remote_version = excluded.remote_version`)
-      .run(version, remote.name, remote.version);
+  setRemoteVersion(version: number, remote: { name: string; version: string }): Promise<void> {
+    return settle(() => {
+      this.db.prepare(`INSERT INTO registry_remote_versions (version, remote_name, remote_version) VALUES (?, ?, ?)
+        ON CONFLICT (version) DO UPDATE SET remote_name = excluded.remote_name, remote_version = excluded.remote_version`)
+        .run(version, remote.name, remote.version);
+    });
   }
 
   close(): void {

@@ -1,0 +1,113 @@
+/**
+ * The shared state in MongoDB (NS_STATE_URL) against the FerretDB of scripts/services.sh: the same
+ * contract suites as the SQLite state file (each test in a database of its own), then what only the
+ * MongoDB run lock does — a lease that a holder renews and a dead holder loses after its lifetime.
+ */
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMongoState, type MongoState } from '../../src/adapters/mongodb/state.js';
+import type { RunStore } from '../../src/ports/run-store.js';
+import type { StateRegistry } from '../../src/ports/registry.js';
+import { registryContract, runStoreContract, type StoreFactory } from '../../src/ports/state-contract.test-helpers.js';
+import { serviceEnv, uniqueName } from '../services/env.js';
+
+const url = serviceEnv('MONGO_TEST_URL');
+const databases: string[] = [];
+let raw: MongoClient;
+beforeAll(async () => {
+  raw = new MongoClient(url);
+  await raw.connect();
+});
+afterAll(async () => {
+  for (const d of databases) await raw.db(d).dropDatabase();
+  await raw.close();
+});
+
+/** States on a fresh database per test (`open`), or more connections to the last one (`second`). */
+function factory<S>(pick: (s: MongoState) => S, lockTtlMs = 30_000): StoreFactory<S> & { database: () => string } {
+  const opened: MongoState[] = [];
+  let database = '';
+  const connect = (): S => {
+    const state = openMongoState(url.replace(/\/?$/, `/${database}`), { lockTtlMs });
+    opened.push(state);
+    return pick(state);
+  };
+  return {
+    open: () => {
+      database = uniqueName('nsst');
+      databases.push(database);
+      return Promise.resolve(connect());
+    },
+    second: () => Promise.resolve(connect()),
+    closeAll: async () => {
+      for (const s of opened.splice(0)) await s.close();
+    },
+    database: () => database,
+  };
+}
+
+registryContract('MongoDB (FerretDB)', factory<StateRegistry>((s) => s.registry));
+runStoreContract('MongoDB (FerretDB)', factory<RunStore>((s) => s.runs));
+
+describe('the MongoDB run lock as a lease', () => {
+  const leaseOf = (database: string) => raw.db(database).collection<{ _id: string; expiresAt: number; host: string; pid: number; runId: string | null; owner: string }>('ns_run_lock');
+
+  it('refuses while a holder on another machine renews, and frees the lock once that holder stops', async () => {
+    const f = factory<RunStore>((s) => s.runs, 400);
+    try {
+      const runs = await f.open();
+      await leaseOf(f.database()).insertOne({ _id: 'run', owner: 'elsewhere', host: 'other-host', pid: 4242, runId: 'run-far', expiresAt: Date.now() + 600 });
+      await expect(runs.acquireLock()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS', details: { runId: 'run-far', host: 'other-host', pid: 4242 } });
+      await new Promise((r) => setTimeout(r, 700));
+      const lease = await runs.acquireLock();
+      expect(await leaseOf(f.database()).findOne({ _id: 'run' })).toMatchObject({ pid: process.pid, runId: null });
+      await lease.release();
+      expect(await leaseOf(f.database()).countDocuments({})).toBe(0);
+    } finally {
+      await f.closeAll();
+    }
+  });
+
+  it('keeps a live holder\'s lease past its lifetime by renewing it', async () => {
+    const f = factory<RunStore>((s) => s.runs, 300);
+    try {
+      const runs = await f.open();
+      const lease = await runs.acquireLock();
+      await lease.setRun('run-long');
+      await new Promise((r) => setTimeout(r, 1000));
+      await expect((await f.second()).acquireLock()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS', details: { runId: 'run-long' } });
+      await lease.release();
+    } finally {
+      await f.closeAll();
+    }
+  });
+
+  it('lets a holder whose lease expired neither rename nor release the next holder\'s', async () => {
+    const f = factory<RunStore>((s) => s.runs);
+    try {
+      const first = await f.open();
+      const stale = await first.acquireLock();
+      await leaseOf(f.database()).updateOne({ _id: 'run' }, { $set: { expiresAt: Date.now() - 1 } });
+      const next = await (await f.second()).acquireLock();
+      await next.setRun('run-next');
+      await stale.setRun('run-stale');
+      await stale.release();
+      await expect((await f.second()).acquireLock()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS', details: { runId: 'run-next' } });
+      await next.release();
+    } finally {
+      await f.closeAll();
+    }
+  });
+});
+
+describe('openMongoState', () => {
+  it('takes the database from the URL, and refuses a URL the driver cannot parse with MONGO_URL_INVALID', async () => {
+    const state = openMongoState(`${url.replace(/\/$/, '')}/nsstnamed?serverSelectionTimeoutMS=2000`);
+    try {
+      expect(state.describe()).toMatch(/\/nsstnamed$/);
+    } finally {
+      await state.close();
+    }
+    expect(() => openMongoState('mongodb://127.0.0.1:27017/db?unknownTimeoutOption=banana&maxPoolSize=-3')).toThrow(expect.objectContaining({ code: 'MONGO_URL_INVALID' }) as Error);
+  });
+});
