@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { expect } from 'vitest';
 import { freePort, startCli } from '../cli/cli-helpers.js';
 import { serviceEnv, uniqueName } from '../services/env.js';
 
@@ -56,6 +57,20 @@ export function spawnCli(args: string[], home: string, env: Record<string, strin
       });
     },
   };
+}
+
+/**
+ * Waits until the queued run of `client` (`train --queue`) is in its train stage, then SIGKILLs the
+ * worker running it; returns the run id and that worker.
+ */
+export async function killRunOwner(client: Proc, workers: readonly Proc[]): Promise<{ runId: string; owner: Proc }> {
+  const [, runId] = await client.waitFor(/run (run-\S+) queued/);
+  await client.waitFor(/▶ train/);
+  const owner = workers.find((w) => w.output().includes(`job train ${runId} started`));
+  expect(owner, 'one worker took the job').toBeDefined();
+  owner!.child.kill('SIGKILL');
+  expect(await owner!.exited).toBe(137);
+  return { runId: runId!, owner: owner! };
 }
 
 /** A BullMQ queue handle under the test's prefix (to add raw jobs and clean up). */

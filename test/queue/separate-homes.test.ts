@@ -4,7 +4,9 @@
  * artifacts, s3:// for the batch files) and MongoDB (FerretDB: MONGO_DB_URL for the records,
  * NS_STATE_URL for the run index, run lock and registry). `train --queue` from the CLI is trained on
  * the worker; `serve` lists the run in /api/v1/runs and loads the new champion; `predict --queue`
- * scores an s3:// CSV on the worker into an s3:// output equal to the CLI's own inline scoring.
+ * scores an s3:// CSV on the worker into an s3:// output equal to the CLI's own inline scoring. Then
+ * two workers on two more homes: the one running a queued run is SIGKILLed, and the other resumes
+ * that run (the lease in MongoDB and the Redis lock expire; the manifest is in S3): one new version.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCsv, runCli, tempHome } from '../cli/cli-helpers.js';
 import { serviceEnv, uniqueName } from '../services/env.js';
-import { queueEnv, rawQueue, serveCli, spawnCli, type Proc } from './helpers.js';
+import { killRunOwner, queueEnv, rawQueue, serveCli, spawnCli, type Proc } from './helpers.js';
 
 const mongoUrl = serviceEnv('MONGO_TEST_URL');
 const endpoint = serviceEnv('S3_TEST_ENDPOINT');
@@ -26,7 +28,9 @@ const env = {
   S3_BUCKET: bucket, S3_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1',
   NS_TRAIN_PRESET: 'quick',
 };
-const homes = { cli: tempHome('ns-home-cli-'), worker: tempHome('ns-home-worker-'), serve: tempHome('ns-home-serve-') };
+const homes = { cli: tempHome('ns-home-cli-'), worker: tempHome('ns-home-worker-'), serve: tempHome('ns-home-serve-'), a: tempHome('ns-home-a-'), b: tempHome('ns-home-b-') };
+let base = '';
+let firstRun = '';
 const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 const mongo = new MongoClient(mongoUrl);
 const procs: Proc[] = [];
@@ -57,7 +61,7 @@ describe('worker, serve and CLI with separate NS_HOMEs', () => {
     const worker = spawnCli(['worker', '--port', '0'], homes.worker, env);
     procs.push(worker);
     await worker.waitFor(/worker serving/, 60_000);
-    const base = await serveCli(homes.serve, env, procs);
+    base = await serveCli(homes.serve, env, procs);
     expect(procs.at(-1)!.output()).toMatch(new RegExp(`runs and registry mongodb:mongodb://127\\.0\\.0\\.1:\\d+/${stateDb}`));
 
     const train = await runCli(['train', '--queue', '--json'], homes.cli, env);
@@ -65,6 +69,7 @@ describe('worker, serve and CLI with separate NS_HOMEs', () => {
     const summary = JSON.parse(train.stdout) as { runId: string; status: string; champion: number | null };
     expect(summary).toMatchObject({ status: 'succeeded', champion: 1 });
     expect(worker.output()).toContain(`job train ${summary.runId} completed`);
+    firstRun = summary.runId;
 
     // The run and the version live in the shared MongoDB, not in any home's state.db.
     const state = mongo.db(stateDb);
@@ -94,5 +99,27 @@ describe('worker, serve and CLI with separate NS_HOMEs', () => {
     expect(inline.code, inline.stderr).toBe(0);
     const scored = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'out/head.csv' }))).Body!.transformToString();
     expect(scored).toBe(readFileSync(join(homes.cli, 'inline.csv'), 'utf8'));
+  }, 400_000);
+
+  it('a worker SIGKILLed mid-run: a worker on another home resumes the run; one new version, and serve swaps to it', async () => {
+    const first = procs[0]!;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const quick = { ...env, NS_JOB_LOCK_MS: '4000' };
+    const pair = [spawnCli(['worker', '--port', '0', '--queues', 'train'], homes.a, quick), spawnCli(['worker', '--port', '0', '--queues', 'train'], homes.b, quick)];
+    procs.push(...pair);
+    await Promise.all(pair.map((w) => w.waitFor(/worker serving/, 60_000)));
+
+    const client = spawnCli(['train', '--queue', '--json', '--full', '--tolerance', '1', '--seed', '7'], homes.cli, quick);
+    procs.push(client);
+    const { runId, owner } = await killRunOwner(client, pair);
+
+    expect(await client.exited, client.output()).toBe(0);
+    const summary = JSON.parse(client.output().slice(client.output().indexOf('{'))) as { runId: string; status: string; champion: number | null; resumedFrom: string | null };
+    expect(summary).toMatchObject({ runId, status: 'succeeded', champion: 2, resumedFrom: 'train' });
+    expect(pair.find((w) => w !== owner)!.output()).toContain(`job train ${runId} completed`);
+    const models = await runCli(['models', 'list', '--json'], homes.serve, env);
+    expect(JSON.parse(models.stdout)).toMatchObject({ champion: 2, versions: [{ version: 2, runId }, { version: 1, runId: firstRun }] });
+    await expect.poll(async () => ((await (await fetch(`${base}/api/v1/model`)).json()) as { version: number }).version, { timeout: 15_000 }).toBe(2);
   }, 400_000);
 });

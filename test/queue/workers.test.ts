@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledCsv, runCli, tempHome } from '../cli/cli-helpers.js';
-import { queueEnv, rawQueue, spawnCli, type Proc } from './helpers.js';
+import { killRunOwner, queueEnv, rawQueue, spawnCli, type Proc } from './helpers.js';
 
 const home = tempHome('ns-queue-');
 const env = queueEnv();
@@ -29,12 +29,7 @@ afterAll(async () => {
 describe('training runs on queue workers', () => {
   it('a worker SIGKILLed mid-run: another worker resumes the run; one model version', async () => {
     const client = spawnCli(['train', '--queue', '--json', '--preset', 'quick'], home, env);
-    const [, runId] = await client.waitFor(/run (run-\S+) queued/);
-    await client.waitFor(/▶ train/);
-    const owner = workers.find((w) => w.output().includes(`job train ${runId} started`));
-    expect(owner, 'one worker took the job').toBeDefined();
-    owner!.child.kill('SIGKILL');
-    expect(await owner!.exited).toBe(137);
+    const { runId, owner } = await killRunOwner(client, workers);
 
     expect(await client.exited, client.output()).toBe(0);
     const summary = JSON.parse(client.output().slice(client.output().indexOf('{'))) as { runId: string; champion: number | null; resumedFrom: string | null };
