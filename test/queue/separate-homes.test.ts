@@ -62,7 +62,7 @@ describe('worker, serve and CLI with separate NS_HOMEs', () => {
     procs.push(worker);
     await worker.waitFor(/worker serving/, 60_000);
     base = await serveCli(homes.serve, env, procs);
-    expect(procs.at(-1)!.output()).toMatch(new RegExp(`runs and registry mongodb:mongodb://127\\.0\\.0\\.1:\\d+/${stateDb}`));
+    expect(procs.at(-1)!.output()).toMatch(new RegExp(`runs and registry mongodb://127\\.0\\.0\\.1:\\d+/${stateDb}`));
 
     const train = await runCli(['train', '--queue', '--json'], homes.cli, env);
     expect(train.code, train.stderr).toBe(0);

@@ -41,7 +41,7 @@ export class MongoRegistry implements StateRegistry {
   }
 
   describe(): string {
-    return `mongodb:${this.where}`;
+    return this.where;
   }
 
   async register(version: NewModelVersion): Promise<ModelVersion> {
