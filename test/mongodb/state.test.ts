@@ -9,7 +9,7 @@ import { openMongoState, type MongoState } from '../../src/adapters/mongodb/stat
 import type { RunStore } from '../../src/ports/run-store.js';
 import type { StateRegistry } from '../../src/ports/registry.js';
 import { registryContract, runStoreContract, type StoreFactory } from '../../src/ports/state-contract.test-helpers.js';
-import { serviceEnv, uniqueName } from '../services/env.js';
+import { freePort, serviceEnv, uniqueName } from '../services/env.js';
 
 const url = serviceEnv('MONGO_TEST_URL');
 const databases: string[] = [];
@@ -108,6 +108,19 @@ describe('openMongoState', () => {
     } finally {
       await state.close();
     }
-    expect(() => openMongoState('mongodb://127.0.0.1:27017/db?unknownTimeoutOption=banana&maxPoolSize=-3')).toThrow(expect.objectContaining({ code: 'MONGO_URL_INVALID' }) as Error);
+    expect(() => openMongoState('mongodb://127.0.0.1:27017/db?unknownTimeoutOption=banana&maxPoolSize=-3')).toThrow(expect.objectContaining({
+      code: 'MONGO_URL_INVALID', hint: expect.stringContaining('NS_STATE_URL') as unknown,
+    }) as Error);
   });
+
+  it('names NS_STATE_URL when the server cannot be reached (MONGO_UNAVAILABLE, no password shown)', async () => {
+    const state = openMongoState(`mongodb://ns:s3cret-pw@127.0.0.1:${await freePort()}/nsstdown`, { serverSelectionTimeoutMS: 300 });
+    try {
+      const err = await state.runs.list().then(() => undefined, (e: unknown) => e as { code: string; kind: string; hint: string; message: string });
+      expect(err).toMatchObject({ code: 'MONGO_UNAVAILABLE', kind: 'unavailable', hint: expect.stringContaining('NS_STATE_URL') as unknown });
+      expect(err!.message).not.toContain('s3cret-pw');
+    } finally {
+      await state.close();
+    }
+  }, 30_000);
 });

@@ -9,6 +9,8 @@ import { redactSecrets } from './url.js';
 export interface MongoErrorContext {
   hosts: string;
   secrets: readonly string[];
+  /** The variable holding the URL, named in hints; default MONGO_DB_URL. */
+  variable?: string;
 }
 
 const transientCodes = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
@@ -77,13 +79,13 @@ export function toMongoNsError(e: unknown, ctx: MongoErrorContext, doing = 'talk
   if (name === 'MongoParseError' || name === 'MongoInvalidArgumentError' || name === 'MongoAPIError') {
     return new NsError('MONGO_URL_INVALID', `The MongoDB URL is not valid: ${msg}.`, {
       kind: 'config',
-      hint: 'Set MONGO_DB_URL to mongodb://[user:password@]host:port/ (percent-encode special characters in the password).',
+      hint: `Set ${ctx.variable ?? 'MONGO_DB_URL'} to mongodb://[user:password@]host:port/ (percent-encode special characters in the password).`,
     });
   }
   if ((typeof s.code === 'number' && authCodes.has(s.code)) || /auth(entication)? failed|unsupported authentication/i.test(raw)) {
     return new NsError('MONGO_AUTH', `MongoDB at ${ctx.hosts} refused the credentials: ${msg}.`, {
       kind: 'auth',
-      hint: 'Check the user name, password and authSource in MONGO_DB_URL.',
+      hint: `Check the user name, password and authSource in ${ctx.variable ?? 'MONGO_DB_URL'}.`,
     });
   }
   if (isTransientMongoError(e)) {
@@ -91,7 +93,7 @@ export function toMongoNsError(e: unknown, ctx: MongoErrorContext, doing = 'talk
     const what = reason === 'ENOTFOUND' || reason === 'EAI_AGAIN' ? `host not found (${reason})` : reason || msg;
     return new NsError('MONGO_UNAVAILABLE', `MongoDB at ${ctx.hosts} is unreachable while ${doing}: ${what}.`, {
       kind: 'unavailable',
-      hint: 'Start the database or fix the host and port in MONGO_DB_URL, then run again.',
+      hint: `Start the database or fix the host and port in ${ctx.variable ?? 'MONGO_DB_URL'}, then run again.`,
     });
   }
   return new NsError('MONGO_ERROR', `MongoDB at ${ctx.hosts} failed while ${doing}: ${msg}.`, {

@@ -48,7 +48,7 @@ export function databaseOfUrl(url: string): string | undefined {
  *   await state.registry.list();
  */
 export function openMongoState(url: string, options: MongoStateOptions = {}): MongoState {
-  const ctx: MongoErrorContext = { hosts: mongoHosts(url), secrets: mongoUrlSecrets(url) };
+  const ctx: MongoErrorContext = { hosts: mongoHosts(url), secrets: mongoUrlSecrets(url), variable: 'NS_STATE_URL' };
   let client: MongoClient;
   try {
     const timeout = options.serverSelectionTimeoutMS ?? 5000;
