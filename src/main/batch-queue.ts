@@ -37,8 +37,12 @@ export interface ShardJob {
   strict: boolean;
 }
 
-/** A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the queue's overhead). */
-export type ShardResult = BatchPredictSummary & { scoringMs: number };
+/**
+ * A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the
+ * queue's overhead) and, in the job's result, that overhead's parts: waiting for the model (loaded once
+ * per worker and version), reading the shard and writing its output and summary.
+ */
+export type ShardResult = BatchPredictSummary & { scoringMs: number; modelMs?: number; readMs?: number; writeMs?: number };
 
 const pad = (i: number): string => String(i).padStart(6, '0');
 const batchDir = (batch: string): string => `batches/${batch}`;
@@ -49,31 +53,84 @@ const manifestKey = (batch: string): string => `${batchDir(batch)}/manifest.json
 
 interface BatchManifest { shards: number; firstLines: number[] }
 
-/** The job handler of the `predict` queue; keeps each model version it loaded for the next shards. */
+/** The models each context's shard jobs loaded, by version: loaded once per worker, not per job. */
+const shardModels = new WeakMap<AppContext, Map<number, Promise<Predictor>>>();
+
+function shardModel(ctx: AppContext, version: number): Promise<Predictor> {
+  let models = shardModels.get(ctx);
+  if (!models) shardModels.set(ctx, (models = new Map<number, Promise<Predictor>>()));
+  let model = models.get(version);
+  if (!model) {
+    model = requireModel(ctx, version);
+    model.catch(() => models.delete(version));
+    models.set(version, model);
+  }
+  return model;
+}
+
+/**
+ * Loads the champion for the shard jobs before the worker takes any (so its first shard does not wait
+ * for it); the version it loaded, or undefined when there is no champion yet.
+ */
+export async function preloadShardModel(ctx: AppContext): Promise<number | undefined> {
+  const mv = await findVersion(ctx);
+  if (!mv) return undefined;
+  await shardModel(ctx, mv.version);
+  return mv.version;
+}
+
+/**
+ * Where a shard's output goes: a writer of the store that takes it a piece at a time (written while the
+ * shard is scored, hashed as it goes), else pieces gathered and put whole. `ms`: the time spent in `write`.
+ */
+async function shardOutput(ctx: AppContext, key: string): Promise<{ write(piece: string): Promise<void>; commit(): Promise<void>; abort(): Promise<void>; ms: number }> {
+  const writer = await ctx.artifacts.openWriter?.(key);
+  const pieces: string[] = [];
+  const out = {
+    ms: 0,
+    write(piece: string): Promise<void> {
+      const t = performance.now();
+      if (writer) writer.write(piece);
+      else pieces.push(piece);
+      out.ms += performance.now() - t;
+      return Promise.resolve();
+    },
+    async commit(): Promise<void> {
+      if (writer) await writer.commit();
+      else await ctx.artifacts.put(key, pieces.join(''));
+    },
+    abort: async (): Promise<void> => writer?.abort(),
+  };
+  return out;
+}
+
+/** The job handler of the `predict` queue. */
 export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult> {
-  const models = new Map<number, Promise<Predictor>>();
   return async (job) => {
     if (typeof job?.batch !== 'string' || !/^[0-9a-f]{8,64}$/.test(job.batch) || !Number.isInteger(job.index) || !Number.isInteger(job.firstLine) || !Number.isInteger(job.version)) {
       throw new NsError('JOB_INPUT_INVALID', 'A predict job needs a batch id (hex), a shard index, its first line and a model version.', { hint: 'Enqueue batch scoring with `networksecurity predict --queue`.' });
     }
-    let model = models.get(job.version);
-    if (!model) {
-      model = requireModel(ctx, job.version);
-      model.catch(() => models.delete(job.version));
-      models.set(job.version, model);
-    }
-    const predictor = await model;
+    const tModel = performance.now();
+    const predictor = await shardModel(ctx, job.version);
+    const tRead = performance.now();
     const text = await ctx.artifacts.get(inKey(job.batch, job.index));
-    const out: string[] = [];
+    const tOpen = performance.now();
+    const out = await shardOutput(ctx, outKey(job.batch, job.index));
     const t0 = performance.now();
-    const summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => {
-      out.push(piece);
-      return Promise.resolve();
-    });
-    const result: ShardResult = { ...summary, scoringMs: performance.now() - t0 };
-    await ctx.artifacts.put(outKey(job.batch, job.index), out.join(''));
+    let summary: BatchPredictSummary;
+    try {
+      summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => out.write(piece));
+    } catch (e) {
+      await out.abort();
+      throw e;
+    }
+    const t1 = performance.now();
+    const result: ShardResult = { ...summary, scoringMs: t1 - t0 - out.ms };
+    await out.commit();
     await ctx.artifacts.put(doneKey(job.batch, job.index), JSON.stringify(result));
-    return result;
+    // The output's time (opening it, the pieces written while scoring, publishing it) and the summary's put.
+    const writeMs = (t0 - tOpen) + out.ms + (performance.now() - t1);
+    return { ...result, modelMs: tRead - tModel, readMs: tOpen - tRead, writeMs };
   };
 }
 
