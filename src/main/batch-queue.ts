@@ -79,31 +79,6 @@ export async function preloadShardModel(ctx: AppContext): Promise<number | undef
   return mv.version;
 }
 
-/**
- * Where a shard's output goes: a writer of the store that takes it a piece at a time (written while the
- * shard is scored, hashed as it goes), else pieces gathered and put whole. `ms`: the time spent in `write`.
- */
-async function shardOutput(ctx: AppContext, key: string): Promise<{ write(piece: string): Promise<void>; commit(): Promise<void>; abort(): Promise<void>; ms: number }> {
-  const writer = await ctx.artifacts.openWriter?.(key);
-  const pieces: string[] = [];
-  const out = {
-    ms: 0,
-    write(piece: string): Promise<void> {
-      const t = performance.now();
-      if (writer) writer.write(piece);
-      else pieces.push(piece);
-      out.ms += performance.now() - t;
-      return Promise.resolve();
-    },
-    async commit(): Promise<void> {
-      if (writer) await writer.commit();
-      else await ctx.artifacts.put(key, pieces.join(''));
-    },
-    abort: async (): Promise<void> => writer?.abort(),
-  };
-  return out;
-}
-
 /** The job handler of the `predict` queue. */
 export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult> {
   return async (job) => {
@@ -114,23 +89,17 @@ export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult>
     const predictor = await shardModel(ctx, job.version);
     const tRead = performance.now();
     const text = await ctx.artifacts.get(inKey(job.batch, job.index));
-    const tOpen = performance.now();
-    const out = await shardOutput(ctx, outKey(job.batch, job.index));
+    const out: string[] = [];
     const t0 = performance.now();
-    let summary: BatchPredictSummary;
-    try {
-      summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => out.write(piece));
-    } catch (e) {
-      await out.abort();
-      throw e;
-    }
+    const summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => {
+      out.push(piece);
+      return Promise.resolve();
+    });
     const t1 = performance.now();
-    const result: ShardResult = { ...summary, scoringMs: t1 - t0 - out.ms };
-    await out.commit();
+    const result: ShardResult = { ...summary, scoringMs: t1 - t0 };
+    await ctx.artifacts.put(outKey(job.batch, job.index), out.join(''));
     await ctx.artifacts.put(doneKey(job.batch, job.index), JSON.stringify(result));
-    // The output's time (opening it, the pieces written while scoring, publishing it) and the summary's put.
-    const writeMs = (t0 - tOpen) + out.ms + (performance.now() - t1);
-    return { ...result, modelMs: tRead - tModel, readMs: tOpen - tRead, writeMs };
+    return { ...result, modelMs: tRead - tModel, readMs: t0 - tRead, writeMs: performance.now() - t1 };
   };
 }
 

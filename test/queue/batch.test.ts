@@ -64,6 +64,8 @@ describe('batch scoring on queue workers', () => {
   it('two workers score the shards; the merged output is the inline output, rows in input order', async () => {
     const two = startWorkers(2);
     await Promise.all(two.map((w) => w.waitFor(/health and metrics on/, 60_000)));
+    // Each worker loaded the champion before taking jobs (not in its first shard's job).
+    for (const w of two) expect(w.output()).toMatch(/worker: model v1 loaded for batch scoring[^]*health and metrics on/);
     const r = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
     expect(r.code, r.stderr).toBe(3);
     expect(readFileSync(join(home, 'queued.csv'), 'utf8')).toBe(inline);

@@ -43,29 +43,3 @@ describe('FsArtifactStore.delete', () => {
     }
   });
 });
-
-describe('FsArtifactStore.openWriter', () => {
-  it('publishes the pieces whole on commit, with the sha256 of the whole; nothing is seen before', async () => {
-    const { root, store } = fresh();
-    const w = await store.openWriter('batches/x/out.csv');
-    const pieces = ['a,b\n', '1,2\n', new TextEncoder().encode('3,4\n'), 'é,ü\n'];
-    for (const p of pieces) w.write(p);
-    expect(await store.exists('batches/x/out.csv')).toBe(false);
-    expect(await store.list('batches/')).toEqual([]);
-    const r = await w.commit();
-    const whole = 'a,b\n1,2\n3,4\né,ü\n';
-    expect(new TextDecoder().decode(await store.get('batches/x/out.csv'))).toBe(whole);
-    expect(r).toEqual({ key: 'batches/x/out.csv', sha256: (await store.put('check', whole)).sha256, size: Buffer.byteLength(whole) });
-    expect(readdirSync(join(root, 'batches/x'))).toEqual(['out.csv']);
-  });
-
-  it('abort leaves the key as it was and no temporary file', async () => {
-    const { root, store } = fresh();
-    await store.put('k/v.txt', 'old');
-    const w = await store.openWriter('k/v.txt');
-    w.write('new');
-    await w.abort();
-    expect(new TextDecoder().decode(await store.get('k/v.txt'))).toBe('old');
-    expect(readdirSync(join(root, 'k'))).toEqual(['v.txt']);
-  });
-});

@@ -4,14 +4,12 @@
  * Deleting a key also removes the folders it leaves empty, up to the root (as keys on S3, folders
  * exist only while they hold something).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
-import { once } from 'node:events';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { NsError, systemError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import type { ArtifactStore, ArtifactWriter, PutResult } from '../../ports/artifact-store.js';
+import type { ArtifactStore, PutResult } from '../../ports/artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
   readonly root: string;
@@ -63,49 +61,6 @@ export class FsArtifactStore implements ArtifactStore {
         await mkdir(dirname(path), { recursive: true });
       }
     }
-  }
-
-  async openWriter(key: string): Promise<ArtifactWriter> {
-    const path = this.pathOf(key);
-    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    let stream: WriteStream | undefined;
-    try {
-      await this.inFolder(path, async () => {
-        stream = createWriteStream(tmp);
-        await once(stream, 'open');
-      });
-    } catch (e) {
-      throw systemError(e, path) ?? e;
-    }
-    const out = stream!;
-    let failure: Error | undefined;
-    out.on('error', (e) => (failure ??= e));
-    const hash = createHash('sha256');
-    let size = 0;
-    const abort = async (): Promise<void> => {
-      out.destroy();
-      await rm(tmp, { force: true });
-    };
-    return {
-      write(piece) {
-        const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
-        hash.update(bytes);
-        size += bytes.byteLength;
-        out.write(bytes);
-      },
-      commit: async () => {
-        try {
-          if (!failure) await new Promise<void>((done, fail) => out.end((e?: Error | null) => (e ? fail(e) : done())));
-          if (failure) throw failure;
-          await rename(tmp, path);
-        } catch (e) {
-          await abort();
-          throw systemError(e, path) ?? e;
-        }
-        return { key, sha256: hash.digest('hex'), size };
-      },
-      abort,
-    };
   }
 
   async get(key: string): Promise<Uint8Array> {
