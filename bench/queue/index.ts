@@ -80,6 +80,7 @@ async function servingDuringTraining(src: string, root: string, seconds: number,
 
 export async function run(opts: BenchOptions): Promise<Record<string, unknown>> {
   const workers = await queueRows(opts);
+  if (opts.only === 'batch') return workers;
   const seconds = opts.quick ? 8 : 20;
   const ours = await servingDuringTraining(join(opts.root, 'src'), opts.root, seconds, opts.log);
   const baseSrc = process.env['NS_BENCH_BASE_SRC'];

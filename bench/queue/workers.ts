@@ -8,6 +8,7 @@
  *   more machines — on a 2-core box two workers share the cores with the client and Redis;
  * - the round trip of an empty job through our BullMQ adapter (enqueue → worker → result), p50 / p99;
  * - three `etl --schedule` processes for ten ticks: loads counted per tick (target: exactly one each).
+ * `--only batch` runs the batch-scoring row alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -83,11 +84,21 @@ async function batchScoring(s: Side, rows: number): Promise<Record<string, unkno
     await q.obliterate({ force: true });
     await q.close();
     const shards = jobs.map((j) => {
-      const rv = j.returnvalue as { rows: number; scoringMs: number };
+      const rv = j.returnvalue as { rows: number; scoringMs: number; modelMs?: number; readMs?: number; writeMs?: number };
       const jobMs = (j.finishedOn ?? 0) - (j.processedOn ?? 0);
-      return { rows: rv.rows, scoringMs: rv.scoringMs, overheadPct: (100 * (jobMs - rv.scoringMs)) / rv.scoringMs };
+      const [model, read, write] = [rv.modelMs ?? NaN, rv.readMs ?? NaN, rv.writeMs ?? NaN];
+      const pctOf = (ms: number): number => (100 * ms) / rv.scoringMs;
+      return {
+        rows: rv.rows, scoringMs: rv.scoringMs, overheadPct: pctOf(jobMs - rv.scoringMs),
+        parts: { modelPct: pctOf(model), readPct: pctOf(read), writePct: pctOf(write), queuePct: pctOf(jobMs - rv.scoringMs - model - read - write) },
+        ms: { job: jobMs, model: r2(model), read: r2(read), score: r2(rv.scoringMs), write: r2(write) },
+      };
     });
     const overhead = shards.map((x) => x.overheadPct);
+    const partStats = (key: keyof (typeof shards)[number]['parts']): { median: number; p90: number; max: number } => {
+      const xs = shards.map((x) => x.parts[key]);
+      return { median: r2(median(xs)), p90: r2(pct(xs, 90)), max: r2(Math.max(...xs)) };
+    };
     const perShardRate = shards.map((x) => x.rows / (x.scoringMs / 1000));
     const inlineRate = rows / inlineSeconds;
     const queuedRate = rows / queuedSeconds;
@@ -97,6 +108,11 @@ async function batchScoring(s: Side, rows: number): Promise<Record<string, unkno
       queued: { wallSeconds: r2(queuedSeconds), rowsPerSecond: Math.round(queuedRate) },
       ratioQueuedOverInline: r2(queuedRate / inlineRate),
       queueOverheadPctOfScoring: { median: r2(median(overhead)), p90: r2(pct(overhead, 90)), max: r2(Math.max(...overhead)) },
+      overheadParts: {
+        what: '% of the shard\'s scoring time: waiting for the model (first shard of a worker), reading the shard, writing its output and summary, and the rest of the job (BullMQ: from taking the job to marking it done)',
+        model: partStats('modelPct'), read: partStats('readPct'), write: partStats('writePct'), queue: partStats('queuePct'),
+      },
+      perShardMs: shards.map((x) => x.ms),
       oneWorkerScoringRowsPerSecond: { median: Math.round(median(perShardRate)) },
       note: `${os.cpus().length} cores shared by the client, 2 workers and Redis: the speed-up is bounded by the cores; one worker's rate (per shard) is what adds up on more machines`,
       target: 'queue overhead per shard <= 5% of its scoring time (median and p90)', met: median(overhead) <= 5 && pct(overhead, 90) <= 5,
@@ -147,6 +163,7 @@ export async function queueRows(opts: BenchOptions): Promise<Record<string, unkn
   const s: Side = { root: opts.root, home, env: { REDIS_URL: redisUrl(), NS_QUEUE_PREFIX: `nsbench-${Date.now().toString(36)}` }, log: opts.log };
   try {
     const batch = await batchScoring(s, opts.records ?? (opts.quick ? 200_000 : 2_000_000));
+    if (opts.only === 'batch') return { batchScoring: batch, loadAvgAtEnd: os.loadavg().map(r2) };
     const roundTrip = await emptyRoundTrip(s, opts.quick ? 200 : 1000);
     const schedules = await scheduleTicks({ ...s, env: { ...s.env, NS_QUEUE_PREFIX: `${s.env['NS_QUEUE_PREFIX']!}-sched` } }, 10);
     return { batchScoring: batch, emptyJobRoundTrip: roundTrip, schedules, loadAvgAtEnd: os.loadavg().map(r2) };

@@ -13,6 +13,7 @@
  */
 import { Readable } from 'node:stream';
 import { NsError } from '../core/errors.js';
+import { redactUrlCredentials } from '../core/redact.js';
 import { sha256 } from '../core/hash.js';
 import { predictCsvStream, type BatchPredictSummary } from '../pipeline/batch-predict.js';
 import { mergeSummaries, splitCsvShards } from '../pipeline/batch-shards.js';
@@ -21,6 +22,7 @@ import type { JobHandler } from '../ports/job-queue.js';
 import { findVersion, requireModel } from './champion.js';
 import type { AppContext } from './context.js';
 import { writeOutput } from './outputs.js';
+import type { ScaleOut } from './scale-out.js';
 import { openSource, sourceStamp } from './sources.js';
 
 export const PREDICT_QUEUE = 'predict';
@@ -35,8 +37,12 @@ export interface ShardJob {
   strict: boolean;
 }
 
-/** A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the queue's overhead). */
-export type ShardResult = BatchPredictSummary & { scoringMs: number };
+/**
+ * A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the
+ * queue's overhead) and, in the job's result, that overhead's parts: waiting for the model (loaded once
+ * per worker and version), reading the shard and writing its output and summary.
+ */
+export type ShardResult = BatchPredictSummary & { scoringMs: number; modelMs?: number; readMs?: number; writeMs?: number };
 
 const pad = (i: number): string => String(i).padStart(6, '0');
 const batchDir = (batch: string): string => `batches/${batch}`;
@@ -47,20 +53,41 @@ const manifestKey = (batch: string): string => `${batchDir(batch)}/manifest.json
 
 interface BatchManifest { shards: number; firstLines: number[] }
 
-/** The job handler of the `predict` queue; keeps each model version it loaded for the next shards. */
+/** The models each context's shard jobs loaded, by version: loaded once per worker, not per job. */
+const shardModels = new WeakMap<AppContext, Map<number, Promise<Predictor>>>();
+
+function shardModel(ctx: AppContext, version: number): Promise<Predictor> {
+  let models = shardModels.get(ctx);
+  if (!models) shardModels.set(ctx, (models = new Map<number, Promise<Predictor>>()));
+  let model = models.get(version);
+  if (!model) {
+    model = requireModel(ctx, version);
+    model.catch(() => models.delete(version));
+    models.set(version, model);
+  }
+  return model;
+}
+
+/**
+ * Loads the champion for the shard jobs before the worker takes any (so its first shard does not wait
+ * for it); the version it loaded, or undefined when there is no champion yet.
+ */
+export async function preloadShardModel(ctx: AppContext): Promise<number | undefined> {
+  const mv = await findVersion(ctx);
+  if (!mv) return undefined;
+  await shardModel(ctx, mv.version);
+  return mv.version;
+}
+
+/** The job handler of the `predict` queue. */
 export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult> {
-  const models = new Map<number, Promise<Predictor>>();
   return async (job) => {
     if (typeof job?.batch !== 'string' || !/^[0-9a-f]{8,64}$/.test(job.batch) || !Number.isInteger(job.index) || !Number.isInteger(job.firstLine) || !Number.isInteger(job.version)) {
       throw new NsError('JOB_INPUT_INVALID', 'A predict job needs a batch id (hex), a shard index, its first line and a model version.', { hint: 'Enqueue batch scoring with `networksecurity predict --queue`.' });
     }
-    let model = models.get(job.version);
-    if (!model) {
-      model = requireModel(ctx, job.version);
-      model.catch(() => models.delete(job.version));
-      models.set(job.version, model);
-    }
-    const predictor = await model;
+    const tModel = performance.now();
+    const predictor = await shardModel(ctx, job.version);
+    const tRead = performance.now();
     const text = await ctx.artifacts.get(inKey(job.batch, job.index));
     const out: string[] = [];
     const t0 = performance.now();
@@ -68,10 +95,11 @@ export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult>
       out.push(piece);
       return Promise.resolve();
     });
-    const result: ShardResult = { ...summary, scoringMs: performance.now() - t0 };
+    const t1 = performance.now();
+    const result: ShardResult = { ...summary, scoringMs: t1 - t0 };
     await ctx.artifacts.put(outKey(job.batch, job.index), out.join(''));
     await ctx.artifacts.put(doneKey(job.batch, job.index), JSON.stringify(result));
-    return result;
+    return { ...result, modelMs: tRead - tModel, readMs: t0 - tRead, writeMs: performance.now() - t1 };
   };
 }
 
@@ -81,7 +109,11 @@ export interface QueuedPredictOptions {
   version?: number;
   strict: boolean;
   shardRows: number;
+  /** How long Redis may stay unreachable before the batch stops with REDIS_UNAVAILABLE (default 60 s). */
+  redisWaitMs?: number;
 }
+
+export const DEFAULT_REDIS_WAIT_MS = 60_000;
 
 export interface QueuedPredictResult extends BatchPredictSummary {
   model: number;
@@ -96,10 +128,50 @@ async function readJson<T>(ctx: AppContext, key: string): Promise<T | undefined>
   return JSON.parse(new TextDecoder().decode(await ctx.artifacts.get(key))) as T;
 }
 
-/** Scores `input` on the workers and writes `output`; `onShard` is called as shards complete. */
-export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions, onShard: (done: number, known: number, splitDone: boolean) => void): Promise<QueuedPredictResult> {
+/**
+ * Follows Redis while a batch waits on it: `notice` says once that it cannot be reached (URL without
+ * its password) and again when it is back; `failed` rejects with REDIS_UNAVAILABLE when it stays
+ * unreachable longer than `waitMs`.
+ */
+function redisWatch(scale: ScaleOut, waitMs: number, notice: (line: string) => void): { failed: Promise<never>; error(): NsError | undefined; stop(): void } {
+  const url = redactUrlCredentials(scale.target.url);
+  const seconds = Math.round(waitMs / 100) / 10;
+  let timer: NodeJS.Timeout | undefined;
+  let error: NsError | undefined;
+  let fail: (e: NsError) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  const stop = scale.watchRedis((up, reason) => {
+    clearTimeout(timer);
+    if (up) {
+      notice(`Redis ${url} is reachable again; the batch goes on`);
+      return;
+    }
+    notice(`Redis ${url} cannot be reached (${redactUrlCredentials(reason)}); waiting up to ${seconds} s for it`);
+    timer = setTimeout(() => {
+      error = new NsError('REDIS_UNAVAILABLE', `Redis ${url} could not be reached for ${seconds} s, so the batch stopped before its output was written.`, {
+        kind: 'unavailable', hint: 'Start Redis (or fix REDIS_URL) and run the same command again: the shards already scored are kept.',
+      });
+      fail(error);
+    }, waitMs);
+  });
+  return { failed, error: () => error, stop: () => { clearTimeout(timer); stop(); } };
+}
+
+/** Scores `input` on the workers and writes `output`; `onShard` is called as shards complete, `notice` with news about Redis. */
+export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions, onShard: (done: number, known: number, splitDone: boolean) => void, notice: (line: string) => void = () => undefined): Promise<QueuedPredictResult> {
   const scale = ctx.scaleOut;
   if (!scale) throw new NsError('REDIS_REQUIRED', '--queue scores the file on workers through Redis, and REDIS_URL is not set.', { kind: 'config', hint: 'Set REDIS_URL and start `networksecurity worker`, or run without --queue.' });
+  const watch = redisWatch(scale, opts.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS, notice);
+  try {
+    return await scoreOnWorkers(ctx, scale, opts, onShard, watch);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function scoreOnWorkers(ctx: AppContext, scale: ScaleOut, opts: QueuedPredictOptions, onShard: (done: number, known: number, splitDone: boolean) => void, watch: ReturnType<typeof redisWatch>): Promise<QueuedPredictResult> {
+  const bounded = <T>(p: Promise<T>): Promise<T> => Promise.race([p, watch.failed]);
   const mv = await findVersion(ctx, opts.version);
   if (!mv) {
     if (opts.version !== undefined) throw new NsError('MODEL_NOT_FOUND', `There is no model version ${opts.version}.`, { kind: 'not_found', hint: 'List versions with `networksecurity models list`.' });
@@ -109,10 +181,10 @@ export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions,
   // A shard that failed in an earlier attempt of this batch is tried again; so is one whose job
   // completed but whose result is gone (the same command run again after it finished: its files were
   // cleaned up, and BullMQ would otherwise hand back the old job's result without scoring).
-  for (const j of await scale.listJobs(PREDICT_QUEUE, ['failed', 'completed'], 10_000)) {
+  for (const j of await bounded(scale.listJobs(PREDICT_QUEUE, ['failed', 'completed'], 10_000))) {
     if (!j.id.startsWith(`${batch}-`)) continue;
     const index = Number(j.id.slice(batch.length + 1));
-    if (j.state === 'failed' || !(await ctx.artifacts.exists(doneKey(batch, index)))) await scale.removeJob(PREDICT_QUEUE, j.id);
+    if (j.state === 'failed' || !(await ctx.artifacts.exists(doneKey(batch, index)))) await bounded(scale.removeJob(PREDICT_QUEUE, j.id));
   }
 
   let done = 0;
@@ -139,6 +211,8 @@ export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions,
   } else {
     const firstLines: number[] = [];
     for await (const shard of splitCsvShards(await openSource(opts.input, ctx.config), ctx.schema, opts.shardRows)) {
+      const down = watch.error();
+      if (down) throw down;
       await ctx.artifacts.put(inKey(batch, shard.index), shard.text);
       firstLines.push(shard.firstLine);
       known++;
@@ -147,7 +221,7 @@ export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions,
     splitDone = true;
     await ctx.artifacts.put(manifestKey(batch), JSON.stringify({ shards: firstLines.length, firstLines } satisfies BatchManifest));
   }
-  const results = await Promise.all(pending);
+  const results = await bounded(Promise.all(pending));
   const summary = await writeOutput(opts.output, ctx.config, async (write) => {
     for (let i = 0; i < results.length; i++) await write(await ctx.artifacts.get(outKey(batch, i)));
     return mergeSummaries(results);

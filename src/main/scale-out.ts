@@ -4,7 +4,7 @@
  * everything runs in this process.
  */
 import {
-  BullJobQueue, jobCounts, listJobs, removeJob, retryJob, type JobView, RedisRunLock, publishChampion, redisClient, startWorkers, subscribeChampion,
+  BullJobQueue, jobCounts, listJobs, removeJob, retryJob, type JobView, RedisRunLock, publishChampion, redisClient, startWorkers, subscribeChampion, watchRedis,
   type RedisTarget, type RunLease, type WorkerRuntime, type WorkerSettings,
 } from '../adapters/bullmq/index.js';
 import { NsError } from '../core/errors.js';
@@ -21,6 +21,8 @@ export interface ScaleOut {
   /** Calls `onMove` whenever any process moves the champion alias. */
   onChampionMoved(onMove: (version: number | null) => void): Promise<() => Promise<void>>;
   announceChampion(version: number | null): Promise<void>;
+  /** Calls `onChange(false, reason)` once when Redis cannot be reached and `onChange(true, '')` when it is back; returns the stop function. */
+  watchRedis(onChange: (up: boolean, reason: string) => void): () => void;
   /** Starts workers whose job locks live as long as the run lock. */
   startWorkers(settings: Omit<WorkerSettings, 'lockDurationMs' | 'stalledIntervalMs'>): Promise<WorkerRuntime>;
   /**
@@ -49,7 +51,7 @@ async function waitForLock(lock: RedisRunLock): Promise<RunLease> {
 }
 
 export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTtlMs: number }): ScaleOut {
-  const queue = new BullJobQueue(target);
+  const queue = new BullJobQueue(target, (e) => logger.debug(`redis: ${e.message}`));
   let client: ReturnType<typeof redisClient> | undefined;
   const known = (name: string): string => {
     if (!queue.handlers.has(name)) throw new NsError('QUEUE_UNKNOWN', `There is no queue called ${name}.`, { kind: 'not_found', hint: `Use one of: ${[...queue.handlers.keys()].join(', ')}.` });
@@ -60,6 +62,7 @@ export function openScaleOut(target: RedisTarget, logger: Logger, opts: { lockTt
     target, queue,
     acquireRunLock: () => new RedisRunLock(shared(), `${target.prefix}:run-lock`, opts.lockTtlMs).acquire(),
     announceChampion: (version) => publishChampion(shared(), target.prefix, version),
+    watchRedis: (onChange) => watchRedis(target, onChange),
     onChampionMoved: (onMove) => subscribeChampion(redisClient(target), target.prefix, onMove),
     startWorkers: (settings) => startWorkers(queue, { ...settings, lockDurationMs: opts.lockTtlMs, stalledIntervalMs: opts.lockTtlMs }, logger),
     async upsertSchedule(name, id, pattern, data) {

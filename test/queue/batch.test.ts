@@ -3,7 +3,8 @@
  * cut into shards, scored by two worker processes and merged in input order into exactly the output of
  * the inline path (rejected rows name their line in the whole file); s3:// in and out; a client and a
  * worker SIGKILLed mid-batch, then the same command again: the shards already scored are not scored
- * again and the output is complete; --strict with a bad row fails with no output.
+ * again and the output is complete; --strict with a bad row fails with no output. A finished batch
+ * leaves no `batches/<id>/` folder behind.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +64,8 @@ describe('batch scoring on queue workers', () => {
   it('two workers score the shards; the merged output is the inline output, rows in input order', async () => {
     const two = startWorkers(2);
     await Promise.all(two.map((w) => w.waitFor(/health and metrics on/, 60_000)));
+    // Each worker loaded the champion before taking jobs (not in its first shard's job).
+    for (const w of two) expect(w.output()).toMatch(/worker: model v1 loaded for batch scoring[^]*health and metrics on/);
     const r = await runCli(['predict', '--input', tricky, '--output', join(home, 'queued.csv'), '--queue', '--shard-rows', '1000', '--json'], home, env);
     expect(r.code, r.stderr).toBe(3);
     expect(readFileSync(join(home, 'queued.csv'), 'utf8')).toBe(inline);
@@ -72,6 +75,9 @@ describe('batch scoring on queue workers', () => {
     const started = two.map((w) => (w.output().match(/job predict \S+ started/g) ?? []).length);
     expect(started.reduce((a, b) => a + b, 0)).toBe(12);
     expect(started.every((n) => n > 0), `both workers scored shards: ${started.join(', ')}`).toBe(true);
+    // The batch's staging keys are gone, and with them its folder (the FS artifact store prunes empty folders).
+    expect(existsSync(join(home, 'artifacts', 'batches', batchOf(r.stdout)))).toBe(false);
+    expect(existsSync(join(home, 'artifacts', 'batches'))).toBe(false);
     // The same command again, after it finished: the shards are scored again (their results were
     // cleaned up), not taken from the finished jobs, and the output is the same.
     rmSync(join(home, 'queued.csv'));

@@ -98,14 +98,14 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
-export async function ownRedis(): Promise<OwnRedis> {
+export async function ownRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ns-redis-'));
   let child: ChildProcess | undefined;
   return {
     port,
     async start() {
-      const c = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const c = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--save', '', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       await new Promise<void>((ready, fail) => {
         let out = '';

@@ -23,3 +23,27 @@ export function bullConnection(target: RedisTarget): { url: string; maxRetriesPe
 export function redisClient(target: RedisTarget): Redis {
   return new Redis(target.url, { maxRetriesPerRequest: 3, lazyConnect: false });
 }
+
+/**
+ * Follows whether Redis answers, on a connection of its own: `onChange(false, reason)` once when it
+ * cannot be reached (at the start or later), `onChange(true, '')` once when it is back. Nothing is
+ * called while it stays up. Reconnects every second at most. Returns the function that stops it.
+ */
+export function watchRedis(target: RedisTarget, onChange: (up: boolean, reason: string) => void): () => void {
+  const client = new Redis(target.url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 100, 1000) });
+  let up: boolean | undefined;
+  let stopped = false;
+  const set = (now: boolean, reason: string): void => {
+    if (stopped || up === now) return;
+    const first = up === undefined;
+    up = now;
+    if (!(first && now)) onChange(now, reason);
+  };
+  client.on('ready', () => set(true, ''));
+  client.on('error', (e: Error) => set(false, e.message));
+  client.on('close', () => set(false, 'connection closed'));
+  return () => {
+    stopped = true;
+    client.disconnect();
+  };
+}

@@ -3,5 +3,5 @@ export { BullJobQueue, defaultJobOptions } from './job-queue.js';
 export { startWorkers, type WorkerRuntime, type WorkerSettings } from './workers.js';
 export { RedisRunLock, type RunLease } from './run-lock.js';
 export { publishChampion, subscribeChampion, championChannel } from './champion-channel.js';
-export { bullConnection, redisClient, type RedisTarget } from './connection.js';
+export { bullConnection, redisClient, watchRedis, type RedisTarget } from './connection.js';
 export { listJobs, jobCounts, retryJob, removeJob, type JobView } from './admin.js';

@@ -24,9 +24,14 @@ type Watcher = (jobId: string, update: JobProgress) => void;
 export class BullJobQueue implements JobQueue {
   readonly handlers = new Map<string, JobHandler>();
   private readonly queues = new Map<string, Queue>();
-  private readonly events = new Map<string, Promise<QueueEvents>>();
+  private readonly events = new Map<string, QueueEvents>();
 
-  constructor(readonly target: RedisTarget) {}
+  /**
+   * `onError` hears the errors BullMQ reports on this side's connections (BullMQ prints them when no one
+   * listens). While Redis is down that is one ECONNREFUSED per reconnection attempt; a process that
+   * waits on the queue says so once instead (ScaleOut.watchRedis).
+   */
+  constructor(readonly target: RedisTarget, private readonly onError: (e: Error) => void = () => undefined) {}
 
   describe(): string {
     return `BullMQ on ${redactUrlCredentials(this.target.url)} (prefix ${this.target.prefix})`;
@@ -43,18 +48,20 @@ export class BullJobQueue implements JobQueue {
       q = new Queue(name, { connection: bullConnection(this.target), prefix: this.target.prefix, defaultJobOptions });
       // Each job waited for (`run`) listens for the queue closing; a batch waits for many at once.
       q.setMaxListeners(0);
+      q.on('error', this.onError);
       this.queues.set(name, q);
     }
     return q;
   }
 
-  private queueEvents(name: string): Promise<QueueEvents> {
+  private async queueEvents(name: string): Promise<QueueEvents> {
     let e = this.events.get(name);
     if (!e) {
-      const qe = new QueueEvents(name, { connection: bullConnection(this.target), prefix: this.target.prefix });
-      e = qe.waitUntilReady().then(() => qe);
+      e = new QueueEvents(name, { connection: bullConnection(this.target), prefix: this.target.prefix });
+      e.on('error', this.onError);
       this.events.set(name, e);
     }
+    await e.waitUntilReady();
     return e;
   }
 
@@ -95,10 +102,19 @@ export class BullJobQueue implements JobQueue {
     return () => void ready.then((e) => e.off('progress', onProgress));
   }
 
+  /**
+   * Closes every connection; one that cannot close cleanly within 2 s (Redis is down, and a clean close
+   * would wait for it) is cut.
+   */
   async close(): Promise<void> {
-    const events = await Promise.all([...this.events.values()]);
-    await Promise.all([...events.map((e) => e.close()), ...[...this.queues.values()].map((q) => q.close())]);
+    const all = [...this.events.values(), ...this.queues.values()];
     this.events.clear();
     this.queues.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((done) => (timer = setTimeout(() => done('late'), 2000)));
+    const closed = Promise.all(all.map((c) => c.close().catch(() => undefined)));
+    // Cut, not awaited: a cut connection may never settle its close, and nothing else keeps this process alive.
+    if ((await Promise.race([closed, late])) === 'late') for (const c of all) void c.disconnect().catch(() => undefined);
+    clearTimeout(timer);
   }
 }

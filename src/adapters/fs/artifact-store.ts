@@ -1,8 +1,10 @@
 /**
  * The embedded ArtifactStore: a local folder. Keys map to relative paths; writes go to a temporary
  * file in the same folder and are renamed into place, so a reader never sees half an artifact.
+ * Deleting a key also removes the folders it leaves empty, up to the root (as keys on S3, folders
+ * exist only while they hold something).
  */
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NsError, systemError } from '../../core/errors.js';
@@ -32,17 +34,33 @@ export class FsArtifactStore implements ArtifactStore {
   async put(key: string, body: Uint8Array | string): Promise<PutResult> {
     const path = this.pathOf(key);
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
     try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
+      await this.inFolder(path, async () => {
+        await writeFile(tmp, bytes);
+        await rename(tmp, path);
+      });
     } catch (e) {
       // A full disk leaves a partial temporary file behind; remove it so the space comes back.
       await rm(tmp, { force: true });
       throw systemError(e, path) ?? e;
     }
     return { key, sha256: sha256(bytes), size: bytes.byteLength };
+  }
+
+  /**
+   * Runs `write` (which creates files next to `path`); when the folder is missing — never made, or
+   * removed by a delete of its last other key in between — makes it and runs `write` again.
+   */
+  private async inFolder(path: string, write: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw e;
+        await mkdir(dirname(path), { recursive: true });
+      }
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -83,6 +101,14 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    for (let dir = dirname(path); dir.startsWith(this.root + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break; // not empty (or already gone): the folders above hold something too
+      }
+    }
   }
 }

@@ -8,7 +8,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { describeRowError } from '../../data/records.js';
 import { predictCsvStream } from '../../pipeline/batch-predict.js';
-import { DEFAULT_SHARD_ROWS, predictQueued } from '../../main/batch-queue.js';
+import { DEFAULT_REDIS_WAIT_MS, DEFAULT_SHARD_ROWS, predictQueued } from '../../main/batch-queue.js';
 import { requireModel } from '../../main/champion.js';
 import { refuseFolder, writeOutput } from '../../main/outputs.js';
 import { openSource } from '../../main/sources.js';
@@ -19,12 +19,13 @@ import { predictUrls } from './predict-urls.js';
 export const predictCommand: CliCommand = {
   name: 'predict',
   summary: 'Score a CSV of website features with the champion model',
-  usage: 'predict --input <in.csv|s3://…> --output <out.csv|s3://…> [--model <version>] [--strict] [--queue [--shard-rows N]] [--json]  |  predict --urls <urls.txt> --output <out.csv> [--no-fetch]',
+  usage: 'predict --input <in.csv|s3://…> --output <out.csv|s3://…> [--model <version>] [--strict] [--queue [--shard-rows N] [--redis-wait S]] [--json]  |  predict --urls <urls.txt> --output <out.csv> [--no-fetch]',
   flags: [
     { name: 'input', type: 'string', value: '<file>', description: 'CSV with the 30 feature columns (a Result column and other columns are passed through); a path or s3://bucket/key' },
     { name: 'output', type: 'string', value: '<file>', description: 'where to write the scored CSV; a path or s3://bucket/key' },
     { name: 'queue', type: 'boolean', description: 'score shards of rows in parallel on `networksecurity worker` processes (needs REDIS_URL); run it again to resume' },
     { name: 'shard-rows', type: 'string', value: '<n>', description: `with --queue: rows per shard (default ${DEFAULT_SHARD_ROWS})` },
+    { name: 'redis-wait', type: 'string', value: '<seconds>', description: `with --queue: how long Redis may stay unreachable before the command fails with REDIS_UNAVAILABLE (default ${DEFAULT_REDIS_WAIT_MS / 1000})` },
     { name: 'model', type: 'string', value: '<version>', description: 'model version to use (default: the champion)' },
     { name: 'strict', type: 'boolean', description: 'any bad row fails the whole file (no output written)' },
     { name: 'json', type: 'boolean', description: 'print a JSON summary on stdout' },
@@ -45,9 +46,10 @@ export const predictCommand: CliCommand = {
     let queue: { batch: string; shards: number; reused: number } | undefined;
     if (bool(flags, 'queue')) {
       const shardRows = num(flags, 'shard-rows', DEFAULT_SHARD_ROWS, [1, 10_000_000]);
-      const queued = await predictQueued(context, { input, output, strict: bool(flags, 'strict'), shardRows, ...(version !== undefined ? { version } : {}) }, (done, known, split) => {
+      const redisWaitMs = num(flags, 'redis-wait', DEFAULT_REDIS_WAIT_MS / 1000, [1, 86_400]) * 1000;
+      const queued = await predictQueued(context, { input, output, strict: bool(flags, 'strict'), shardRows, redisWaitMs, ...(version !== undefined ? { version } : {}) }, (done, known, split) => {
         io.err(`scored ${done} of ${known}${split ? '' : '+'} shards`);
-      });
+      }, (line) => io.err(line));
       if (queued.reused > 0) io.err(`resumed: ${queued.reused} of ${queued.shards} shards were scored by an earlier run`);
       result = queued;
       model = { version: queued.model };

@@ -5,6 +5,7 @@
  * stage), other jobs finish.
  */
 import { ExitCode, NsError } from '../../core/errors.js';
+import { PREDICT_QUEUE, preloadShardModel } from '../../main/batch-queue.js';
 import { serveWorkerHttp } from '../../main/worker-http.js';
 import type { CliCommand } from '../command.js';
 import { num, str } from '../flags.js';
@@ -25,6 +26,14 @@ export const workerCommand: CliCommand = {
     if (!scale) throw new NsError('REDIS_REQUIRED', 'The worker needs a Redis to take jobs from.', { kind: 'config', hint: 'Set REDIS_URL (e.g. redis://127.0.0.1:6379) and run again.' });
     const all = [...scale.queue.handlers.keys()];
     const queues = (str(flags, 'queues') ?? all.join(',')).split(',').map((q) => q.trim()).filter(Boolean);
+    if (queues.includes(PREDICT_QUEUE)) {
+      // Batch-scoring shards use the champion: load it now, not in the first shard's job.
+      const loaded = await preloadShardModel(context).catch((e: unknown) => {
+        io.err(`worker: the champion could not be loaded ahead of batch scoring; each shard job loads its model (${(e as Error).message})`);
+        return undefined;
+      });
+      if (loaded !== undefined) io.err(`worker: model v${loaded} loaded for batch scoring`);
+    }
     const runtime = await scale.startWorkers({ queues, concurrency: num(flags, 'concurrency', 1, [1, 64]) });
     const http = await serveWorkerHttp(runtime, str(flags, 'host') ?? context.config.NS_HOST, num(flags, 'port', 8502, [0, 65535]));
     io.err(`worker serving ${queues.join(', ')} from ${scale.queue.describe()}; health and metrics on ${http.address}; Ctrl-C stops`);
