@@ -17,7 +17,8 @@
  * Targets: product time ratio <= 0.05 (seed as shipped) and <= 0.10 (n_jobs=2); best F1 on the original
  * split not lower than the seed's; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  * `--only product` runs just the product rows: the product, both seed runs, one search on the original
- * split for the best F1 against the seed's, and the load average before and after.
+ * split for the best F1 against the seed's, and the load average before and after. `--only splits` runs
+ * just the repeated-splits row (ours.ts `splits` and peer_repeated.py).
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
@@ -109,7 +110,17 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
 
   const loadAtStart = loadAvg();
   const productOnly = opts.only === 'product';
-  if (opts.only !== undefined && !productOnly) throw new Error(`search has no row ${opts.only}; --only product`);
+  if (opts.only !== undefined && !productOnly && opts.only !== 'splits') throw new Error(`search has no row ${opts.only}; --only product or --only splits`);
+  const repeated = async (): Promise<Record<string, unknown>> => {
+    let peerSplits: Record<string, unknown> | undefined;
+    if (existsSync(python)) {
+      opts.log('search: peer XGBoost on 21 splits');
+      peerSplits = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_repeated.py'), csv], opts.log), 'peer_repeated.py');
+    }
+    opts.log('search: ours on 21 splits');
+    return summariseSplits(lastJson(await node('splits'), 'ours.ts splits'), peerSplits);
+  };
+  if (opts.only === 'splits') return { only: 'splits', repeatedSplits: await repeated(), loadAvg: { start: loadAtStart, end: loadAvg() } };
   let twins: Record<string, unknown> | undefined;
   let peerReason: string | undefined;
   if (!existsSync(python)) peerReason = `no peer Python at ${python}; run: bash scripts/peers-venv.sh`;
@@ -129,12 +140,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
       bestF1: 'error' in o ? o : { ...bestF1Row(o, peer), oursSeconds: num(o, 'total_s') ?? null },
     };
   }
-  let peerSplits: Record<string, unknown> | undefined;
-  if (peerReason === undefined && !opts.quick) {
-    opts.log('search: peer XGBoost on 21 splits');
-    peerSplits = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_repeated.py'), csv], opts.log), 'peer_repeated.py');
-  }
-
   const searches: Record<string, unknown>[] = [];
   for (let r = 0; r < opts.reps; r++) {
     opts.log(`search: ours, run ${r + 1}/${opts.reps}`);
@@ -144,11 +149,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   }
   opts.log('search: ours, twins and CV-chosen strong model');
   const extras = lastJson(await node('extras'), 'ours.ts extras');
-  let oursSplits: Record<string, unknown> | undefined;
-  if (!opts.quick) {
-    opts.log('search: ours on 21 splits');
-    oursSplits = lastJson(await node('splits'), 'ours.ts splits');
-  }
+  const repeatedSplits = opts.quick ? null : await repeated();
 
   const totals = searches.map((o) => num(o, 'total_s')!);
   const rss = Math.max(...searches.map((o) => num(o, 'max_rss_mb')!));
@@ -189,6 +190,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     },
     twinsF1: twinRows,
     peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
-    repeatedSplits: oursSplits === undefined ? null : summariseSplits(oursSplits, peerSplits),
+    repeatedSplits,
   };
 }
