@@ -16,7 +16,7 @@ import { takeColumns, takeRows, takeValues, type Matrix } from '../../core/matri
 import { PROFILES, profileColumns, type ProfileName } from '../../data/url-features/feature-sets.js';
 import { encodeBundle } from '../../ml/bundle.js';
 import type { Classifier, Transformer } from '../../ml/estimator.js';
-import { featureVectorGroups, gridSearchCV, stratifiedGroupKFold, stratifiedSample, type SearchResult } from '../../ml/model-selection/index.js';
+import { featureVectorGroups, gridSearchCV, stratifiedGroupKFold, stratifiedSample, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import { phishingScores, testMetrics } from '../evaluation.js';
 import type { CandidateResult, StageContext, TestMetrics } from '../types.js';
 import { preprocessorSteps } from './transform.js';
@@ -57,15 +57,25 @@ export interface ProfileRunModel {
   trainingDataHash: string;
 }
 
-/** One smaller profile's searched model, its preprocessing and its test scores (not yet written). */
-interface ProfileSearched {
+/** One smaller profile's data, preprocessed, with its folds (all that does not need the main search). */
+interface ProfilePrepared {
   profile: (typeof PROFILES)[number];
   cols: number[];
   steps: Transformer[];
+  Xtr: Matrix; ytr: Float64Array; Xte: Matrix;
+  folds: Split[];
+  seen: number;
+}
+
+/** One smaller profile's searched model and its test scores (not yet written). */
+interface ProfileSearched extends ProfilePrepared {
   search: SearchResult;
   model: Classifier;
   test: TestMetrics;
 }
+
+/** The profiles' data, preprocessing and folds, plus the 'all' profile's seen share. */
+export interface PreparedProfiles { seenAll: number; profiles: ProfilePrepared[] }
 
 function seenShare(Xtr: Matrix, Xte: Matrix): number {
   const key = (X: Matrix, i: number): string => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)).join(',');
@@ -76,19 +86,35 @@ function seenShare(Xtr: Matrix, Xte: Matrix): number {
   return Xte.rows === 0 ? 0 : seen / Xte.rows;
 }
 
-async function searchProfile(ctx: StageContext, inp: ProfileInputs, profile: (typeof PROFILES)[number], fitX: Matrix, fitY: Float64Array): Promise<ProfileSearched> {
+/**
+ * Everything of the profile models that does not depend on the main search (column subsets, their
+ * preprocessing, folds, shares of seen vectors): the train stage does it while the main search runs on
+ * the workers.
+ */
+export function prepareProfiles(ctx: StageContext, inp: Omit<ProfileInputs, 'settings'>): PreparedProfiles {
   const features = ctx.schema.features;
+  // On large data the profile models learn from a stratified sample (planForData says so in the run).
+  const sample = inp.sampleRows !== undefined && inp.sampleRows < inp.ytr.length ? stratifiedSample(inp.ytr, inp.sampleRows, ctx.options.seed) : undefined;
+  const fitX = sample ? takeRows(inp.Xtr, sample) : inp.Xtr;
+  const fitY = sample ? takeValues(inp.ytr, sample) : inp.ytr;
+  const profiles = PROFILES.filter((p) => p.name !== 'all').map((profile): ProfilePrepared => {
+    const cols = profileColumns(profile, features);
+    const steps = preprocessorSteps(ctx.options);
+    let Xtr = takeColumns(fitX, cols);
+    for (const s of steps) Xtr = s.fitTransform(Xtr);
+    const Xte = steps.reduce((m, s) => s.transform(m), takeColumns(inp.Xte, cols));
+    const folds = stratifiedGroupKFold(fitY, featureVectorGroups(Xtr), inp.cvFolds, { seed: ctx.options.seed });
+    return { profile, cols, steps, Xtr, ytr: fitY, Xte, folds, seen: seenShare(takeColumns(inp.Xtr, cols), takeColumns(inp.Xte, cols)) };
+  });
+  return { seenAll: seenShare(inp.Xtr, inp.Xte), profiles };
+}
+
+async function searchProfile(ctx: StageContext, inp: ProfileInputs, p: ProfilePrepared): Promise<ProfileSearched> {
   const spaces = inp.settings.map((c) => ({ kind: c.kind, grid: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])) }));
-  const cols = profileColumns(profile, features);
-  const steps = preprocessorSteps(ctx.options);
-  let Xtr = takeColumns(fitX, cols);
-  for (const s of steps) Xtr = s.fitTransform(Xtr);
-  const Xte = steps.reduce((m, s) => s.transform(m), takeColumns(inp.Xte, cols));
-  const folds = stratifiedGroupKFold(fitY, featureVectorGroups(Xtr), inp.cvFolds, { seed: ctx.options.seed });
-  const search = await gridSearchCV(spaces, Xtr, fitY, { cv: folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(inp.signal ? { signal: inp.signal } : {}) });
+  const search = await gridSearchCV(spaces, p.Xtr, p.ytr, { cv: p.folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(inp.signal ? { signal: inp.signal } : {}) });
   const model = search.bestEstimator!;
-  const probPhishing = phishingScores(model, Xte);
-  return { profile, cols, steps, search, model, test: testMetrics(inp.yte, { label: model.predict(Xte), probPhishing }) };
+  const probPhishing = phishingScores(model, p.Xte);
+  return { ...p, search, model, test: testMetrics(inp.yte, { label: model.predict(p.Xte), probPhishing }) };
 }
 
 /**
@@ -96,22 +122,18 @@ async function searchProfile(ctx: StageContext, inp: ProfileInputs, profile: (ty
  * last tasks overlap the other's), to run while the caller finishes the main model; `writeProfiles`
  * takes the result. The outcome does not depend on the overlap (each search is seeded on its own).
  */
-export function searchProfiles(ctx: StageContext, inp: ProfileInputs): Promise<ProfileSearched[]> {
-  // On large data the profile models learn from a stratified sample (planForData says so in the run).
-  const sample = inp.sampleRows !== undefined && inp.sampleRows < inp.ytr.length ? stratifiedSample(inp.ytr, inp.sampleRows, ctx.options.seed) : undefined;
-  const fitX = sample ? takeRows(inp.Xtr, sample) : inp.Xtr;
-  const fitY = sample ? takeValues(inp.ytr, sample) : inp.ytr;
-  return Promise.all(PROFILES.filter((p) => p.name !== 'all').map((profile) => searchProfile(ctx, inp, profile, fitX, fitY)));
+export function searchProfiles(ctx: StageContext, inp: ProfileInputs, prepared: PreparedProfiles): Promise<ProfileSearched[]> {
+  return Promise.all(prepared.profiles.map((p) => searchProfile(ctx, inp, p)));
 }
 
 /** Writes the profile bundles and `profiles.json`, the 'all' profile being the run's own model. */
-export async function writeProfiles(ctx: StageContext, inp: ProfileInputs, searched: readonly ProfileSearched[], run: ProfileRunModel): Promise<{ profiles: ProfileResult[]; key: string }> {
+export async function writeProfiles(ctx: StageContext, prepared: PreparedProfiles, searched: readonly ProfileSearched[], run: ProfileRunModel): Promise<{ profiles: ProfileResult[]; key: string }> {
   const features = ctx.schema.features;
   const out: ProfileResult[] = [{
     name: 'all', features: [...features], kind: run.winner.kind, params: run.winner.params, cv: { f1: run.winner.cv.f1, f1Std: run.winner.cv.f1Std },
-    test: run.winner.test, testVectorsSeenInTraining: seenShare(inp.Xtr, inp.Xte), bundleKey: run.bundle.key, bundleSha256: run.bundle.sha256,
+    test: run.winner.test, testVectorsSeenInTraining: prepared.seenAll, bundleKey: run.bundle.key, bundleSha256: run.bundle.sha256,
   }];
-  for (const { profile, cols, steps, search, model, test } of searched) {
+  for (const { profile, cols, steps, search, model, test, seen } of searched) {
     const names = cols.map((j) => features[j]!);
     const bytes = encodeBundle({
       featureNames: names, schemaHash: ctx.schema.hash, trainingDataHash: run.trainingDataHash,
@@ -122,7 +144,7 @@ export async function writeProfiles(ctx: StageContext, inp: ProfileInputs, searc
     const art = await ctx.run.write('train', `profile-${profile.name}.nsm`, bytes);
     out.push({
       name: profile.name, features: names, kind: search.best.kind, params: search.best.params, cv: { f1: search.best.meanScore, f1Std: search.best.stdScore },
-      test, testVectorsSeenInTraining: seenShare(takeColumns(inp.Xtr, cols), takeColumns(inp.Xte, cols)), bundleKey: art.key, bundleSha256: art.sha256,
+      test, testVectorsSeenInTraining: seen, bundleKey: art.key, bundleSha256: art.sha256,
     });
     ctx.progress(1, `profile ${profile.label}: ${search.best.kind}, CV F1 ${search.best.meanScore.toFixed(4)}, test F1 ${test.f1Phishing.toFixed(4)}`);
   }

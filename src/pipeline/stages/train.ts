@@ -21,7 +21,7 @@ import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, searchCandidates, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
-import { searchProfiles, writeProfiles, type ProfileInputs } from './profiles.js';
+import { prepareProfiles, searchProfiles, writeProfiles, type ProfileInputs } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
@@ -47,7 +47,7 @@ interface Searched {
  * shared fold binning, tree counts scored as prefixes of one fit), each family's best refit on the
  * whole training split.
  */
-async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[]): Promise<SearchResult> {
+async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[], signal: AbortSignal): Promise<SearchResult> {
   const kinds = specs.map((s) => s.kind);
   const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (twice !== undefined) throw new NsError('PLAN_DUPLICATE_KIND', `The training plan lists the model kind "${twice}" twice.`, { kind: 'config', hint: 'Give each kind one entry with one grid.' });
@@ -57,8 +57,7 @@ async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xt
   const fitsOf = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length * folds.length]));
   const fitsDone = new Map<string, number>();
   return searchCandidates(candidates, Xtr, ytr, {
-    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true, signal,
     onFold: (kind) => {
       const done = (fitsDone.get(kind) ?? 0) + 1;
       fitsDone.set(kind, done);
@@ -185,26 +184,30 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const Xte = applySteps(steps, test.X);
   const folds = stratifiedGroupKFold(train.y, groups, fitted.cvFolds, { seed: ctx.options.seed });
 
-  const search = await searchPlan(ctx, plan.candidates, Xtr, train.y, folds);
-  // The profile models' candidates are the families' chosen settings: their searches run on the
-  // workers while this thread scores and writes the main model. Stopped if this stage fails first.
-  const profileStop = new AbortController();
-  const onAbort = (): void => profileStop.abort(ctx.signal?.reason);
+  // One signal for the searches this stage starts: the caller's, and this stage's own end (so nothing it
+  // started keeps the workers busy after it failed).
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(ctx.signal?.reason);
+  if (ctx.signal?.aborted) onAbort();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  const profileInputs: ProfileInputs = {
-    Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, cvFolds: fitted.cvFolds, signal: profileStop.signal,
-    settings: plan.candidates.map((spec) => ({ kind: spec.kind, params: search.bestByKind![spec.kind]!.trial.params })),
-    ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}),
-  };
-  const profileSearch = searchProfiles(ctx, profileInputs);
-  profileSearch.catch(() => undefined);
   try {
+    const searching = searchPlan(ctx, plan.candidates, Xtr, train.y, folds, stop.signal);
+    searching.catch(() => undefined);
+    // This thread waits while the workers search: the profile models' data is made ready meanwhile.
+    const profileData = { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, cvFolds: fitted.cvFolds, signal: stop.signal, ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}) };
+    const prepared = prepareProfiles(ctx, profileData);
+    const search = await searching;
+    // The profile models' candidates are the families' chosen settings: their searches run on the
+    // workers while this thread scores and writes the main model.
+    const profileInputs: ProfileInputs = { ...profileData, settings: plan.candidates.map((spec) => ({ kind: spec.kind, params: search.bestByKind![spec.kind]!.trial.params })) };
+    const profileSearch = searchProfiles(ctx, profileInputs, prepared);
+    profileSearch.catch(() => undefined);
     const main = await trainMain(ctx, { plan: plan.candidates, search, folds, train, test, Xte, preStates, snapshotSha256: ing.snapshotSha256 });
-    const profiles = await writeProfiles(ctx, profileInputs, await profileSearch, { winner: main.winner, bundle: main.bundle, trainingDataHash: ing.snapshotSha256 });
+    const profiles = await writeProfiles(ctx, prepared, await profileSearch, { winner: main.winner, bundle: main.bundle, trainingDataHash: ing.snapshotSha256 });
     return { ...main.output, profiles: profiles.profiles, profilesKey: profiles.key };
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
-    profileStop.abort();
+    stop.abort();
   }
 }
 
