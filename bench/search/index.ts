@@ -12,18 +12,20 @@
  *  - repeated splits: fixed settings on the original split and 20 more (ours.ts `splits` mode, repeated.ts)
  *    and the XGBoost twin on the same splits (peer_repeated.py): how much of one split's F1 is the split.
  *  - product (product.ts): the built CLI's `train --preset original --fresh` timed end to end against the
- *    seed's script as shipped (one core) and with GridSearchCV(n_jobs=2).
+ *    seed's script as shipped (one core) and with GridSearchCV(n_jobs=2), interleaved (ours, seed, ours,
+ *    seed n_jobs=2, ours) so both sides see the same load; ratios by wall and by CPU seconds.
  * Targets: product time ratio <= 0.05 (seed as shipped) and <= 0.10 (n_jobs=2); best F1 on the original
  * split not lower than the seed's; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  * `--only product` runs just the product rows: the product, both seed runs, one search on the original
- * split for the best F1 against the seed's, and the load average before and after.
+ * split for the best F1 against the seed's, and the load average before and after. `--only splits` runs
+ * just the repeated-splits row (ours.ts `splits` and peer_repeated.py).
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import type { BenchOptions } from '../types.js';
-import { productRuns, seedRun, type PeerRun, type ProductRun } from './product.js';
+import { interleavedRuns, type InterleavedRuns, type PeerRun, type ProductRun } from './product.js';
 import { summariseSplits } from './splits-summary.js';
 
 /** Parses the last JSON object a child printed, or returns { error }. */
@@ -45,19 +47,40 @@ const median = (xs: number[]): number => {
 const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
 const num = (o: Record<string, unknown> | undefined, k: string): number | undefined => (typeof o?.[k] === 'number' ? (o[k]) : undefined);
 
-function productRow(product: ProductRun[], peerTotal: number | undefined, peerJobs2: PeerRun | undefined): Record<string, unknown> {
-  const productSeconds = median(product.map((p) => p.seconds));
-  const vs = (peerS: number | undefined, target: number): Record<string, unknown> => {
-    const r = peerS !== undefined ? productSeconds / peerS : undefined;
-    return { peer: peerS ?? null, ratio: r !== undefined ? round(r, 4) : null, target: `<= ${target}`, met: r !== undefined ? r <= target : null };
+const ratioRow = (ours: number | null, peer: number | null | undefined, target: number): Record<string, unknown> => {
+  const r = ours !== null && peer != null && peer > 0 ? ours / peer : undefined;
+  return { ours: ours === null ? null : round(ours, 3), peer: peer ?? null, ratio: r !== undefined ? round(r, 4) : null, met: r !== undefined ? r <= target : null };
+};
+
+/** One seed row: ours against it by wall (median of ours, and ours run just before and after it) and by CPU. */
+function vsSeed(product: ProductRun[], seed: PeerRun | undefined, neighbours: [number, number], target: number, peerThreads: string): Record<string, unknown> {
+  if (seed === undefined || seed.error !== undefined) return { error: seed?.error ?? 'not run', peerThreads };
+  const wall = median(product.map((p) => p.seconds));
+  const near = neighbours.map((i) => product[i]?.seconds).filter((x): x is number => x !== undefined);
+  const cpus = product.map((p) => p.cpuSeconds).filter((x): x is number => x !== null);
+  return {
+    target: `<= ${target}`, peerThreads,
+    byWall: ratioRow(wall, seed.total_s, target),
+    byWallOfNeighbours: { ...ratioRow(near.reduce((x, y) => x + y, 0) / near.length, seed.total_s, target), runs: neighbours.map((i) => `ours ${i + 1}`) },
+    byWallOfWholeProcess: ratioRow(wall, seed.processSeconds, target),
+    byCpu: ratioRow(cpus.length > 0 ? median(cpus) : null, seed.cpuSeconds, target),
+    peerLoadAtStart: seed.loadAtStart,
   };
-  const peerJobs2Total = peerJobs2 && peerJobs2.error === undefined ? peerJobs2.total_s : undefined;
+}
+
+function productRow(runs: InterleavedRuns): Record<string, unknown> {
+  const { product } = runs;
   return {
     what: 'node dist/cli/bin.js train --preset original --fresh --json, wall time of the whole process (Node start-up, ingest, validate, transform, the search on 2 worker threads + the main thread, per-family refits, test scoring, the soft-vote check, the two profile models, evaluate, push, writing artifacts); bundled data loaded by etl beforehand (not timed); leakage-aware split',
-    peerWhat: "seed_baseline.py's own total_s: from after its imports to the end (read CSV, split, KNN imputer, GridSearchCV(cv=3) over the five grids, refits, test F1); Python start-up and imports not included",
-    seconds: round(productSeconds, 3), runs: product.map((p) => round(p.seconds, 3)), cpuSeconds: product.map((p) => p.cpuSeconds), maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
-    vsSeedShipped: { ...vs(peerTotal, 0.05), peerThreads: 'GridSearchCV default n_jobs (one core)' },
-    vsSeedNJobs2: { ...vs(peerJobs2Total, 0.1), peerThreads: 'GridSearchCV(n_jobs=2)' },
+    peerWhat: "seed_baseline.py: wall = its own total_s (from after its imports to the end: read CSV, split, KNN imputer, GridSearchCV(cv=3) over the five grids, refits, test F1); wholeProcess = the python process including start-up and imports",
+    cpuWhat: 'user + system CPU seconds of the process, its threads and its reaped child processes (GNU time %U+%S)',
+    threads: 'ours: 2 worker threads + the main thread (--jobs 2, the default on this 2-core machine); seed as shipped: one process, one core (its five estimators are single-threaded); seed n_jobs=2: two joblib worker processes',
+    order: runs.order,
+    seconds: round(median(product.map((p) => p.seconds)), 3), runs: product.map((p) => round(p.seconds, 3)),
+    cpuSeconds: product.map((p) => p.cpuSeconds), loadAtStart: product.map((p) => p.loadAtStart),
+    maxRssMb: Math.max(...product.map((p) => p.maxRssMb ?? 0)),
+    vsSeedShipped: vsSeed(product, runs.shipped, [0, 1], 0.05, 'GridSearchCV default n_jobs (one core)'),
+    vsSeedNJobs2: vsSeed(product, runs.nJobs2, [1, 2], 0.1, 'GridSearchCV(n_jobs=2)'),
     bestModel: product[0]?.bestModel ?? null,
     bestF1Legit: product[0]?.bestF1Legit ?? null,
     bestF1Phishing: product[0]?.bestF1Phishing ?? null,
@@ -87,58 +110,51 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
 
   const loadAtStart = loadAvg();
   const productOnly = opts.only === 'product';
-  if (opts.only !== undefined && !productOnly) throw new Error(`search has no row ${opts.only}; --only product`);
-  let peer: Record<string, unknown> | undefined;
-  let peerJobs2: PeerRun | undefined;
+  if (opts.only !== undefined && !productOnly && opts.only !== 'splits') throw new Error(`search has no row ${opts.only}; --only product or --only splits`);
+  const repeated = async (): Promise<Record<string, unknown>> => {
+    let peerSplits: Record<string, unknown> | undefined;
+    if (existsSync(python)) {
+      opts.log('search: peer XGBoost on 21 splits');
+      peerSplits = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_repeated.py'), csv], opts.log), 'peer_repeated.py');
+    }
+    opts.log('search: ours on 21 splits');
+    return summariseSplits(lastJson(await node('splits'), 'ours.ts splits'), peerSplits);
+  };
+  if (opts.only === 'splits') return { only: 'splits', repeatedSplits: await repeated(), loadAvg: { start: loadAtStart, end: loadAvg() } };
   let twins: Record<string, unknown> | undefined;
   let peerReason: string | undefined;
-  let peerRssMb: number | undefined;
   if (!existsSync(python)) peerReason = `no peer Python at ${python}; run: bash scripts/peers-venv.sh`;
   else if (!existsSync(seedScript)) peerReason = `no seed_baseline.py at ${seedScript}; set SEED_BASELINE`;
-  else {
-    const shipped = await seedRun(opts, python, seedScript, 'default', lastJson);
-    peer = shipped as unknown as Record<string, unknown>;
-    peerRssMb = shipped.maxRssMb ?? undefined;
-    peerJobs2 = await seedRun(opts, python, seedScript, 2, lastJson);
-    if (!productOnly) twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
-  }
-  const product = await productRuns(opts);
-  const peerTotal = peer && !('error' in peer) ? num(peer, 'total_s') : undefined;
+  const runs = await interleavedRuns(opts, peerReason === undefined ? { python, seedScript, parse: lastJson } : undefined);
+  const peer = runs.shipped as unknown as Record<string, unknown> | undefined;
+  const peerRssMb = runs.shipped?.maxRssMb ?? undefined;
+  const peerTotal = runs.shipped?.error === undefined ? runs.shipped?.total_s : undefined;
+  if (peerReason === undefined && !productOnly) twins = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_twins.py'), csv], opts.log), 'peer_twins.py');
   if (productOnly) {
     opts.log('search: ours on the original split (best F1 against the seed)');
     const o = lastJson(await node('search'), 'ours.ts search');
     return {
       only: 'product', loadAvg: { start: loadAtStart, end: loadAvg() },
-      product: productRow(product, peerTotal, peerJobs2), peer: peer ?? null, peerNJobs2: peerJobs2 ?? null,
+      product: productRow(runs), peer: peer ?? null, peerNJobs2: runs.nJobs2 ?? null,
       ...(peerReason !== undefined ? { peerReason } : {}),
       bestF1: 'error' in o ? o : { ...bestF1Row(o, peer), oursSeconds: num(o, 'total_s') ?? null },
     };
   }
-  let peerSplits: Record<string, unknown> | undefined;
-  if (peerReason === undefined && !opts.quick) {
-    opts.log('search: peer XGBoost on 21 splits');
-    peerSplits = lastJson(await runChild(python, [path.join(opts.root, 'bench', 'search', 'peer_repeated.py'), csv], opts.log), 'peer_repeated.py');
-  }
-
-  const runs: Record<string, unknown>[] = [];
+  const searches: Record<string, unknown>[] = [];
   for (let r = 0; r < opts.reps; r++) {
     opts.log(`search: ours, run ${r + 1}/${opts.reps}`);
     const o = lastJson(await node('search'), 'ours.ts search');
     if ('error' in o) throw new Error(String(o.error));
-    runs.push(o);
+    searches.push(o);
   }
   opts.log('search: ours, twins and CV-chosen strong model');
   const extras = lastJson(await node('extras'), 'ours.ts extras');
-  let oursSplits: Record<string, unknown> | undefined;
-  if (!opts.quick) {
-    opts.log('search: ours on 21 splits');
-    oursSplits = lastJson(await node('splits'), 'ours.ts splits');
-  }
+  const repeatedSplits = opts.quick ? null : await repeated();
 
-  const totals = runs.map((o) => num(o, 'total_s')!);
-  const rss = Math.max(...runs.map((o) => num(o, 'max_rss_mb')!));
+  const totals = searches.map((o) => num(o, 'total_s')!);
+  const rss = Math.max(...searches.map((o) => num(o, 'max_rss_mb')!));
   const oursTotal = median(totals);
-  const first = runs[0]!;
+  const first = searches[0]!;
   const ratio = peerTotal !== undefined ? oursTotal / peerTotal : undefined;
 
   const twinRows: Record<string, unknown> = {};
@@ -153,8 +169,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   const chosen = extras.chosen as Record<string, unknown> | undefined;
   const chosenF1 = num(chosen, 'test_f1');
   return {
-    product: productRow(product, peerTotal, peerJobs2),
-    peerNJobs2: peerJobs2 ?? null,
+    product: productRow(runs),
+    peerNJobs2: runs.nJobs2 ?? null,
     split: 'train_test_split(test_size=0.2, random_state=42), reproduced index for index',
     splitMatchesPeer: twins?.test_index_checksum === undefined ? null : twins.test_index_checksum === first.test_index_checksum,
     selection: 'CV scored by accuracy (scikit-learn default), each family refit on the training part, best = highest test F1 (the original rule); cvChosen = best mean CV accuracy',
@@ -174,6 +190,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     },
     twinsF1: twinRows,
     peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
-    repeatedSplits: oursSplits === undefined ? null : summariseSplits(oursSplits, peerSplits),
+    repeatedSplits,
   };
 }

@@ -10,12 +10,12 @@
  *    wraps it without editing it). Each runs once (minutes).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { runChild, type ChildOut } from '../child.js';
 import type { BenchOptions } from '../types.js';
 
-export interface ProductRun { seconds: number; cpuSeconds: number | null; maxRssMb: number | null; bestModel: string; bestF1Legit: number; bestF1Phishing: number; candidates: number }
+export interface ProductRun { seconds: number; cpuSeconds: number | null; maxRssMb: number | null; loadAtStart: number; bestModel: string; bestF1Legit: number; bestF1Phishing: number; candidates: number }
 
 const timedArgs = (cmd: string, args: string[]): [string, string[]] =>
   existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', 'maxrss_kb=%M cpu_s=%U+%S', cmd, ...args]] : [cmd, args];
@@ -29,44 +29,74 @@ const cpuOf = (r: ChildOut): number | null => {
   return m ? Math.round((Number(m[1]) + Number(m[2])) * 100) / 100 : null;
 };
 
-/** Runs the built CLI's `train --preset original --fresh` `reps` times in a fresh NS_HOME. */
-export async function productRuns(opts: BenchOptions): Promise<ProductRun[]> {
+/** The timed commands run one after another, ours between the seed's runs, so both sides see the same load. */
+export interface InterleavedRuns { product: ProductRun[]; shipped?: PeerRun; nJobs2?: PeerRun; order: string[] }
+
+/**
+ * Runs, in this order: ours, the seed as shipped, ours, the seed with n_jobs=2, ours (each of ours is the
+ * built CLI's `train --preset original --fresh` in a fresh-data NS_HOME); with `peer` undefined only ours
+ * runs, `opts.reps` times. Extra reps beyond 3 add ours runs at the end.
+ */
+export async function interleavedRuns(opts: BenchOptions, peer: { python: string; seedScript: string; parse: (r: ChildOut, what: string) => Record<string, unknown> } | undefined): Promise<InterleavedRuns> {
   const bin = path.join(opts.root, 'dist', 'cli', 'bin.js');
   if (!existsSync(bin)) throw new Error(`no built CLI at ${bin}; run npm run build first`);
   const home = mkdtempSync(path.join(tmpdir(), 'ns-bench-search-'));
   // The embedded defaults (SQLite, local folder, local tracker), whatever the calling shell has set.
   const env = { NS_HOME: home, MONGO_DB_URL: undefined, S3_BUCKET: undefined, MLFLOW_TRACKING_URI: undefined, REDIS_URL: undefined, NS_API_TOKEN: undefined };
+  const out: InterleavedRuns = { product: [], order: [] };
+  const ours = async (): Promise<void> => {
+    opts.log(`search: product train --preset original, run ${out.product.length + 1}`);
+    out.order.push(`ours ${out.product.length + 1}`);
+    out.product.push(await productRun(bin, env));
+  };
   try {
     const etl = await runChild(process.execPath, [bin, 'etl', '--source', path.join(opts.root, 'data', 'phisingData.csv')], opts.log, env);
     if (etl.code !== 0) throw new Error(`etl failed (exit ${etl.code}): ${etl.stderr.slice(-300)}`);
-    const runs: ProductRun[] = [];
-    for (let r = 0; r < opts.reps; r++) {
-      opts.log(`search: product train --preset original, run ${r + 1}/${opts.reps}`);
-      const [cmd, args] = timedArgs(process.execPath, [bin, 'train', '--preset', 'original', '--fresh', '--json']);
-      const t0 = performance.now();
-      const out = await runChild(cmd, args, () => undefined, env);
-      const seconds = (performance.now() - t0) / 1000;
-      if (out.code !== 0) throw new Error(`train failed (exit ${out.code}): ${out.stderr.slice(-300)}`);
-      const j = JSON.parse(out.stdout) as { best: string; candidates: { name: string; test: { f1Legit: number; f1Phishing: number } }[] };
-      const best = j.candidates.find((c) => c.name === j.best)!;
-      runs.push({ seconds, cpuSeconds: cpuOf(out), maxRssMb: rssOf(out), bestModel: j.best, bestF1Legit: best.test.f1Legit, bestF1Phishing: best.test.f1Phishing, candidates: j.candidates.length });
+    if (peer === undefined) {
+      for (let r = 0; r < opts.reps; r++) await ours();
+      return out;
     }
-    return runs;
+    await ours();
+    out.order.push('seed as shipped');
+    out.shipped = await seedRun(opts, peer.python, peer.seedScript, 'default', peer.parse);
+    await ours();
+    out.order.push('seed n_jobs=2');
+    out.nJobs2 = await seedRun(opts, peer.python, peer.seedScript, 2, peer.parse);
+    await ours();
+    for (let r = 3; r < opts.reps; r++) await ours();
+    return out;
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-export interface PeerRun { nJobs: string; total_s?: number; best?: string; best_f1?: number; maxRssMb: number | null; cpuSeconds: number | null; error?: string }
+async function productRun(bin: string, env: Record<string, string | undefined>): Promise<ProductRun> {
+  const loadAtStart = loadAvg1();
+  const [cmd, args] = timedArgs(process.execPath, [bin, 'train', '--preset', 'original', '--fresh', '--json']);
+  const t0 = performance.now();
+  const out = await runChild(cmd, args, () => undefined, env);
+  const seconds = (performance.now() - t0) / 1000;
+  if (out.code !== 0) throw new Error(`train failed (exit ${out.code}): ${out.stderr.slice(-300)}`);
+  const j = JSON.parse(out.stdout) as { best: string; candidates: { name: string; test: { f1Legit: number; f1Phishing: number } }[] };
+  const best = j.candidates.find((c) => c.name === j.best)!;
+  return { seconds, cpuSeconds: cpuOf(out), maxRssMb: rssOf(out), loadAtStart, bestModel: j.best, bestF1Legit: best.test.f1Legit, bestF1Phishing: best.test.f1Phishing, candidates: j.candidates.length };
+}
+
+const loadAvg1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
+
+export interface PeerRun { nJobs: string; total_s?: number; best?: string; best_f1?: number; processSeconds: number; maxRssMb: number | null; cpuSeconds: number | null; loadAtStart: number; error?: string }
 
 /** seed_baseline.py as shipped (nJobs 'default') or with GridSearchCV(n_jobs=2). */
-export async function seedRun(opts: BenchOptions, python: string, seedScript: string, nJobs: 'default' | 2, parse: (r: ChildOut, what: string) => Record<string, unknown>): Promise<PeerRun> {
+async function seedRun(opts: BenchOptions, python: string, seedScript: string, nJobs: 'default' | 2, parse: (r: ChildOut, what: string) => Record<string, unknown>): Promise<PeerRun> {
   const csv = path.join(opts.root, 'data', 'phisingData.csv');
   const quick = opts.quick ? ['--quick'] : [];
   const script = nJobs === 'default' ? [seedScript, csv, ...quick] : [path.join(opts.root, 'bench', 'search', 'seed_njobs.py'), '2', seedScript, csv, ...quick];
   opts.log(`search: peer seed_baseline.py, n_jobs ${nJobs} (takes minutes)`);
+  const loadAtStart = loadAvg1();
   const [cmd, args] = timedArgs(python, script);
+  const t0 = performance.now();
   const r = await runChild(cmd, args, opts.log);
+  const processSeconds = Math.round(performance.now() - t0) / 1000;
   const j = parse(r, `seed_baseline.py (n_jobs ${nJobs})`);
-  return { nJobs: String(nJobs), ...(j as Omit<PeerRun, 'nJobs' | 'maxRssMb' | 'cpuSeconds'>), maxRssMb: rssOf(r), cpuSeconds: cpuOf(r) };
+  return { nJobs: String(nJobs), ...(j as Omit<PeerRun, 'nJobs' | 'maxRssMb' | 'cpuSeconds' | 'processSeconds' | 'loadAtStart'>), processSeconds, maxRssMb: rssOf(r), cpuSeconds: cpuOf(r), loadAtStart };
 }

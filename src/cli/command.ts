@@ -1,6 +1,6 @@
 /**
  * The shape of a CLI command. Each command lives in src/cli/commands/<name>.ts, exports one
- * `CliCommand`, and is listed in src/cli/commands/index.ts. Commands get parsed flags and the
+ * `CliCommand`, and is listed (loaded on use) in src/cli/commands/index.ts. Commands get parsed flags and the
  * application context; they return an exit code (see ExitCode in core/errors.ts) and throw NsError
  * for user-caused errors (the dispatcher prints one line and exits with its code).
  */

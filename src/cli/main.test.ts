@@ -1,7 +1,9 @@
 /** The dispatcher's own answers: --version, the command list, and --help of every command and action. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { commands } from './commands/index.js';
+import { commandEntries, loadCommands } from './commands/index.js';
+
+const commands = await loadCommands();
 import { main } from './main.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -16,6 +18,10 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 describe('networksecurity', () => {
   it('--version prints the package version', async () => {
     expect(await run(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+
+  it('each lazily loaded command is listed under its own name', () => {
+    expect(commands.map((c) => c.name)).toEqual(commandEntries.map((e) => e.name));
   });
 
   it('--help lists every command, summaries in one column', async () => {

@@ -13,11 +13,12 @@ import { readEnvFile } from '../main/env-file.js';
 import { packageVersion } from '../main/package-root.js';
 import { envFileLine, stateLine, storesLine } from '../main/stores-summary.js';
 import { consoleLogger } from './logger.js';
-import { commands } from './commands/index.js';
+import { commandEntries, loadCommands } from './commands/index.js';
 import type { CliCommand, CommandIo } from './command.js';
 import { formatTable } from './table.js';
 
-function usage(io: CommandIo): void {
+async function usage(io: CommandIo): Promise<void> {
+  const commands = await loadCommands();
   io.out('Usage: networksecurity <command> [flags]\n');
   io.out('Commands:');
   for (const line of formatTable(['', ''], commands.map((c) => [c.name, c.summary])).slice(1)) io.out(`  ${line}`);
@@ -43,14 +44,15 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     return ExitCode.ok;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    usage(io);
+    await usage(io);
     return name ? ExitCode.ok : ExitCode.badInput;
   }
   const verbose = rest.includes('--verbose');
-  const command = commands.find((c) => c.name === name);
+  const entry = commandEntries.find((c) => c.name === name);
   let ctx: AppContext | undefined;
   try {
-    if (!command) throw new NsError('UNKNOWN_COMMAND', `Unknown command "${name}".`, { hint: `Use one of: ${commands.map((c) => c.name).join(', ')}.` });
+    if (!entry) throw new NsError('UNKNOWN_COMMAND', `Unknown command "${name}".`, { hint: `Use one of: ${commandEntries.map((c) => c.name).join(', ')}.` });
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       commandHelp(command, rest.find((r) => !r.startsWith('-')), io);
       return ExitCode.ok;

@@ -19,6 +19,7 @@ import { sha256 } from '../core/hash.js';
 import type { Logger, ProgressEvent, ProgressListener } from '../core/logger.js';
 import type { Schema } from '../data/schema.js';
 import type { ArtifactStore, RecordStore, Registry, RunLease, RunRecord, RunStore, Tracker } from '../ports/index.js';
+import { warmSearchWorkers } from '../ml/model-selection/index.js';
 import { snapshotDataset } from './snapshot-dataset.js';
 import { createTrackingSession, type TrackingSession } from './tracking-hooks.js';
 import { RunArtifacts } from './run-artifacts.js';
@@ -231,6 +232,8 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   let snapshot: { key: string; sha256: string } | null = null;
   let carry: IngestSource['carry'] = null;
   let current: StageName | null = null;
+  // The train stage's search threads boot while the earlier stages run.
+  if (!run.completed('train') && STAGES.indexOf(req.until ?? 'push') >= STAGES.indexOf('train')) warmSearchWorkers(options.jobs);
   try {
     if (!run.completed('ingest')) {
       snapshot = options.snapshot ? await findSnapshot(deps, options.snapshot) : null;

@@ -60,6 +60,11 @@ export async function runTasksInProcess(queue: TaskQueue, run: (t: TrialTask) =>
   }
 }
 
+/** Boots the worker threads a search with nJobs > 1 will use, ahead of it (e.g. while data loads). */
+export function warmSearchWorkers(nJobs: number): void {
+  if (nJobs > 1) sharedPool(nJobs).warm();
+}
+
 let nextDataId = 1;
 
 /**

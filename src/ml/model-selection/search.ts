@@ -17,6 +17,8 @@ import { treeClassifiers } from '../catalog-trees.js';
 import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
 import { runTasksInProcess, runTasksInWorkers, TaskQueue } from './search-queue.js';
+
+export { warmSearchWorkers } from './search-queue.js';
 import type { Split } from './split.js';
 import { stagedParam } from './staged.js';
 import { requireFactory, runTrialTask, type Scoring, type TaskOutput, type TrialTask, type TrialTaskResult } from './trial.js';

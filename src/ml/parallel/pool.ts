@@ -100,6 +100,14 @@ export class WorkerPool {
     clearTimeout(timer);
   }
 
+  /**
+   * Starts the missing workers now (they load their modules while the caller does other work), so
+   * the first jobs do not wait for a thread to boot. Idle workers do not keep the process alive.
+   */
+  warm(): void {
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   /** Terminates every worker; queued jobs fail. */
   async close(): Promise<void> {
     for (const job of this.queue.splice(0)) job.reject(new NsError('POOL_CLOSED', 'The worker pool was closed.', { kind: 'state', hint: 'Start a new pool.' }));

@@ -7,7 +7,7 @@
  * The best candidate by cross-validated F1 becomes the run's model bundle.
  */
 import { NsError } from '../../core/errors.js';
-import { takeValues, type Matrix } from '../../core/matrix.js';
+import { takeValues, type Dataset, type Matrix } from '../../core/matrix.js';
 import { encodeBundle, type ModelBundle } from '../../ml/bundle.js';
 import { transformerFromState } from '../../ml/catalog.js';
 import type { Classifier } from '../../ml/estimator.js';
@@ -21,7 +21,7 @@ import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
 import { featureVectorGroups, parameterGrid, searchCandidates, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
-import { trainProfiles } from './profiles.js';
+import { prepareProfiles, searchProfiles, writeProfiles, type ProfileInputs } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
@@ -47,7 +47,7 @@ interface Searched {
  * shared fold binning, tree counts scored as prefixes of one fit), each family's best refit on the
  * whole training split.
  */
-async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[]): Promise<SearchResult> {
+async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[], signal: AbortSignal): Promise<SearchResult> {
   const kinds = specs.map((s) => s.kind);
   const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (twice !== undefined) throw new NsError('PLAN_DUPLICATE_KIND', `The training plan lists the model kind "${twice}" twice.`, { kind: 'config', hint: 'Give each kind one entry with one grid.' });
@@ -57,8 +57,7 @@ async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xt
   const fitsOf = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length * folds.length]));
   const fitsDone = new Map<string, number>();
   return searchCandidates(candidates, Xtr, ytr, {
-    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true, signal,
     onFold: (kind) => {
       const done = (fitsDone.get(kind) ?? 0) + 1;
       fitsDone.set(kind, done);
@@ -185,9 +184,38 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const Xte = applySteps(steps, test.X);
   const folds = stratifiedGroupKFold(train.y, groups, fitted.cvFolds, { seed: ctx.options.seed });
 
-  const search = await searchPlan(ctx, plan.candidates, Xtr, train.y, folds);
+  // One signal for the searches this stage starts: the caller's, and this stage's own end (so nothing it
+  // started keeps the workers busy after it failed).
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(ctx.signal?.reason);
+  if (ctx.signal?.aborted) onAbort();
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const searching = searchPlan(ctx, plan.candidates, Xtr, train.y, folds, stop.signal);
+    searching.catch(() => undefined);
+    // This thread waits while the workers search: the profile models' data is made ready meanwhile.
+    const profileData = { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, cvFolds: fitted.cvFolds, signal: stop.signal, ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}) };
+    const prepared = prepareProfiles(ctx, profileData);
+    const search = await searching;
+    // The profile models' candidates are the families' chosen settings: their searches run on the
+    // workers while this thread scores and writes the main model.
+    const profileInputs: ProfileInputs = { ...profileData, settings: plan.candidates.map((spec) => ({ kind: spec.kind, params: search.bestByKind![spec.kind]!.trial.params })) };
+    const profileSearch = searchProfiles(ctx, profileInputs, prepared);
+    profileSearch.catch(() => undefined);
+    const main = await trainMain(ctx, { plan: plan.candidates, search, folds, train, test, Xte, preStates, snapshotSha256: ing.snapshotSha256 });
+    const profiles = await writeProfiles(ctx, prepared, await profileSearch, { winner: main.winner, bundle: main.bundle, trainingDataHash: ing.snapshotSha256 });
+    return { ...main.output, profiles: profiles.profiles, profilesKey: profiles.key };
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+}
+
+/** From the search to the run's model: each family refit and scored, the soft vote, the bundle and metrics written. */
+async function trainMain(ctx: StageContext, m: { plan: readonly CandidateSpec[]; search: SearchResult; folds: readonly Split[]; train: Dataset; test: Dataset; Xte: Matrix; preStates: ReturnType<typeof statesFromJson>; snapshotSha256: string }): Promise<{ winner: CandidateResult; bundle: { key: string; sha256: string }; output: Omit<TrainOutput, 'profiles' | 'profilesKey'> }> {
+  const { search, folds, train, test, Xte, preStates } = m;
   const searched: Searched[] = [];
-  for (const spec of plan.candidates) {
+  for (const spec of m.plan) {
     const s = await familyResult(ctx, spec, search, Xte, test.y);
     searched.push(s);
     ctx.progress(1, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
@@ -196,7 +224,7 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
   const decoded: ModelBundle = {
-    featureNames: [...ctx.schema.features], schemaHash: ctx.schema.hash, trainingDataHash: ing.snapshotSha256,
+    featureNames: [...ctx.schema.features], schemaHash: ctx.schema.hash, trainingDataHash: m.snapshotSha256,
     metrics: { cvF1: winner.result.cv.f1, ...Object.fromEntries(Object.entries(winner.result.test).filter((e): e is [string, number] => typeof e[1] === 'number')) },
     libraryVersion: ctx.run.manifest.libraryVersion, createdAt: new Date().toISOString(),
     preprocessors: preStates, model: winner.model.toState(),
@@ -210,7 +238,5 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   const metricsArt = await ctx.run.write('train', 'metrics.json', JSON.stringify({ best: winner.result.name, candidates }, null, 2));
   const curvesArt = await ctx.run.write('train', 'curves.json', JSON.stringify(Object.fromEntries(searched.map((s) => [s.result.name, s.curves]))));
   await ctx.tracking.logArtifact('metrics.json', JSON.stringify({ best: winner.result.name, candidates }));
-  const settings = searched.filter((x) => x.result.kind !== 'voting').map((x) => ({ kind: x.result.kind, params: x.result.params }));
-  const profiles = await trainProfiles(ctx, { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, settings, winner: winner.result, bundle: { key: bundleArt.key, sha256: bundleArt.sha256 }, trainingDataHash: ing.snapshotSha256, cvFolds: fitted.cvFolds, ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}) });
-  return { candidates, best: winner.result.name, bundleKey: bundleArt.key, bundleSha256: bundleArt.sha256, metricsKey: metricsArt.key, curvesKey: curvesArt.key, profiles: profiles.profiles, profilesKey: profiles.key };
+  return { winner: winner.result, bundle: { key: bundleArt.key, sha256: bundleArt.sha256 }, output: { candidates, best: winner.result.name, bundleKey: bundleArt.key, bundleSha256: bundleArt.sha256, metricsKey: metricsArt.key, curvesKey: curvesArt.key } };
 }
