@@ -76,7 +76,7 @@ const GRAD = 4;
 const SCORE = 5;
 
 /** Rows per block of a node pass (at least), and the most blocks a pass is cut into. */
-export const ROW_BLOCK = 4096;
+export const ROW_BLOCK = 2048;
 export const MAX_BLOCKS = 64;
 /** Bins per block of the root pass (a multiple of 4: the root kernel sums four bins side by side). */
 const ROOT_BLOCK = 8;
@@ -84,7 +84,7 @@ const ROOT_BLOCK = 8;
  * Rows per block of a partition and vectors per block of the gradient and score steps (at least).
  * Their results do not depend on the blocks, so these may differ from ROW_BLOCK.
  */
-export const STEP_BLOCK = 2048;
+export const STEP_BLOCK = 1024;
 /** Segments the shared score table holds; a tree with more is scored by the lead alone. */
 const SEGMENTS = 1024;
 /** Loads of the claim word a helper makes before it sleeps (the lead posts steps back to back). */
