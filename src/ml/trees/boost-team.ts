@@ -88,7 +88,7 @@ export const STEP_BLOCK = 1024;
 /** Segments the shared score table holds; a tree with more is scored by the lead alone. */
 const SEGMENTS = 1024;
 /** Loads of the claim word a helper makes before it sleeps (the lead posts steps back to back). */
-const SPIN = 20_000;
+const SPIN = 2_000;
 
 /**
  * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
