@@ -1,8 +1,9 @@
 /**
- * Histogram building of the boosting builder shared among threads (large training sets only).
+ * The boosting fit's data passes shared among threads (large training sets only): histogram passes,
+ * node partitions, gradients, and the score update after each tree (the last three: boost-steps.ts).
  *
- * A histogram pass is cut into blocks that depend only on the data (root: runs of bins; a node: runs
- * of rows), so a model does not depend on how many threads ran it. The thread that grows the tree
+ * A pass is cut into blocks that depend only on the data (root: runs of bins; the others: runs of rows
+ * or vectors), so a model does not depend on how many threads ran it. The thread that grows the tree
  * (the lead) posts a command into shared memory and then claims blocks itself; helper threads
  * (pool workers running `boost.histHelper`) claim blocks of the same command from one shared counter.
  * A helper that is still starting, or busy elsewhere, just finds nothing left: the lead never waits
