@@ -57,4 +57,12 @@ describe('boosting on large sets (histogram team)', () => {
     expect(stateDigest(two.toState())).toBe(stateDigest(one.toState()));
     expect(stateDigest(again.toState())).toBe(stateDigest(two.toState()));
   });
+
+  it('with subsampling too (held-out vectors walk the tree): the same model with one thread and two', async () => {
+    expect(prepareBoosting(X, y).data.n).toBeGreaterThanOrEqual(40_000);
+    const params = { maxIter: 5, maxDepth: 6, subsample: 0.7, randomState: 5 };
+    const one = await new HistGradientBoostingClassifier({ ...params, nJobs: 1 }).fit(X, y);
+    const two = await new HistGradientBoostingClassifier({ ...params, nJobs: 2 }).fit(X, y);
+    expect(stateDigest(two.toState())).toBe(stateDigest(one.toState()));
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * Histogram building of the boosting builder shared among threads (large training sets only).
+ * The boosting fit's data passes shared among threads (large training sets only): histogram passes,
+ * node partitions, gradients, and the score update after each tree (the last three: boost-steps.ts).
  *
- * A histogram pass is cut into blocks that depend only on the data (root: runs of bins; a node: runs
- * of rows), so a model does not depend on how many threads ran it. The thread that grows the tree
+ * A pass is cut into blocks that depend only on the data (root: runs of bins; the others: runs of rows
+ * or vectors), so a model does not depend on how many threads ran it. The thread that grows the tree
  * (the lead) posts a command into shared memory and then claims blocks itself; helper threads
  * (pool workers running `boost.histHelper`) claim blocks of the same command from one shared counter.
  * A helper that is still starting, or busy elsewhere, just finds nothing left: the lead never waits
@@ -15,13 +16,17 @@
  */
 import { toShared } from '../parallel/pool.js';
 import type { BoostData } from './boost-tree.js';
+import type { SegmentTable } from './boost-steps.js';
+import { gradientRange, partitionBlock, scoreRange, segmentTable } from './boost-steps.js';
 
 /** The arrays a helper reads (all on SharedArrayBuffers). */
 export interface HistTeamShared {
   /** [0] claim word. */
   word: BigInt64Array;
-  /** [KIND, START, END, BLOCK, QUIT, DONE]. */
+  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT]. */
   par: Int32Array;
+  /** Column-major bins (the partition and score steps). */
+  colBins: Uint8Array;
   sparsePtr: Int32Array;
   sparseBins: Uint16Array;
   binPtr: Int32Array;
@@ -36,6 +41,24 @@ export interface HistTeamShared {
   /** The root pass writes its bins here. */
   rootOut: Float64Array;
   histLength: number;
+  /** A partition block's rows that go right (at the block's own positions). */
+  scratch: Int32Array;
+  /** Rows that went left, per partition block. */
+  leftCounts: Int32Array;
+  /** The fit's per-vector state for the gradient and score steps (boost-steps.ts). */
+  score: Float64Array;
+  tot: Float64Array;
+  pos: Float64Array;
+  inSample: Uint8Array;
+  segments: SegmentTable;
+}
+
+/** The per-vector arrays of a fit that the team's gradient and score steps read and write (shared). */
+export interface TeamFitState {
+  score: Float64Array;
+  tot: Float64Array;
+  pos: Float64Array;
+  inSample: Uint8Array;
 }
 
 const KIND = 0;
@@ -44,23 +67,51 @@ const END = 2;
 const BLOCK = 3;
 const QUIT = 4;
 const DONE = 5;
+const COL = 6;
+const THR = 7;
+const COUNT = 8;
 const ROOT = 1;
 const ROWS = 2;
+const PART = 3;
+const GRAD = 4;
+const SCORE = 5;
 
 /** Rows per block of a node pass (at least), and the most blocks a pass is cut into. */
-export const ROW_BLOCK = 4096;
+export const ROW_BLOCK = 2048;
 export const MAX_BLOCKS = 64;
 /** Bins per block of the root pass (a multiple of 4: the root kernel sums four bins side by side). */
 const ROOT_BLOCK = 8;
+/**
+ * Rows per block of a partition and vectors per block of the gradient and score steps (at least).
+ * Their results do not depend on the blocks, so these may differ from ROW_BLOCK.
+ */
+export const STEP_BLOCK = 1024;
+/** Segments the shared score table holds; a tree with more is scored by the lead alone. */
+const SEGMENTS = 1024;
+/** Loads of the claim word a helper makes before it sleeps (the lead posts steps back to back). */
+const SPIN = 2_000;
 
-/** Makes the shared state of a team for one fit. */
-export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, histLength: number): HistTeamShared {
+/**
+ * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
+ * score steps (shared); without it (histogram passes only) they are empty.
+ */
+export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, histLength: number, fit?: TeamFitState): HistTeamShared {
   const share = toShared;
+  const f64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
   return {
-    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 6)),
+    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 9)), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
-    gh, idx, blockHists: new Float64Array(new SharedArrayBuffer(8 * MAX_BLOCKS * histLength)), rootOut: new Float64Array(new SharedArrayBuffer(8 * histLength)), histLength,
+    gh, idx, blockHists: f64(MAX_BLOCKS * histLength), rootOut: f64(histLength), histLength,
+    scratch: new Int32Array(new SharedArrayBuffer(4 * d.n)), leftCounts: new Int32Array(new SharedArrayBuffer(4 * MAX_BLOCKS)),
+    score: fit?.score ?? f64(0), tot: fit?.tot ?? f64(0), pos: fit?.pos ?? f64(0), inSample: fit?.inSample ?? new Uint8Array(new SharedArrayBuffer(0)),
+    segments: segmentTable(SEGMENTS, true),
   };
+}
+
+/** Block size and count of a step over `len` items, blocks of at least `min`. */
+function blocksOf(len: number, min: number): { size: number; nb: number } {
+  const size = Math.max(min, Math.ceil(len / MAX_BLOCKS));
+  return { size, nb: Math.ceil(len / size) };
 }
 
 /** Takes the next block of the current command, or -1 when none is left. */
@@ -73,19 +124,33 @@ function claim(s: HistTeamShared): number {
   }
 }
 
-/** Sums of block `b` of the current command. */
+/** Block `b` of the current command. */
 function runBlock(s: HistTeamShared, b: number): void {
-  const kind = s.par[KIND]!;
-  const size = s.par[BLOCK]!;
+  const par = s.par;
+  const kind = par[KIND]!;
+  const size = par[BLOCK]!;
   if (kind === ROOT) {
     const q0 = b * size;
     rootBins(s.binPtr, s.binRows, s.binOrder, s.gh, s.rootOut, q0, Math.min(s.binOrder.length, q0 + size));
     return;
   }
-  const from = s.par[START]! + b * size;
+  const from = par[START]! + b * size;
+  const to = Math.min(par[END]!, from + size);
+  if (kind === PART) {
+    s.leftCounts[b] = partitionBlock(s.colBins, par[COL]!, par[THR]!, s.idx, s.scratch, from, to);
+    return;
+  }
+  if (kind === GRAD) {
+    gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to);
+    return;
+  }
+  if (kind === SCORE) {
+    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to);
+    return;
+  }
   const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
   hist.fill(0);
-  rowSums(s.sparsePtr, s.sparseBins, s.idx, from, Math.min(s.par[END]!, from + size), s.gh, hist);
+  rowSums(s.sparsePtr, s.sparseBins, s.idx, from, to, s.gh, hist);
 }
 
 /**
@@ -202,8 +267,7 @@ export class HistTeam {
   /** Sums over rows idx[start..end) into `hist`, block by block, blocks added in order. */
   rows(start: number, end: number, hist: Float64Array): void {
     const s = this.shared;
-    const size = Math.max(ROW_BLOCK, Math.ceil((end - start) / MAX_BLOCKS));
-    const nb = Math.ceil((end - start) / size);
+    const { size, nb } = blocksOf(end - start, ROW_BLOCK);
     this.pass(ROWS, start, end, size, nb);
     const L = s.histLength;
     const bh = s.blockHists;
@@ -212,6 +276,55 @@ export class HistTeam {
       const o = b * L;
       for (let j = 0; j < L; j++) hist[j]! += bh[o + j]!;
     }
+  }
+
+  /**
+   * Stable partition of idx[start..end) on bin <= t in column `col` (the same order as one sequential
+   * pass); returns where the rows that go right start.
+   */
+  partition(col: number, t: number, start: number, end: number): number {
+    const s = this.shared;
+    const { size, nb } = blocksOf(end - start, STEP_BLOCK);
+    s.par[COL] = col;
+    s.par[THR] = t;
+    this.pass(PART, start, end, size, nb);
+    const { idx, scratch, leftCounts } = s;
+    let at = start + leftCounts[0]!;
+    for (let b = 1; b < nb; b++) {
+      const a = start + b * size;
+      idx.copyWithin(at, a, a + leftCounts[b]!);
+      at += leftCounts[b]!;
+    }
+    const mid = at;
+    for (let b = 0; b < nb; b++) {
+      const a = start + b * size;
+      const right = Math.min(end, a + size) - a - leftCounts[b]!;
+      idx.set(scratch.subarray(a, a + right), at);
+      at += right;
+    }
+    return mid;
+  }
+
+  /** Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange). */
+  gradients(): void {
+    const n = this.shared.score.length;
+    const { size, nb } = blocksOf(n, STEP_BLOCK);
+    this.pass(GRAD, 0, n, size, nb);
+  }
+
+  /**
+   * Adds a tree to the scores of the rows at idx[0..m): `fill` writes the tree's segments into the
+   * given table and returns their count, or -1 when they do not fit (then the caller scores alone).
+   * Returns false in that case.
+   */
+  score(m: number, fill: (t: SegmentTable) => number): boolean {
+    const s = this.shared;
+    const count = fill(s.segments);
+    if (count < 0) return false;
+    s.par[COUNT] = count;
+    const { size, nb } = blocksOf(m, STEP_BLOCK);
+    this.pass(SCORE, 0, m, size, nb);
+    return true;
   }
 
   /** Lets the helpers return (their jobs end). */
@@ -239,21 +352,31 @@ export class HistTeam {
       Atomics.add(par, DONE, 1);
     }
     // Blocks a helper took: wait for them (a helper notifies after each).
-    for (let done = Atomics.load(par, DONE); done < nb; done = Atomics.load(par, DONE)) Atomics.wait(par, DONE, done, 50);
+    let spins = 0;
+    for (let done = Atomics.load(par, DONE); done < nb; done = Atomics.load(par, DONE)) {
+      if (++spins < SPIN) continue;
+      Atomics.wait(par, DONE, done, 50);
+    }
   }
 }
 
 /** A helper thread's loop: takes blocks of every command until the lead stops the team. */
 export function histHelper(s: HistTeamShared): number {
   let blocks = 0;
+  let idle = 0;
   for (;;) {
     if (Atomics.load(s.par, QUIT) === 1) return blocks;
     const c = Atomics.load(s.word, 0);
     const next = Number(c & 0xffffn);
     if (next >= Number((c >> 16n) & 0xffffn)) {
+      // Poll for a while first: the next step usually follows within microseconds, sooner than a
+      // sleeping thread wakes.
+      if (++idle < SPIN) continue;
+      idle = 0;
       Atomics.wait(s.word, 0, c, 1000);
       continue;
     }
+    idle = 0;
     if (Atomics.compareExchange(s.word, 0, c, c + 1n) !== c) continue;
     runBlock(s, next);
     blocks++;

@@ -10,7 +10,8 @@
  * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
  */
 import type { HistTeam } from './boost-team.js';
-import { ROW_BLOCK, rootBins, rowSums } from './boost-team.js';
+import { ROW_BLOCK, rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
+import { partitionBlock } from './boost-steps.js';
 import type { TreeArrays } from './tree.js';
 import { partitionByBin, TreeBuilderBuffer } from './tree.js';
 
@@ -79,9 +80,9 @@ export class BoostWorkspace {
   private readonly free: Float64Array[] = [];
 
   /**
-   * With `team` (large sets): histogram passes are shared among its threads, and partitions are
-   * stable (`scratch`: room for one segment), so node row lists stay ascending and the passes read
-   * the vectors' entries in memory order.
+   * With `team` (large sets): histogram passes and large partitions are shared among its threads,
+   * and partitions are stable (`scratch`: one slot per vector, used at the positions of idx), so node
+   * row lists stay ascending and the passes read the vectors' entries in memory order.
    */
   constructor(private readonly histLength: number, readonly team?: HistTeam, private readonly scratch?: Int32Array) {}
 
@@ -89,15 +90,10 @@ export class BoostWorkspace {
   partition(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
     const scratch = this.scratch;
     if (scratch === undefined) return partitionByBin(colBins, col, t, idx, start, end);
-    let l = start;
-    let r = 0;
-    for (let k = start; k < end; k++) {
-      const u = idx[k]!;
-      if (colBins[col + u]! <= t) idx[l++] = u;
-      else scratch[r++] = u;
-    }
-    idx.set(scratch.subarray(0, r), l);
-    return l;
+    if (this.team !== undefined && end - start >= 2 * STEP_BLOCK) return this.team.partition(col, t, start, end);
+    const mid = start + partitionBlock(colBins, col, t, idx, scratch, start, end);
+    idx.set(scratch.subarray(start, start + end - mid), mid);
+    return mid;
   }
 
   /** A histogram buffer (contents undefined). */

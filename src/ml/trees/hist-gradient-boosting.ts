@@ -21,6 +21,8 @@ import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { HistTeam, histTeamShared } from './boost-team.js';
+import type { SegmentTable } from './boost-steps.js';
+import { fillSegments, gradientRange, scoreRange, segmentTable } from './boost-steps.js';
 import { sharedPool } from '../parallel/pool.js';
 import { flattenTrees } from './flat-forest.js';
 import type { TreeArrays } from './tree.js';
@@ -60,31 +62,24 @@ export const LARGE_SET_VECTORS = 32_768;
 
 /**
  * Adds the tree's leaf value to the score of every vector: rows the tree was grown on take it from
- * their leaf's segment of idx (or their deferred parent's segment and one bin test), the others (held
- * out, not drawn) walk the tree.
+ * their leaf's segment of idx (or their deferred parent's segment and one bin test; boost-steps.ts
+ * scoreRange, shared among the team's threads on large sets), the others (held out, not drawn) walk
+ * the tree.
  */
-function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array): void {
+function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, segs: SegmentTable, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array): void {
   const { n, colBins } = d;
-  const { feature, thresholdBin, left, value } = tree;
-  const { segStart, segEnd } = ws;
-  for (let k = 0; k < feature.length; k++) {
-    if (feature[k]! >= 0) continue;
-    const v = value[k]!;
-    for (let j = segStart[k]!; j < segEnd[k]!; j++) score[idx[j]!]! += v;
-  }
-  const pair = ws.pair;
-  for (const k of ws.deferred) {
-    const col = feature[k]! * n;
-    const t = thresholdBin[k]!;
-    pair[0] = value[left[k]!]!;
-    pair[1] = value[left[k]! + 1]!;
-    // Branch-free: (t - bin) >>> 31 is 1 exactly when bin > t (right child).
-    for (let j = segStart[k]!; j < segEnd[k]!; j++) {
-      const u = idx[j]!;
-      score[u]! += pair[(t - colBins[col + u]!) >>> 31]!;
+  const fill = (t: SegmentTable): number => fillSegments(t, tree, n, ws.segStart, ws.segEnd, ws.deferred);
+  if (ws.team === undefined || !ws.team.score(m, fill)) {
+    let t = segs;
+    let count = fill(t);
+    if (count < 0) {
+      t = segmentTable(tree.feature.length, false);
+      count = fill(t);
     }
+    scoreRange(t, count, idx, colBins, score, 0, m);
   }
   if (m === n) return;
+  const { feature, thresholdBin, left, value } = tree;
   for (let u = 0; u < n; u++) {
     if (inSample[u] === 1) continue;
     let k = 0;
@@ -118,27 +113,16 @@ function drawSubsample(rng: Rng, order: Int32Array, nSub: number, rowOf: Int32Ar
 }
 
 /**
- * Log-loss gradient and hessian of every vector with weight (interleaved into gh), its in-sample flag,
- * and the list of those vectors in idx; returns how many.
+ * Log-loss gradient and hessian of every vector with weight (interleaved into gh), its in-sample flag
+ * (boost-steps.ts gradientRange, shared among the team's threads on large sets), and the list of
+ * those vectors in idx; returns how many.
  */
-function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, idx: Int32Array): number {
-  let m = 0;
+function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, idx: Int32Array, team: HistTeam | undefined): number {
   const n = score.length;
-  for (let u = 0; u < n; u++) {
-    const t = tot[u]!;
-    if (t === 0) {
-      inSample[u] = 0;
-      // The root histogram sums over all vectors: +0 leaves its sums unchanged.
-      gh[2 * u] = 0;
-      gh[2 * u + 1] = 0;
-      continue;
-    }
-    inSample[u] = 1;
-    const pr = 1 / (1 + Math.exp(-score[u]!));
-    gh[2 * u] = t * pr - pos[u]!;
-    gh[2 * u + 1] = t * pr * (1 - pr);
-    idx[m++] = u;
-  }
+  if (team !== undefined) team.gradients();
+  else gradientRange(score, tot, pos, gh, inSample, 0, n);
+  let m = 0;
+  for (let u = 0; u < n; u++) if (inSample[u] === 1) idx[m++] = u;
   return m;
 }
 
@@ -247,9 +231,13 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     }
     const trainRows: number[] = [];
     for (let i = 0; i < rows; i++) if (isValid[i] === 0) trainRows.push(i);
+    // Large sets: the per-vector arrays live in shared memory, for the team's threads (boost-team.ts).
+    const large = d.n >= LARGE_SET_VECTORS;
+    const buffer = (bytes: number): ArrayBuffer | SharedArrayBuffer => (large ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const perVector = (): Float64Array => new Float64Array(buffer(8 * d.n));
     const sums = (pick: (i: number) => boolean): { tot: Float64Array; pos: Float64Array } => {
-      const tot = new Float64Array(d.n);
-      const pos = new Float64Array(d.n);
+      const tot = perVector();
+      const pos = perVector();
       for (let i = 0; i < rows; i++) {
         if (!pick(i)) continue;
         tot[rowOf[i]!]! += w[i]!;
@@ -268,36 +256,36 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
     }
     const share = Math.min(1 - 1e-12, Math.max(1e-12, P / T));
     const init = Math.log(share / (1 - share));
-    const score = new Float64Array(d.n).fill(init);
+    const score = perVector().fill(init);
 
-    const large = d.n >= LARGE_SET_VECTORS;
-    const gh = new Float64Array(large ? new SharedArrayBuffer(16 * d.n) : new ArrayBuffer(16 * d.n));
-    const idx = new Int32Array(large ? new SharedArrayBuffer(4 * d.n) : new ArrayBuffer(4 * d.n));
-    const inSample = new Uint8Array(d.n);
+    const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
+    const subsampled = nSub < trainRows.length;
+    const cur = subsampled ? { tot: perVector(), pos: perVector() } : train;
+    const gh = new Float64Array(buffer(16 * d.n));
+    const idx = new Int32Array(buffer(4 * d.n));
+    const inSample = new Uint8Array(buffer(d.n));
     const histLength = 2 * d.binOffset[d.nFeatures]!;
-    const team = large ? new HistTeam(histTeamShared(d, gh, idx, histLength)) : undefined;
-    const ws = new BoostWorkspace(histLength, team, large ? new Int32Array(d.n) : undefined);
+    const team = large ? new HistTeam(histTeamShared(d, gh, idx, histLength, { score, tot: cur.tot, pos: cur.pos, inSample })) : undefined;
+    const ws = new BoostWorkspace(histLength, team, team?.shared.scratch);
+    const segs = segmentTable(256, false);
     const rounds = (): FittedTrees => {
       const opt = {
         learningRate: p.learningRate, maxDepth: p.maxDepth ?? Infinity, maxLeafNodes: p.maxLeafNodes ?? Infinity,
         minChildWeight: p.minChildWeight, l2: p.l2Regularization,
       };
-      const nSub = Math.max(1, Math.round(p.subsample * trainRows.length));
-      const subsampled = nSub < trainRows.length;
       const order = Int32Array.from(trainRows);
       const wPos = new Float64Array(rows);
       for (let i = 0; i < rows; i++) if (y01[i] === 1) wPos[i] = w[i]!;
-      const cur = subsampled ? { tot: new Float64Array(d.n), pos: new Float64Array(d.n) } : train;
       const trees: TreeArrays[] = [];
       let bestLoss = valid ? logLoss(score, valid.tot, valid.pos) : Infinity;
       let stale = 0;
       for (let it = 0; it < p.maxIter; it++) {
         throwIfAborted(label, options.signal);
         if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, wPos, cur.tot, cur.pos);
-        const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx);
+        const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx, team);
         const tree = buildBoostTree(d, idx, m, gh, opt, ws);
         trees.push(tree);
-        addTree(d, tree, ws, idx, m, inSample, score);
+        addTree(d, tree, ws, segs, idx, m, inSample, score);
         options.onProgress?.((it + 1) / p.maxIter);
         if (valid) {
           const loss = logLoss(score, valid.tot, valid.pos);

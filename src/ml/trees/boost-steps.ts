@@ -1,0 +1,114 @@
+/**
+ * The per-vector steps of a boosting round outside the histogram passes, as kernels over a range so
+ * that the histogram team (boost-team.ts) can cut them into blocks: log-loss gradients, the score
+ * update after a tree, and the stable row partition of a node. Each vector (or row position) is
+ * written by exactly one block, so the results do not depend on how the blocks are shared.
+ */
+import type { TreeArrays } from './tree.js';
+
+/**
+ * Log-loss gradient and hessian (interleaved into gh) and the in-sample flag of vectors u0 .. u1-1,
+ * from their scores and (total, positive) weights. A vector with no weight gets gh = +0: the root
+ * histogram sums over all vectors, and +0 leaves its sums unchanged.
+ */
+export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, u0: number, u1: number): void {
+  for (let u = u0; u < u1; u++) {
+    const t = tot[u]!;
+    if (t === 0) {
+      inSample[u] = 0;
+      gh[2 * u] = 0;
+      gh[2 * u + 1] = 0;
+      continue;
+    }
+    inSample[u] = 1;
+    const pr = 1 / (1 + Math.exp(-score[u]!));
+    gh[2 * u] = t * pr - pos[u]!;
+    gh[2 * u + 1] = t * pr * (1 - pr);
+  }
+}
+
+/**
+ * A tree's row segments for the score update: segment s covers idx[from[s] .. to[s]); its rows add
+ * val[2s] when col[s] < 0 (a leaf), else val[2s] or val[2s + 1] by their bin in column col[s] (<= or >
+ * thr[s]: a split whose leaf children's rows were never separated).
+ */
+export interface SegmentTable {
+  from: Int32Array;
+  to: Int32Array;
+  col: Int32Array;
+  thr: Int32Array;
+  val: Float64Array;
+}
+
+export function segmentTable(capacity: number, share: boolean): SegmentTable {
+  const i32 = (): Int32Array => new Int32Array(share ? new SharedArrayBuffer(4 * capacity) : new ArrayBuffer(4 * capacity));
+  return { from: i32(), to: i32(), col: i32(), thr: i32(), val: new Float64Array(share ? new SharedArrayBuffer(16 * capacity) : new ArrayBuffer(16 * capacity)) };
+}
+
+/**
+ * Fills `t` with the segments of `tree` (node k's rows are idx[segStart[k] .. segEnd[k]), deferred:
+ * the splits whose children's rows were left together); returns how many, or -1 when more than fit.
+ */
+export function fillSegments(t: SegmentTable, tree: TreeArrays, n: number, segStart: Int32Array, segEnd: Int32Array, deferred: readonly number[]): number {
+  const { feature, thresholdBin, left, value } = tree;
+  const cap = t.from.length;
+  let s = 0;
+  for (let k = 0; k < feature.length; k++) {
+    if (feature[k]! >= 0 || segEnd[k]! <= segStart[k]!) continue;
+    if (s === cap) return -1;
+    t.from[s] = segStart[k]!;
+    t.to[s] = segEnd[k]!;
+    t.col[s] = -1;
+    t.val[2 * s] = value[k]!;
+    s++;
+  }
+  for (const k of deferred) {
+    if (s === cap) return -1;
+    t.from[s] = segStart[k]!;
+    t.to[s] = segEnd[k]!;
+    t.col[s] = feature[k]! * n;
+    t.thr[s] = thresholdBin[k]!;
+    t.val[2 * s] = value[left[k]!]!;
+    t.val[2 * s + 1] = value[left[k]! + 1]!;
+    s++;
+  }
+  return s;
+}
+
+/** Adds each segment's values to the scores of the rows at positions p0 .. p1-1 of idx. */
+export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colBins: Uint8Array, score: Float64Array, p0: number, p1: number): void {
+  const { from, to, col, thr, val } = t;
+  for (let s = 0; s < count; s++) {
+    const a = Math.max(p0, from[s]!);
+    const b = Math.min(p1, to[s]!);
+    if (a >= b) continue;
+    const c = col[s]!;
+    if (c < 0) {
+      const v = val[2 * s]!;
+      for (let j = a; j < b; j++) score[idx[j]!]! += v;
+      continue;
+    }
+    const th = thr[s]!;
+    const o = 2 * s;
+    // Branch-free: (th - bin) >>> 31 is 1 exactly when bin > th (right child).
+    for (let j = a; j < b; j++) {
+      const u = idx[j]!;
+      score[u]! += val[o + ((th - colBins[c + u]!) >>> 31)]!;
+    }
+  }
+}
+
+/**
+ * Stable partition of idx[a .. e) on bin <= t in column `col`: the rows that go left are packed from
+ * a in order, the others are written in order to scratch[a ..]; returns how many went left.
+ */
+export function partitionBlock(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
+  let l = a;
+  let r = a;
+  for (let k = a; k < e; k++) {
+    const u = idx[k]!;
+    if (colBins[col + u]! <= t) idx[l++] = u;
+    else scratch[r++] = u;
+  }
+  return l - a;
+}
