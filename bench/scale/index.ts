@@ -2,13 +2,15 @@
  * Scale section of the benchmark (issue 19): our random forest (100 trees, nJobs 2) and histogram
  * boosting (300 rounds, depth 6) against scikit-learn RandomForestClassifier(n_jobs=2) and XGBoost
  * `hist` (n_jobs=2) on data a user with more traffic would have: bundled rows with 3 features
- * re-drawn per row (data.ts, seeded), at several sizes (default 100,000 and 400,000 rows; `--sizes`).
+ * re-drawn per row (data.ts, seeded), at several sizes (default 100,000, 400,000 and 1,000,000 rows;
+ * `--sizes`; `--quick` 20,000 and 50,000).
  * Each fit runs in its own process (ours.ts / peer.py), so the peak RSS printed is that side's alone;
  * both sides run in the same bench run, one after the other. Per size: the distinct share, fit time
- * medians and their ratio, F1 on fresh rows, peak RSS; at the largest size also batch prediction of
- * `predictRows` rows (default 1,000,000); and time against rows with the exponent of a least-squares
- * fit of log(time) on log(rows) for each side; and the `predict` command on a CSV of the `predictRows`
- * rows (predict-cli.ts: rows/s, peak RSS). `--only random_forest` or `--only hist_gradient_boosting` runs
+ * medians over `--reps` fits and their ratio (each fit's figure printed too), F1 on fresh rows, peak RSS;
+ * at the largest size also batch prediction of `predictRows` rows (default 1,000,000; medians over
+ * `--reps`); time against rows per family (`timeVsRows`: both sides' medians per size, and the exponent
+ * of a least-squares fit of log(time) on log(rows) for each side); and the `predict` command on a CSV of
+ * the `predictRows` rows (predict-cli.ts: rows/s, peak RSS, `--reps` runs). `--only random_forest` or `--only hist_gradient_boosting` runs
  * just that family's rows (fits, batch prediction, exponent), without the CLI runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +22,7 @@ import type { BenchOptions } from '../types.js';
 import { distinctShare, loadBundled, scaledRows, writeInt8 } from './data.js';
 import type { ScaleFamily } from './ours.js';
 import { predictCli, trainCli } from './predict-cli.js';
+import { median } from './stats.js';
 
 interface SideRun {
   fit_s: number[];
@@ -38,11 +41,6 @@ const FIT_TARGET: Record<ScaleFamily, number> = { random_forest: 0.5, hist_gradi
 /** Batch prediction: our rows/s over the peer's, at least. */
 const BATCH_TARGET: Record<ScaleFamily, number> = { random_forest: 3, hist_gradient_boosting: 1.5 };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Slope of the least-squares line of log(seconds) on log(rows): time grows as rows^slope. */
@@ -68,7 +66,7 @@ function lastJson(out: { code: number; stdout: string; stderr: string }, what: s
 }
 
 export async function run(opts: BenchOptions): Promise<Record<string, unknown>> {
-  const sizes = opts.sizes ?? (opts.quick ? [20_000, 50_000] : [100_000, 400_000]);
+  const sizes = opts.sizes ?? (opts.quick ? [20_000, 50_000] : [100_000, 400_000, 1_000_000]);
   const predictRows = opts.quick ? 100_000 : 1_000_000;
   const python = process.env.PEERS_PYTHON ?? path.join(opts.root, '.cache', 'venv-peers', 'bin', 'python');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ns-bench-scale-'));
@@ -81,7 +79,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     const base = loadBundled(opts.root);
     const testRows = scaledRows(base, predictRows, 2);
     writeInt8(testRows, path.join(dir, 'test'));
-    const cli = only !== undefined ? null : await predictCli(opts.root, testRows, opts.log);
+    const cli = only !== undefined ? null : await predictCli(opts.root, testRows, opts.reps, opts.log);
     opts.log(`scale: predict CLI ${JSON.stringify(cli)}`);
     const trainCliResult = opts.quick || only !== undefined ? null : await trainCli(opts.root, scaledRows(base, TRAIN_CLI_ROWS, 3), opts.log);
     opts.log(`scale: train CLI ${JSON.stringify(trainCliResult)}`);
@@ -113,14 +111,20 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
         fits[family].peer.push(p);
         entry[family] = {
           fitSeconds: { ours: round(o), peer: round(p), ratio: round(o / p), target: `<= ${FIT_TARGET[family]}`, met: o / p <= FIT_TARGET[family], oursRuns: ours.fit_s.map((x) => round(x)), peerRuns: peer.fit_s.map((x) => round(x)) },
-          fitCpuSeconds: ours.fit_cpu_s && peer.fit_cpu_s ? { ours: round(median(ours.fit_cpu_s)), peer: round(median(peer.fit_cpu_s)), ratio: round(median(ours.fit_cpu_s) / median(peer.fit_cpu_s)) } : null,
+          fitCpuSeconds: ours.fit_cpu_s && peer.fit_cpu_s ? {
+            ours: round(median(ours.fit_cpu_s)), peer: round(median(peer.fit_cpu_s)), ratio: round(median(ours.fit_cpu_s) / median(peer.fit_cpu_s)),
+            oursRuns: ours.fit_cpu_s.map((x) => round(x)), peerRuns: peer.fit_cpu_s.map((x) => round(x)),
+          } : null,
           f1: { ours: round(ours.f1, 4), peer: round(peer.f1, 4) },
           peakRssMb: { ours: ours.max_rss_mb, peer: round(peer.max_rss_mb, 1) },
         };
         if (ours.batch_s.length > 0 && peer.batch_s.length > 0) {
           const ro = predictRows / median(ours.batch_s);
           const rp = predictRows / median(peer.batch_s);
-          batch[family] = { modelRows: rows, predictRows, unit: 'rows/s, two threads each', ours: Math.round(ro), peer: Math.round(rp), ratio: round(ro / rp), target: `>= ${BATCH_TARGET[family]}`, met: ro / rp >= BATCH_TARGET[family] };
+          batch[family] = {
+            modelRows: rows, predictRows, unit: 'rows/s, two threads each', ours: Math.round(ro), peer: Math.round(rp), ratio: round(ro / rp), target: `>= ${BATCH_TARGET[family]}`, met: ro / rp >= BATCH_TARGET[family],
+            oursRunsSeconds: ours.batch_s.map((x) => round(x)), peerRunsSeconds: peer.batch_s.map((x) => round(x)),
+          };
         }
       }
       table.push(entry);
@@ -128,9 +132,12 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     const growth = Object.fromEntries(families.map((f) => {
       const eo = growthExponent(fits[f].rows, fits[f].ours);
       const ep = growthExponent(fits[f].rows, fits[f].peer);
-      return [f, { ours: eo === null ? null : round(eo), peer: ep === null ? null : round(ep), target: 'ours <= peer', met: eo !== null && ep !== null ? eo <= ep : null }];
+      return [f, {
+        unit: 'fit seconds, median of --reps', rows: fits[f].rows.map((rows, i) => ({ rows, ours: round(fits[f].ours[i]!), peer: round(fits[f].peer[i]!) })),
+        exponent: { ours: eo === null ? null : round(eo), peer: ep === null ? null : round(ep), target: 'ours <= peer', met: eo !== null && ep !== null ? eo <= ep : null },
+      }];
     }));
-    return { peer: { versions: versions ?? null, env: PEER_ENV }, only: only ?? null, loadAvg: { start: loadAtStart, end: os.loadavg() }, sizes: table, batchPredict: batch, growthExponent: growth, predictCli: cli, trainCli: trainCliResult };
+    return { peer: { versions: versions ?? null, env: PEER_ENV }, only: only ?? null, reps: opts.reps, loadAvg: { start: loadAtStart, end: os.loadavg() }, sizes: table, batchPredict: batch, timeVsRows: growth, predictCli: cli, trainCli: trainCliResult };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

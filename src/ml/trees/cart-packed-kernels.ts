@@ -32,6 +32,24 @@ export function positions(n: number, W: number, mask: number): Positions {
 /** Bits that vary among the rows at positions [start, end), per word (OR ^ AND), into `vary`. */
 export function varyingBits(pos: Positions, start: number, end: number, vary: Int32Array): void {
   const { stride, W, rows } = pos;
+  if (W === 2) {
+    // Both words in one pass (the forest's hot case: 30 ternary features).
+    let orA = 0;
+    let andA = -1;
+    let orB = 0;
+    let andB = -1;
+    for (let k = start; k < end; k++) {
+      const a = rows[k]!;
+      const b = rows[stride + k]!;
+      orA |= a;
+      andA &= a;
+      orB |= b;
+      andB &= b;
+    }
+    vary[0] = orA ^ andA;
+    vary[1] = orB ^ andB;
+    return;
+  }
   for (let q = 0; q < W; q++) {
     const o = q * stride;
     let or = 0;

@@ -91,19 +91,27 @@ export function splitPackedWeights(weights: Float64Array): { w0: Float64Array; w
 }
 
 /**
- * Class counts of each vector as growPacked takes them: w0 + w1 * 2^26, from `rows` draws of a
- * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows with vector
- * `rowOf` and class `y01`; null when the classes are too large for the packed path.
+ * What one bootstrap draw of each original row adds to its vector: draws[i] = rowOf[i] * 2 + y01[i]
+ * (vector and class in one word, so a draw reads one array at a random place instead of two).
  */
-export function bootstrapPackedWeights(rng: Rng, rowOf: Int32Array, y01: Uint8Array, n: number): Float64Array | null {
-  const rows = rowOf.length;
-  let ones = 0;
-  for (let i = 0; i < rows; i++) ones += y01[i]!;
+export function bootstrapDraws(rowOf: Int32Array, y01: Uint8Array): Int32Array {
+  const draws = new Int32Array(rowOf.length);
+  for (let i = 0; i < rowOf.length; i++) draws[i] = rowOf[i]! * 2 + y01[i]!;
+  return draws;
+}
+
+/**
+ * Class counts of each vector as growPacked takes them: w0 + w1 * 2^26, from `draws.length` draws of a
+ * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows (`draws` of
+ * bootstrapDraws, `ones` of them class 1) on `n` vectors; null when the classes are too large for the packed path.
+ */
+export function bootstrapPackedWeights(rng: Rng, draws: Int32Array, ones: number, n: number): Float64Array | null {
+  const rows = draws.length;
   if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
   const weights = new Float64Array(n);
   for (let k = 0; k < rows; k++) {
-    const i = rng.int(rows);
-    weights[rowOf[i]!]! += 1 + y01[i]! * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
+    const d = draws[rng.int(rows)]!;
+    weights[d >> 1]! += 1 + (d & 1) * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
   }
   return weights;
 }

@@ -7,7 +7,7 @@ import { Rng } from '../../core/rng.js';
 import type { CartOptions } from './cart.js';
 import { buildCart, buildCartWeighted } from './cart.js';
 import type { PackedRows } from './cart-packed.js';
-import { bootstrapPackedWeights, growPacked, packRows, splitPackedWeights } from './cart-packed.js';
+import { bootstrapDraws, bootstrapPackedWeights, growPacked, packRows, splitPackedWeights } from './cart-packed.js';
 import type { TrainingSet } from './prepare.js';
 import { vectorWeights } from './prepare.js';
 import type { TreeArrays } from './tree.js';
@@ -24,6 +24,9 @@ export interface ForestTask {
   rowWeight: Float64Array;
   /** Whether every rowWeight is 1 (no sample or class weights): a bootstrap then counts straight onto the vectors. */
   unitRows: boolean;
+  /** bootstrapDraws of (rowOf, y01) and the number of class-1 rows, made once for all trees. */
+  draws: Int32Array;
+  ones: number;
   /** packRows of colBins, made once for all trees. */
   packed: PackedRows;
   bootstrap: boolean;
@@ -34,8 +37,11 @@ export interface ForestTask {
 /** The task of growing `seeds`' trees on a prepared training set. */
 export function forestTask(ts: TrainingSet, cart: CartOptions, bootstrap: boolean, seeds: number[]): ForestTask {
   const { n, nFeatures, colBins, rowOf } = ts.compact;
+  const y01 = ts.target.y01;
+  let ones = 0;
+  for (let i = 0; i < y01.length; i++) ones += y01[i]!;
   return {
-    n, nFeatures, colBins, nBins: ts.nBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets, rowOf, y01: ts.target.y01,
+    n, nFeatures, colBins, nBins: ts.nBins, edges: ts.mapper.edges, offsets: ts.mapper.offsets, rowOf, y01, draws: bootstrapDraws(rowOf, y01), ones,
     rowWeight: ts.rowWeight, unitRows: ts.rowWeight.every((w) => w === 1), packed: packRows(colBins, n, nFeatures, ts.nBins), bootstrap, cart, seeds,
   };
 }
@@ -55,7 +61,7 @@ function growOne(task: ForestTask, seed: number): TreeArrays {
   const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets, packed: task.packed };
   const rng = new Rng(seed);
   if (task.bootstrap && task.unitRows) {
-    const weights = bootstrapPackedWeights(rng, task.rowOf, task.y01, task.n);
+    const weights = bootstrapPackedWeights(rng, task.draws, task.ones, task.n);
     if (weights !== null) {
       const tree = growPacked(data, task.packed, weights, task.cart, rng);
       if (tree !== null) return tree;

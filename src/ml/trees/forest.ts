@@ -106,7 +106,7 @@ abstract class ForestBase extends TreeClassifierBase<ForestParams> {
     // The training arrays go to the workers once, as shared memory; the counter is shared too.
     const shared: ClaimTask = {
       ...task, colBins: toShared(task.colBins), nBins: toShared(task.nBins), edges: toShared(task.edges), offsets: toShared(task.offsets),
-      rowOf: toShared(task.rowOf), y01: toShared(task.y01), rowWeight: toShared(task.rowWeight),
+      rowOf: toShared(task.rowOf), y01: toShared(task.y01), draws: toShared(task.draws), rowWeight: toShared(task.rowWeight),
       packed: { ...task.packed, bits: toShared(task.packed.bits) }, seeds, claim: new Int32Array(new SharedArrayBuffer(8)),
     };
     await pool.settle();
