@@ -77,7 +77,7 @@ const GRAD = 4;
 const SCORE = 5;
 
 /** Rows per block of a node pass (at least), and the most blocks a pass is cut into. */
-export const ROW_BLOCK = 2048;
+export const ROW_BLOCK = 4096;
 export const MAX_BLOCKS = 64;
 /** Bins per block of the root pass (a multiple of 4: the root kernel sums four bins side by side). */
 const ROOT_BLOCK = 8;
@@ -85,11 +85,14 @@ const ROOT_BLOCK = 8;
  * Rows per block of a partition and vectors per block of the gradient and score steps (at least).
  * Their results do not depend on the blocks, so these may differ from ROW_BLOCK.
  */
-export const STEP_BLOCK = 1024;
+export const STEP_BLOCK = 2048;
 /** Segments the shared score table holds; a tree with more is scored by the lead alone. */
 const SEGMENTS = 1024;
-/** Loads of the claim word a helper makes before it sleeps (the lead posts steps back to back). */
-const SPIN = 2_000;
+/**
+ * Loads of the shared word a thread makes before it sleeps. Polling longer (2,000 and 20,000 loads)
+ * cost CPU and wall time in the scale bench on the shared machine, so a thread sleeps at once.
+ */
+const SPIN = 1;
 
 /**
  * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
