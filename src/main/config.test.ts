@@ -19,6 +19,8 @@ describe('configuration from the environment', () => {
       NS_PORT: '0', NS_HOST: '::1', NS_SEED: '7', S3_ENDPOINT: 'http://127.0.0.1:9000', MONGO_DB_URL: 'mongodb+srv://u:p@cluster.example.net/db',
       MLFLOW_TRACKING_URI: 'https://mlflow.example.com', REDIS_URL: 'rediss://cache:6380', NS_STATE_URL: 'mongodb://db.internal:27017/ns',
     })).toMatchObject({ NS_PORT: 0, NS_HOST: '::1', NS_SEED: 7, NS_STATE_URL: 'mongodb://db.internal:27017/ns' });
+    const replicaSet = 'mongodb://h1:27017,h2:27017/ns?replicaSet=rs0';
+    expect(loadConfig({ MONGO_DB_URL: replicaSet, NS_STATE_URL: replicaSet })).toMatchObject({ MONGO_DB_URL: replicaSet, NS_STATE_URL: replicaSet });
     expect(loadConfig({ NS_HOST: '0.0.0.0' }).NS_HOST).toBe('0.0.0.0');
     expect(loadConfig({ NS_HOST: 'my-host.internal' }).NS_HOST).toBe('my-host.internal');
   });

@@ -14,6 +14,11 @@ const urlOf = (schemes: readonly string[]) => z.string().trim().refine((v) => {
   }
 }, `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`).optional();
 const httpUrl = urlOf(['http:', 'https:']);
+/**
+ * A MongoDB URL: the scheme and a host are checked here; the rest (several hosts of a replica set,
+ * options) is the driver's to parse, which refuses a bad one with MONGO_URL_INVALID.
+ */
+const mongoUrl = z.string().trim().regex(/^mongodb(\+srv)?:\/\/([^@/\s]*@)?[^/?\s,]+(,[^/?\s,]+)*(\/[^\s]*)?$/i, 'must be a URL starting with mongodb:// or mongodb+srv://').optional();
 
 /** A whole decimal number in a range: no empty string (which Number() reads as 0), hex, exponent or sign. */
 const wholeNumber = (min: number, max: number, fallback: number) => z.string().trim()
@@ -41,7 +46,7 @@ const schema = z.object({
   NS_SEED: wholeNumber(0, 2 ** 32 - 1, 42),
   /** Training plan of runs started from the web UI / API. */
   NS_TRAIN_PRESET: z.enum(['default', 'original', 'quick']).default('default'),
-  MONGO_DB_URL: urlOf(['mongodb:', 'mongodb+srv:']),
+  MONGO_DB_URL: mongoUrl,
   MONGO_DB_NAME: z.string().default('networksecurity'),
   MONGO_COLLECTION: z.string().default('phishingdata'),
   /**
@@ -53,7 +58,7 @@ const schema = z.object({
    * The installation's shared state (run index, registry, run lock) in MongoDB instead of each home's
    * state.db, so processes on machines with separate NS_HOMEs form one installation. Unset = state.db.
    */
-  NS_STATE_URL: urlOf(['mongodb:', 'mongodb+srv:']),
+  NS_STATE_URL: mongoUrl,
   S3_BUCKET: z.string().optional(),
   S3_PREFIX: z.string().default(''),
   S3_ENDPOINT: httpUrl,

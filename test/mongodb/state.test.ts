@@ -5,7 +5,8 @@
  */
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMongoState, type MongoState } from '../../src/adapters/mongodb/state.js';
+import { MongoRunStore } from '../../src/adapters/mongodb/run-store.js';
+import { openMongoState, type MongoOp, type MongoState } from '../../src/adapters/mongodb/state.js';
 import type { RunStore } from '../../src/ports/run-store.js';
 import type { StateRegistry } from '../../src/ports/registry.js';
 import { registryContract, runStoreContract, type StoreFactory } from '../../src/ports/state-contract.test-helpers.js';
@@ -48,6 +49,30 @@ function factory<S>(pick: (s: MongoState) => S, lockTtlMs = 30_000): StoreFactor
 
 registryContract('MongoDB (FerretDB)', factory<StateRegistry>((s) => s.registry));
 runStoreContract('MongoDB (FerretDB)', factory<RunStore>((s) => s.runs));
+
+describe('writes retried after a lost answer', () => {
+  it('a lock take or run record that landed and is sent again is recognised as its own', async () => {
+    const database = uniqueName('nsst');
+    databases.push(database);
+    const client = new MongoClient(url);
+    try {
+      // Every operation runs twice, as the retry does when the first answer is lost after the write.
+      const replaying: MongoOp = async (_doing, fn) => {
+        await fn().catch(() => undefined);
+        return fn();
+      };
+      const runs = new MongoRunStore(client.db(database), replaying, 30_000);
+      const lease = await runs.acquireLock();
+      const run = { id: 'run-replayed', status: 'running' as const, startedAt: new Date().toISOString(), finishedAt: null, lastStage: null, summary: {}, error: null };
+      await runs.create(run);
+      expect(await runs.get('run-replayed')).toMatchObject({ id: 'run-replayed', status: 'running' });
+      await expect(runs.create({ ...run, startedAt: '2000-01-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'RUN_EXISTS' });
+      await lease.release();
+    } finally {
+      await client.close();
+    }
+  });
+});
 
 describe('the MongoDB run lock as a lease', () => {
   const leaseOf = (database: string) => raw.db(database).collection<{ _id: string; expiresAt: number; host: string; pid: number; runId: string | null; owner: string }>('ns_run_lock');
@@ -104,7 +129,7 @@ describe('openMongoState', () => {
   it('takes the database from the URL, and refuses a URL the driver cannot parse with MONGO_URL_INVALID', async () => {
     const state = openMongoState(`${url.replace(/\/$/, '')}/nsstnamed?serverSelectionTimeoutMS=2000`);
     try {
-      expect(state.describe()).toMatch(/\/nsstnamed$/);
+      expect(state.describe()).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/nsstnamed$/);
     } finally {
       await state.close();
     }

@@ -30,8 +30,7 @@ import { fitsLayout, fromDocument, layoutId, layoutIdOfKey, layoutKey, packable,
 import type { Layout } from './documents.js';
 import type { MongoErrorContext, RetryOptions } from './errors.js';
 import { toMongoNsError, withMongoRetry } from './errors.js';
-import { redactUrlCredentials } from '../../core/redact.js';
-import { mongoHosts, mongoUrlSecrets } from './url.js';
+import { mongoHosts, mongoUrlSecrets, mongoWhere } from './url.js';
 
 export interface MongoRecordStoreOptions {
   /** Database name; default "networksecurity". */
@@ -106,8 +105,7 @@ export class MongoRecordStore implements RecordStore {
   }
 
   describe(): string {
-    const u = redactUrlCredentials(this.url).replace(/\/[^/?]*(\?.*)?$/, '');
-    return `${u}/${this.db.databaseName}.${this.base}`;
+    return `${mongoWhere(this.url, this.db.databaseName)}.${this.base}`;
   }
 
   /** Runs one database operation with retries and error mapping. */

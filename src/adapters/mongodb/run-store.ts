@@ -41,32 +41,41 @@ export class MongoRunStore implements RunStore {
       { $set: { ...holder, expiresAt: this.now() + this.ttlMs } },
       { upsert: true },
     )));
-    if (!taken) {
-      const h = await this.op('reading the run lock', () => this.lease.findOne({ _id: 'run' }));
+    // A take whose answer was lost and then retried finds its own lease: it holds it.
+    const h = taken ? null : await this.op('reading the run lock', () => this.lease.findOne({ _id: 'run' }));
+    if (!taken && h?.owner !== holder.owner) {
       throw new NsError('RUN_IN_PROGRESS', `${h?.runId ? `Run ${h.runId}` : 'Another run'} is in progress${h ? ` (process ${h.pid} on ${h.host})` : ''}.`, {
         kind: 'conflict', details: h ? { runId: h.runId, pid: h.pid, host: h.host } : {},
         hint: `Wait for it to finish; one run at a time per registry (a holder that died frees the lock within ${Math.ceil(this.ttlMs / 1000)} s).`,
       });
     }
-    // Holding the lease proves no live process runs a pipeline: runs still "running" lost theirs.
-    await this.op('marking interrupted runs', () => this.runs.updateMany({ status: 'running' }, { $set: { status: 'interrupted' } }));
     const mine = { _id: 'run' as const, owner: holder.owner };
     const renew = (): Promise<unknown> => this.op('renewing the run lock', () => this.lease.updateOne(mine, { $set: { expiresAt: this.now() + this.ttlMs } }));
+    // Renewal starts at once, before the (possibly slow) marking below.
     const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
     timer.unref();
+    // Holding the lease proves no live process runs a pipeline: runs still "running" lost theirs.
+    await this.op('marking interrupted runs', () => this.runs.updateMany({ status: 'running' }, { $set: { status: 'interrupted' } }));
     return {
       setRun: async (runId) => {
         await this.op('naming the run lock', () => this.lease.updateOne(mine, { $set: { runId, expiresAt: this.now() + this.ttlMs } }));
       },
+      // A release that fails (MongoDB gone after the run) must not fail a finished run: the lease
+      // then expires ttlMs after its last renewal.
       release: async () => {
         clearInterval(timer);
-        await this.op('releasing the run lock', () => this.lease.deleteOne(mine));
+        await this.op('releasing the run lock', () => this.lease.deleteOne(mine)).catch(() => undefined);
       },
     };
   }
 
   async create(run: RunRecord): Promise<void> {
-    await this.op('recording a run', () => this.runs.insertOne(toDoc(run)));
+    // A retried insert whose first answer was lost finds its own record (same id and start): done.
+    if (await this.op('recording a run', () => unlessDuplicate(() => this.runs.insertOne(toDoc(run))))) return;
+    const existing = await this.get(run.id);
+    if (existing?.startedAt !== run.startedAt) {
+      throw new NsError('RUN_EXISTS', `A run with id ${run.id} is already recorded.`, { kind: 'conflict', hint: 'Start the run again; run ids are made from the time and a random part.' });
+    }
   }
 
   async update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void> {

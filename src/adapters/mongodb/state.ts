@@ -9,11 +9,10 @@
  * names they accept (FerretDB 1.x refuses `$` and `.` in keys).
  */
 import { MongoClient, type Db } from 'mongodb';
-import { redactUrlCredentials } from '../../core/redact.js';
 import { toMongoNsError, withMongoRetry, type MongoErrorContext } from './errors.js';
 import { MongoRegistry } from './registry.js';
 import { MongoRunStore } from './run-store.js';
-import { mongoHosts, mongoUrlSecrets } from './url.js';
+import { mongoHosts, mongoUrlSecrets, mongoWhere } from './url.js';
 
 /** Runs one database operation with retries of transient errors, mapped to NsErrors (no password). */
 export type MongoOp = <T>(doing: string, fn: () => Promise<T>) => Promise<T>;
@@ -58,7 +57,7 @@ export function openMongoState(url: string, options: MongoStateOptions = {}): Mo
   }
   const db: Db = client.db(databaseOfUrl(url) ?? options.defaultDatabase ?? 'networksecurity');
   const op: MongoOp = (doing, fn) => withMongoRetry(fn, { retries: 3, baseMs: 250 }, ctx, doing);
-  const where = `${redactUrlCredentials(url).replace(/\/[^/?]*(\?.*)?$/, '')}/${db.databaseName}`;
+  const where = mongoWhere(url, db.databaseName);
   return {
     runs: new MongoRunStore(db, op, options.lockTtlMs ?? 30_000),
     registry: new MongoRegistry(db, op, where),

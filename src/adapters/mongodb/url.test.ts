@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrlCredentials } from '../../core/redact.js';
-import { mongoHosts, mongoUrlSecrets, redactSecrets } from './url.js';
+import { mongoHosts, mongoUrlSecrets, mongoWhere, redactSecrets } from './url.js';
 
 describe('MongoDB URLs through redactUrlCredentials', () => {
   it('hides the password and keeps the rest', () => {
@@ -22,5 +22,13 @@ describe('secrets', () => {
   it('names the hosts without credentials', () => {
     expect(mongoHosts('mongodb://bob:pw@h1:1,h2:2/db')).toBe('h1:1,h2:2');
     expect(mongoHosts('nonsense')).toBe('(unparsable)');
+  });
+});
+
+describe('mongoWhere', () => {
+  it('keeps the hosts and the database, masks the password and drops the query', () => {
+    expect(mongoWhere('mongodb://u:pw@db.internal:27017', 'networksecurity')).toBe('mongodb://u:***@db.internal:27017/networksecurity');
+    expect(mongoWhere('mongodb://h1:27017,h2:27017/ns?replicaSet=rs0', 'ns')).toBe('mongodb://h1:27017,h2:27017/ns');
+    expect(mongoWhere('mongodb+srv://token@cluster.example.net/?tls=true', 'db')).toBe('mongodb+srv://***@cluster.example.net/db');
   });
 });

@@ -7,6 +7,7 @@
 const userInfo = /^(mongodb(?:\+srv)?:\/\/)([^:@/]*):([^@/]*)@/i;
 
 /** The password in the URL (decoded and raw), or [] when there is none. */
+import { redactUrlCredentials } from '../../core/redact.js';
 export function mongoUrlSecrets(url: string): string[] {
   const m = userInfo.exec(url);
   const raw = m?.[3];
@@ -31,4 +32,14 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export function mongoHosts(url: string): string {
   const m = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*)/i.exec(url);
   return m?.[1] ? m[1] : '(unparsable)';
+}
+
+/**
+ * Where a database lives, for logs and start lines: scheme, user (no password), hosts and database,
+ * without the query — `mongodb://app:***@db.internal:27017/networksecurity`.
+ */
+export function mongoWhere(url: string, database: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/)(?:([^@/]*)@)?/i.exec(url);
+  const userinfo = m?.[2] === undefined ? '' : `${m[2]}@`;
+  return redactUrlCredentials(`${m?.[1] ?? 'mongodb://'}${userinfo}${mongoHosts(url)}/${database}`);
 }

@@ -4,9 +4,8 @@
  */
 import { ExitCode } from '../../core/errors.js';
 import { loadCsvIntoStore } from '../../pipeline/etl.js';
-import { runPipeline } from '../../pipeline/runner.js';
 import { bundledDataPath } from '../../main/package-root.js';
-import { pipelineDeps } from '../../main/pipeline-deps.js';
+import { runTraining } from '../../main/jobs.js';
 import { openSource } from '../../main/sources.js';
 import type { CliCommand } from '../command.js';
 import { progressPrinter } from '../progress.js';
@@ -26,7 +25,7 @@ export const upCommand: CliCommand = {
     }
     if (!(await context.registry.getAlias('champion'))) {
       io.err('no champion yet: training on the record store…');
-      const result = await runPipeline(pipelineDeps(context), { options: pipelineOptions({}, context.config.NS_SEED, context.logger), listener: progressPrinter(io) });
+      const result = await runTraining(context, { options: pipelineOptions({}, context.config.NS_SEED, context.logger), listener: progressPrinter(io) });
       io.err(`run ${result.runId}: ${result.outputs.evaluate?.reason ?? ''}`);
     }
     const code = await serve(context, flags, io);
