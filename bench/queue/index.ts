@@ -23,7 +23,11 @@ const tsxLoader = pathToFileURL(resolve(import.meta.dirname, '../../node_modules
 export function cli(src: string, args: string[], home: string, env: Record<string, string> = {}): ChildProcess {
   const e: NodeJS.ProcessEnv = { ...process.env, NS_HOME: home, ...env };
   for (const k of ['MONGO_DB_URL', 'S3_BUCKET', 'MLFLOW_TRACKING_URI', 'REDIS_URL', 'NS_API_TOKEN']) delete e[k];
-  return spawn(process.execPath, ['--import', tsxLoader, join(src, 'cli/bin.ts'), ...args], { cwd: home, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(src, 'cli/bin.ts'), ...args], { cwd: home, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Nothing reads stdout (serve's request log, a JSON line per request): drain it, or a full pipe
+  // stalls the process's log writes and keeps it alive after SIGTERM.
+  child.stdout?.resume();
+  return child;
 }
 
 export function finished(child: ChildProcess): Promise<number> {
