@@ -138,3 +138,17 @@ export function toWireError(e: unknown): WireError {
 export function fromWireError(e: WireError): NsError {
   return new NsError(e.code, e.message, { kind: e.kind, httpStatus: e.httpStatus, ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });
 }
+
+/**
+ * RUN_IN_PROGRESS naming the holder of a registry's one-run-at-a-time lock (SQLite, Redis or MongoDB).
+ * `expiresWithinMs`: the lock frees itself that long after a dead holder's last renewal (omit for a
+ * lock that is freed when its process is gone).
+ */
+export function runInProgress(holder: { runId: string | null; pid: number; host: string } | undefined, expiresWithinMs?: number): NsError {
+  const h = holder;
+  const after = expiresWithinMs === undefined ? 'or stop its process first; one run at a time per registry.' : `one run at a time per registry (a holder that died frees the lock within ${Math.ceil(expiresWithinMs / 1000)} s).`;
+  return new NsError('RUN_IN_PROGRESS', `${h?.runId ? `Run ${h.runId}` : 'Another run'} is in progress${h ? ` (process ${h.pid} on ${h.host})` : ''}.`, {
+    kind: 'conflict', details: h ? { runId: h.runId, pid: h.pid, host: h.host } : {},
+    hint: `Wait for it to finish${expiresWithinMs === undefined ? ', ' : '; '}${after}`,
+  });
+}

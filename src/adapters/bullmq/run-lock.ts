@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { NsError } from '../../core/errors.js';
+import { runInProgress } from '../../core/errors.js';
 
 export interface RunLease {
   /** Names the run holding the lock (shown to whoever is refused). */
@@ -37,10 +37,7 @@ export class RedisRunLock {
     if (ok !== 'OK') {
       const current = await this.redis.get(this.key);
       const h = current ? (JSON.parse(current) as Holder) : undefined;
-      throw new NsError('RUN_IN_PROGRESS', `${h?.runId ? `Run ${h.runId}` : 'Another run'} is in progress${h ? ` (process ${h.pid} on ${h.host})` : ''}.`, {
-        kind: 'conflict', details: h ? { runId: h.runId, pid: h.pid, host: h.host } : {},
-        hint: 'Wait for it to finish; one run at a time per registry (a holder that died frees the lock within 30 s).',
-      });
+      throw runInProgress(h, this.ttlMs);
     }
     const renew = (value = ''): Promise<unknown> => this.redis.eval(renewScript, 1, this.key, holder.owner, String(this.ttlMs), value);
     const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));

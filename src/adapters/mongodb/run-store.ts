@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Collection, Db } from 'mongodb';
-import { NsError } from '../../core/errors.js';
+import { NsError, runInProgress } from '../../core/errors.js';
 import type { RunLease, RunRecord, RunStore } from '../../ports/run-store.js';
 import { unlessDuplicate } from './errors.js';
 import type { MongoOp } from './state.js';
@@ -44,10 +44,7 @@ export class MongoRunStore implements RunStore {
     // A take whose answer was lost and then retried finds its own lease: it holds it.
     const h = taken ? null : await this.op('reading the run lock', () => this.lease.findOne({ _id: 'run' }));
     if (!taken && h?.owner !== holder.owner) {
-      throw new NsError('RUN_IN_PROGRESS', `${h?.runId ? `Run ${h.runId}` : 'Another run'} is in progress${h ? ` (process ${h.pid} on ${h.host})` : ''}.`, {
-        kind: 'conflict', details: h ? { runId: h.runId, pid: h.pid, host: h.host } : {},
-        hint: `Wait for it to finish; one run at a time per registry (a holder that died frees the lock within ${Math.ceil(this.ttlMs / 1000)} s).`,
-      });
+      throw runInProgress(h ?? undefined, this.ttlMs);
     }
     const mine = { _id: 'run' as const, owner: holder.owner };
     const renew = (): Promise<unknown> => this.op('renewing the run lock', () => this.lease.updateOne(mine, { $set: { expiresAt: this.now() + this.ttlMs } }));

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { NsError } from '../../core/errors.js';
+import { runInProgress } from '../../core/errors.js';
 import type { RunLease } from '../../ports/run-store.js';
 import { settle } from '../tracking/db.js';
 import type { SqliteDb } from './open.js';
@@ -64,10 +64,7 @@ export function acquireRunLock(db: SqliteDb, me: Holder = thisProcess(), now: ()
   const take = db.transaction(() => {
     const row = db.prepare('SELECT * FROM pipeline_lock WHERE id = 1').get() as LockRow | undefined;
     if (row && holderAlive(row, me, now())) {
-      throw new NsError('RUN_IN_PROGRESS', `${row.run_id ? `Run ${row.run_id}` : 'Another run'} is in progress (process ${row.pid} on ${row.host}).`, {
-        kind: 'conflict', details: { runId: row.run_id, pid: row.pid, host: row.host },
-        hint: 'Wait for it to finish, or stop its process first; one run at a time per registry.',
-      });
+      throw runInProgress({ runId: row.run_id, pid: row.pid, host: row.host });
     }
     db.prepare(`INSERT INTO pipeline_lock (id, owner, pid, host, proc_start, heartbeat_at, run_id) VALUES (1, ?, ?, ?, ?, ?, NULL)
       ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, proc_start = excluded.proc_start,
