@@ -5,6 +5,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoRegistry } from '../../src/adapters/mongodb/registry.js';
 import { MongoRunStore } from '../../src/adapters/mongodb/run-store.js';
 import { openMongoState, type MongoOp, type MongoState } from '../../src/adapters/mongodb/state.js';
 import type { RunStore } from '../../src/ports/run-store.js';
@@ -51,7 +52,7 @@ registryContract('MongoDB (FerretDB)', factory<StateRegistry>((s) => s.registry)
 runStoreContract('MongoDB (FerretDB)', factory<RunStore>((s) => s.runs));
 
 describe('writes retried after a lost answer', () => {
-  it('a lock take or run record that landed and is sent again is recognised as its own', async () => {
+  it('a lock take, run record, version or alias move that landed and is sent again is recognised as its own', async () => {
     const database = uniqueName('nsst');
     databases.push(database);
     const client = new MongoClient(url);
@@ -68,6 +69,12 @@ describe('writes retried after a lost answer', () => {
       expect(await runs.get('run-replayed')).toMatchObject({ id: 'run-replayed', status: 'running' });
       await expect(runs.create({ ...run, startedAt: '2000-01-01T00:00:00.000Z' })).rejects.toMatchObject({ code: 'RUN_EXISTS' });
       await lease.release();
+      const registry = new MongoRegistry(client.db(database), replaying, 'replayed');
+      const v = await registry.register({ runId: 'run-replayed', bundleKey: 'k', bundleSha256: 'ab', modelKind: 'random_forest', metrics: {}, snapshotSha256: 'cd', schemaHash: 'ef' });
+      expect((await registry.list()).map((x) => x.version)).toEqual([v.version]);
+      await registry.setAlias('champion', v.version, null, 'first');
+      await registry.setAlias('champion', v.version, v.version, 'the same version again');
+      expect((await registry.history('champion')).map((c) => c.reason)).toEqual(['the same version again', 'first']);
     } finally {
       await client.close();
     }

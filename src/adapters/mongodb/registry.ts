@@ -26,7 +26,8 @@ interface VersionDoc extends Omit<ModelVersion, 'version' | 'metrics'> {
   remote?: { name: string; version: string };
 }
 interface Change { id: string; from: number | null; to: number | null; at: string; reason: string }
-interface AliasDoc { _id: Alias; version: number | null; history: Change[] }
+/** `moves`: the ids of the moves made (also in `history`), as plain strings a filter can test on every server. */
+interface AliasDoc { _id: Alias; version: number | null; history: Change[]; moves?: string[] }
 
 /** Register attempts before giving up: each lost one means another process took that number meanwhile. */
 const REGISTER_ATTEMPTS = 50;
@@ -91,14 +92,18 @@ export class MongoRegistry implements StateRegistry {
     throw aliasConflict(alias, now?.version ?? null, expected, version);
   }
 
-  /** The compare-and-set: true when the alias held `change.from` and now holds `change.to`. */
+  /**
+   * The compare-and-set: true when the alias held `change.from` and now holds `change.to`. A retry of a
+   * move that landed (its id already in `moves`) matches nothing, so a move to the same version is not
+   * recorded twice. (FerretDB ignores `$ne` on a field of the history's documents, hence `moves`.)
+   */
   private async move(alias: Alias, change: Change): Promise<boolean> {
-    const update = { $set: { version: change.to }, $push: { history: change } };
-    const moved = await this.op('moving an alias', () => this.aliases.updateOne({ _id: alias, version: change.from }, update));
+    const update = { $set: { version: change.to }, $push: { history: change, moves: change.id } };
+    const moved = await this.op('moving an alias', () => this.aliases.updateOne({ _id: alias, version: change.from, moves: { $ne: change.id } }, update));
     if (moved.matchedCount === 1) return true;
     if (change.from !== null) return false;
     // Never set before: the first move creates the document; a concurrent first move makes it a duplicate.
-    return this.op('moving an alias', () => unlessDuplicate(() => this.aliases.insertOne({ _id: alias, version: change.to, history: [change] })));
+    return this.op('moving an alias', () => unlessDuplicate(() => this.aliases.insertOne({ _id: alias, version: change.to, history: [change], moves: [change.id] })));
   }
 
   async history(alias: Alias): Promise<AliasChange[]> {

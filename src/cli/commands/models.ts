@@ -42,7 +42,7 @@ export const modelsCommand: CliCommand = {
         return ExitCode.ok;
       }
       if (versions.length === 0) {
-        io.out(`No model versions yet in ${context.paths.home}. Train one with \`networksecurity train\`.`);
+        io.out(`No model versions yet in ${context.config.NS_STATE_URL ? context.registry.describe() : context.paths.home}. Train one with \`networksecurity train\`.`);
         return ExitCode.ok;
       }
       const rows = versions.map((v) => {

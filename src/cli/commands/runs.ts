@@ -22,7 +22,9 @@ export const runsCommand: CliCommand = {
       return ExitCode.ok;
     }
     if (runs.length === 0) {
-      io.out(`No runs yet in ${context.paths.home}. Start one with \`networksecurity train\` (or set NS_HOME to the folder that holds them).`);
+      io.out(context.config.NS_STATE_URL
+        ? `No runs yet in ${context.registry.describe()}. Start one with \`networksecurity train\`.`
+        : `No runs yet in ${context.paths.home}. Start one with \`networksecurity train\` (or set NS_HOME to the folder that holds them).`);
       return ExitCode.ok;
     }
     const rows = runs.map((r) => {
