@@ -84,7 +84,7 @@ describe('writes retried after a lost answer', () => {
 describe('the MongoDB run lock as a lease', () => {
   const leaseOf = (database: string) => raw.db(database).collection<{ _id: string; expiresAt: number; host: string; pid: number; runId: string | null; owner: string }>('ns_run_lock');
 
-  it('refuses while a holder on another machine renews, and frees the lock once that holder stops', async () => {
+  it('refuses while a holder on another machine holds the lease, and frees the lock once it expires', async () => {
     const f = factory<RunStore>((s) => s.runs, 400);
     try {
       const runs = await f.open();
@@ -101,12 +101,13 @@ describe('the MongoDB run lock as a lease', () => {
   });
 
   it('keeps a live holder\'s lease past its lifetime by renewing it', async () => {
-    const f = factory<RunStore>((s) => s.runs, 300);
+    // Renewed every 500 ms; after 4 s (2.7 lifetimes) the lease stands only if renewals landed.
+    const f = factory<RunStore>((s) => s.runs, 1500);
     try {
       const runs = await f.open();
       const lease = await runs.acquireLock();
       await lease.setRun('run-long');
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 4000));
       await expect((await f.second()).acquireLock()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS', details: { runId: 'run-long' } });
       await lease.release();
     } finally {
