@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NsError } from '../../core/errors.js';
 import { toShared, WorkerPool } from './pool.js';
@@ -39,4 +41,14 @@ describe('toShared', () => {
     expect(Array.from(s)).toEqual([1.5, -2, 3]);
     expect(toShared(s)).toBe(s);
   });
+
+  it('does not keep the process alive with warmed workers that never got a job', () => {
+    // A train whose ingest fails after warm() must still exit (it hung before the fix).
+    const poolModule = fileURLToPath(new URL('./pool.ts', import.meta.url));
+    const script = `const { WorkerPool } = await import(${JSON.stringify(poolModule)}); new WorkerPool(2).warm(); console.log('warmed');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toContain('warmed');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+  }, 40_000);
 });

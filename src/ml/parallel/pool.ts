@@ -134,7 +134,6 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = startWorker();
-    worker.unref();
     const slot: Slot = { worker, job: undefined };
     worker.on('message', (reply: WorkerReply) => {
       const job = slot.job;
@@ -157,6 +156,9 @@ export class WorkerPool {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker again, and a warmed worker
+    // that never gets a job would then keep the process alive (a train whose ingest failed hung).
+    worker.unref();
     this.slots.push(slot);
     return slot;
   }
