@@ -145,10 +145,10 @@ export function fromWireError(e: WireError): NsError {
  * lock that is freed when its process is gone).
  */
 export function runInProgress(holder: { runId: string | null; pid: number; host: string } | undefined, expiresWithinMs?: number): NsError {
-  const h = holder;
-  const after = expiresWithinMs === undefined ? 'or stop its process first; one run at a time per registry.' : `one run at a time per registry (a holder that died frees the lock within ${Math.ceil(expiresWithinMs / 1000)} s).`;
-  return new NsError('RUN_IN_PROGRESS', `${h?.runId ? `Run ${h.runId}` : 'Another run'} is in progress${h ? ` (process ${h.pid} on ${h.host})` : ''}.`, {
-    kind: 'conflict', details: h ? { runId: h.runId, pid: h.pid, host: h.host } : {},
-    hint: `Wait for it to finish${expiresWithinMs === undefined ? ', ' : '; '}${after}`,
+  const hint = expiresWithinMs === undefined
+    ? 'Wait for it to finish, or stop its process first; one run at a time per registry.'
+    : `Wait for it to finish; one run at a time per registry (a holder that died frees the lock within ${Math.ceil(expiresWithinMs / 1000)} s).`;
+  return new NsError('RUN_IN_PROGRESS', `${holder?.runId ? `Run ${holder.runId}` : 'Another run'} is in progress${holder ? ` (process ${holder.pid} on ${holder.host})` : ''}.`, {
+    kind: 'conflict', details: holder ? { runId: holder.runId, pid: holder.pid, host: holder.host } : {}, hint,
   });
 }
