@@ -7,3 +7,4 @@ export * from './split.js';
 export { stagedParam, truncateState } from './staged.js';
 export type { Scoring } from './trial.js';
 export * from './presets.js';
+export * from './soft-vote.js';

@@ -7,25 +7,26 @@
  * The best candidate by cross-validated F1 becomes the run's model bundle.
  */
 import { NsError } from '../../core/errors.js';
-import { takeValues, type Dataset, type Matrix } from '../../core/matrix.js';
+import type { Dataset, Matrix } from '../../core/matrix.js';
 import { encodeBundle, type ModelBundle } from '../../ml/bundle.js';
 import { transformerFromState } from '../../ml/catalog.js';
 import type { Classifier } from '../../ml/estimator.js';
 import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
-import { curves, f1Phishing, phishingScores, testMetrics } from '../evaluation.js';
+import { curves, phishingScores, testMetrics } from '../evaluation.js';
 import { mlflowModelOrSkip, type MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
-import { featureVectorGroups, parameterGrid, searchCandidates, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
+import { featureVectorGroups, parameterGrid, searchCandidates, softVoteTopK, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
 import { prepareProfiles, searchProfiles, writeProfiles, type ProfileInputs } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
 const PHISHING = -1;
+const LEGIT = 1;
 const scalarParams = (p: Record<string, unknown>): Record<string, Scalar> =>
   Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : JSON.stringify(v)]));
 
@@ -101,35 +102,16 @@ async function familyResult(ctx: StageContext, spec: CandidateSpec, search: Sear
   };
 }
 
-/** F1 per fold of out-of-fold phishing probabilities thresholded at 0.5. */
-function foldScores(oof: Float64Array, y: Float64Array, folds: readonly Split[]): number[] {
-  return folds.map((f) => {
-    const yt = takeValues(y, f.test);
-    const pred = Float64Array.from(f.test, (i) => (oof[i]! >= 0.5 ? -1 : 1));
-    return f1Phishing(yt, pred);
-  });
-}
-
 /**
  * Soft voting over the two or three best candidates, judged on the same folds by their averaged
- * out-of-fold probabilities; offered only when it beats the best single candidate there.
+ * out-of-fold probabilities; offered only when it beats the best single candidate there (softVoteTopK).
  */
 function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: readonly Split[], Xte: Matrix, yte: Float64Array, report: (msg: string) => void): Searched | null {
   const ranked = [...searched].sort((a, b) => b.result.cv.f1 - a.result.cv.f1);
   const bestSingle = ranked[0]?.result.cv.f1 ?? 0;
-  let best: { members: Searched[]; folds: number[]; mean: number; oof: Float64Array } | null = null;
-  const tried: string[] = [];
-  for (const k of [2, 3]) {
-    if (ranked.length < k) break;
-    const members = ranked.slice(0, k);
-    const oof = new Float64Array(y.length);
-    for (const m of members) m.oof.forEach((p, i) => (oof[i]! += p / k));
-    const scores = foldScores(oof, y, folds);
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    tried.push(`top ${k} ${mean.toFixed(4)}`);
-    if (mean > bestSingle && (!best || mean > best.mean)) best = { members, folds: scores, mean, oof };
-  }
-  report(`soft voting CV F1: ${tried.join(', ')} vs best single ${bestSingle.toFixed(4)}${best ? ' → voting' : ''}`);
+  const { tried, chosen } = softVoteTopK(ranked.map((s) => ({ meanScore: s.result.cv.f1, oof: s.oof })), y, folds, PHISHING, LEGIT);
+  const best = chosen && { members: ranked.slice(0, chosen.size), folds: chosen.foldScores, mean: chosen.mean, oof: chosen.oof };
+  report(`soft voting CV F1: ${tried.map((t) => `top ${t.size} ${t.mean.toFixed(4)}`).join(', ')} vs best single ${bestSingle.toFixed(4)}${best ? ' → voting' : ''}`);
   if (!best) return null;
   const model = VotingClassifier.ofFitted(best.members.map((m) => m.model));
   const probs = phishingScores(model, Xte);
