@@ -22,11 +22,12 @@ function stats(xs: number[], original: number): Record<string, number> {
   };
 }
 
-/** How many splits chose each model (kind, or the vote's members). */
+/** How many splits chose each model (kind, or the vote's members in name order). */
 function countChosen(cs: CvChoice[]): Record<string, number> {
   const n: Record<string, number> = {};
   for (const c of cs) {
-    const k = c.model.split(' {')[0]!;
+    const vote = c.model.startsWith('soft vote of ') ? c.model.slice('soft vote of '.length).split(' + ').sort().join(' + ') : undefined;
+    const k = vote !== undefined ? `soft vote of ${vote}` : c.model.split(' {')[0]!;
     n[k] = (n[k] ?? 0) + 1;
   }
   return n;
