@@ -89,10 +89,12 @@ export const STEP_BLOCK = 2048;
 /** Segments the shared score table holds; a tree with more is scored by the lead alone. */
 const SEGMENTS = 1024;
 /**
- * Loads of the shared word a thread makes before it sleeps. Polling longer (2,000 and 20,000 loads)
- * cost CPU and wall time in the scale bench on the shared machine, so a thread sleeps at once.
+ * Loads a waiting thread makes before it sleeps: the lead, of the done count (it has nothing else to
+ * do, and a sleeping lead wakes tens of microseconds after the helper's last block); a helper, of the
+ * low half of the claim word (a few microseconds: the next pass usually follows that soon).
  */
-const SPIN = 1;
+const LEAD_SPIN = 20_000;
+const HELPER_SPIN = 2_000;
 
 /**
  * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
@@ -357,7 +359,7 @@ export class HistTeam {
     // Blocks a helper took: wait for them (a helper notifies after each).
     let spins = 0;
     for (let done = Atomics.load(par, DONE); done < nb; done = Atomics.load(par, DONE)) {
-      if (++spins < SPIN) continue;
+      if (++spins < LEAD_SPIN) continue;
       Atomics.wait(par, DONE, done, 50);
     }
   }
@@ -366,20 +368,24 @@ export class HistTeam {
 /** A helper thread's loop: takes blocks of every command until the lead stops the team. */
 export function histHelper(s: HistTeamShared): number {
   let blocks = 0;
-  let idle = 0;
+  // The claim word's low 32 bits (little-endian): block count << 16 | next block; cheap to poll.
+  const low = new Int32Array(s.word.buffer, 0, 1);
   for (;;) {
     if (Atomics.load(s.par, QUIT) === 1) return blocks;
-    const c = Atomics.load(s.word, 0);
-    const next = Number(c & 0xffffn);
-    if (next >= Number((c >> 16n) & 0xffffn)) {
+    let c = Atomics.load(s.word, 0);
+    if (Number(c & 0xffffn) >= Number((c >> 16n) & 0xffffn)) {
       // Poll for a while first: the next step usually follows within microseconds, sooner than a
       // sleeping thread wakes.
-      if (++idle < SPIN) continue;
-      idle = 0;
-      Atomics.wait(s.word, 0, c, 1000);
-      continue;
+      let v = Atomics.load(low, 0);
+      for (let i = 0; i < HELPER_SPIN && (v & 0xffff) >= v >>> 16; i++) v = Atomics.load(low, 0);
+      if ((v & 0xffff) >= v >>> 16) {
+        Atomics.wait(s.word, 0, c, 1000);
+        continue;
+      }
+      c = Atomics.load(s.word, 0);
     }
-    idle = 0;
+    const next = Number(c & 0xffffn);
+    if (next >= Number((c >> 16n) & 0xffffn)) continue;
     if (Atomics.compareExchange(s.word, 0, c, c + 1n) !== c) continue;
     runBlock(s, next);
     blocks++;
