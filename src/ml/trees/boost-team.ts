@@ -23,7 +23,7 @@ import { gradientRange, partitionBlock, scoreRange, segmentTable } from './boost
 export interface HistTeamShared {
   /** [0] claim word. */
   word: BigInt64Array;
-  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT]. */
+  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT, FUSE]. */
   par: Int32Array;
   /** Column-major bins (the partition and score steps). */
   colBins: Uint8Array;
@@ -70,6 +70,7 @@ const DONE = 5;
 const COL = 6;
 const THR = 7;
 const COUNT = 8;
+const FUSE = 9;
 const ROOT = 1;
 const ROWS = 2;
 const PART = 3;
@@ -104,7 +105,7 @@ export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, 
   const share = toShared;
   const f64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
   return {
-    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 9)), colBins: share(d.colBins),
+    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 10)), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
     gh, idx, blockHists: f64(MAX_BLOCKS * histLength), rootOut: f64(histLength), histLength,
     scratch: new Int32Array(new SharedArrayBuffer(4 * d.n)), leftCounts: new Int32Array(new SharedArrayBuffer(4 * MAX_BLOCKS)),
@@ -150,7 +151,7 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   if (kind === SCORE) {
-    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to);
+    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
     return;
   }
   const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
@@ -320,13 +321,15 @@ export class HistTeam {
   /**
    * Adds a tree to the scores of the rows at idx[0..m): `fill` writes the tree's segments into the
    * given table and returns their count, or -1 when they do not fit (then the caller scores alone).
-   * Returns false in that case.
+   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores
+   * (boost-steps.ts scoreRange).
    */
-  score(m: number, fill: (t: SegmentTable) => number): boolean {
+  score(m: number, fill: (t: SegmentTable) => number, fuse: boolean): boolean {
     const s = this.shared;
     const count = fill(s.segments);
     if (count < 0) return false;
     s.par[COUNT] = count;
+    s.par[FUSE] = fuse ? 1 : 0;
     const { size, nb } = blocksOf(m, STEP_BLOCK);
     this.pass(SCORE, 0, m, size, nb);
     return true;
