@@ -21,10 +21,15 @@ export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float
       continue;
     }
     inSample[u] = 1;
-    const pr = 1 / (1 + Math.exp(-score[u]!));
-    gh[2 * u] = t * pr - pos[u]!;
-    gh[2 * u + 1] = t * pr * (1 - pr);
+    setGradient(gh, u, t, pos[u]!, score[u]!);
   }
+}
+
+/** Vector u's log-loss gradient and hessian at score F, with total weight t and positive weight p. */
+function setGradient(gh: Float64Array, u: number, t: number, p: number, F: number): void {
+  const pr = 1 / (1 + Math.exp(-F));
+  gh[2 * u] = t * pr - p;
+  gh[2 * u + 1] = t * pr * (1 - pr);
 }
 
 /**
@@ -83,17 +88,14 @@ export interface GradArrays {
 }
 
 /**
- * gradientRange's gradient and hessian of the vectors idx[a .. b) (all in the sample: total weight > 0),
- * the same arithmetic.
+ * The gradient and hessian of the vectors idx[a .. b) (all in the sample: total weight > 0), as
+ * gradientRange makes them.
  */
 function gradientAt(idx: Int32Array, a: number, b: number, score: Float64Array, g: GradArrays): void {
   const { tot, pos, gh } = g;
   for (let j = a; j < b; j++) {
     const u = idx[j]!;
-    const t = tot[u]!;
-    const pr = 1 / (1 + Math.exp(-score[u]!));
-    gh[2 * u] = t * pr - pos[u]!;
-    gh[2 * u + 1] = t * pr * (1 - pr);
+    setGradient(gh, u, tot[u]!, pos[u]!, score[u]!);
   }
 }
 
