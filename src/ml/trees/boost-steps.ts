@@ -21,10 +21,15 @@ export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float
       continue;
     }
     inSample[u] = 1;
-    const pr = 1 / (1 + Math.exp(-score[u]!));
-    gh[2 * u] = t * pr - pos[u]!;
-    gh[2 * u + 1] = t * pr * (1 - pr);
+    setGradient(gh, u, t, pos[u]!, score[u]!);
   }
+}
+
+/** Vector u's log-loss gradient and hessian at score F, with total weight t and positive weight p. */
+function setGradient(gh: Float64Array, u: number, t: number, p: number, F: number): void {
+  const pr = 1 / (1 + Math.exp(-F));
+  gh[2 * u] = t * pr - p;
+  gh[2 * u + 1] = t * pr * (1 - pr);
 }
 
 /**
@@ -75,8 +80,31 @@ export function fillSegments(t: SegmentTable, tree: TreeArrays, n: number, segSt
   return s;
 }
 
-/** Adds each segment's values to the scores of the rows at positions p0 .. p1-1 of idx. */
-export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colBins: Uint8Array, score: Float64Array, p0: number, p1: number): void {
+/** The arrays of the gradient step, for a score update that also makes the next round's gradients. */
+export interface GradArrays {
+  tot: Float64Array;
+  pos: Float64Array;
+  gh: Float64Array;
+}
+
+/**
+ * The gradient and hessian of the vectors idx[a .. b) (all in the sample: total weight > 0), as
+ * gradientRange makes them.
+ */
+function gradientAt(idx: Int32Array, a: number, b: number, score: Float64Array, g: GradArrays): void {
+  const { tot, pos, gh } = g;
+  for (let j = a; j < b; j++) {
+    const u = idx[j]!;
+    setGradient(gh, u, tot[u]!, pos[u]!, score[u]!);
+  }
+}
+
+/**
+ * Adds each segment's values to the scores of the rows at positions p0 .. p1-1 of idx; with `grad`,
+ * then writes those rows' gradients from the new scores (the next round's, when its weights are the
+ * same: no subsampling), while the segment is still in cache.
+ */
+export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colBins: Uint8Array, score: Float64Array, p0: number, p1: number, grad?: GradArrays): void {
   const { from, to, col, thr, val } = t;
   for (let s = 0; s < count; s++) {
     const a = Math.max(p0, from[s]!);
@@ -86,6 +114,7 @@ export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colB
     if (c < 0) {
       const v = val[2 * s]!;
       for (let j = a; j < b; j++) score[idx[j]!]! += v;
+      if (grad !== undefined) gradientAt(idx, a, b, score, grad);
       continue;
     }
     const th = thr[s]!;
@@ -95,6 +124,7 @@ export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colB
       const u = idx[j]!;
       score[u]! += val[o + ((th - colBins[c + u]!) >>> 31)]!;
     }
+    if (grad !== undefined) gradientAt(idx, a, b, score, grad);
   }
 }
 

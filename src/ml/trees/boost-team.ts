@@ -23,7 +23,7 @@ import { gradientRange, partitionBlock, scoreRange, segmentTable } from './boost
 export interface HistTeamShared {
   /** [0] claim word. */
   word: BigInt64Array;
-  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT]. */
+  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT, FUSE]. */
   par: Int32Array;
   /** Column-major bins (the partition and score steps). */
   colBins: Uint8Array;
@@ -70,6 +70,7 @@ const DONE = 5;
 const COL = 6;
 const THR = 7;
 const COUNT = 8;
+const FUSE = 9;
 const ROOT = 1;
 const ROWS = 2;
 const PART = 3;
@@ -89,10 +90,12 @@ export const STEP_BLOCK = 2048;
 /** Segments the shared score table holds; a tree with more is scored by the lead alone. */
 const SEGMENTS = 1024;
 /**
- * Loads of the shared word a thread makes before it sleeps. Polling longer (2,000 and 20,000 loads)
- * cost CPU and wall time in the scale bench on the shared machine, so a thread sleeps at once.
+ * Loads a waiting thread makes before it sleeps: the lead, of the done count (it has nothing else to
+ * do, and a sleeping lead wakes tens of microseconds after the helper's last block); a helper, of the
+ * low half of the claim word (a few microseconds: the next pass usually follows that soon).
  */
-const SPIN = 1;
+const LEAD_SPIN = 20_000;
+const HELPER_SPIN = 2_000;
 
 /**
  * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
@@ -102,7 +105,7 @@ export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, 
   const share = toShared;
   const f64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
   return {
-    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 9)), colBins: share(d.colBins),
+    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 10)), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
     gh, idx, blockHists: f64(MAX_BLOCKS * histLength), rootOut: f64(histLength), histLength,
     scratch: new Int32Array(new SharedArrayBuffer(4 * d.n)), leftCounts: new Int32Array(new SharedArrayBuffer(4 * MAX_BLOCKS)),
@@ -148,7 +151,7 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   if (kind === SCORE) {
-    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to);
+    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
     return;
   }
   const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
@@ -318,13 +321,15 @@ export class HistTeam {
   /**
    * Adds a tree to the scores of the rows at idx[0..m): `fill` writes the tree's segments into the
    * given table and returns their count, or -1 when they do not fit (then the caller scores alone).
-   * Returns false in that case.
+   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores
+   * (boost-steps.ts scoreRange).
    */
-  score(m: number, fill: (t: SegmentTable) => number): boolean {
+  score(m: number, fill: (t: SegmentTable) => number, fuse: boolean): boolean {
     const s = this.shared;
     const count = fill(s.segments);
     if (count < 0) return false;
     s.par[COUNT] = count;
+    s.par[FUSE] = fuse ? 1 : 0;
     const { size, nb } = blocksOf(m, STEP_BLOCK);
     this.pass(SCORE, 0, m, size, nb);
     return true;
@@ -357,7 +362,7 @@ export class HistTeam {
     // Blocks a helper took: wait for them (a helper notifies after each).
     let spins = 0;
     for (let done = Atomics.load(par, DONE); done < nb; done = Atomics.load(par, DONE)) {
-      if (++spins < SPIN) continue;
+      if (++spins < LEAD_SPIN) continue;
       Atomics.wait(par, DONE, done, 50);
     }
   }
@@ -366,20 +371,24 @@ export class HistTeam {
 /** A helper thread's loop: takes blocks of every command until the lead stops the team. */
 export function histHelper(s: HistTeamShared): number {
   let blocks = 0;
-  let idle = 0;
+  // The claim word's low 32 bits (little-endian): block count << 16 | next block; cheap to poll.
+  const low = new Int32Array(s.word.buffer, 0, 1);
   for (;;) {
     if (Atomics.load(s.par, QUIT) === 1) return blocks;
-    const c = Atomics.load(s.word, 0);
-    const next = Number(c & 0xffffn);
-    if (next >= Number((c >> 16n) & 0xffffn)) {
+    let c = Atomics.load(s.word, 0);
+    if (Number(c & 0xffffn) >= Number((c >> 16n) & 0xffffn)) {
       // Poll for a while first: the next step usually follows within microseconds, sooner than a
       // sleeping thread wakes.
-      if (++idle < SPIN) continue;
-      idle = 0;
-      Atomics.wait(s.word, 0, c, 1000);
-      continue;
+      let v = Atomics.load(low, 0);
+      for (let i = 0; i < HELPER_SPIN && (v & 0xffff) >= v >>> 16; i++) v = Atomics.load(low, 0);
+      if ((v & 0xffff) >= v >>> 16) {
+        Atomics.wait(s.word, 0, c, 1000);
+        continue;
+      }
+      c = Atomics.load(s.word, 0);
     }
-    idle = 0;
+    const next = Number(c & 0xffffn);
+    if (next >= Number((c >> 16n) & 0xffffn)) continue;
     if (Atomics.compareExchange(s.word, 0, c, c + 1n) !== c) continue;
     runBlock(s, next);
     blocks++;

@@ -21,7 +21,7 @@ import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { HistTeam, histTeamShared } from './boost-team.js';
-import type { SegmentTable } from './boost-steps.js';
+import type { GradArrays, SegmentTable } from './boost-steps.js';
 import { fillSegments, gradientRange, scoreRange, segmentTable } from './boost-steps.js';
 import { sharedPool } from '../parallel/pool.js';
 import { flattenTrees } from './flat-forest.js';
@@ -66,17 +66,17 @@ export const LARGE_SET_VECTORS = 32_768;
  * scoreRange, shared among the team's threads on large sets), the others (held out, not drawn) walk
  * the tree.
  */
-function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, segs: SegmentTable, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array): void {
+function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, segs: SegmentTable, idx: Int32Array, m: number, inSample: Uint8Array, score: Float64Array, grad: GradArrays | undefined): void {
   const { n, colBins } = d;
   const fill = (t: SegmentTable): number => fillSegments(t, tree, n, ws.segStart, ws.segEnd, ws.deferred);
-  if (ws.team === undefined || !ws.team.score(m, fill)) {
+  if (ws.team === undefined || !ws.team.score(m, fill, grad !== undefined)) {
     let t = segs;
     let count = fill(t);
     if (count < 0) {
       t = segmentTable(tree.feature.length, false);
       count = fill(t);
     }
-    scoreRange(t, count, idx, colBins, score, 0, m);
+    scoreRange(t, count, idx, colBins, score, 0, m, grad);
   }
   if (m === n) return;
   const { feature, thresholdBin, left, value } = tree;
@@ -117,10 +117,13 @@ function drawSubsample(rng: Rng, order: Int32Array, nSub: number, rowOf: Int32Ar
  * (boost-steps.ts gradientRange, shared among the team's threads on large sets), and the list of
  * those vectors in idx; returns how many.
  */
-function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, idx: Int32Array, team: HistTeam | undefined): number {
+function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, idx: Int32Array, team: HistTeam | undefined, ready: boolean): number {
   const n = score.length;
-  if (team !== undefined) team.gradients();
-  else gradientRange(score, tot, pos, gh, inSample, 0, n);
+  // ready: the last score update wrote them (addTree with grad), and the sample is the same.
+  if (!ready) {
+    if (team !== undefined) team.gradients();
+    else gradientRange(score, tot, pos, gh, inSample, 0, n);
+  }
   let m = 0;
   for (let u = 0; u < n; u++) if (inSample[u] === 1) idx[m++] = u;
   return m;
@@ -282,10 +285,11 @@ export class HistGradientBoostingClassifier extends TreeClassifierBase<HistGradi
       for (let it = 0; it < p.maxIter; it++) {
         throwIfAborted(label, options.signal);
         if (subsampled) drawSubsample(rng, order, nSub, rowOf, w, wPos, cur.tot, cur.pos);
-        const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx, team);
+        const m = gradients(score, cur.tot, cur.pos, gh, inSample, idx, team, it > 0 && !subsampled);
         const tree = buildBoostTree(d, idx, m, gh, opt, ws);
         trees.push(tree);
-        addTree(d, tree, ws, segs, idx, m, inSample, score);
+        // Without subsampling the weights stay, so the score update also makes the next gradients.
+        addTree(d, tree, ws, segs, idx, m, inSample, score, subsampled ? undefined : { tot: cur.tot, pos: cur.pos, gh });
         options.onProgress?.((it + 1) / p.maxIter);
         if (valid) {
           const loss = logLoss(score, valid.tot, valid.pos);
