@@ -21,6 +21,9 @@ describe('configuration from the environment', () => {
     })).toMatchObject({ NS_PORT: 0, NS_HOST: '::1', NS_SEED: 7, NS_STATE_URL: 'mongodb://db.internal:27017/ns' });
     const replicaSet = 'mongodb://h1:27017,h2:27017/ns?replicaSet=rs0';
     expect(loadConfig({ MONGO_DB_URL: replicaSet, NS_STATE_URL: replicaSet })).toMatchObject({ MONGO_DB_URL: replicaSet, NS_STATE_URL: replicaSet });
+    for (const options of ['mongodb://h/?tlsCAFile=/path/ca.pem', 'mongodb://h:27017?tlsCAFile=/etc/ssl/ca.pem']) {
+      expect(loadConfig({ NS_STATE_URL: options }).NS_STATE_URL).toBe(options);
+    }
     expect(loadConfig({ NS_HOST: '0.0.0.0' }).NS_HOST).toBe('0.0.0.0');
     expect(loadConfig({ NS_HOST: 'my-host.internal' }).NS_HOST).toBe('my-host.internal');
   });

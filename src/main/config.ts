@@ -18,7 +18,7 @@ const httpUrl = urlOf(['http:', 'https:']);
  * A MongoDB URL: the scheme and a host are checked here; the rest (several hosts of a replica set,
  * options) is the driver's to parse, which refuses a bad one with MONGO_URL_INVALID.
  */
-const mongoUrl = z.string().trim().regex(/^mongodb(\+srv)?:\/\/([^@/\s]*@)?[^/?\s,]+(,[^/?\s,]+)*(\/[^\s]*)?$/i, 'must be a URL starting with mongodb:// or mongodb+srv://').optional();
+const mongoUrl = z.string().trim().regex(/^mongodb(\+srv)?:\/\/([^@/\s]*@)?[^/?\s,]+(,[^/?\s,]+)*([/?][^\s]*)?$/i, 'must be a URL starting with mongodb:// or mongodb+srv://').optional();
 
 /** A whole decimal number in a range: no empty string (which Number() reads as 0), hex, exponent or sign. */
 const wholeNumber = (min: number, max: number, fallback: number) => z.string().trim()

@@ -12,7 +12,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { toMongoNsError, withMongoRetry, type MongoErrorContext } from './errors.js';
 import { MongoRegistry } from './registry.js';
 import { MongoRunStore } from './run-store.js';
-import { mongoHosts, mongoUrlSecrets, mongoWhere } from './url.js';
+import { mongoDatabase, mongoHosts, mongoUrlSecrets, mongoWhere } from './url.js';
 
 /** Runs one database operation with retries of transient errors, mapped to NsErrors (no password). */
 export type MongoOp = <T>(doing: string, fn: () => Promise<T>) => Promise<T>;
@@ -33,12 +33,6 @@ export interface MongoState {
   close(): Promise<void>;
 }
 
-/** The database named in the URL's path (`mongodb://host/<db>?…`), or undefined. */
-export function databaseOfUrl(url: string): string | undefined {
-  const name = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/i.exec(url)?.[1];
-  return name ? decodeURIComponent(name) : undefined;
-}
-
 /**
  * Opens the shared state on `url`; throws MONGO_URL_INVALID for a URL the driver cannot parse.
  *
@@ -49,13 +43,14 @@ export function databaseOfUrl(url: string): string | undefined {
 export function openMongoState(url: string, options: MongoStateOptions = {}): MongoState {
   const ctx: MongoErrorContext = { hosts: mongoHosts(url), secrets: mongoUrlSecrets(url), variable: 'NS_STATE_URL' };
   let client: MongoClient;
+  let db: Db;
   try {
     const timeout = options.serverSelectionTimeoutMS ?? 5000;
     client = new MongoClient(url, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout });
+    db = client.db(mongoDatabase(url) ?? options.defaultDatabase ?? 'networksecurity');
   } catch (e) {
     throw toMongoNsError(e, ctx, 'parsing NS_STATE_URL');
   }
-  const db: Db = client.db(databaseOfUrl(url) ?? options.defaultDatabase ?? 'networksecurity');
   const op: MongoOp = (doing, fn) => withMongoRetry(fn, { retries: 3, baseMs: 250 }, ctx, doing);
   const where = mongoWhere(url, db.databaseName);
   return {

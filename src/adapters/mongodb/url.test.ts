@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrlCredentials } from '../../core/redact.js';
-import { mongoHosts, mongoUrlSecrets, mongoWhere, redactSecrets } from './url.js';
+import { mongoDatabase, mongoHosts, mongoUrlSecrets, mongoWhere, redactSecrets } from './url.js';
 
 describe('MongoDB URLs through redactUrlCredentials', () => {
   it('hides the password and keeps the rest', () => {
@@ -30,5 +30,31 @@ describe('mongoWhere', () => {
     expect(mongoWhere('mongodb://u:pw@db.internal:27017', 'networksecurity')).toBe('mongodb://u:***@db.internal:27017/networksecurity');
     expect(mongoWhere('mongodb://h1:27017,h2:27017/ns?replicaSet=rs0', 'ns')).toBe('mongodb://h1:27017,h2:27017/ns');
     expect(mongoWhere('mongodb+srv://token@cluster.example.net/?tls=true', 'db')).toBe('mongodb+srv://***@cluster.example.net/db');
+  });
+});
+
+describe('mongoDatabase (the driver parser reads the path)', () => {
+  it('is undefined without a path, whatever the options hold', () => {
+    expect(mongoDatabase('mongodb://h')).toBeUndefined();
+    expect(mongoDatabase('mongodb://h/')).toBeUndefined();
+    expect(mongoDatabase('mongodb://h/?tlsCAFile=/path/ca.pem')).toBeUndefined();
+    expect(mongoDatabase('mongodb://h:27017?tlsCAFile=/etc/ssl/ca.pem')).toBeUndefined();
+  });
+  it('reads the database of a single host, a replica set and mongodb+srv, with credentials', () => {
+    expect(mongoDatabase('mongodb://h:27017/ns')).toBe('ns');
+    expect(mongoDatabase('mongodb://bob:p%40ss@h1:27017,h2:27018/ns?replicaSet=rs0&tlsCAFile=/a/b.pem')).toBe('ns');
+    expect(mongoDatabase('mongodb+srv://bob:s3cret@cluster.example.com/db%20x?retryWrites=true')).toBe('db x');
+  });
+});
+
+describe('openMongoState names the database the driver reads (no connection made)', () => {
+  it('uses the default database when only options hold slashes, and shows no password', async () => {
+    const { openMongoState } = await import('./state.js');
+    const state = openMongoState('mongodb://bob:s3cret@127.0.0.1:1?appName=a/b/c', { defaultDatabase: 'nsdef' });
+    try {
+      expect(state.describe()).toBe('mongodb://bob:***@127.0.0.1:1/nsdef');
+    } finally {
+      await state.close();
+    }
   });
 });

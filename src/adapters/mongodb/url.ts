@@ -6,8 +6,10 @@
 /** Matches the user-info part of a mongodb:// or mongodb+srv:// URL: scheme, user, password. */
 const userInfo = /^(mongodb(?:\+srv)?:\/\/)([^:@/]*):([^@/]*)@/i;
 
-/** The password in the URL (decoded and raw), or [] when there is none. */
+import { ConnectionString } from 'mongodb-connection-string-url';
 import { redactUrlCredentials } from '../../core/redact.js';
+
+/** The password in the URL (decoded and raw), or [] when there is none. */
 export function mongoUrlSecrets(url: string): string[] {
   const m = userInfo.exec(url);
   const raw = m?.[3];
@@ -42,4 +44,14 @@ export function mongoWhere(url: string, database: string): string {
   const m = /^(mongodb(?:\+srv)?:\/\/)(?:([^@/]*)@)?/i.exec(url);
   const userinfo = m?.[2] === undefined ? '' : `${m[2]}@`;
   return redactUrlCredentials(`${m?.[1] ?? 'mongodb://'}${userinfo}${mongoHosts(url)}/${database}`);
+}
+
+/**
+ * The database named in the URL's path (`mongodb://host/<db>?…`), or undefined when there is none. Parsed
+ * by the driver's own parser, so options holding slashes (`?tlsCAFile=/etc/ca.pem`) are not read as a name.
+ * Throws the parser's error for a URL it cannot read (callers turn it into MONGO_URL_INVALID).
+ */
+export function mongoDatabase(url: string): string | undefined {
+  const path = new ConnectionString(url).pathname.replace(/^\//, '');
+  return path ? decodeURIComponent(path) : undefined;
 }
