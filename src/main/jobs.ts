@@ -41,6 +41,7 @@ export async function runTraining(ctx: AppContext, req: RunRequest): Promise<Run
     let named = false;
     return await runPipeline(pipelineDeps(ctx), {
       ...req,
+      lockLost: lease.lost,
       listener: (e) => {
         if (!named && e.runId) {
           named = true;

@@ -5,7 +5,10 @@
  *
  * One run at a time per registry: a run holds the run store's lock from start to end, and another
  * `runPipeline` (another process, the server) is refused with RUN_IN_PROGRESS meanwhile. Taking the
- * lock marks runs left "running" by processes that no longer exist (killed) as interrupted.
+ * lock marks runs left "running" by processes that no longer exist (killed) as interrupted. A run that
+ * learns it lost the lock (its lease's `lost` signal, or the caller's `lockLost` for an outer lock such
+ * as Redis's) stops at its next check — between stages, and in push right before it registers a version
+ * or moves an alias — with RUN_LOCK_LOST, and is marked interrupted so the next holder resumes it.
  *
  * Resume rules: `from` re-runs a stage and everything after it in an existing run; otherwise an
  * interrupted run is resumed from its last completed stage; otherwise a new run starts.
@@ -65,6 +68,8 @@ export interface RunRequest {
   trigger?: string;
   listener?: ProgressListener;
   signal?: AbortSignal;
+  /** Fires when an outer lock the caller holds for this run (the Redis run lock) is lost. */
+  lockLost?: AbortSignal;
 }
 
 export interface RunResult {
@@ -195,6 +200,9 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
   const { run, record, resumedFrom } = await openOrCreate(deps, req);
   const trigger = req.trigger ?? (typeof record.summary['trigger'] === 'string' ? record.summary['trigger'] : undefined);
   const runId = run.runId;
+  const lockLost = req.lockLost ? AbortSignal.any([lease.lost, req.lockLost]) : lease.lost;
+  // What the stages and the checks between them watch: the caller's stop, or a lost lock.
+  const signal = req.signal ? AbortSignal.any([req.signal, lockLost]) : lockLost;
   await lease.setRun(runId);
   const options = resumedFrom ? { ...run.manifest.options, ...(req.from ? (req.overrides ?? req.options) : {}) } : req.options;
   const emit = (e: Omit<ProgressEvent, 'at' | 'runId'>): void => req.listener?.({ ...e, runId, at: new Date().toISOString() });
@@ -245,7 +253,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
         emit({ type: 'stage_skipped', stage, message: 'completed earlier' });
         continue;
       }
-      req.signal?.throwIfAborted();
+      signal.throwIfAborted();
       current = stage;
       const startedAt = new Date();
       stageTimes[stage] = { startedAt: startedAt.toISOString(), status: 'running' };
@@ -255,7 +263,7 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
         runId, options, schema: deps.schema, records: deps.records, artifacts: deps.artifacts, registry: deps.registry, run,
         outputs: run.outputs(), logger: deps.logger, tracking,
         progress: (fraction, message, data) => emit({ type: 'stage_progress', stage, fraction, ...(message ? { message } : {}), ...(data ? { data } : {}) }),
-        ...(req.signal ? { signal: req.signal } : {}),
+        signal,
       };
       const output = await stageFns[stage](ctx, { previous, snapshot, carry });
       await completeStage(ctx, stage, startedAt, output);
@@ -272,8 +280,11 @@ async function runLocked(deps: PipelineDeps, req: RunRequest, lease: RunLease): 
     emit({ type: 'run_finished', data: { champion: outputs.push?.promoted ? outputs.push.version : null, registered: outputs.push?.version ?? null, accepted: outputs.evaluate?.accepted ?? false } });
     return { runId, resumedFrom, outputs, record: (await deps.runs.get(runId))! };
   } catch (e) {
-    const interrupted = req.signal?.aborted === true;
-    const err = interrupted
+    // A lost lock is reported as such, and the run left for the next holder to resume (interrupted).
+    const interrupted = lockLost.aborted || req.signal?.aborted === true;
+    const err = lockLost.aborted
+      ? toNsError(lockLost.reason)
+      : interrupted
       ? new NsError('INTERRUPTED', `Run ${runId} was interrupted${current ? ` during ${current}` : ''}.`, { kind: 'state', hint: 'Run `networksecurity train` again to resume it from its last completed stage.' })
       : toNsError(e);
     if (current) stageTimes[current] = { ...stageTimes[current]!, finishedAt: new Date().toISOString(), status: interrupted ? 'interrupted' : 'failed' };

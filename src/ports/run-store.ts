@@ -26,6 +26,12 @@ export interface RunLease {
   /** Names the run holding the lock (shown to whoever is refused). */
   setRun(runId: string): Promise<void>;
   release(): Promise<void>;
+  /**
+   * Aborted (reason: NsError RUN_LOCK_LOST) when the holder learns it lost the lock: a renewal found
+   * it held by another process or gone, or no renewal succeeded for the lock's whole time
+   * (src/core/lease.ts). The pipeline stops at its next check and registers nothing more.
+   */
+  readonly lost: AbortSignal;
 }
 
 export interface RunStore {

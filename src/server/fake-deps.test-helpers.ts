@@ -64,7 +64,12 @@ export function fakeModel(version: number, bias = 0.3): ScoringModel {
 
 export class MemoryRunStore implements RunStore {
   readonly runs = new Map<string, RunRecord>();
-  acquireLock(): Promise<RunLease> { return Promise.resolve({ setRun: () => Promise.resolve(), release: () => Promise.resolve() }); }
+  /** The held lease's control: abort it to make the holder lose its lock. */
+  lease = new AbortController();
+  acquireLock(): Promise<RunLease> {
+    this.lease = new AbortController();
+    return Promise.resolve({ setRun: () => Promise.resolve(), release: () => Promise.resolve(), lost: this.lease.signal });
+  }
   create(run: RunRecord): Promise<void> { this.runs.set(run.id, structuredClone(run)); return Promise.resolve(); }
   update(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void> {
     const run = this.runs.get(id);

@@ -3,7 +3,8 @@
  * share only NS_STATE_URL (FerretDB), the records (MONGO_DB_URL) and S3 (moto). Started together,
  * exactly one runs and registers; the others are refused with RUN_IN_PROGRESS (exit 2). A `train`
  * SIGKILLed mid-run frees the lease after NS_JOB_LOCK_MS, and the next run, on another home, marks
- * it interrupted.
+ * it interrupted. A `train` whose lease is taken from it mid-run stops with RUN_LOCK_LOST and
+ * registers nothing.
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
@@ -12,6 +13,7 @@ import { bundledCsv, killWhen, runCli, startCli, tempHome } from '../cli/cli-hel
 import { serviceEnv, uniqueName } from '../services/env.js';
 
 interface RunsJson { runs: { id: string; status: string }[] }
+interface ModelsJson { versions: { version: number }[] }
 
 const mongoUrl = serviceEnv('MONGO_TEST_URL');
 const endpoint = serviceEnv('S3_TEST_ENDPOINT');
@@ -69,5 +71,35 @@ describe('one train at a time across homes sharing NS_STATE_URL', () => {
     const runs = (JSON.parse((await runCli(['runs', '--json'], homes[2], env)).stdout) as RunsJson).runs;
     expect(runs.find((r) => r.id === killed.id)?.status).toBe('interrupted');
     expect(runs.filter((r) => r.status === 'running')).toEqual([]);
+  }, 300_000);
+
+  it('a train whose lease another process took stops with RUN_LOCK_LOST, registers nothing and is left interrupted', async () => {
+    const versionsBefore = (JSON.parse((await runCli(['models', 'list', '--json'], homes[2], env)).stdout) as ModelsJson).versions.length;
+    const child = startCli(['train', '--fresh', '--preset', 'quick', '--full'], homes[2], env);
+    let stderr = '';
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const mongo = new MongoClient(mongoUrl);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('▶ transform')) resolve();
+        });
+        void exited.then(() => reject(new Error(`train ended before transform:\n${stderr}`)));
+      });
+      // The lease as a process on another machine leaves it after this one's lease expired unseen (a long pause).
+      const taken = await mongo.db(stateDb).collection<{ _id: string }>('ns_run_lock').updateOne({ _id: 'run' }, { $set: { owner: 'thief', pid: 4242, host: 'other-host', runId: 'run-thief', expiresAt: Date.now() + 600_000 } });
+      expect(taken.matchedCount).toBe(1);
+      const code = await exited;
+      expect(code, stderr).toBe(2);
+      expect(stderr).toMatch(/^RUN_LOCK_LOST: This run lost the registry's run lock \(another process holds it/m);
+      await mongo.db(stateDb).collection<{ _id: string }>('ns_run_lock').deleteOne({ _id: 'run' });
+    } finally {
+      await mongo.close();
+    }
+    const models = (JSON.parse((await runCli(['models', 'list', '--json'], homes[0], env)).stdout) as ModelsJson).versions;
+    expect(models).toHaveLength(versionsBefore);
+    const runs = (JSON.parse((await runCli(['runs', '--json'], homes[1], env)).stdout) as RunsJson).runs;
+    expect(runs[0]?.status).toBe('interrupted');
   }, 300_000);
 });

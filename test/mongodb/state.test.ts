@@ -123,7 +123,11 @@ describe('the MongoDB run lock as a lease', () => {
       await leaseOf(f.database()).updateOne({ _id: 'run' }, { $set: { expiresAt: Date.now() - 1 } });
       const next = await (await f.second()).acquireLock();
       await next.setRun('run-next');
+      expect(stale.lost.aborted).toBe(false);
       await stale.setRun('run-stale');
+      // The refused rename tells the stale holder it lost the lease; the live holder keeps its own.
+      expect(stale.lost.reason).toMatchObject({ code: 'RUN_LOCK_LOST' });
+      expect(next.lost.aborted).toBe(false);
       await stale.release();
       await expect((await f.second()).acquireLock()).rejects.toMatchObject({ code: 'RUN_IN_PROGRESS', details: { runId: 'run-next' } });
       await next.release();

@@ -42,3 +42,19 @@ it('a holder that stops renewing loses the lock after its expiry; a live holder 
   await lease.release();
   expect(await redis.exists(key)).toBe(0);
 });
+
+it('a holder learns it lost the lock when its key is taken by another owner, and not while it holds it', async () => {
+  const lock = new RedisRunLock(redis, key, 900);
+  const lease = await lock.acquire();
+  await new Promise((r) => setTimeout(r, 700));
+  expect(lease.lost.aborted).toBe(false);
+  // Another process's key, as after this holder's expired unseen (a long pause) and someone took it.
+  await redis.set(key, JSON.stringify({ owner: 'thief', pid: 2, host: 'elsewhere', runId: 'run-thief' }), 'PX', 5000);
+  await new Promise((r) => setTimeout(r, 700));
+  expect(lease.lost.aborted).toBe(true);
+  expect(lease.lost.reason).toMatchObject({ code: 'RUN_LOCK_LOST', kind: 'conflict' });
+  await lease.release();
+  // The release of a holder that lost the lock leaves the new holder's key.
+  expect(JSON.parse((await redis.get(key))!)).toMatchObject({ owner: 'thief' });
+  await redis.del(key);
+});

@@ -11,12 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { runInProgress } from '../../core/errors.js';
+import { watchLease } from '../../core/lease.js';
+import type { RunLease } from '../../ports/run-store.js';
 
-export interface RunLease {
-  /** Names the run holding the lock (shown to whoever is refused). */
-  setRun(runId: string): Promise<void>;
-  release(): Promise<void>;
-}
+export type { RunLease };
 
 interface Holder { owner: string; pid: number; host: string; runId: string | null }
 
@@ -39,10 +37,23 @@ export class RedisRunLock {
       const h = current ? (JSON.parse(current) as Holder) : undefined;
       throw runInProgress(h, this.ttlMs);
     }
-    const renew = (value = ''): Promise<unknown> => this.redis.eval(renewScript, 1, this.key, holder.owner, String(this.ttlMs), value);
+    const watch = watchLease(this.ttlMs);
+    // The script answers 1 while the key is ours; 0 when it expired or another holder has it.
+    const renew = async (value = ''): Promise<void> => {
+      let answer: unknown;
+      try {
+        answer = await this.redis.eval(renewScript, 1, this.key, holder.owner, String(this.ttlMs), value);
+      } catch (e) {
+        watch.failed();
+        throw e;
+      }
+      if (answer === 1) watch.confirmed();
+      else watch.refused();
+    };
     const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
     timer.unref();
     return {
+      lost: watch.lost,
       setRun: async (runId) => {
         holder.runId = runId;
         await renew(JSON.stringify(holder));

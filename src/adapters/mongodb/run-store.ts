@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Collection, Db } from 'mongodb';
 import { NsError, runInProgress } from '../../core/errors.js';
+import { watchLease } from '../../core/lease.js';
 import type { RunLease, RunRecord, RunStore } from '../../ports/run-store.js';
 import { unlessDuplicate } from './errors.js';
 import type { MongoOp } from './state.js';
@@ -47,16 +48,27 @@ export class MongoRunStore implements RunStore {
       throw runInProgress(h ?? undefined, this.ttlMs);
     }
     const mine = { _id: 'run' as const, owner: holder.owner };
-    const renew = (): Promise<unknown> => this.op('renewing the run lock', () => this.lease.updateOne(mine, { $set: { expiresAt: this.now() + this.ttlMs } }));
+    const watch = watchLease(this.ttlMs, this.now);
+    // An update that matches no lease document of ours: it expired and was taken, or was removed.
+    const renewing = async (what: string, set: Partial<LeaseDoc>): Promise<void> => {
+      let matched: number;
+      try {
+        matched = (await this.op(what, () => this.lease.updateOne(mine, { $set: { ...set, expiresAt: this.now() + this.ttlMs } }))).matchedCount;
+      } catch (e) {
+        watch.failed();
+        throw e;
+      }
+      if (matched === 1) watch.confirmed();
+      else watch.refused();
+    };
     // Renewal starts at once, before the (possibly slow) marking below.
-    const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
+    const timer = setInterval(() => void renewing('renewing the run lock', {}).catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
     timer.unref();
     // Holding the lease proves no live process runs a pipeline: runs still "running" lost theirs.
     await this.op('marking interrupted runs', () => this.runs.updateMany({ status: 'running' }, { $set: { status: 'interrupted' } }));
     return {
-      setRun: async (runId) => {
-        await this.op('naming the run lock', () => this.lease.updateOne(mine, { $set: { runId, expiresAt: this.now() + this.ttlMs } }));
-      },
+      lost: watch.lost,
+      setRun: (runId) => renewing('naming the run lock', { runId }),
       // A release that fails (MongoDB gone after the run) must not fail a finished run: the lease
       // then expires ttlMs after its last renewal.
       release: async () => {

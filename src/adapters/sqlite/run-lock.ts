@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { runInProgress } from '../../core/errors.js';
+import { watchLease } from '../../core/lease.js';
 import type { RunLease } from '../../ports/run-store.js';
 import { settle } from '../tracking/db.js';
 import type { SqliteDb } from './open.js';
@@ -72,15 +73,20 @@ export function acquireRunLock(db: SqliteDb, me: Holder = thisProcess(), now: ()
     db.prepare("UPDATE pipeline_runs SET status = 'interrupted' WHERE status = 'running'").run();
   });
   take.immediate();
+  // Holders on other machines count this one as gone STALE_MS after its last beat.
+  const watch = watchLease(STALE_MS, now);
   const heartbeat = setInterval(() => {
     try {
-      db.prepare('UPDATE pipeline_lock SET heartbeat_at = ? WHERE owner = ?').run(now(), owner);
+      if (db.prepare('UPDATE pipeline_lock SET heartbeat_at = ? WHERE owner = ?').run(now(), owner).changes === 1) watch.confirmed();
+      else watch.refused();
     } catch {
       // A busy or closed state file: the next beat tries again; only holders on other machines read it.
+      watch.failed();
     }
   }, HEARTBEAT_MS);
   heartbeat.unref();
   return {
+    lost: watch.lost,
     setRun: (runId) => settle(() => { db.prepare('UPDATE pipeline_lock SET run_id = ? WHERE owner = ?').run(runId, owner); }),
     release: () => settle(() => {
       clearInterval(heartbeat);

@@ -128,6 +128,7 @@ export async function push(ctx: StageContext): Promise<PushOutput> {
     // The key names the content: writing it again can only restore bytes that were damaged.
     if (!(await intact(ctx, { bundleKey, bundleSha256: t.bundleSha256 }))) await ctx.artifacts.put(bundleKey, stored);
     const best = t.candidates.find((c) => c.name === t.best)!;
+    ctx.signal?.throwIfAborted();
     version = await ctx.registry.register({
       runId: ctx.runId, bundleKey, bundleSha256: t.bundleSha256, modelKind: best.kind,
       metrics: numericMetrics(best.test), snapshotSha256: ing.snapshotSha256, schemaHash: ctx.schema.hash,
@@ -135,6 +136,8 @@ export async function push(ctx: StageContext): Promise<PushOutput> {
   }
   const out = { version: version.version, bundleKey: version.bundleKey, reused: existing !== undefined };
   const championBefore = (await ctx.registry.getAlias('champion'))?.version ?? null;
+  // A run stopped or no longer holding the run lock moves no alias (the next holder resumes push).
+  ctx.signal?.throwIfAborted();
   if (!ev.accepted || championBefore === version.version) {
     const challenger = championBefore !== version.version && await markChallenger(ctx, version.version);
     ctx.progress(1, `model v${version.version} ${challenger ? 'is the challenger' : 'registered'}; champion unchanged`);
