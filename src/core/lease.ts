@@ -17,6 +17,8 @@ export interface LeaseWatch {
   refused(): void;
   /** A renewal failed without an answer (store unreachable). */
   failed(): void;
+  /** Reports a renewal's outcome: its answer shows the lock `ours` or not; a failure is rethrown. */
+  renewal<T>(attempt: Promise<T>, ours: (answer: T) => boolean): Promise<void>;
 }
 
 export function lockLost(why: string): NsError {
@@ -32,7 +34,7 @@ export function watchLease(ttlMs: number, now: () => number = Date.now): LeaseWa
   const lose = (why: string): void => {
     if (!controller.signal.aborted) controller.abort(lockLost(why));
   };
-  return {
+  const watch: LeaseWatch = {
     lost: controller.signal,
     confirmed: () => {
       last = now();
@@ -41,5 +43,17 @@ export function watchLease(ttlMs: number, now: () => number = Date.now): LeaseWa
     failed: () => {
       if (now() - last >= ttlMs) lose(`no renewal succeeded for ${Math.ceil(ttlMs / 1000)} s, so it expired`);
     },
+    renewal: async (attempt, ours) => {
+      let answer;
+      try {
+        answer = await attempt;
+      } catch (e) {
+        watch.failed();
+        throw e;
+      }
+      if (ours(answer)) watch.confirmed();
+      else watch.refused();
+    },
   };
+  return watch;
 }

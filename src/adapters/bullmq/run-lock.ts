@@ -39,17 +39,7 @@ export class RedisRunLock {
     }
     const watch = watchLease(this.ttlMs);
     // The script answers 1 while the key is ours; 0 when it expired or another holder has it.
-    const renew = async (value = ''): Promise<void> => {
-      let answer: unknown;
-      try {
-        answer = await this.redis.eval(renewScript, 1, this.key, holder.owner, String(this.ttlMs), value);
-      } catch (e) {
-        watch.failed();
-        throw e;
-      }
-      if (answer === 1) watch.confirmed();
-      else watch.refused();
-    };
+    const renew = (value = ''): Promise<void> => watch.renewal(this.redis.eval(renewScript, 1, this.key, holder.owner, String(this.ttlMs), value), (answer) => answer === 1);
     const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
     timer.unref();
     return {

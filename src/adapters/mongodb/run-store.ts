@@ -50,17 +50,8 @@ export class MongoRunStore implements RunStore {
     const mine = { _id: 'run' as const, owner: holder.owner };
     const watch = watchLease(this.ttlMs, this.now);
     // An update that matches no lease document of ours: it expired and was taken, or was removed.
-    const renewing = async (what: string, set: Partial<LeaseDoc>): Promise<void> => {
-      let matched: number;
-      try {
-        matched = (await this.op(what, () => this.lease.updateOne(mine, { $set: { ...set, expiresAt: this.now() + this.ttlMs } }))).matchedCount;
-      } catch (e) {
-        watch.failed();
-        throw e;
-      }
-      if (matched === 1) watch.confirmed();
-      else watch.refused();
-    };
+    const renewing = (what: string, set: Partial<LeaseDoc>): Promise<void> =>
+      watch.renewal(this.op(what, () => this.lease.updateOne(mine, { $set: { ...set, expiresAt: this.now() + this.ttlMs } })), (r) => r.matchedCount === 1);
     // Renewal starts at once, before the (possibly slow) marking below.
     const timer = setInterval(() => void renewing('renewing the run lock', {}).catch(() => undefined), Math.max(100, Math.floor(this.ttlMs / 3)));
     timer.unref();
