@@ -38,9 +38,11 @@ export interface ShardJob {
 }
 
 /**
- * A scored shard's summary, with the time its scoring took on the worker (the rest of the job is the
- * queue's overhead) and, in the job's result, that overhead's parts: waiting for the model (loaded once
- * per worker and version), reading the shard and writing its output and summary.
+ * A scored shard's summary, with the time its scoring took on the worker — reading its rows, scoring
+ * them and writing the output as it is produced, as the inline `predict` does (the rest of the job is
+ * the queue's overhead) — and, in the job's result, that overhead's parts: waiting for the model
+ * (loaded once per worker and version), reading the shard from the store, and putting the output in
+ * place and writing the summary.
  */
 export type ShardResult = BatchPredictSummary & { scoringMs: number; modelMs?: number; readMs?: number; writeMs?: number };
 
@@ -89,15 +91,14 @@ export function shardHandler(ctx: AppContext): JobHandler<ShardJob, ShardResult>
     const predictor = await shardModel(ctx, job.version);
     const tRead = performance.now();
     const text = await ctx.artifacts.get(inKey(job.batch, job.index));
-    const out: string[] = [];
     const t0 = performance.now();
-    const summary = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, (piece) => {
-      out.push(piece);
-      return Promise.resolve();
+    let t1 = t0;
+    const { value: summary } = await ctx.artifacts.putFrom(outKey(job.batch, job.index), async (write) => {
+      const scored = await predictCsvStream(Readable.from([text]), ctx.schema, predictor, { strict: job.strict, firstLine: job.firstLine, header: job.index === 0 }, write);
+      t1 = performance.now();
+      return scored;
     });
-    const t1 = performance.now();
     const result: ShardResult = { ...summary, scoringMs: t1 - t0 };
-    await ctx.artifacts.put(outKey(job.batch, job.index), out.join(''));
     await ctx.artifacts.put(doneKey(job.batch, job.index), JSON.stringify(result));
     return { ...result, modelMs: tRead - tModel, readMs: t0 - tRead, writeMs: performance.now() - t1 };
   };

@@ -4,7 +4,7 @@
  * stores nothing, as a store that went down would.
  */
 import { NsError } from '../core/errors.js';
-import type { ArtifactStore, PutResult } from './artifact-store.js';
+import { putGathered, type ArtifactStore, type PieceWriter, type PutResult } from './artifact-store.js';
 
 export class MemoryArtifactStore implements ArtifactStore {
   objects = new Map<string, string>();
@@ -15,6 +15,9 @@ export class MemoryArtifactStore implements ArtifactStore {
     const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
     this.objects.set(key, text);
     return Promise.resolve({ key, sha256: 'sha', size: text.length });
+  }
+  putFrom<T>(key: string, produce: (write: PieceWriter) => Promise<T>): Promise<{ put: PutResult; value: T }> {
+    return putGathered(this, key, produce);
   }
   get(key: string): Promise<Uint8Array> {
     const text = this.objects.get(key);

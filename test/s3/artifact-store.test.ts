@@ -55,6 +55,22 @@ describe('S3ArtifactStore on moto', () => {
     }
   });
 
+  it('putFrom gathers the pieces into one object, and stores nothing when the producer fails', async () => {
+    const { put, value } = await store.putFrom('pf/out.csv', async (write) => {
+      await write('a,b\n');
+      await write(new TextEncoder().encode('1,2\n'));
+      return 'scored';
+    });
+    expect(value).toBe('scored');
+    expect(put).toEqual({ key: 'pf/out.csv', sha256: createHash('sha256').update('a,b\n1,2\n').digest('hex'), size: 8 });
+    expect(new TextDecoder().decode(await store.get('pf/out.csv'))).toBe('a,b\n1,2\n');
+    await expect(store.putFrom('pf/failed.csv', async (write) => {
+      await write('half');
+      throw new Error('scoring failed');
+    })).rejects.toThrow('scoring failed');
+    expect(await store.exists('pf/failed.csv')).toBe(false);
+  });
+
   it('a missing key is ARTIFACT_NOT_FOUND', async () => {
     await expect(store.get('nope/missing.json')).rejects.toMatchObject({ code: 'ARTIFACT_NOT_FOUND', kind: 'not_found' });
   });

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,5 +42,35 @@ describe('FsArtifactStore.delete', () => {
       await Promise.all([store.delete(`b/${i}/x`), store.put(`b/${i}/y`, 'y')]);
       expect(new TextDecoder().decode(await store.get(`b/${i}/y`))).toBe('y');
     }
+  });
+});
+
+describe('FsArtifactStore.putFrom', () => {
+  it('stores the pieces in order, with the sha256 and size of the whole, in a folder it makes', async () => {
+    const { store } = fresh();
+    const pieces = ['a,b\n', new TextEncoder().encode('1,2\n'), 'é,3\n'];
+    const { put, value } = await store.putFrom('batches/x/out-000000.csv', async (write) => {
+      for (const p of pieces) await write(p);
+      return 42;
+    });
+    const whole = 'a,b\n1,2\né,3\n';
+    expect(value).toBe(42);
+    expect(put).toEqual({ key: 'batches/x/out-000000.csv', sha256: createHash('sha256').update(whole).digest('hex'), size: Buffer.byteLength(whole) });
+    expect(new TextDecoder().decode(await store.get('batches/x/out-000000.csv'))).toBe(whole);
+    const plain = await store.put('batches/x/same.csv', whole);
+    expect(plain.sha256).toBe(put.sha256);
+  });
+
+  it('stores nothing and leaves no temporary file when the producer fails', async () => {
+    const { root, store } = fresh();
+    await store.put('b/keep.csv', 'old');
+    const failed = store.putFrom('b/keep.csv', async (write) => {
+      await write('half of it');
+      throw new Error('scoring failed');
+    });
+    await expect(failed).rejects.toThrow('scoring failed');
+    expect(new TextDecoder().decode(await store.get('b/keep.csv'))).toBe('old');
+    expect(readdirSync(join(root, 'b'))).toEqual(['keep.csv']);
+    await expect(store.putFrom('../escape.csv', () => Promise.resolve(1))).rejects.toMatchObject({ code: 'ARTIFACT_KEY_INVALID' });
   });
 });

@@ -4,12 +4,12 @@
  * Deleting a key also removes the folders it leaves empty, up to the root (as keys on S3, folders
  * exist only while they hold something).
  */
-import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { NsError, systemError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import type { ArtifactStore, PutResult } from '../../ports/artifact-store.js';
+import type { ArtifactStore, PieceWriter, PutResult } from '../../ports/artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
   readonly root: string;
@@ -46,6 +46,38 @@ export class FsArtifactStore implements ArtifactStore {
       throw systemError(e, path) ?? e;
     }
     return { key, sha256: sha256(bytes), size: bytes.byteLength };
+  }
+
+  /**
+   * Writes each piece to a temporary file as it comes (hashing it on the way) and renames the file into
+   * place once `produce` resolves; removes it when anything fails.
+   */
+  async putFrom<T>(key: string, produce: (write: PieceWriter) => Promise<T>): Promise<{ put: PutResult; value: T }> {
+    const path = this.pathOf(key);
+    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+    const hash = createHash('sha256');
+    let size = 0;
+    let fh: FileHandle | undefined;
+    try {
+      await this.inFolder(path, async () => {
+        fh = await open(tmp, 'wx');
+      });
+      const file = fh!;
+      const value = await produce(async (piece) => {
+        const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        hash.update(bytes);
+        size += bytes.byteLength;
+        await file.writeFile(bytes);
+      });
+      fh = undefined;
+      await file.close();
+      await rename(tmp, path);
+      return { put: { key, sha256: hash.digest('hex'), size }, value };
+    } catch (e) {
+      await fh?.close().catch(() => undefined);
+      await rm(tmp, { force: true });
+      throw systemError(e, path) ?? e;
+    }
   }
 
   /**

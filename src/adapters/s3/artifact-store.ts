@@ -15,7 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import type { ArtifactStore, PutResult } from '../../ports/artifact-store.js';
+import { putGathered, type ArtifactStore, type PieceWriter, type PutResult } from '../../ports/artifact-store.js';
 import { createS3Client, s3Secrets } from './client.js';
 import type { S3ClientOptions } from './client.js';
 import { toS3NsError } from './errors.js';
@@ -124,6 +124,12 @@ export class S3ArtifactStore implements ArtifactStore {
     }
     await this.verifyStored(full, hex, bytes.byteLength);
     return { key, sha256: hex, size: bytes.byteLength };
+  }
+
+  /** Gathers the pieces, then one `put` (the object's sha256 metadata is sent before its body). */
+  putFrom<T>(key: string, produce: (write: PieceWriter) => Promise<T>): Promise<{ put: PutResult; value: T }> {
+    this.fullKey(key);
+    return putGathered(this, key, produce);
   }
 
   /** After an upload: the object the service now holds has our size and hash. */

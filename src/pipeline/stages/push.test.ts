@@ -8,6 +8,7 @@ import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import type { Logger } from '../../core/logger.js';
 import type { Alias, AliasChange, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../../ports/index.js';
+import { putGathered } from '../../ports/artifact-store.js';
 import type { StageContext, TestMetrics } from '../types.js';
 import { push, trainingKey, undoPromotion } from './push.js';
 
@@ -47,8 +48,9 @@ const metrics: TestMetrics = { f1Phishing: 0.9, f1Legit: 0.92, precision: 0.9, r
 /** An artifact store in memory holding the run's bundle. */
 function memoryArtifacts(): ArtifactStore & { objects: Map<string, Uint8Array> } {
   const objects = new Map<string, Uint8Array>([['run-2/model.nsm', bundle]]);
-  return {
+  const store: ArtifactStore & { objects: Map<string, Uint8Array> } = {
     objects, describe: () => 'memory',
+    putFrom: (key, produce) => putGathered(store, key, produce),
     put: (key, body) => {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
       objects.set(key, bytes);
@@ -57,6 +59,7 @@ function memoryArtifacts(): ArtifactStore & { objects: Map<string, Uint8Array> }
     get: (key) => (objects.has(key) ? Promise.resolve(objects.get(key)!) : Promise.reject(new NsError('ARTIFACT_NOT_FOUND', key))),
     exists: (key) => Promise.resolve(objects.has(key)), list: () => Promise.resolve([...objects.keys()]), delete: (key) => { objects.delete(key); return Promise.resolve(); },
   };
+  return store;
 }
 
 const options = { seed: 42, testSize: 0.2, plan: { preset: 'quick', candidates: [] }, imputer: 'most_frequent', scaler: 'none', cvFolds: 5, maxBadRowShare: 0.01 } as unknown as StageContext['options'];
