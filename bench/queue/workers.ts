@@ -3,9 +3,11 @@
  * REDIS_TEST_URL), each under a key prefix of its own:
  * - batch scoring of a large CSV (2,000,000 rows; 200,000 with --quick): `predict --queue` with two
  *   `worker` processes vs the inline `predict`, rows/s and their ratio; per shard, the time its job
- *   spent outside scoring (reading the shard, writing its output) as a share of its scoring time
- *   (target ≤ 5%), and one worker's scoring throughput (rows/s per shard), which is what adds up on
- *   more machines — on a 2-core box two workers share the cores with the client and Redis;
+ *   spent outside scoring (reading the shard from the store, putting its output in place — the
+ *   output is written while it is scored, as the inline path writes it — and its summary, BullMQ's
+ *   own) as a share of its scoring time (target ≤ 5%), and one worker's scoring throughput (rows/s
+ *   per shard), which is what adds up on more machines — on a 2-core box two workers share the cores
+ *   with the client and Redis;
  * - the round trip of an empty job through our BullMQ adapter (enqueue → worker → result), p50 / p99;
  * - three `etl --schedule` processes for ten ticks: loads counted per tick (target: exactly one each).
  * `--only batch` runs the batch-scoring row alone.
@@ -109,7 +111,7 @@ async function batchScoring(s: Side, rows: number): Promise<Record<string, unkno
       ratioQueuedOverInline: r2(queuedRate / inlineRate),
       queueOverheadPctOfScoring: { median: r2(median(overhead)), p90: r2(pct(overhead, 90)), max: r2(Math.max(...overhead)) },
       overheadParts: {
-        what: '% of the shard\'s scoring time: waiting for the model (first shard of a worker), reading the shard, writing its output and summary, and the rest of the job (BullMQ: from taking the job to marking it done)',
+        what: '% of the shard\'s scoring time (reading its rows, scoring them and writing the output as it is produced, as the inline predict does): waiting for the model (first shard of a worker), reading the shard from the store, putting the output in place and writing the summary, and the rest of the job (BullMQ: from taking the job to marking it done)',
         model: partStats('modelPct'), read: partStats('readPct'), write: partStats('writePct'), queue: partStats('queuePct'),
       },
       perShardMs: shards.map((x) => x.ms),
