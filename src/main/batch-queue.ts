@@ -227,6 +227,6 @@ async function scoreOnWorkers(ctx: AppContext, scale: ScaleOut, opts: QueuedPred
     for (let i = 0; i < results.length; i++) await write(await ctx.artifacts.get(outKey(batch, i)));
     return mergeSummaries(results);
   });
-  for (const key of await ctx.artifacts.list(`${batchDir(batch)}/`)) await ctx.artifacts.delete(key);
+  await ctx.artifacts.deleteAll(`${batchDir(batch)}/`);
   return { ...summary, model: mv.version, batch, shards: results.length, reused };
 }

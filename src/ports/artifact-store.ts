@@ -3,6 +3,8 @@
  * slash-separated keys ("<run-id>/manifest.json", "models/3/bundle.nsm"). Embedded default: a local
  * folder; production: S3. Writes are atomic: a reader never sees half an object.
  */
+import { NsError } from '../core/errors.js';
+
 export interface PutResult {
   key: string;
   sha256: string;
@@ -29,6 +31,25 @@ export interface ArtifactStore {
   /** Keys below a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes every key below a folder-like `prefix` (ending in "/") and what unfinished writes left
+   * there (a local folder's temporary files of a writer that died mid-`putFrom`).
+   */
+  deleteAll(prefix: string): Promise<void>;
+}
+
+/** A `deleteAll` prefix names a folder below the root: not empty, ends in "/", no "." or ".." part. */
+export function requireFolderPrefix(prefix: string): void {
+  const parts = prefix.split('/').slice(0, -1);
+  if (!prefix.endsWith('/') || parts.length === 0 || parts.some((p) => p === '' || p === '.' || p === '..')) {
+    throw new NsError('ARTIFACT_KEY_INVALID', `"${prefix}" is not a folder below the artifact root.`, { kind: 'input', hint: 'Pass a prefix like "batches/<id>/".' });
+  }
+}
+
+/** `deleteAll` for stores without unfinished writes to sweep: every listed key, one by one. */
+export async function deleteListed(store: Pick<ArtifactStore, 'list' | 'delete'>, prefix: string): Promise<void> {
+  requireFolderPrefix(prefix);
+  for (const key of await store.list(prefix)) await store.delete(key);
 }
 
 /** `putFrom` for stores that need the whole body first: gathers the pieces, then one `put`. */

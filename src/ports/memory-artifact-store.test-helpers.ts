@@ -4,7 +4,7 @@
  * stores nothing, as a store that went down would.
  */
 import { NsError } from '../core/errors.js';
-import { putGathered, type ArtifactStore, type PieceWriter, type PutResult } from './artifact-store.js';
+import { deleteListed, putGathered, type ArtifactStore, type PieceWriter, type PutResult } from './artifact-store.js';
 
 export class MemoryArtifactStore implements ArtifactStore {
   objects = new Map<string, string>();
@@ -27,4 +27,5 @@ export class MemoryArtifactStore implements ArtifactStore {
   exists(key: string): Promise<boolean> { return Promise.resolve(this.objects.has(key)); }
   list(prefix: string): Promise<string[]> { return Promise.resolve([...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort()); }
   delete(key: string): Promise<void> { this.objects.delete(key); return Promise.resolve(); }
+  deleteAll(prefix: string): Promise<void> { return deleteListed(this, prefix); }
 }

@@ -6,7 +6,7 @@
  * again and the output is complete; --strict with a bad row fails with no output. A finished batch
  * leaves no `batches/<id>/` folder behind.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,8 @@ describe('batch scoring on queue workers', () => {
     await Promise.all(workers.map((w) => w.exited));
     const out = join(home, 'resumed.csv');
     const args = ['predict', '--input', tricky, '--output', out, '--queue', '--shard-rows', '300'];
+    const staged = (): string[] => (existsSync(join(home, 'artifacts', 'batches')) ? readdirSync(join(home, 'artifacts', 'batches')).sort() : []);
+    const stagedBefore = staged();
     const client = spawnCli(args, home, env);
     const [first] = startWorkers(1);
     await first!.waitFor(/(job predict \S+ completed[^]*){4}/, 60_000);
@@ -142,5 +144,7 @@ describe('batch scoring on queue workers', () => {
     const startedAgain = fresh.flatMap((w) => [...w.output().matchAll(/job predict (\S+) started/g)].map((m) => m[1]!));
     for (const id of doneBefore) expect(startedAgain).not.toContain(id);
     expect(new Set(startedAgain).size).toBe(startedAgain.length);
+    // This batch's staging folder is gone, with whatever the killed worker left unfinished in it.
+    expect(staged()).toEqual(stagedBefore);
   }, 240_000);
 });

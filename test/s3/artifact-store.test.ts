@@ -69,6 +69,12 @@ describe('S3ArtifactStore on moto', () => {
       throw new Error('scoring failed');
     })).rejects.toThrow('scoring failed');
     expect(await store.exists('pf/failed.csv')).toBe(false);
+    await store.put('pf/sub/x.csv', 'x');
+    await store.put('pfx/keep.csv', 'k');
+    await store.deleteAll('pf/');
+    expect(await store.list('pf/')).toEqual([]);
+    expect(await store.exists('pfx/keep.csv')).toBe(true);
+    await expect(store.deleteAll('pf')).rejects.toMatchObject({ code: 'ARTIFACT_KEY_INVALID' });
   });
 
   it('a missing key is ARTIFACT_NOT_FOUND', async () => {

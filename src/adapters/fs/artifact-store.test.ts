@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,5 +72,23 @@ describe('FsArtifactStore.putFrom', () => {
     expect(new TextDecoder().decode(await store.get('b/keep.csv'))).toBe('old');
     expect(readdirSync(join(root, 'b'))).toEqual(['keep.csv']);
     await expect(store.putFrom('../escape.csv', () => Promise.resolve(1))).rejects.toMatchObject({ code: 'ARTIFACT_KEY_INVALID' });
+  });
+});
+
+describe('FsArtifactStore.deleteAll', () => {
+  it('removes a folder with its keys and the temporary file of a write that never finished, and the empty folders above', async () => {
+    const { root, store } = fresh();
+    await store.put('batches/a/in-000000.csv', 'x');
+    await store.put('batches/a/out-000000.csv', 'y');
+    writeFileSync(join(root, 'batches/a/out-000001.csv.tmp-0123456789ab'), 'half a shard');
+    await store.put('batches/b/in-000000.csv', 'z');
+    expect(await store.list('batches/a/')).toEqual(['batches/a/in-000000.csv', 'batches/a/out-000000.csv']);
+    await store.deleteAll('batches/a/');
+    expect(readdirSync(join(root, 'batches'))).toEqual(['b']);
+    await store.deleteAll('batches/b/');
+    expect(existsSync(join(root, 'batches'))).toBe(false);
+    await store.deleteAll('batches/none/');
+    for (const bad of ['', '/', 'batches', '../x/', 'a/../../x/']) await expect(store.deleteAll(bad)).rejects.toMatchObject({ code: 'ARTIFACT_KEY_INVALID' });
+    expect(existsSync(root)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { NsError, systemError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import type { ArtifactStore, PieceWriter, PutResult } from '../../ports/artifact-store.js';
+import { requireFolderPrefix, type ArtifactStore, type PieceWriter, type PutResult } from '../../ports/artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
   readonly root: string;
@@ -135,7 +135,20 @@ export class FsArtifactStore implements ArtifactStore {
   async delete(key: string): Promise<void> {
     const path = this.pathOf(key);
     await rm(path, { force: true });
-    for (let dir = dirname(path); dir.startsWith(this.root + sep); dir = dirname(dir)) {
+    await this.pruneUp(dirname(path));
+  }
+
+  /** The folder below the root, with the temporary files of writes that never finished. */
+  async deleteAll(prefix: string): Promise<void> {
+    requireFolderPrefix(prefix);
+    const path = this.pathOf(prefix);
+    await rm(path, { recursive: true, force: true });
+    await this.pruneUp(dirname(path));
+  }
+
+  /** Removes `dir` and the folders above it while they are empty, up to the root. */
+  private async pruneUp(dir: string): Promise<void> {
+    for (; dir.startsWith(this.root + sep); dir = dirname(dir)) {
       try {
         await rmdir(dir);
       } catch {

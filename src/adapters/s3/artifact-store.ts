@@ -15,7 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
-import { putGathered, type ArtifactStore, type PieceWriter, type PutResult } from '../../ports/artifact-store.js';
+import { deleteListed, putGathered, type ArtifactStore, type PieceWriter, type PutResult } from '../../ports/artifact-store.js';
 import { createS3Client, s3Secrets } from './client.js';
 import type { S3ClientOptions } from './client.js';
 import { toS3NsError } from './errors.js';
@@ -194,6 +194,11 @@ export class S3ArtifactStore implements ArtifactStore {
       throw this.fail(e, `listing s3://${this.bucket}/${full}`);
     }
     return keys.sort();
+  }
+
+  /** Every listed key below the prefix (an upload cut off mid-way never became an object). */
+  deleteAll(prefix: string): Promise<void> {
+    return deleteListed(this, prefix);
   }
 
   async delete(key: string): Promise<void> {

@@ -8,7 +8,7 @@ import { NsError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import type { Logger } from '../../core/logger.js';
 import type { Alias, AliasChange, ArtifactStore, ModelVersion, NewModelVersion, Registry } from '../../ports/index.js';
-import { putGathered } from '../../ports/artifact-store.js';
+import { deleteListed, putGathered } from '../../ports/artifact-store.js';
 import type { StageContext, TestMetrics } from '../types.js';
 import { push, trainingKey, undoPromotion } from './push.js';
 
@@ -50,7 +50,7 @@ function memoryArtifacts(): ArtifactStore & { objects: Map<string, Uint8Array> }
   const objects = new Map<string, Uint8Array>([['run-2/model.nsm', bundle]]);
   const store: ArtifactStore & { objects: Map<string, Uint8Array> } = {
     objects, describe: () => 'memory',
-    putFrom: (key, produce) => putGathered(store, key, produce),
+    putFrom: (key, produce) => putGathered(store, key, produce), deleteAll: (prefix) => deleteListed(store, prefix),
     put: (key, body) => {
       const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
       objects.set(key, bytes);
