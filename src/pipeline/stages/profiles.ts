@@ -79,7 +79,17 @@ interface ProfileSearched extends ProfilePrepared {
 export interface PreparedProfiles { seenAll: number; profiles: ProfilePrepared[] }
 
 function seenShare(Xtr: Matrix, Xte: Matrix): number {
-  const key = (X: Matrix, i: number): string => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)).join(',');
+  // A row's key is its values' bytes (0 for -0 and one NaN for every NaN, so rows key alike exactly
+  // when their values compare equal as numbers or are both NaN).
+  const row = new Float64Array(Xtr.cols);
+  const bytes = Buffer.from(row.buffer);
+  const key = (X: Matrix, i: number): string => {
+    for (let j = 0; j < X.cols; j++) {
+      const v = X.data[i * X.cols + j]!;
+      row[j] = v === 0 ? 0 : Number.isNaN(v) ? NaN : v;
+    }
+    return bytes.toString('latin1');
+  };
   const train = new Set<string>();
   for (let i = 0; i < Xtr.rows; i++) train.add(key(Xtr, i));
   let seen = 0;

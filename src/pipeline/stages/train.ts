@@ -16,7 +16,7 @@ import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, phishingScores, testMetrics } from '../evaluation.js';
-import { mlflowModelOrSkip, type MlflowModelInput } from '../mlflow-model.js';
+import type { MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
@@ -139,6 +139,8 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
  */
 async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
   if (!ctx.tracking.sendsToServer) return;
+  // Loaded only here: a run without a tracking server never loads the ONNX export.
+  const { mlflowModelOrSkip } = await import('../mlflow-model.js');
   const files = mlflowModelOrSkip(bundle, input, { progress: (msg) => ctx.progress(1, msg), warn: (msg, fields) => ctx.logger.warn(msg, fields) });
   if (!files) return;
   for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
