@@ -5,7 +5,7 @@
  * place by id, so the outcome does not depend on scheduling.
  */
 import { NsError } from '../../core/errors.js';
-import type { Matrix } from '../../core/matrix.js';
+import { matrix, type Matrix } from '../../core/matrix.js';
 import { sharedPool, toShared } from '../parallel/pool.js';
 import type { SearchTaskPayload } from './search-worker.js';
 import type { TaskOutput, TrialTask } from './trial.js';
@@ -66,6 +66,27 @@ export function warmSearchWorkers(nJobs: number): void {
 }
 
 let nextDataId = 1;
+/**
+ * The payload data of each data set already in shared memory, by its feature array: searches over the
+ * same shared X and y (e.g. one per family, see `shareSearchData`) send it under one `dataId`, so the
+ * workers keep one data object for it (and its cached fold binning). Data not in shared memory is
+ * copied for each search, as its owner may change it in between.
+ */
+const sentShared = new WeakMap<Float64Array, { y: Float64Array; data: Omit<SearchTaskPayload, 'task'> }>();
+
+function payloadData(X: Matrix, y: Float64Array): Omit<SearchTaskPayload, 'task'> {
+  const shared = X.data.buffer instanceof SharedArrayBuffer && y.buffer instanceof SharedArrayBuffer;
+  const hit = shared ? sentShared.get(X.data) : undefined;
+  if (hit !== undefined && hit.y === y && hit.data.rows === X.rows && hit.data.cols === X.cols) return hit.data;
+  const data = { dataId: nextDataId++, rows: X.rows, cols: X.cols, X: toShared(X.data), y: toShared(y) };
+  if (shared) sentShared.set(X.data, { y, data });
+  return data;
+}
+
+/** X and y in shared memory, for several searches over the same data (they then share one dataId on the workers). */
+export function shareSearchData(X: Matrix, y: Float64Array): { X: Matrix; y: Float64Array } {
+  return { X: matrix(X.rows, X.cols, toShared(X.data)), y: toShared(y) };
+}
 
 /**
  * Runs the queue on the shared worker pool, at most nJobs tasks at a time; X and y go to the workers
@@ -74,7 +95,7 @@ let nextDataId = 1;
  */
 export function runTasksInWorkers(queue: TaskQueue, X: Matrix, y: Float64Array, nJobs: number, onOutput: (o: TaskOutput) => void, signal?: AbortSignal): Promise<void> {
   const pool = sharedPool(nJobs);
-  const data = { dataId: nextDataId++, rows: X.rows, cols: X.cols, X: toShared(X.data), y: toShared(y) };
+  const data = payloadData(X, y);
   const cancel = new AbortController();
   let inFlight = 0;
   let done = false;

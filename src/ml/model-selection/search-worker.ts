@@ -1,8 +1,8 @@
 /**
  * The search's task on the process-wide worker pool (../parallel/pool.ts, registered as
  * `search.trial` in ../parallel/tasks.ts): the data arrives on SharedArrayBuffers with every task and
- * is wrapped once per search (`dataId`), so the fold binning cache of trial.ts sees one data object per
- * search and thread. A refit model crosses back as its state (typed arrays), rebuilt by the factory
+ * is wrapped once per search (`dataId`, the last few kept), so the fold binning cache of trial.ts sees
+ * one data object per search and thread. A refit model crosses back as its state (typed arrays), rebuilt by the factory
  * on the calling side. Estimators are created from both model catalogs.
  */
 import { matrix, type Matrix } from '../../core/matrix.js';
@@ -21,10 +21,21 @@ export interface SearchTaskPayload {
 }
 
 const factories = new Map<string, ClassifierFactory>([...treeClassifiers, ...otherClassifiers].map((f) => [f.kind, f]));
-let data: { id: number; X: Matrix; y: Float64Array } | undefined;
+/**
+ * The data of the last few searches this thread served, newest first: searches that run at once (the
+ * train stage's profile searches alongside its main search) take turns on a thread without losing
+ * each other's data object, and with it their cached fold binning.
+ */
+const recent: { id: number; X: Matrix; y: Float64Array }[] = [];
+const RECENT_DATA = 3;
 
 export async function runSearchTask(p: SearchTaskPayload): Promise<TaskOutput> {
-  if (data?.id !== p.dataId) data = { id: p.dataId, X: matrix(p.rows, p.cols, p.X), y: p.y };
+  let data = recent.find((d) => d.id === p.dataId);
+  if (data === undefined) {
+    data = { id: p.dataId, X: matrix(p.rows, p.cols, p.X), y: p.y };
+    recent.unshift(data);
+    recent.length = Math.min(recent.length, RECENT_DATA);
+  }
   const output = await runTrialTask(requireFactory((k) => factories.get(k), p.task.kind), data.X, data.y, p.task);
   if (output.refit?.model) output.refit = { index: output.refit.index, fitSeconds: output.refit.fitSeconds, state: output.refit.model.toState() };
   return output;

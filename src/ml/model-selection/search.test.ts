@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { takeRows, takeValues } from '../../core/matrix.js';
 import { parseNumericCsv } from '../fixtures/decode.js';
 import { f1Score } from '../metrics/index.js';
-import { gridSearchCV, parameterGrid, randomizedSearchCV, stratifiedSplit, type GridSpace, type TrialResult } from './index.js';
+import { gridSearchCV, parameterGrid, randomizedSearchCV, refitCandidate, shareSearchData, stratifiedSplit, type GridSpace, type TrialResult } from './index.js';
 
 const all = parseNumericCsv(readFileSync(new URL('../../../data/phisingData.csv', import.meta.url), 'utf8'));
 // 1,500 rows keep the search fast while leaving real differences between candidates.
@@ -94,6 +94,45 @@ describe('gridSearchCV', () => {
     const nb = here.trials.find((t) => t.kind === 'naive_bayes')!;
     expect(nb.foldScores).toHaveLength(3);
     expect(new Set(nb.foldScores).size).toBeGreaterThan(1);
+  });
+
+  it('reports each kind\'s best as soon as its candidates are scored, and refitCandidate fits it as the search refits it', async () => {
+    const reported: TrialResult[] = [];
+    const scoredBefore: number[] = [];
+    let scored = 0;
+    const r = await gridSearchCV(spaces, X, y, {
+      cv: 3, seed: 6, refit: 'perKind', nJobs: 2,
+      onTrial: () => scored++,
+      onKindScored: (best) => {
+        reported.push(best);
+        scoredBefore.push(scored);
+      },
+    });
+    expect(reported.map((t) => t.kind).sort()).toEqual(['knn', 'logistic_regression']);
+    for (const t of reported) expect(t).toBe(r.bestByKind![t.kind]!.trial);
+    // The first kind is reported before the other kind's candidates are all scored.
+    expect(scoredBefore[0]).toBeLessThan(r.trials.length);
+    for (const nJobs of [1, 2]) {
+      for (const t of reported) {
+        const { estimator } = await refitCandidate(t, X, y, { nJobs });
+        expect(estimator.kind).toBe(t.kind);
+        expect(estimator.predictProba(X).data).toEqual(r.bestByKind![t.kind]!.estimator.predictProba(X).data);
+      }
+    }
+  });
+
+  it('sends shared data to the workers once for several searches, with the same results as a copy', async () => {
+    const shared = shareSearchData(X, y);
+    expect(shared.X.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const grid: GridSpace = { kind: 'hist_gradient_boosting', grid: { maxIter: [5], maxDepth: [3] } };
+    const [a, b] = await Promise.all([
+      gridSearchCV(grid, shared.X, shared.y, { cv: 3, seed: 1, refit: false, nJobs: 2 }),
+      gridSearchCV(spaces[0]!, shared.X, shared.y, { cv: 3, seed: 1, refit: false, nJobs: 2 }),
+    ]);
+    const c = await gridSearchCV(grid, X, y, { cv: 3, seed: 1, refit: false, nJobs: 2 });
+    const d = await gridSearchCV(spaces[0]!, X, y, { cv: 3, seed: 1, refit: false, nJobs: 2 });
+    expect(a.trials.map((t) => t.foldScores)).toEqual(c.trials.map((t) => t.foldScores));
+    expect(b.trials.map((t) => t.foldScores)).toEqual(d.trials.map((t) => t.foldScores));
   });
 
   it('reports an unknown kind and a failing candidate as NsErrors', async () => {

@@ -18,7 +18,7 @@ import type { Classifier, ClassifierFactory } from '../estimator.js';
 import { stratifiedGroupKFold, stratifiedKFold } from './kfold.js';
 import { runTasksInProcess, runTasksInWorkers, TaskQueue } from './search-queue.js';
 
-export { warmSearchWorkers } from './search-queue.js';
+export { shareSearchData, warmSearchWorkers } from './search-queue.js';
 import type { Split } from './split.js';
 import { stagedParam } from './staged.js';
 import { requireFactory, runTrialTask, type Scoring, type TaskOutput, type TrialTask, type TrialTaskResult } from './trial.js';
@@ -68,6 +68,8 @@ export interface SearchOptions {
   onFold?: (kind: string) => void;
   /** Called when a candidate has all its fold scores. */
   onTrial?: (trial: TrialResult) => void;
+  /** Called when every candidate of a kind has its fold scores, with that kind's best (the one refit 'perKind' refits). */
+  onKindScored?: (best: TrialResult) => void;
   signal?: AbortSignal;
 }
 
@@ -180,7 +182,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
   let trialsLeft = candidates.length;
   const perTask: TrialTaskResult[] = new Array<TrialTaskResult>(candidates.length * folds.length);
   const refits = new Map<number, { fitSeconds: number; estimator: Classifier }>();
-  const refitTask = (ci: number): TrialTask => ({ ids: [ci], kind: candidates[ci]!.kind, params: candidates[ci]!.params, train: new Int32Array(0), test: new Int32Array(0), scoring, posLabel, refit: true });
+  const refitTask = (ci: number): TrialTask => refitTaskOf(candidates[ci]!, ci);
   const bestOf = (kind?: string): TrialResult => {
     let best: TrialResult | undefined;
     for (const t of trials) if (t !== undefined && (kind === undefined || t.kind === kind) && (best === undefined || t.meanScore > best.meanScore)) best = t;
@@ -188,8 +190,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
   };
   const onOutput = (o: TaskOutput): void => {
     if (o.refit) {
-      const est = o.refit.model ?? requireFactory(lookup, candidates[o.refit.index]!.kind).fromState(o.refit.state!);
-      refits.set(o.refit.index, { fitSeconds: o.refit.fitSeconds, estimator: est });
+      refits.set(o.refit.index, refitOf(o.refit, requireFactory(lookup, candidates[o.refit.index]!.kind)));
       return;
     }
     for (const r of o.results) {
@@ -205,6 +206,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
       const left = kindLeft.get(t.kind)! - 1;
       kindLeft.set(t.kind, left);
       // Refits start as soon as their kind (per kind) or the whole search (overall best) is scored.
+      if (left === 0) options.onKindScored?.(bestOf(t.kind));
       if (perKind && left === 0) queue.push(refitTask(bestOf(t.kind).index), true);
       if (trialsLeft === 0) {
         if (options.refit === true || options.refit === undefined) queue.push(refitTask(bestOf().index), true);
@@ -212,9 +214,7 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
       }
     }
   };
-  const nJobs = options.nJobs ?? 1;
-  if (nJobs > 1) await runTasksInWorkers(queue, X, y, nJobs, onOutput, options.signal);
-  else await runTasksInProcess(queue, (task) => runTrialTask(requireFactory(lookup, task.kind), X, y, task), onOutput, options.signal);
+  await runQueue(queue, X, y, options, lookup, onOutput);
   const done = trials as TrialResult[];
   const best = bestOf();
   const result: SearchResult = { trials: done, best, folds };
@@ -227,6 +227,38 @@ export async function searchCandidates(candidates: readonly Candidate[], X: Matr
     }
   }
   return result;
+}
+
+/** Runs the queue on options.nJobs worker threads, or in this thread with nJobs 1. */
+async function runQueue(queue: TaskQueue, X: Matrix, y: Float64Array, options: SearchOptions, lookup: (kind: string) => ClassifierFactory | undefined, onOutput: (o: TaskOutput) => void): Promise<void> {
+  const nJobs = options.nJobs ?? 1;
+  if (nJobs > 1) await runTasksInWorkers(queue, X, y, nJobs, onOutput, options.signal);
+  else await runTasksInProcess(queue, (task) => runTrialTask(requireFactory(lookup, task.kind), X, y, task), onOutput, options.signal);
+}
+
+/** The task that fits candidate `c` (result slot `index`) on all rows. */
+const refitTaskOf = (c: Candidate, index: number): TrialTask =>
+  ({ ids: [index], kind: c.kind, params: c.params, train: new Int32Array(0), test: new Int32Array(0), scoring: 'f1', posLabel: 1, refit: true });
+
+/** A refit task's model: as fitted in this thread, or rebuilt from the state a worker sent. */
+function refitOf(r: NonNullable<TaskOutput['refit']>, factory: ClassifierFactory): { fitSeconds: number; estimator: Classifier } {
+  return { fitSeconds: r.fitSeconds, estimator: r.model ?? factory.fromState(r.state!) };
+}
+
+/**
+ * Fits one candidate on all of X, y exactly as a search's refit does (on a worker with nJobs > 1): for
+ * callers that cross-validate candidates in separate searches and choose among them afterwards.
+ */
+export async function refitCandidate(c: Candidate, X: Matrix, y: Float64Array, options: Pick<SearchOptions, 'nJobs' | 'lookup' | 'signal'> = {}): Promise<{ fitSeconds: number; estimator: Classifier }> {
+  const lookup = options.lookup ?? findClassifier;
+  const factory = requireFactory(lookup, c.kind);
+  const queue = new TaskQueue([refitTaskOf(c, 0)]);
+  queue.close();
+  let out: { fitSeconds: number; estimator: Classifier } | undefined;
+  await runQueue(queue, X, y, options, lookup, (o) => {
+    if (o.refit) out = refitOf(o.refit, factory);
+  });
+  return out!;
 }
 
 /**

@@ -24,4 +24,24 @@ describe('runTrialTask with boosting', () => {
       expect(got.results[0]!.score).toBe(f1Score(takeValues(all.y, test), direct.predict(takeRows(all.X, test)), 1));
     }
   });
+
+  it('with out-of-fold probabilities, scores exactly as without them and returns the model\'s probabilities', async () => {
+    const { train, test } = randomSplit(all.X.rows, 0.3, 7);
+    const counts = [4, 9, 15];
+    const base: TrialTask = {
+      ids: [0, 1, 2], kind: 'hist_gradient_boosting', params: { learningRate: 0.1, subsample: 0.7, randomState: 3 }, train, test,
+      scoring: 'f1', posLabel: -1, staged: { param: 'maxIter', counts },
+    };
+    const plain = await runTrialTask(histGradientBoostingFactory, all.X, all.y, base);
+    const withOof = await runTrialTask(histGradientBoostingFactory, all.X, all.y, { ...base, oof: true });
+    expect(withOof.results.map((r) => r.score)).toEqual(plain.results.map((r) => r.score));
+    const Xt = takeRows(all.X, test);
+    for (const [j, maxIter] of counts.entries()) {
+      const direct = await new HistGradientBoostingClassifier({ ...base.params, maxIter }).fit(takeRows(all.X, train), takeValues(all.y, train));
+      const P = direct.predictProba(Xt);
+      const k = Array.from(direct.classes).indexOf(-1);
+      expect(withOof.results[j]!.proba).toEqual(Float64Array.from({ length: Xt.rows }, (_, i) => P.data[2 * i + k]!));
+      expect(withOof.results[j]!.score).toBe(f1Score(takeValues(all.y, test), direct.predict(Xt), -1));
+    }
+  });
 });

@@ -12,6 +12,7 @@ import { AdaBoostClassifier } from '../trees/adaboost.js';
 import { fitAdaBoostStumps, stumpsApply } from '../trees/adaboost-stumps.js';
 import type { BoostPrepared } from '../trees/boost-prepared.js';
 import { prepareBoosting } from '../trees/boost-prepared.js';
+import { TreeClassifierBase } from '../trees/base.js';
 import { HistGradientBoostingClassifier } from '../trees/hist-gradient-boosting.js';
 import { truncateState } from './staged.js';
 
@@ -96,24 +97,38 @@ function preparedFold(X: Matrix, y: Float64Array, train: Int32Array): BoostPrepa
   return prep;
 }
 
-/** The task's score of a fitted model on the test rows Xt, yt. */
-function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Scoring, posLabel: number): number {
+/** The task's score of a fitted model on the test rows Xt, yt; `P` = its predictProba(Xt) when already made. */
+function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Scoring, posLabel: number, P?: Matrix): number {
   if (scoring === 'roc_auc') {
     const k = Array.from(model.classes).indexOf(posLabel);
-    const P = model.predictProba(Xt);
-    return rocAucScore(yt, Float64Array.from({ length: Xt.rows }, (_, i) => P.data[i * P.cols + k]!), posLabel);
+    const p = P ?? model.predictProba(Xt);
+    return rocAucScore(yt, Float64Array.from({ length: Xt.rows }, (_, i) => p.data[i * p.cols + k]!), posLabel);
   }
-  const pred = model.predict(Xt);
+  const pred = P !== undefined && model instanceof TreeClassifierBase ? treeLabels(P, model.classes) : model.predict(Xt);
   if (scoring === 'accuracy') return accuracyScore(yt, pred);
   if (scoring === 'balanced_accuracy') return balancedAccuracyScore(yt, pred);
   return f1Score(yt, pred, posLabel);
 }
 
-/** The task's result for one fitted model: its score and, when asked, its out-of-fold probabilities. */
+/**
+ * A tree model's labels from its probabilities, by the rule of TreeClassifierBase.predict (which
+ * computes predictProba and applies it): the same labels without scoring the trees a second time.
+ */
+function treeLabels(P: Matrix, classes: Float64Array): Float64Array {
+  const p = P.data;
+  const out = new Float64Array(P.rows);
+  for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? classes[1]! : classes[0]!;
+  return out;
+}
+
+/**
+ * The task's result for one fitted model: its score and, when asked, its out-of-fold probabilities
+ * (one predictProba serves both).
+ */
 function resultOf(model: Classifier, task: TrialTask, Xt: Matrix, yt: Float64Array, id: number, fitSeconds: number): TrialTaskResult {
-  const out: TrialTaskResult = { id, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel), fitSeconds };
-  if (task.oof === true) {
-    const P = model.predictProba(Xt);
+  const P = task.oof === true ? model.predictProba(Xt) : undefined;
+  const out: TrialTaskResult = { id, score: scoreModel(model, Xt, yt, task.scoring, task.posLabel, P), fitSeconds };
+  if (P !== undefined) {
     const k = Array.from(model.classes).indexOf(task.posLabel);
     out.proba = Float64Array.from({ length: Xt.rows }, (_, i) => (k < 0 ? 0 : P.data[i * P.cols + k]!));
   }

@@ -4,19 +4,22 @@
  * src/data/url-features/feature-sets.ts), so a URL check answers with a model that saw exactly the
  * features it could compute instead of imputing the rest. Each profile model is chosen like the main
  * one among the setting each family got in the main search (its grid is not searched again): those
- * cross-validated by phishing F1 (the search engine, gridSearchCV) on folds that keep identical
+ * cross-validated by phishing F1 (the search engine) on folds that keep identical
  * *profile* vectors together, the best refitted on the training split, scored once on the held-out
  * test split. The 'all' profile is the run's own model.
  *
- * The profile searches start as soon as the main search has chosen each family's setting and run
- * while the train stage scores and writes the main model (searchProfiles, then writeProfiles).
+ * A family's profile searches start as soon as the main search has chosen its setting, and run on the
+ * workers beside the rest of the main search and while the train stage scores and writes the main
+ * model (startProfileSearches, then writeProfiles).
  * Writes `profile-<name>.nsm` bundles and `profiles.json` (what `loadProfileModels` reads back).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { takeColumns, takeRows, takeValues, type Matrix } from '../../core/matrix.js';
 import { PROFILES, profileColumns, type ProfileName } from '../../data/url-features/feature-sets.js';
 import { encodeBundle } from '../../ml/bundle.js';
 import type { Classifier, Transformer } from '../../ml/estimator.js';
-import { featureVectorGroups, gridSearchCV, stratifiedGroupKFold, stratifiedSample, type SearchResult, type Split } from '../../ml/model-selection/index.js';
+import { NsError } from '../../core/errors.js';
+import { featureVectorGroups, parameterGrid, refitCandidate, searchCandidates, shareSearchData, stratifiedGroupKFold, stratifiedSample, type Split, type TrialResult } from '../../ml/model-selection/index.js';
 import { phishingScores, testMetrics } from '../evaluation.js';
 import type { CandidateResult, StageContext, TestMetrics } from '../types.js';
 import { preprocessorSteps } from './transform.js';
@@ -41,8 +44,6 @@ export interface ProfileResult {
 export interface ProfileInputs {
   /** Raw (not preprocessed) training and test features in schema order, and labels. */
   Xtr: Matrix; ytr: Float64Array; Xte: Matrix; yte: Float64Array;
-  /** Each family's setting chosen by the main search: the profile models' candidates. */
-  settings: { kind: string; params: Record<string, unknown> }[];
   /** Cross-validation folds of the main search (planForData takes fewer than the options' on large data). */
   cvFolds: number;
   /** Fit the profile models on a stratified sample of this many training rows (planForData's profileRows). */
@@ -69,7 +70,7 @@ interface ProfilePrepared {
 
 /** One smaller profile's searched model and its test scores (not yet written). */
 interface ProfileSearched extends ProfilePrepared {
-  search: SearchResult;
+  best: TrialResult;
   model: Classifier;
   test: TestMetrics;
 }
@@ -78,7 +79,17 @@ interface ProfileSearched extends ProfilePrepared {
 export interface PreparedProfiles { seenAll: number; profiles: ProfilePrepared[] }
 
 function seenShare(Xtr: Matrix, Xte: Matrix): number {
-  const key = (X: Matrix, i: number): string => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)).join(',');
+  // A row's key is its values' bytes (0 for -0 and one NaN for every NaN, so rows key alike exactly
+  // when their values compare equal as numbers or are both NaN).
+  const row = new Float64Array(Xtr.cols);
+  const bytes = Buffer.from(row.buffer);
+  const key = (X: Matrix, i: number): string => {
+    for (let j = 0; j < X.cols; j++) {
+      const v = X.data[i * X.cols + j]!;
+      row[j] = v === 0 ? 0 : Number.isNaN(v) ? NaN : v;
+    }
+    return bytes.toString('latin1');
+  };
   const train = new Set<string>();
   for (let i = 0; i < Xtr.rows; i++) train.add(key(Xtr, i));
   let seen = 0;
@@ -89,41 +100,66 @@ function seenShare(Xtr: Matrix, Xte: Matrix): number {
 /**
  * Everything of the profile models that does not depend on the main search (column subsets, their
  * preprocessing, folds, shares of seen vectors): the train stage does it while the main search runs on
- * the workers.
+ * the workers, in steps with a turn of the event loop between them so the workers get their next tasks.
  */
-export function prepareProfiles(ctx: StageContext, inp: Omit<ProfileInputs, 'settings'>): PreparedProfiles {
+export async function prepareProfiles(ctx: StageContext, inp: ProfileInputs): Promise<PreparedProfiles> {
   const features = ctx.schema.features;
   // On large data the profile models learn from a stratified sample (planForData says so in the run).
   const sample = inp.sampleRows !== undefined && inp.sampleRows < inp.ytr.length ? stratifiedSample(inp.ytr, inp.sampleRows, ctx.options.seed) : undefined;
   const fitX = sample ? takeRows(inp.Xtr, sample) : inp.Xtr;
   const fitY = sample ? takeValues(inp.ytr, sample) : inp.ytr;
-  const profiles = PROFILES.filter((p) => p.name !== 'all').map((profile): ProfilePrepared => {
+  const profiles: ProfilePrepared[] = [];
+  for (const profile of PROFILES.filter((p) => p.name !== 'all')) {
+    await nextTurn();
     const cols = profileColumns(profile, features);
     const steps = preprocessorSteps(ctx.options);
     let Xtr = takeColumns(fitX, cols);
     for (const s of steps) Xtr = s.fitTransform(Xtr);
     const Xte = steps.reduce((m, s) => s.transform(m), takeColumns(inp.Xte, cols));
     const folds = stratifiedGroupKFold(fitY, featureVectorGroups(Xtr), inp.cvFolds, { seed: ctx.options.seed });
-    return { profile, cols, steps, Xtr, ytr: fitY, Xte, folds, seen: seenShare(takeColumns(inp.Xtr, cols), takeColumns(inp.Xte, cols)) };
-  });
+    await nextTurn();
+    // In shared memory once: the profile's searches (one per family) send it to the workers once.
+    const shared = shareSearchData(Xtr, fitY);
+    profiles.push({ profile, cols, steps, Xtr: shared.X, ytr: shared.y, Xte, folds, seen: seenShare(takeColumns(inp.Xtr, cols), takeColumns(inp.Xte, cols)) });
+  }
+  await nextTurn();
   return { seenAll: seenShare(inp.Xtr, inp.Xte), profiles };
 }
 
-async function searchProfile(ctx: StageContext, inp: ProfileInputs, p: ProfilePrepared): Promise<ProfileSearched> {
-  const spaces = inp.settings.map((c) => ({ kind: c.kind, grid: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, [v]])) }));
-  const search = await gridSearchCV(spaces, p.Xtr, p.ytr, { cv: p.folds, scoring: 'f1', posLabel: -1, nJobs: ctx.options.jobs, seed: ctx.options.seed, ...(inp.signal ? { signal: inp.signal } : {}) });
-  const model = search.bestEstimator!;
-  const probPhishing = phishingScores(model, p.Xte);
-  return { ...p, search, model, test: testMetrics(inp.yte, { label: model.predict(p.Xte), probPhishing }) };
+/**
+ * The profile models' searches, family by family: `add` starts the cross-validation of a family's
+ * chosen setting on every profile as soon as the main search has chosen it, so it runs on the workers
+ * alongside the rest of the main search; `done`, once every family of the plan was added, takes per
+ * profile the setting with the best mean CV F1 (ties: the family earlier in the plan, as gridSearchCV
+ * ranks its candidates), refits it on the profile's training rows and scores it on its test rows.
+ * The models are those of one gridSearchCV over all the families' settings (same folds, same fits).
+ */
+export interface ProfileSearches {
+  add(kind: string, params: Record<string, unknown>): void;
+  done(): Promise<ProfileSearched[]>;
 }
 
-/**
- * Starts the searches of every smaller profile at once (they share the worker pool, so one search's
- * last tasks overlap the other's), to run while the caller finishes the main model; `writeProfiles`
- * takes the result. The outcome does not depend on the overlap (each search is seeded on its own).
- */
-export function searchProfiles(ctx: StageContext, inp: ProfileInputs, prepared: PreparedProfiles): Promise<ProfileSearched[]> {
-  return Promise.all(prepared.profiles.map((p) => searchProfile(ctx, inp, p)));
+export function startProfileSearches(ctx: StageContext, inp: { yte: Float64Array; signal?: AbortSignal }, prepared: PreparedProfiles, kinds: readonly string[]): ProfileSearches {
+  const cv = prepared.profiles.map(() => new Map<string, Promise<TrialResult>>());
+  const run = { nJobs: ctx.options.jobs, ...(inp.signal ? { signal: inp.signal } : {}) };
+  return {
+    add(kind, params) {
+      // The setting as gridSearchCV lists a one-point grid (parameters in key order).
+      const candidate = { kind, params: parameterGrid(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [v]])))[0]! };
+      prepared.profiles.forEach((p, i) => {
+        const trial = searchCandidates([candidate], p.Xtr, p.ytr, { ...run, cv: p.folds, scoring: 'f1', posLabel: -1, refit: false }).then((r) => r.best);
+        trial.catch(() => undefined);
+        cv[i]!.set(kind, trial);
+      });
+    },
+    done: () => Promise.all(prepared.profiles.map(async (p, i): Promise<ProfileSearched> => {
+      const trials = await Promise.all(kinds.map((k) => cv[i]!.get(k) ?? Promise.reject(new NsError('STAGE_ORDER', `The profile search has no setting for ${k}.`, { kind: 'internal' }))));
+      const best = trials.reduce((a, b) => (b.meanScore > a.meanScore ? b : a));
+      const { estimator: model } = await refitCandidate(best, p.Xtr, p.ytr, run);
+      const probPhishing = phishingScores(model, p.Xte);
+      return { ...p, best, model, test: testMetrics(inp.yte, { label: model.predict(p.Xte), probPhishing }) };
+    })),
+  };
 }
 
 /** Writes the profile bundles and `profiles.json`, the 'all' profile being the run's own model. */
@@ -133,20 +169,20 @@ export async function writeProfiles(ctx: StageContext, prepared: PreparedProfile
     name: 'all', features: [...features], kind: run.winner.kind, params: run.winner.params, cv: { f1: run.winner.cv.f1, f1Std: run.winner.cv.f1Std },
     test: run.winner.test, testVectorsSeenInTraining: prepared.seenAll, bundleKey: run.bundle.key, bundleSha256: run.bundle.sha256,
   }];
-  for (const { profile, cols, steps, search, model, test, seen } of searched) {
+  for (const { profile, cols, steps, best, model, test, seen } of searched) {
     const names = cols.map((j) => features[j]!);
     const bytes = encodeBundle({
       featureNames: names, schemaHash: ctx.schema.hash, trainingDataHash: run.trainingDataHash,
-      metrics: { cvF1: search.best.meanScore, f1Phishing: test.f1Phishing, accuracy: test.accuracy, rocAuc: test.rocAuc },
+      metrics: { cvF1: best.meanScore, f1Phishing: test.f1Phishing, accuracy: test.accuracy, rocAuc: test.rocAuc },
       libraryVersion: ctx.run.manifest.libraryVersion, createdAt: new Date().toISOString(),
       preprocessors: steps.map((s) => s.toState()), model: model.toState(),
     });
     const art = await ctx.run.write('train', `profile-${profile.name}.nsm`, bytes);
     out.push({
-      name: profile.name, features: names, kind: search.best.kind, params: search.best.params, cv: { f1: search.best.meanScore, f1Std: search.best.stdScore },
+      name: profile.name, features: names, kind: best.kind, params: best.params, cv: { f1: best.meanScore, f1Std: best.stdScore },
       test, testVectorsSeenInTraining: seen, bundleKey: art.key, bundleSha256: art.sha256,
     });
-    ctx.progress(1, `profile ${profile.label}: ${search.best.kind}, CV F1 ${search.best.meanScore.toFixed(4)}, test F1 ${test.f1Phishing.toFixed(4)}`);
+    ctx.progress(1, `profile ${profile.label}: ${best.kind}, CV F1 ${best.meanScore.toFixed(4)}, test F1 ${test.f1Phishing.toFixed(4)}`);
   }
   const art = await ctx.run.write('train', PROFILES_ARTIFACT, JSON.stringify({ profiles: out }, null, 2));
   return { profiles: out, key: art.key };

@@ -6,6 +6,7 @@
  * and scored once on the held-out test split. A family with a single setting is cross-validated too.
  * The best candidate by cross-validated F1 becomes the run's model bundle.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { NsError } from '../../core/errors.js';
 import type { Dataset, Matrix } from '../../core/matrix.js';
 import { encodeBundle, type ModelBundle } from '../../ml/bundle.js';
@@ -15,13 +16,13 @@ import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
 import { curves, phishingScores, testMetrics } from '../evaluation.js';
-import { mlflowModelOrSkip, type MlflowModelInput } from '../mlflow-model.js';
+import type { MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
 import { MODEL_ARTIFACT_DIR } from '../tracking-hooks.js';
-import { featureVectorGroups, parameterGrid, searchCandidates, softVoteTopK, stratifiedGroupKFold, type SearchResult, type Split } from '../../ml/model-selection/index.js';
+import { featureVectorGroups, parameterGrid, searchCandidates, softVoteTopK, stratifiedGroupKFold, type SearchResult, type Split, type TrialResult } from '../../ml/model-selection/index.js';
 import type { CandidateResult, StageContext, TrainOutput } from '../types.js';
-import { prepareProfiles, searchProfiles, writeProfiles, type ProfileInputs } from './profiles.js';
+import { prepareProfiles, startProfileSearches, writeProfiles } from './profiles.js';
 import { applySteps } from './transform.js';
 
 type Scalar = string | number | boolean;
@@ -48,7 +49,7 @@ interface Searched {
  * shared fold binning, tree counts scored as prefixes of one fit), each family's best refit on the
  * whole training split.
  */
-async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[], signal: AbortSignal): Promise<SearchResult> {
+async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xtr: Matrix, ytr: Float64Array, folds: readonly Split[], signal: AbortSignal, onKindScored: (best: TrialResult) => void): Promise<SearchResult> {
   const kinds = specs.map((s) => s.kind);
   const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (twice !== undefined) throw new NsError('PLAN_DUPLICATE_KIND', `The training plan lists the model kind "${twice}" twice.`, { kind: 'config', hint: 'Give each kind one entry with one grid.' });
@@ -58,7 +59,7 @@ async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xt
   const fitsOf = new Map(specs.map((s) => [s.kind, parameterGrid(s.grid).length * folds.length]));
   const fitsDone = new Map<string, number>();
   return searchCandidates(candidates, Xtr, ytr, {
-    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true, signal,
+    cv: folds, scoring: 'f1', posLabel: PHISHING, nJobs: ctx.options.jobs, refit: 'perKind', oof: true, signal, onKindScored,
     onFold: (kind) => {
       const done = (fitsDone.get(kind) ?? 0) + 1;
       fitsDone.set(kind, done);
@@ -138,6 +139,8 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
  */
 async function logMlflowModel(ctx: StageContext, bundle: ModelBundle, input: MlflowModelInput): Promise<void> {
   if (!ctx.tracking.sendsToServer) return;
+  // Loaded only here: a run without a tracking server never loads the ONNX export.
+  const { mlflowModelOrSkip } = await import('../mlflow-model.js');
   const files = mlflowModelOrSkip(bundle, input, { progress: (msg) => ctx.progress(1, msg), warn: (msg, fields) => ctx.logger.warn(msg, fields) });
   if (!files) return;
   for (const [name, body] of Object.entries(files)) await ctx.tracking.logArtifact(`${MODEL_ARTIFACT_DIR}/${name}`, body);
@@ -173,19 +176,24 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
   if (ctx.signal?.aborted) onAbort();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const searching = searchPlan(ctx, plan.candidates, Xtr, train.y, folds, stop.signal);
+    // Each family's setting, as soon as the main search has chosen it: its profile models' searches
+    // then start on the workers beside the rest of the main search.
+    // Until the profiles' data is ready, the settings wait in `chosen`.
+    const chosen: TrialResult[] = [];
+    const onChosen: { add: (best: TrialResult) => void } = { add: (best) => chosen.push(best) };
+    const searching = searchPlan(ctx, plan.candidates, Xtr, train.y, folds, stop.signal, (best) => onChosen.add(best));
     searching.catch(() => undefined);
     // This thread waits while the workers search: the profile models' data is made ready meanwhile.
     const profileData = { Xtr: train.X, ytr: train.y, Xte: test.X, yte: test.y, cvFolds: fitted.cvFolds, signal: stop.signal, ...(fitted.profileRows !== undefined ? { sampleRows: fitted.profileRows } : {}) };
-    const prepared = prepareProfiles(ctx, profileData);
+    const prepared = await prepareProfiles(ctx, profileData);
+    const profileSearches = startProfileSearches(ctx, profileData, prepared, plan.candidates.map((spec) => spec.kind));
+    onChosen.add = (best) => profileSearches.add(best.kind, best.params);
+    for (const c of chosen) onChosen.add(c);
     const search = await searching;
-    // The profile models' candidates are the families' chosen settings: their searches run on the
-    // workers while this thread scores and writes the main model.
-    const profileInputs: ProfileInputs = { ...profileData, settings: plan.candidates.map((spec) => ({ kind: spec.kind, params: search.bestByKind![spec.kind]!.trial.params })) };
-    const profileSearch = searchProfiles(ctx, profileInputs, prepared);
-    profileSearch.catch(() => undefined);
+    const profilesDone = profileSearches.done();
+    profilesDone.catch(() => undefined);
     const main = await trainMain(ctx, { plan: plan.candidates, search, folds, train, test, Xte, preStates, snapshotSha256: ing.snapshotSha256 });
-    const profiles = await writeProfiles(ctx, prepared, await profileSearch, { winner: main.winner, bundle: main.bundle, trainingDataHash: ing.snapshotSha256 });
+    const profiles = await writeProfiles(ctx, prepared, await profilesDone, { winner: main.winner, bundle: main.bundle, trainingDataHash: ing.snapshotSha256 });
     return { ...main.output, profiles: profiles.profiles, profilesKey: profiles.key };
   } finally {
     ctx.signal?.removeEventListener('abort', onAbort);
@@ -198,10 +206,14 @@ async function trainMain(ctx: StageContext, m: { plan: readonly CandidateSpec[];
   const { search, folds, train, test, Xte, preStates } = m;
   const searched: Searched[] = [];
   for (const spec of m.plan) {
+    // The profile searches run on the workers meanwhile: a turn of the event loop between families
+    // hands them their next tasks (awaits that settle at once would not).
+    await nextTurn();
     const s = await familyResult(ctx, spec, search, Xte, test.y);
     searched.push(s);
     ctx.progress(1, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
   }
+  await nextTurn();
   const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y, (msg) => ctx.progress(1, msg));
   if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
