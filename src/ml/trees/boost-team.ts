@@ -92,12 +92,10 @@ const SEGMENTS = 1024;
 /**
  * Loads a waiting thread makes before it sleeps: the lead, of the done count (it has nothing else to
  * do, and a sleeping lead wakes tens of microseconds after the helper's last block); a helper, of the
- * low half of the claim word (a few hundred microseconds: between two passes of one tree the lead
- * sums small nodes alone, splits and joins partitions, and a helper that slept through that wakes
- * late for the next pass; 2,000 loads made 400k-row fits about 8% slower in back-to-back runs).
+ * low half of the claim word (a few microseconds: the next pass usually follows that soon).
  */
 const LEAD_SPIN = 20_000;
-const HELPER_SPIN = 200_000;
+const HELPER_SPIN = 2_000;
 
 /**
  * Makes the shared state of a team for one fit. `fit` gives the per-vector arrays of the gradient and
