@@ -259,15 +259,31 @@ export function rootBins(ptr: Int32Array, rows: Int32Array, ord: Int32Array, gh:
 /** The lead's side of a team: posts passes and takes part in them. */
 export class HistTeam {
   private seq = 0n;
+  /** Blocks of the root pass when it has been posted and not yet joined, else 0. */
+  private rootBlocks = 0;
 
   constructor(readonly shared: HistTeamShared) {}
 
-  /** The root histogram's non-default bins into `hist` (other entries untouched). */
-  root(hist: Float64Array): void {
+  /**
+   * Posts the root pass, so the helpers start on it while the lead does other work: that work must not
+   * write gh, and `root` must follow before any other pass. Does nothing when it is already posted.
+   */
+  postRoot(): void {
+    if (this.rootBlocks > 0) return;
     const s = this.shared;
     s.rootOut.fill(0);
-    this.pass(ROOT, 0, 0, ROOT_BLOCK, Math.ceil(s.binOrder.length / ROOT_BLOCK));
-    hist.set(s.rootOut);
+    const nb = Math.ceil(s.binOrder.length / ROOT_BLOCK);
+    this.post(ROOT, 0, 0, ROOT_BLOCK, nb);
+    this.rootBlocks = nb;
+  }
+
+  /** The root histogram's non-default bins into `hist` (other entries untouched). */
+  root(hist: Float64Array): void {
+    this.postRoot();
+    const nb = this.rootBlocks;
+    this.rootBlocks = 0;
+    this.join(nb);
+    hist.set(this.shared.rootOut);
   }
 
   /** Sums over rows idx[start..end) into `hist`, block by block, blocks added in order. */
@@ -345,6 +361,12 @@ export class HistTeam {
   }
 
   private pass(kind: number, start: number, end: number, size: number, nb: number): void {
+    this.post(kind, start, end, size, nb);
+    this.join(nb);
+  }
+
+  /** Posts a command of `nb` blocks for the helpers. */
+  private post(kind: number, start: number, end: number, size: number, nb: number): void {
     const s = this.shared;
     const par = s.par;
     par[KIND] = kind;
@@ -355,6 +377,12 @@ export class HistTeam {
     this.seq++;
     Atomics.store(s.word, 0, (this.seq << 32n) | (BigInt(nb) << 16n));
     Atomics.notify(s.word, 0);
+  }
+
+  /** Takes the posted command's blocks that are left, then waits until all `nb` are done. */
+  private join(nb: number): void {
+    const s = this.shared;
+    const par = s.par;
     for (let b = claim(s); b >= 0; b = claim(s)) {
       runBlock(s, b);
       Atomics.add(par, DONE, 1);

@@ -215,6 +215,8 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
   buf.size = 0;
   ws.deferred.length = 0;
 
+  // The helpers sum the root's bins while this thread sums the totals.
+  ws.team?.postRoot();
   let G = 0;
   let H = 0;
   for (let k = 0; k < m; k++) {
