@@ -29,7 +29,7 @@ import type { CartData, CartOptions } from './cart.js';
 import type { Rng } from '../../core/rng.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
-import { compactSide, histogram, partitionTwoWords, partitionWords, positions, swapBuffers, ternaryFive, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
+import { compactSide, histogram, partitionTwoWords, partitionWords, positions, swapBuffers, ternaryFive, ternaryFiveInt, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
 
 /** Row-major packed bins of the distinct vectors: feature f of vector u is bits `width` wide. */
 export interface PackedRows {
@@ -247,7 +247,9 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
           const g2 = batch[s + 2]!;
           const g3 = batch[s + 3]!;
           const g4 = batch[s + 4]!;
-          ternaryFive(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          // Below 2^31 in total (all but the top levels of a large tree), every sum fits an int32.
+          const five = total < 2 ** 31 ? ternaryFiveInt : ternaryFive;
+          five(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
           for (let t = s; t < s + 5; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 5;
         } else if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
