@@ -29,7 +29,7 @@ import type { CartData, CartOptions } from './cart.js';
 import type { Rng } from '../../core/rng.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
-import { compactSide, histogram, partitionTwoWords, partitionWords, positions, swapBuffers, ternaryFive, ternaryFiveInt, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
+import { compactSide, histogram, partitionTwoWords, partitionWords, positions, swapBuffers, ternaryFive, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
 
 /** Row-major packed bins of the distinct vectors: feature f of vector u is bits `width` wide. */
 export interface PackedRows {
@@ -163,6 +163,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
   const pos = positions(n, W, mask);
   const { rows, pw } = pos;
   let m = 0;
+  let maxRow = 1;
   for (let u = 0; u < n; u++) {
     const p = weights[u]!;
     if (p === 0) continue;
@@ -170,8 +171,13 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
       rows[q * n + m] = packed.bits[u * W + q]!;
     }
     const c1 = Math.floor(p / SHIFT);
-    pw[m++] = p - c1 * SHIFT + c1 * SC;
+    pw[m] = p - c1 * SHIFT + c1 * SC;
+    if (pw[m]! > maxRow) maxRow = pw[m]!;
+    m++;
   }
+  // Rows per chunk of a histogram pass whose int32 sums cannot reach 2^31 (nodes of a larger total).
+  const chunk = Math.max(1, Math.floor((2 ** 31 - 1) / maxRow));
+  const part = new Float64Array(15);
 
   const features = new Int32Array(nFeatures);
   for (let f = 0; f < nFeatures; f++) features[f] = f;
@@ -247,9 +253,20 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
           const g2 = batch[s + 2]!;
           const g3 = batch[s + 3]!;
           const g4 = batch[s + 4]!;
-          // Below 2^31 in total (all but the top levels of a large tree), every sum fits an int32.
-          const five = total < 2 ** 31 ? ternaryFiveInt : ternaryFive;
-          five(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          // Sums in int32: in one pass when the node's total is below 2^31 (all but the top levels of a
+          // large tree), else in chunks of rows whose sums cannot reach 2^31, added up in doubles.
+          if (total < 2 ** 31) {
+            ternaryFive(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          } else {
+            for (let t = s; t < s + 5; t++) hists[t * HS + 1] = hists[t * HS + 2] = 0;
+            for (let c = start; c < end; c += chunk) {
+              ternaryFive(pos, c, Math.min(end, c + chunk), off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, part, 0, 3);
+              for (let t = 0; t < 5; t++) {
+                hists[(s + t) * HS + 1]! += part[3 * t + 1]!;
+                hists[(s + t) * HS + 2]! += part[3 * t + 2]!;
+              }
+            }
+          }
           for (let t = s; t < s + 5; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 5;
         } else if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
