@@ -18,7 +18,8 @@
  *   feature constant in the node is skipped without a histogram, as the general path skips it after one.
  * - A split whose two children cannot split again skips the partition; when only one of them can,
  *   just its rows are compacted in place.
- * - Partitioning is stable and branch-free (left rows in place, right rows through scratch buffers).
+ * - Partitioning is branch-free and goes from one pair of position buffers to the other (left rows
+ *   from the front, right rows from the back), with no copy back; row order inside a node does not matter.
  *
  * Sums of integers do not depend on the order of the rows, so the trees are bit-identical to those of
  * the general path (cart-packed.test.ts holds them to it).
@@ -28,7 +29,7 @@ import type { CartData, CartOptions } from './cart.js';
 import type { Rng } from '../../core/rng.js';
 import type { TreeArrays } from './tree.js';
 import { TreeBuilderBuffer } from './tree.js';
-import { compactSide, histogram, partitionTwoWords, partitionWords, positions, ternaryFive, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
+import { compactSide, histogram, partitionTwoWords, partitionWords, positions, swapBuffers, ternaryFive, ternaryOne, ternaryPair, ternaryQuad, ternaryThree, varyingBits } from './cart-packed-kernels.js';
 
 /** Row-major packed bins of the distinct vectors: feature f of vector u is bits `width` wide. */
 export interface PackedRows {
@@ -162,6 +163,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
   const pos = positions(n, W, mask);
   const { rows, pw } = pos;
   let m = 0;
+  let maxRow = 1;
   for (let u = 0; u < n; u++) {
     const p = weights[u]!;
     if (p === 0) continue;
@@ -169,8 +171,13 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
       rows[q * n + m] = packed.bits[u * W + q]!;
     }
     const c1 = Math.floor(p / SHIFT);
-    pw[m++] = p - c1 * SHIFT + c1 * SC;
+    pw[m] = p - c1 * SHIFT + c1 * SC;
+    if (pw[m]! > maxRow) maxRow = pw[m]!;
+    m++;
   }
+  // Rows per chunk of a histogram pass whose int32 sums cannot reach 2^31 (nodes of a larger total).
+  const chunk = Math.max(1, Math.floor((2 ** 31 - 1) / maxRow));
+  const part = new Float64Array(15);
 
   const features = new Int32Array(nFeatures);
   for (let f = 0; f < nFeatures; f++) features[f] = f;
@@ -189,9 +196,14 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
   const buf = new TreeBuilderBuffer(Math.min(1 << 16, (m >> 1) + 1));
   buf.addLeaf(W0 + W1 > 0 ? W1 / (W0 + W1) : 0.5, W0 + W1);
 
-  // Explicit stack of (node, start, end, depth, w0, w1); the row count of a node is w0 + w1.
-  const stack: number[] = [0, 0, m, 0, W0, W1];
+  // Explicit stack of (node, start, end, depth, w0, w1, buffer); the row count of a node is w0 + w1.
+  // A partition moves the children's rows to the other pair of position buffers: `buffer` is the pair
+  // a node's rows are in (0: pos.rows at the start of the tree), `cur` the pair pos.rows is now.
+  const stack: number[] = [0, 0, m, 0, W0, W1, 0];
+  let cur = 0;
+  const invSC = 1 / SC;
   while (stack.length > 0) {
+    const at = stack.pop()!;
     const N1 = stack.pop()!;
     const N0 = stack.pop()!;
     const depth = stack.pop()!;
@@ -200,6 +212,10 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
     const node = stack.pop()!;
     const Nc = N0 + N1;
     if (stopsSplitting(opt, depth, Nc, N0, N1)) continue;
+    if (at !== cur) {
+      swapBuffers(pos);
+      cur = at;
+    }
     varyingBits(pos, start, end, vary);
 
     let bestScore = -Infinity;
@@ -237,7 +253,20 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
           const g2 = batch[s + 2]!;
           const g3 = batch[s + 3]!;
           const g4 = batch[s + 4]!;
-          ternaryFive(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          // Sums in int32: in one pass when the node's total is below 2^31 (all but the top levels of a
+          // large tree), else in chunks of rows whose sums cannot reach 2^31, added up in doubles.
+          if (total < 2 ** 31) {
+            ternaryFive(pos, start, end, off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, hists, s * HS, HS);
+          } else {
+            for (let t = s; t < s + 5; t++) hists[t * HS + 1] = hists[t * HS + 2] = 0;
+            for (let c = start; c < end; c += chunk) {
+              ternaryFive(pos, c, Math.min(end, c + chunk), off, sh, wordOff[g]!, shiftOf[g]!, wordOff[g2]!, shiftOf[g2]!, wordOff[g3]!, shiftOf[g3]!, wordOff[g4]!, shiftOf[g4]!, part, 0, 3);
+              for (let t = 0; t < 5; t++) {
+                hists[(s + t) * HS + 1]! += part[3 * t + 1]!;
+                hists[(s + t) * HS + 2]! += part[3 * t + 2]!;
+              }
+            }
+          }
           for (let t = s; t < s + 5; t++) hists[t * HS] = total - hists[t * HS + 1]! - hists[t * HS + 2]!;
           s += 5;
         } else if (s + 3 < K && nBins[f]! <= 3 && nBins[g]! <= 3 && nBins[batch[s + 2]!]! <= 3 && nBins[batch[s + 3]!]! <= 3) {
@@ -272,7 +301,7 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
         const nb = nBins[f]!;
         for (let b = 0; b < nb; b++) {
           const v = hists[s * HS + b]!;
-          const c1 = Math.floor(v / SC);
+          const c1 = Math.floor(v * invSC); // exact: SC is a power of two
           const c0 = v - c1 * SC;
           h[3 * b] = c0;
           h[3 * b + 1] = c1;
@@ -332,13 +361,13 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
     if (splitL !== splitR) {
       // Only one child goes on: its rows are compacted to the front, the leaf's are dropped.
       const kept = start + compactSide(pos, start, end, bestOff, bestSh, bestBin, splitR);
-      if (splitR) stack.push(child + 1, start, kept, depth + 1, bR0, bR1);
-      else stack.push(child, start, kept, depth + 1, bL0, bL1);
+      if (splitR) stack.push(child + 1, start, kept, depth + 1, bR0, bR1, cur);
+      else stack.push(child, start, kept, depth + 1, bL0, bL1, cur);
       continue;
     }
     const l = W === 2 ? partitionTwoWords(pos, start, end, bestOff, bestSh, bestBin) : partitionWords(pos, start, end, bestOff, bestSh, bestBin);
-    stack.push(child + 1, l, end, depth + 1, bR0, bR1);
-    stack.push(child, start, l, depth + 1, bL0, bL1);
+    stack.push(child + 1, l, end, depth + 1, bR0, bR1, 1 - cur);
+    stack.push(child, start, l, depth + 1, bL0, bL1, 1 - cur);
   }
   return buf.finish(data.edges, data.offsets);
 }
