@@ -105,17 +105,21 @@ export function bootstrapDraws(rowOf: Int32Array, y01: Uint8Array): Int32Array {
  * Class counts of each vector as growPacked takes them: w0 + w1 * 2^26, from `draws.length` draws of a
  * bootstrap (`rng`, the draws of bootstrapCounts in forest-grow.ts) over original rows (`draws` of
  * bootstrapDraws, `ones` of them class 1) on `n` vectors; null when the classes are too large for the packed path.
+ * `into` (n long), when given, is cleared and filled instead of a new array.
  */
-export function bootstrapPackedWeights(rng: Rng, draws: Int32Array, ones: number, n: number): Float64Array | null {
+export function bootstrapPackedWeights(rng: Rng, draws: Int32Array, ones: number, n: number, into?: Float64Array): Float64Array | null {
   const rows = draws.length;
   if (ones > PACKED_MAX_W1 || rows - ones > PACKED_MAX_W0) return null;
-  const weights = new Float64Array(n);
+  const weights = into !== undefined && into.length === n ? into.fill(0) : new Float64Array(n);
   for (let k = 0; k < rows; k++) {
     const d = draws[rng.int(rows)]!;
     weights[d >> 1]! += 1 + (d & 1) * (SHIFT - 1); // no branch on the class: it is a coin flip per draw
   }
   return weights;
 }
+
+/** The node buffer of the last packed tree of this thread (one thread per module instance). */
+let lastBuffer: TreeBuilderBuffer | undefined;
 
 /**
  * The packed CART: weights[u] = w0 + w1 * 2^26 of vector u (class totals up to PACKED_MAX_W0 /
@@ -192,8 +196,9 @@ export function growPacked(data: CartData, packed: PackedRows, weights: Float64A
   const vary = new Int32Array(W);
 
   // Room for a typical forest tree (about m / 4 nodes on the phishing data); the buffer doubles when a
-  // tree needs more.
-  const buf = new TreeBuilderBuffer(Math.min(1 << 16, (m >> 1) + 1));
+  // tree needs more. The previous tree's buffer is reused (finish() copies the nodes out), so a forest
+  // does not allocate and zero fresh node storage per tree.
+  const buf = (lastBuffer ??= new TreeBuilderBuffer(Math.min(1 << 16, (m >> 1) + 1))).reset();
   buf.addLeaf(W0 + W1 > 0 ? W1 / (W0 + W1) : 0.5, W0 + W1);
 
   // Explicit stack of (node, start, end, depth, w0, w1, buffer); the row count of a node is w0 + w1.

@@ -53,6 +53,9 @@ export function bootstrapCounts(rng: Rng, rows: number): Float64Array {
   return counts;
 }
 
+/** The bootstrap weights of this thread's last tree, refilled by the next (growPacked does not keep them). */
+let lastWeights: Float64Array | undefined;
+
 /**
  * Grows the tree of one seed. The bootstrap draws come first from the tree's own generator; with unit
  * row weights they are counted straight onto the vectors for the packed CART (cart-packed.ts).
@@ -61,8 +64,9 @@ function growOne(task: ForestTask, seed: number): TreeArrays {
   const data = { n: task.n, nFeatures: task.nFeatures, colBins: task.colBins, nBins: task.nBins, edges: task.edges, offsets: task.offsets, packed: task.packed };
   const rng = new Rng(seed);
   if (task.bootstrap && task.unitRows) {
-    const weights = bootstrapPackedWeights(rng, task.draws, task.ones, task.n);
+    const weights = bootstrapPackedWeights(rng, task.draws, task.ones, task.n, lastWeights);
     if (weights !== null) {
+      lastWeights = weights;
       const tree = growPacked(data, task.packed, weights, task.cart, rng);
       if (tree !== null) return tree;
       const { w0, w1, cnt } = splitPackedWeights(weights);

@@ -37,6 +37,12 @@ export class TreeBuilderBuffer {
     this.gain = new Float64Array(capacity);
   }
 
+  /** Empties the buffer for the next tree, keeping its capacity (every field of a node is written when it is added). */
+  reset(): this {
+    this.size = 0;
+    return this;
+  }
+
   /** Appends a leaf and returns its index. */
   addLeaf(value: number, cover: number): number {
     if (this.size === this.feature.length) this.grow();
