@@ -4,11 +4,10 @@
  * Deleting a key also removes the folders it leaves empty, up to the root (as keys on S3, folders
  * exist only while they hold something).
  */
-import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { NsError, systemError } from '../../core/errors.js';
-import { sha256 } from '../../core/hash.js';
 import { requireFolderPrefix, type ArtifactStore, type PieceWriter, type PutResult } from '../../ports/artifact-store.js';
 
 export class FsArtifactStore implements ArtifactStore {
@@ -32,20 +31,7 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<PutResult> {
-    const path = this.pathOf(key);
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-    try {
-      await this.inFolder(path, async () => {
-        await writeFile(tmp, bytes);
-        await rename(tmp, path);
-      });
-    } catch (e) {
-      // A full disk leaves a partial temporary file behind; remove it so the space comes back.
-      await rm(tmp, { force: true });
-      throw systemError(e, path) ?? e;
-    }
-    return { key, sha256: sha256(bytes), size: bytes.byteLength };
+    return (await this.putFrom(key, (write) => write(body))).put;
   }
 
   /**

@@ -104,21 +104,10 @@ function scoreModel(model: Classifier, Xt: Matrix, yt: Float64Array, scoring: Sc
     const p = P ?? model.predictProba(Xt);
     return rocAucScore(yt, Float64Array.from({ length: Xt.rows }, (_, i) => p.data[i * p.cols + k]!), posLabel);
   }
-  const pred = P !== undefined && model instanceof TreeClassifierBase ? treeLabels(P, model.classes) : model.predict(Xt);
+  const pred = P !== undefined && model instanceof TreeClassifierBase ? model.labelsOf(P) : model.predict(Xt);
   if (scoring === 'accuracy') return accuracyScore(yt, pred);
   if (scoring === 'balanced_accuracy') return balancedAccuracyScore(yt, pred);
   return f1Score(yt, pred, posLabel);
-}
-
-/**
- * A tree model's labels from its probabilities, by the rule of TreeClassifierBase.predict (which
- * computes predictProba and applies it): the same labels without scoring the trees a second time.
- */
-function treeLabels(P: Matrix, classes: Float64Array): Float64Array {
-  const p = P.data;
-  const out = new Float64Array(P.rows);
-  for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? classes[1]! : classes[0]!;
-  return out;
 }
 
 /**

@@ -165,9 +165,14 @@ export abstract class TreeClassifierBase<P extends object> implements Classifier
   }
 
   predict(X: Matrix): Float64Array {
-    const p = this.predictProba(X).data;
+    return this.labelsOf(this.predictProba(X));
+  }
+
+  /** The labels `predict` gives for rows whose predictProba is `P` (callers that already have P). */
+  labelsOf(P: Matrix): Float64Array {
+    const p = P.data;
     const c = this.classes;
-    const out = new Float64Array(X.rows);
+    const out = new Float64Array(P.rows);
     for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1]! > p[2 * i]! ? c[1]! : c[0]!;
     return out;
   }
