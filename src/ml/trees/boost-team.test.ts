@@ -23,18 +23,24 @@ function ternaryRows(rows: number, seed: number): { X: ReturnType<typeof matrix>
   return { X, y };
 }
 
+/** Log-loss-like (g, h) pairs of n vectors (shared memory, interleaved), a third of them positive. */
+function randomGradients(n: number, seed: number): Float64Array {
+  const gh = new Float64Array(new SharedArrayBuffer(16 * n));
+  const rng = new Rng(seed);
+  for (let u = 0; u < n; u++) {
+    const p = 0.2 + 0.6 * rng.next();
+    gh[2 * u] = p - (u % 3 === 0 ? 1 : 0);
+    gh[2 * u + 1] = p * (1 - p);
+  }
+  return gh;
+}
+
 describe('boosting on large sets (histogram team)', () => {
   const { X, y } = ternaryRows(LARGE_SET_VECTORS + 8_000, 11);
 
   it('a team pass gives the tree of the plain builder: same splits, leaf values equal to rounding', () => {
     const { data: d } = prepareBoosting(X, y);
-    const gh = new Float64Array(new SharedArrayBuffer(16 * d.n));
-    const rng = new Rng(3);
-    for (let u = 0; u < d.n; u++) {
-      const p = 0.2 + 0.6 * rng.next();
-      gh[2 * u] = p - (u % 3 === 0 ? 1 : 0);
-      gh[2 * u + 1] = p * (1 - p);
-    }
+    const gh = randomGradients(d.n, 3);
     const L = 2 * d.binOffset[d.nFeatures]!;
     const opt = { learningRate: 0.1, maxDepth: 6, maxLeafNodes: Infinity, minChildWeight: 1, l2: 1 };
     const idxPlain = Int32Array.from({ length: d.n }, (_, u) => u);
@@ -52,13 +58,7 @@ describe('boosting on large sets (histogram team)', () => {
 
   it('grows level by level (no leaf limit) the tree the best-first loop grows: same nodes, bits and row segments', () => {
     const { data: d } = prepareBoosting(X, y);
-    const gh = new Float64Array(new SharedArrayBuffer(16 * d.n));
-    const rng = new Rng(4);
-    for (let u = 0; u < d.n; u++) {
-      const p = 0.1 + 0.8 * rng.next();
-      gh[2 * u] = p - (u % 5 < 2 ? 1 : 0);
-      gh[2 * u + 1] = p * (1 - p);
-    }
+    const gh = randomGradients(d.n, 4);
     const L = 2 * d.binOffset[d.nFeatures]!;
     const idx = new Int32Array(new SharedArrayBuffer(4 * d.n));
     const team = new HistTeam(histTeamShared(d, gh, idx, L));

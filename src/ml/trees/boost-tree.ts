@@ -7,7 +7,8 @@
  * Histogram passes skip each feature's most frequent bin (74% of the phishing cells): rows list only
  * their other bins (`sparseBins`), and the skipped bin is filled in as node total minus the rest.
  * Rows are partitioned on the column-major byte bins (one feature's column is a few KB, cache-resident),
- * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
+ * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next. On large
+ * sets without a leaf limit the row work runs level by level (growByLevels), with the same result.
  */
 import type { HistTeam } from './boost-team.js';
 import { ROW_BLOCK, rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
