@@ -23,18 +23,24 @@ function ternaryRows(rows: number, seed: number): { X: ReturnType<typeof matrix>
   return { X, y };
 }
 
+/** Log-loss-like (g, h) pairs of n vectors (shared memory, interleaved), a third of them positive. */
+function randomGradients(n: number, seed: number): Float64Array {
+  const gh = new Float64Array(new SharedArrayBuffer(16 * n));
+  const rng = new Rng(seed);
+  for (let u = 0; u < n; u++) {
+    const p = 0.2 + 0.6 * rng.next();
+    gh[2 * u] = p - (u % 3 === 0 ? 1 : 0);
+    gh[2 * u + 1] = p * (1 - p);
+  }
+  return gh;
+}
+
 describe('boosting on large sets (histogram team)', () => {
   const { X, y } = ternaryRows(LARGE_SET_VECTORS + 8_000, 11);
 
   it('a team pass gives the tree of the plain builder: same splits, leaf values equal to rounding', () => {
     const { data: d } = prepareBoosting(X, y);
-    const gh = new Float64Array(new SharedArrayBuffer(16 * d.n));
-    const rng = new Rng(3);
-    for (let u = 0; u < d.n; u++) {
-      const p = 0.2 + 0.6 * rng.next();
-      gh[2 * u] = p - (u % 3 === 0 ? 1 : 0);
-      gh[2 * u + 1] = p * (1 - p);
-    }
+    const gh = randomGradients(d.n, 3);
     const L = 2 * d.binOffset[d.nFeatures]!;
     const opt = { learningRate: 0.1, maxDepth: 6, maxLeafNodes: Infinity, minChildWeight: 1, l2: 1 };
     const idxPlain = Int32Array.from({ length: d.n }, (_, u) => u);
@@ -48,6 +54,36 @@ describe('boosting on large sets (histogram team)', () => {
     expect(Array.from(teamed.feature)).toEqual(Array.from(plain.feature));
     expect(Array.from(teamed.thresholdBin)).toEqual(Array.from(plain.thresholdBin));
     for (let k = 0; k < plain.value.length; k++) expect(teamed.value[k]).toBeCloseTo(plain.value[k]!, 12);
+  });
+
+  it('grows level by level (no leaf limit) the tree the best-first loop grows: same nodes, bits and row segments', () => {
+    const { data: d } = prepareBoosting(X, y);
+    const gh = randomGradients(d.n, 4);
+    const L = 2 * d.binOffset[d.nFeatures]!;
+    const idx = new Int32Array(new SharedArrayBuffer(4 * d.n));
+    const team = new HistTeam(histTeamShared(d, gh, idx, L));
+    const grow = (maxLeafNodes: number): { tree: ReturnType<typeof buildBoostTree>; ws: BoostWorkspace; order: number[] } => {
+      for (let u = 0; u < d.n; u++) idx[u] = u;
+      const ws = new BoostWorkspace(L, team, team.shared.scratch);
+      const tree = buildBoostTree(d, idx, d.n, gh, { learningRate: 0.1, maxDepth: 6, maxLeafNodes, minChildWeight: 1, l2: 1 }, ws);
+      return { tree, ws, order: Array.from(idx) };
+    };
+    // Infinity: level by level; a limit no tree reaches: the best-first loop.
+    const levels = grow(Infinity);
+    const bestFirst = grow(1e9);
+    team.stop();
+    const { tree: a } = levels;
+    const { tree: b } = bestFirst;
+    expect(a.feature.length).toBeGreaterThan(60);
+    expect(Array.from(a.feature)).toEqual(Array.from(b.feature));
+    expect(Array.from(a.thresholdBin)).toEqual(Array.from(b.thresholdBin));
+    expect(Array.from(a.left)).toEqual(Array.from(b.left));
+    expect(Array.from(a.value)).toEqual(Array.from(b.value));
+    const nodes = a.feature.length;
+    expect(Array.from(levels.ws.segStart.subarray(0, nodes))).toEqual(Array.from(bestFirst.ws.segStart.subarray(0, nodes)));
+    expect(Array.from(levels.ws.segEnd.subarray(0, nodes))).toEqual(Array.from(bestFirst.ws.segEnd.subarray(0, nodes)));
+    expect(levels.ws.deferred).toEqual(bestFirst.ws.deferred);
+    expect(levels.order).toEqual(bestFirst.order);
   });
 
   it('fits the same model, bit for bit, with one thread and with two', async () => {

@@ -23,8 +23,14 @@ import { gradientRange, partitionBlock, scoreRange, segmentTable } from './boost
 export interface HistTeamShared {
   /** [0] claim word. */
   word: BigInt64Array;
-  /** [KIND, START, END, BLOCK, QUIT, DONE, COL, THR, COUNT, FUSE]. */
+  /** [KIND, START, END, BLOCK, QUIT, DONE, -, -, COUNT, FUSE]. */
   par: Int32Array;
+  /** Row and partition passes: block b covers idx[blockFrom[b] .. blockTo[b]) (a batch may span several nodes). */
+  blockFrom: Int32Array;
+  blockTo: Int32Array;
+  /** Partition passes: block b's column offset and bin threshold. */
+  blockCol: Int32Array;
+  blockThr: Int32Array;
   /** Column-major bins (the partition and score steps). */
   colBins: Uint8Array;
   sparsePtr: Int32Array;
@@ -67,8 +73,6 @@ const END = 2;
 const BLOCK = 3;
 const QUIT = 4;
 const DONE = 5;
-const COL = 6;
-const THR = 7;
 const COUNT = 8;
 const FUSE = 9;
 const ROOT = 1;
@@ -77,9 +81,11 @@ const PART = 3;
 const GRAD = 4;
 const SCORE = 5;
 
-/** Rows per block of a node pass (at least), and the most blocks a pass is cut into. */
+/** Rows per block of a node pass (at least), and the most blocks one node's pass is cut into. */
 export const ROW_BLOCK = 4096;
 export const MAX_BLOCKS = 64;
+/** The most blocks of one row or partition pass over several nodes (a longer batch runs as several passes). */
+const BATCH_BLOCKS = 512;
 /** Bins per block of the root pass (a multiple of 4: the root kernel sums four bins side by side). */
 const ROOT_BLOCK = 8;
 /**
@@ -104,11 +110,13 @@ const HELPER_SPIN = 2_000;
 export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, histLength: number, fit?: TeamFitState): HistTeamShared {
   const share = toShared;
   const f64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
+  const i32 = (len: number): Int32Array => new Int32Array(new SharedArrayBuffer(4 * len));
   return {
-    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 10)), colBins: share(d.colBins),
+    word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 10)),
+    blockFrom: i32(BATCH_BLOCKS), blockTo: i32(BATCH_BLOCKS), blockCol: i32(BATCH_BLOCKS), blockThr: i32(BATCH_BLOCKS), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
-    gh, idx, blockHists: f64(MAX_BLOCKS * histLength), rootOut: f64(histLength), histLength,
-    scratch: new Int32Array(new SharedArrayBuffer(4 * d.n)), leftCounts: new Int32Array(new SharedArrayBuffer(4 * MAX_BLOCKS)),
+    gh, idx, blockHists: f64(BATCH_BLOCKS * histLength), rootOut: f64(histLength), histLength,
+    scratch: i32(d.n), leftCounts: i32(BATCH_BLOCKS),
     score: fit?.score ?? f64(0), tot: fit?.tot ?? f64(0), pos: fit?.pos ?? f64(0), inSample: fit?.inSample ?? new Uint8Array(new SharedArrayBuffer(0)),
     segments: segmentTable(SEGMENTS, true),
   };
@@ -140,23 +148,23 @@ function runBlock(s: HistTeamShared, b: number): void {
     rootBins(s.binPtr, s.binRows, s.binOrder, s.gh, s.rootOut, q0, Math.min(s.binOrder.length, q0 + size));
     return;
   }
-  const from = par[START]! + b * size;
-  const to = Math.min(par[END]!, from + size);
   if (kind === PART) {
-    s.leftCounts[b] = partitionBlock(s.colBins, par[COL]!, par[THR]!, s.idx, s.scratch, from, to);
+    s.leftCounts[b] = partitionBlock(s.colBins, s.blockCol[b]!, s.blockThr[b]!, s.idx, s.scratch, s.blockFrom[b]!, s.blockTo[b]!);
     return;
   }
+  if (kind === ROWS) {
+    const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
+    hist.fill(0);
+    rowSums(s.sparsePtr, s.sparseBins, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
+    return;
+  }
+  const from = par[START]! + b * size;
+  const to = Math.min(par[END]!, from + size);
   if (kind === GRAD) {
     gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to);
     return;
   }
-  if (kind === SCORE) {
-    scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
-    return;
-  }
-  const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
-  hist.fill(0);
-  rowSums(s.sparsePtr, s.sparseBins, s.idx, from, to, s.gh, hist);
+  scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
 }
 
 /**
@@ -256,9 +264,26 @@ export function rootBins(ptr: Int32Array, rows: Int32Array, ord: Int32Array, gh:
   }
 }
 
+/** A row segment idx[start .. end) and the histogram its sums go to. */
+export interface HistSegment {
+  start: number;
+  end: number;
+  hist: Float64Array;
+}
+
+/** A row segment idx[start .. end) to partition on bin <= thr in the column at colBins offset col. */
+export interface PartSegment {
+  col: number;
+  thr: number;
+  start: number;
+  end: number;
+}
+
 /** The lead's side of a team: posts passes and takes part in them. */
 export class HistTeam {
   private seq = 0n;
+  /** Blocks per segment of the batch being run. */
+  private readonly counts: number[] = [];
   /** Blocks of the root pass when it has been posted and not yet joined, else 0. */
   private rootBlocks = 0;
 
@@ -286,45 +311,108 @@ export class HistTeam {
     hist.set(this.shared.rootOut);
   }
 
-  /** Sums over rows idx[start..end) into `hist`, block by block, blocks added in order. */
-  rows(start: number, end: number, hist: Float64Array): void {
+  /**
+   * Histograms of several row segments in one pass (or a few, when their blocks do not fit one):
+   * segment i is idx[segs[i].start .. segs[i].end), summed into segs[i].hist. A segment of at least two
+   * ROW_BLOCKs is cut into blocks added in order, a shorter one is one block: a segment's sums do not
+   * depend on the other segments of its batch.
+   */
+  rowsMany(segs: readonly HistSegment[]): void {
     const s = this.shared;
-    const { size, nb } = blocksOf(end - start, ROW_BLOCK);
-    this.pass(ROWS, start, end, size, nb);
+    const counts = this.counts;
+    counts.length = 0;
+    let nb = 0;
+    let first = 0;
+    for (let i = 0; i < segs.length; i++) {
+      const { start, end } = segs[i]!;
+      const { size, nb: k } = end - start >= 2 * ROW_BLOCK ? blocksOf(end - start, ROW_BLOCK) : { size: end - start, nb: 1 };
+      if (nb + k > BATCH_BLOCKS) {
+        this.sumBatch(segs, first, i, nb);
+        first = i;
+        nb = 0;
+      }
+      counts.push(k);
+      for (let b = 0; b < k; b++) {
+        s.blockFrom[nb] = start + b * size;
+        s.blockTo[nb++] = Math.min(end, start + (b + 1) * size);
+      }
+    }
+    this.sumBatch(segs, first, segs.length, nb);
+  }
+
+  /** Runs the row pass of the nb blocks listed, and adds each of segs[i0 .. i1)'s blocks into its histogram. */
+  private sumBatch(segs: readonly HistSegment[], i0: number, i1: number, nb: number): void {
+    const s = this.shared;
+    if (nb > 0) this.pass(ROWS, 0, 0, 0, nb);
     const L = s.histLength;
     const bh = s.blockHists;
-    hist.set(bh.subarray(0, L));
-    for (let b = 1; b < nb; b++) {
-      const o = b * L;
-      for (let j = 0; j < L; j++) hist[j]! += bh[o + j]!;
+    let b = 0;
+    for (let i = i0; i < i1; i++) {
+      const hist = segs[i]!.hist;
+      const b1 = b + this.counts[i]!;
+      hist.set(bh.subarray(b * L, (b + 1) * L));
+      for (b++; b < b1; b++) {
+        const o = b * L;
+        for (let j = 0; j < L; j++) hist[j]! += bh[o + j]!;
+      }
     }
   }
 
   /**
-   * Stable partition of idx[start..end) on bin <= t in column `col` (the same order as one sequential
-   * pass); returns where the rows that go right start.
+   * Stable partitions of several segments in one pass (or a few): segment i, idx[p.start .. p.end), on
+   * bin <= p.thr in the column at offset p.col (the same order as one sequential pass); returns, per
+   * segment, where the rows that go right start.
    */
-  partition(col: number, t: number, start: number, end: number): number {
+  partitionMany(parts: readonly PartSegment[]): number[] {
     const s = this.shared;
-    const { size, nb } = blocksOf(end - start, STEP_BLOCK);
-    s.par[COL] = col;
-    s.par[THR] = t;
-    this.pass(PART, start, end, size, nb);
-    const { idx, scratch, leftCounts } = s;
-    let at = start + leftCounts[0]!;
-    for (let b = 1; b < nb; b++) {
-      const a = start + b * size;
-      idx.copyWithin(at, a, a + leftCounts[b]!);
-      at += leftCounts[b]!;
+    const mids: number[] = [];
+    const counts = this.counts;
+    counts.length = 0;
+    let nb = 0;
+    let first = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const { col, thr, start, end } = parts[i]!;
+      const { size, nb: k } = blocksOf(end - start, STEP_BLOCK);
+      if (nb + k > BATCH_BLOCKS) {
+        this.splitBatch(parts, first, i, nb, mids);
+        first = i;
+        nb = 0;
+      }
+      counts.push(k);
+      for (let b = 0; b < k; b++) {
+        s.blockFrom[nb] = start + b * size;
+        s.blockTo[nb] = Math.min(end, start + (b + 1) * size);
+        s.blockCol[nb] = col;
+        s.blockThr[nb++] = thr;
+      }
     }
-    const mid = at;
-    for (let b = 0; b < nb; b++) {
-      const a = start + b * size;
-      const right = Math.min(end, a + size) - a - leftCounts[b]!;
-      idx.set(scratch.subarray(a, a + right), at);
-      at += right;
+    this.splitBatch(parts, first, parts.length, nb, mids);
+    return mids;
+  }
+
+  /** Runs the partition pass of the nb blocks listed, and packs each of parts[i0 .. i1): left rows, then right. */
+  private splitBatch(parts: readonly PartSegment[], i0: number, i1: number, nb: number, mids: number[]): void {
+    const s = this.shared;
+    if (nb > 0) this.pass(PART, 0, 0, 0, nb);
+    const { idx, scratch, leftCounts, blockFrom, blockTo } = s;
+    let b = 0;
+    for (let i = i0; i < i1; i++) {
+      const b1 = b + this.counts[i]!;
+      let at = parts[i]!.start;
+      for (let c = b; c < b1; c++) {
+        const a = blockFrom[c]!;
+        if (at !== a) idx.copyWithin(at, a, a + leftCounts[c]!);
+        at += leftCounts[c]!;
+      }
+      mids.push(at);
+      for (let c = b; c < b1; c++) {
+        const a = blockFrom[c]!;
+        const right = blockTo[c]! - a - leftCounts[c]!;
+        idx.set(scratch.subarray(a, a + right), at);
+        at += right;
+      }
+      b = b1;
     }
-    return mid;
   }
 
   /** Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange). */

@@ -7,7 +7,8 @@
  * Histogram passes skip each feature's most frequent bin (74% of the phishing cells): rows list only
  * their other bins (`sparseBins`), and the skipped bin is filled in as node total minus the rest.
  * Rows are partitioned on the column-major byte bins (one feature's column is a few KB, cache-resident),
- * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next.
+ * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next. On large
+ * sets without a leaf limit the row work runs level by level (growByLevels), with the same result.
  */
 import type { HistTeam } from './boost-team.js';
 import { ROW_BLOCK, rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
@@ -60,6 +61,8 @@ interface OpenLeaf {
   bin: number;
   GL: number;
   HL: number;
+  /** Its children once its rows are partitioned (the level-by-level growth only). */
+  kids: [OpenLeaf, OpenLeaf] | undefined;
 }
 
 /**
@@ -90,7 +93,7 @@ export class BoostWorkspace {
   partition(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
     const scratch = this.scratch;
     if (scratch === undefined) return partitionByBin(colBins, col, t, idx, start, end);
-    if (this.team !== undefined && end - start >= 2 * STEP_BLOCK) return this.team.partition(col, t, start, end);
+    if (this.team !== undefined && end - start >= 2 * STEP_BLOCK) return this.team.partitionMany([{ col, thr: t, start, end }])[0]!;
     const mid = start + partitionBlock(colBins, col, t, idx, scratch, start, end);
     idx.set(scratch.subarray(start, start + end - mid), mid);
     return mid;
@@ -127,7 +130,7 @@ export class BoostWorkspace {
  * at least two blocks is summed block by block (boost-team.ts).
  */
 function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined): void {
-  if (team !== undefined && end - start >= 2 * ROW_BLOCK) team.rows(start, end, hist);
+  if (team !== undefined && end - start >= 2 * ROW_BLOCK) team.rowsMany([{ start, end, hist }]);
   else {
     hist.fill(0);
     rowSums(d.sparsePtr, d.sparseBins, idx, start, end, gh, hist);
@@ -200,7 +203,7 @@ function findSplit(d: BoostData, leaf: OpenLeaf, opt: BoostTreeOptions): void {
 }
 
 function openLeaf(node: number, start: number, end: number, depth: number, G: number, H: number, hist: Float64Array): OpenLeaf {
-  return { node, start, end, depth, G, H, hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0 };
+  return { node, start, end, depth, G, H, hist, gain: 0, feature: -1, bin: 0, GL: 0, HL: 0, kids: undefined };
 }
 
 /**
@@ -228,26 +231,18 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
   buildRootHist(d, gh, G, H, rootHist, ws.team);
   const root = openLeaf(buf.addLeaf((-G / (H + lambda)) * lr, H), 0, m, 0, G, H, rootHist);
   ws.setSeg(root.node, 0, m);
-  const open: OpenLeaf[] = [];
-  if (opt.maxDepth > 0) {
-    findSplit(d, root, opt);
-    if (root.gain > 0) open.push(root);
-    else ws.giveHist(rootHist);
-  } else ws.giveHist(rootHist);
+  if (opt.maxDepth > 0) findSplit(d, root, opt);
+  if (root.gain <= 0) ws.giveHist(rootHist);
+  const open: OpenLeaf[] = root.gain > 0 ? [root] : [];
+  if (ws.team !== undefined && opt.maxLeafNodes === Infinity) {
+    growByLevels(d, opt, ws, ws.team, root);
+    replaySplits(open, opt, ws);
+    return buf.finish(d.edges, d.offsets);
+  }
   let leaves = 1;
   while (open.length > 0 && leaves < opt.maxLeafNodes) {
-    let bi = 0;
-    for (let i = 1; i < open.length; i++) if (open[i]!.gain > open[bi]!.gain) bi = i;
-    const leaf = open[bi]!;
-    open[bi] = open[open.length - 1]!;
-    open.pop();
-
-    const f = leaf.feature;
-    const GL = leaf.GL;
-    const HL = leaf.HL;
-    const GR = leaf.G - GL;
-    const HR = leaf.H - HL;
-    const l = buf.split(leaf.node, f, leaf.bin, leaf.gain, (-GL / (HL + lambda)) * lr, HL, (-GR / (HR + lambda)) * lr, HR);
+    const leaf = popBest(open);
+    const l = splitNode(leaf, opt, ws);
     leaves++;
     const depth = leaf.depth + 1;
     if (depth >= opt.maxDepth || leaves >= opt.maxLeafNodes) {
@@ -258,20 +253,17 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
       ws.giveHist(leaf.hist);
       continue;
     }
-    const i = ws.partition(d.colBins, f * d.n, leaf.bin, idx, leaf.start, leaf.end);
+    const i = ws.partition(d.colBins, leaf.feature * d.n, leaf.bin, idx, leaf.start, leaf.end);
     ws.setSeg(l, leaf.start, i);
     ws.setSeg(l + 1, i, leaf.end);
-    const left = openLeaf(l, leaf.start, i, depth, GL, HL, leaf.hist);
-    const right = openLeaf(l + 1, i, leaf.end, depth, GR, HR, leaf.hist);
+    const left = openLeaf(l, leaf.start, i, depth, leaf.GL, leaf.HL, leaf.hist);
+    const right = openLeaf(l + 1, i, leaf.end, depth, leaf.G - leaf.GL, leaf.H - leaf.HL, leaf.hist);
     // Scan the smaller child; the larger one's histogram is parent minus smaller, in place.
     const small = i - leaf.start <= leaf.end - i ? left : right;
-    const large = small === left ? right : left;
     const sh = ws.takeHist();
     small.hist = sh;
     buildHist(d, idx, small.start, small.end, gh, small.G, small.H, sh, ws.team);
-    const ph = leaf.hist;
-    for (let b = 0; b < ph.length; b++) ph[b]! -= sh[b]!;
-    large.hist = ph;
+    subtractInto(leaf.hist, sh);
     considerChild(d, left, opt, open, ws);
     considerChild(d, right, opt, open, ws);
   }
@@ -288,4 +280,90 @@ function considerChild(d: BoostData, c: OpenLeaf, opt: BoostTreeOptions, open: O
   findSplit(d, c, opt);
   if (c.gain > 0) open.push(c);
   else ws.giveHist(c.hist);
+}
+
+/** Takes the open leaf with the largest gain (the first of equals) out of `open`. */
+function popBest(open: OpenLeaf[]): OpenLeaf {
+  let bi = 0;
+  for (let i = 1; i < open.length; i++) if (open[i]!.gain > open[bi]!.gain) bi = i;
+  const leaf = open[bi]!;
+  open[bi] = open[open.length - 1]!;
+  open.pop();
+  return leaf;
+}
+
+/** Splits the leaf's node in the tree being built; returns its left child's node (the right one is next). */
+function splitNode(leaf: OpenLeaf, opt: BoostTreeOptions, ws: BoostWorkspace): number {
+  const { GL, HL } = leaf;
+  const lambda = opt.l2;
+  const GR = leaf.G - GL;
+  const HR = leaf.H - HL;
+  const lr = opt.learningRate;
+  return ws.nodes.split(leaf.node, leaf.feature, leaf.bin, leaf.gain, (-GL / (HL + lambda)) * lr, HL, (-GR / (HR + lambda)) * lr, HR);
+}
+
+/** ph -= sh, entry by entry (the larger child's histogram from its parent's and the smaller child's). */
+function subtractInto(ph: Float64Array, sh: Float64Array): void {
+  for (let b = 0; b < ph.length; b++) ph[b]! -= sh[b]!;
+}
+
+/**
+ * Large sets without a leaf limit: every open leaf is split in the end, whatever the order, so the row
+ * work runs level by level, one partition pass and one histogram pass for all of a level's nodes,
+ * shared by the team (fewer, larger passes; small nodes are no longer the lead's alone). Each node's
+ * sums are cut into the blocks of its own pass, so every histogram, gain and split is the one the
+ * best-first loop makes. Leaves `kids` on each split leaf for replaySplits; a leaf whose children are
+ * at maxDepth keeps none.
+ */
+function growByLevels(d: BoostData, opt: BoostTreeOptions, ws: BoostWorkspace, team: HistTeam, root: OpenLeaf): void {
+  let level = root.gain > 0 ? [root] : [];
+  for (let depth = 1; level.length > 0 && depth < opt.maxDepth; depth++) {
+    const mids = team.partitionMany(level.map((p) => ({ col: p.feature * d.n, thr: p.bin, start: p.start, end: p.end })));
+    const small: OpenLeaf[] = [];
+    for (let i = 0; i < level.length; i++) {
+      const p = level[i]!;
+      const mid = mids[i]!;
+      const left = openLeaf(-1, p.start, mid, depth, p.GL, p.HL, p.hist);
+      const right = openLeaf(-1, mid, p.end, depth, p.G - p.GL, p.H - p.HL, p.hist);
+      p.kids = [left, right];
+      const sm = mid - p.start <= p.end - mid ? left : right;
+      sm.hist = ws.takeHist();
+      small.push(sm);
+    }
+    team.rowsMany(small);
+    const next: OpenLeaf[] = [];
+    for (let i = 0; i < level.length; i++) {
+      const sm = small[i]!;
+      fillDefaultBins(d, sm.G, sm.H, sm.hist);
+      subtractInto(level[i]!.hist, sm.hist);
+      for (const c of level[i]!.kids!) considerChild(d, c, opt, next, ws);
+    }
+    level = next;
+  }
+  // Their children are at maxDepth: leaves whose rows stay together.
+  for (const p of level) ws.giveHist(p.hist);
+}
+
+/**
+ * Numbers the nodes that growByLevels split in the best-first order (the loop of buildBoostTree),
+ * starting from `open` (the root, if it splits), and records their row segments.
+ */
+function replaySplits(open: OpenLeaf[], opt: BoostTreeOptions, ws: BoostWorkspace): void {
+  while (open.length > 0) {
+    const leaf = popBest(open);
+    const l = splitNode(leaf, opt, ws);
+    const kids = leaf.kids;
+    if (kids === undefined) {
+      ws.setSeg(l, 0, 0);
+      ws.setSeg(l + 1, 0, 0);
+      ws.deferred.push(leaf.node);
+      continue;
+    }
+    kids[0].node = l;
+    kids[1].node = l + 1;
+    for (const c of kids) {
+      ws.setSeg(c.node, c.start, c.end);
+      if (c.gain > 0) open.push(c);
+    }
+  }
 }
