@@ -161,10 +161,10 @@ function runBlock(s: HistTeamShared, b: number): void {
   const from = par[START]! + b * size;
   const to = Math.min(par[END]!, from + size);
   if (kind === GRAD) {
-    gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to);
+    gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to, par[FUSE] === 1);
     return;
   }
-  scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
+  scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s.gh : undefined);
 }
 
 /**
@@ -415,9 +415,13 @@ export class HistTeam {
     }
   }
 
-  /** Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange). */
-  gradients(): void {
+  /**
+   * Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange; with
+   * `addLeaf`, after a fused score pass).
+   */
+  gradients(addLeaf = false): void {
     const n = this.shared.score.length;
+    this.shared.par[FUSE] = addLeaf ? 1 : 0;
     const { size, nb } = blocksOf(n, STEP_BLOCK);
     this.pass(GRAD, 0, n, size, nb);
   }
@@ -425,8 +429,9 @@ export class HistTeam {
   /**
    * Adds a tree to the scores of the rows at idx[0..m): `fill` writes the tree's segments into the
    * given table and returns their count, or -1 when they do not fit (then the caller scores alone).
-   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores
-   * (boost-steps.ts scoreRange).
+   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores: the
+   * score pass leaves each row's leaf value in gh, and a gradient pass in vector order adds it
+   * (boost-steps.ts scoreRange, gradientRange).
    */
   score(m: number, fill: (t: SegmentTable) => number, fuse: boolean): boolean {
     const s = this.shared;
@@ -436,6 +441,7 @@ export class HistTeam {
     s.par[FUSE] = fuse ? 1 : 0;
     const { size, nb } = blocksOf(m, STEP_BLOCK);
     this.pass(SCORE, 0, m, size, nb);
+    if (fuse) this.gradients(true);
     return true;
   }
 
