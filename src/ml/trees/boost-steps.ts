@@ -143,3 +143,29 @@ export function partitionBlock(colBins: Uint8Array, col: number, t: number, idx:
   }
   return l - a;
 }
+
+/**
+ * Stable partition of idx[a .. e) on bin <= t in column `col`, out of place: the rows that go left are
+ * written in order to scratch[a ..], the others in reverse order to scratch[.. e - 1]; returns how many
+ * went left (then placeBlock moves them to their places in idx).
+ */
+export function partitionOut(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
+  let l = a;
+  let r = e;
+  for (let k = a; k < e; k++) {
+    const u = idx[k]!;
+    if (colBins[col + u]! <= t) scratch[l++] = u;
+    else scratch[--r] = u;
+  }
+  return l - a;
+}
+
+/**
+ * After partitionOut of scratch[a .. e) with `left` rows going left: writes them in order to idx at
+ * `toLeft` and the others, back in their order, at `toRight`.
+ */
+export function placeBlock(scratch: Int32Array, idx: Int32Array, a: number, e: number, left: number, toLeft: number, toRight: number): void {
+  idx.set(scratch.subarray(a, a + left), toLeft);
+  let j = toRight;
+  for (let k = e - 1; k >= a + left; k--) idx[j++] = scratch[k]!;
+}
