@@ -130,21 +130,6 @@ export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colB
 }
 
 /**
- * Stable partition of idx[a .. e) on bin <= t in column `col`: the rows that go left are packed from
- * a in order, the others are written in order to scratch[a ..]; returns how many went left.
- */
-export function partitionBlock(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
-  let l = a;
-  let r = a;
-  for (let k = a; k < e; k++) {
-    const u = idx[k]!;
-    if (colBins[col + u]! <= t) idx[l++] = u;
-    else scratch[r++] = u;
-  }
-  return l - a;
-}
-
-/**
  * Stable partition of idx[a .. e) on bin <= t in column `col`, out of place: the rows that go left are
  * written in order to scratch[a ..], the others in reverse order to scratch[.. e - 1]; returns how many
  * went left (then placeBlock moves them to their places in idx).
