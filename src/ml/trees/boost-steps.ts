@@ -9,9 +9,10 @@ import type { TreeArrays } from './tree.js';
 /**
  * Log-loss gradient and hessian (interleaved into gh) and the in-sample flag of vectors u0 .. u1-1,
  * from their scores and (total, positive) weights. A vector with no weight gets gh = +0: the root
- * histogram sums over all vectors, and +0 leaves its sums unchanged.
+ * histogram sums over all vectors, and +0 leaves its sums unchanged. With `addLeaf`, each vector with
+ * weight first adds the leaf value that scoreRange left in gh[2u] to its score.
  */
-export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, u0: number, u1: number): void {
+export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float64Array, gh: Float64Array, inSample: Uint8Array, u0: number, u1: number, addLeaf = false): void {
   for (let u = u0; u < u1; u++) {
     const t = tot[u]!;
     if (t === 0) {
@@ -21,7 +22,12 @@ export function gradientRange(score: Float64Array, tot: Float64Array, pos: Float
       continue;
     }
     inSample[u] = 1;
-    setGradient(gh, u, t, pos[u]!, score[u]!);
+    let F = score[u]!;
+    if (addLeaf) {
+      F += gh[2 * u]!;
+      score[u] = F;
+    }
+    setGradient(gh, u, t, pos[u]!, F);
   }
 }
 
@@ -88,23 +94,12 @@ export interface GradArrays {
 }
 
 /**
- * The gradient and hessian of the vectors idx[a .. b) (all in the sample: total weight > 0), as
- * gradientRange makes them.
+ * Adds each segment's values to the scores of the rows at positions p0 .. p1-1 of idx; with `leafOut`
+ * (gh, whose pairs the tree no longer needs), writes each row's value to leafOut[2u] instead, for
+ * gradientRange with addLeaf: the score update and the next gradients then run in vector order, over
+ * memory in sequence, not in the rows' scattered node order.
  */
-function gradientAt(idx: Int32Array, a: number, b: number, score: Float64Array, g: GradArrays): void {
-  const { tot, pos, gh } = g;
-  for (let j = a; j < b; j++) {
-    const u = idx[j]!;
-    setGradient(gh, u, tot[u]!, pos[u]!, score[u]!);
-  }
-}
-
-/**
- * Adds each segment's values to the scores of the rows at positions p0 .. p1-1 of idx; with `grad`,
- * then writes those rows' gradients from the new scores (the next round's, when its weights are the
- * same: no subsampling), while the segment is still in cache.
- */
-export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colBins: Uint8Array, score: Float64Array, p0: number, p1: number, grad?: GradArrays): void {
+export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colBins: Uint8Array, score: Float64Array, p0: number, p1: number, leafOut?: Float64Array): void {
   const { from, to, col, thr, val } = t;
   for (let s = 0; s < count; s++) {
     const a = Math.max(p0, from[s]!);
@@ -113,32 +108,49 @@ export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colB
     const c = col[s]!;
     if (c < 0) {
       const v = val[2 * s]!;
-      for (let j = a; j < b; j++) score[idx[j]!]! += v;
-      if (grad !== undefined) gradientAt(idx, a, b, score, grad);
+      if (leafOut === undefined) for (let j = a; j < b; j++) score[idx[j]!]! += v;
+      else for (let j = a; j < b; j++) leafOut[2 * idx[j]!] = v;
       continue;
     }
     const th = thr[s]!;
     const o = 2 * s;
     // Branch-free: (th - bin) >>> 31 is 1 exactly when bin > th (right child).
-    for (let j = a; j < b; j++) {
-      const u = idx[j]!;
-      score[u]! += val[o + ((th - colBins[c + u]!) >>> 31)]!;
+    if (leafOut === undefined) {
+      for (let j = a; j < b; j++) {
+        const u = idx[j]!;
+        score[u]! += val[o + ((th - colBins[c + u]!) >>> 31)]!;
+      }
+    } else {
+      for (let j = a; j < b; j++) {
+        const u = idx[j]!;
+        leafOut[2 * u] = val[o + ((th - colBins[c + u]!) >>> 31)]!;
+      }
     }
-    if (grad !== undefined) gradientAt(idx, a, b, score, grad);
   }
 }
 
 /**
- * Stable partition of idx[a .. e) on bin <= t in column `col`: the rows that go left are packed from
- * a in order, the others are written in order to scratch[a ..]; returns how many went left.
+ * Stable partition of idx[a .. e) on bin <= t in column `col`, out of place: the rows that go left are
+ * written in order to scratch[a ..], the others in reverse order to scratch[.. e - 1]; returns how many
+ * went left (then placeBlock moves them to their places in idx).
  */
-export function partitionBlock(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
+export function partitionOut(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
   let l = a;
-  let r = a;
+  let r = e;
   for (let k = a; k < e; k++) {
     const u = idx[k]!;
-    if (colBins[col + u]! <= t) idx[l++] = u;
-    else scratch[r++] = u;
+    if (colBins[col + u]! <= t) scratch[l++] = u;
+    else scratch[--r] = u;
   }
   return l - a;
+}
+
+/**
+ * After partitionOut of scratch[a .. e) with `left` rows going left: writes them in order to idx at
+ * `toLeft` and the others, back in their order, at `toRight`.
+ */
+export function placeBlock(scratch: Int32Array, idx: Int32Array, a: number, e: number, left: number, toLeft: number, toRight: number): void {
+  idx.set(scratch.subarray(a, a + left), toLeft);
+  let j = toRight;
+  for (let k = e - 1; k >= a + left; k--) idx[j++] = scratch[k]!;
 }

@@ -86,6 +86,28 @@ describe('boosting on large sets (histogram team)', () => {
     expect(levels.order).toEqual(bestFirst.order);
   });
 
+  it('partitions several segments in one pass as a stable filter would: left rows, then right, each in order', () => {
+    const { data: d } = prepareBoosting(X, y);
+    const idx = new Int32Array(new SharedArrayBuffer(4 * d.n));
+    for (let u = 0; u < d.n; u++) idx[u] = u;
+    const team = new HistTeam(histTeamShared(d, randomGradients(d.n, 5), idx, 2 * d.binOffset[d.nFeatures]!));
+    // Segments of several sizes (one block, many blocks), on different features and thresholds.
+    const cuts = [0, 1_000, 30_000, 30_001, d.n];
+    const parts = cuts.slice(1).map((end, i) => ({ col: (3 * i) * d.n, thr: i % 2, start: cuts[i]!, end }));
+    const want: number[] = [];
+    const wantMids: number[] = [];
+    for (const p of parts) {
+      const rows = Array.from(idx.subarray(p.start, p.end));
+      const left = rows.filter((u) => d.colBins[p.col + u]! <= p.thr);
+      want.push(...left, ...rows.filter((u) => d.colBins[p.col + u]! > p.thr));
+      wantMids.push(p.start + left.length);
+    }
+    const mids = team.partitionMany(parts);
+    team.stop();
+    expect(mids).toEqual(wantMids);
+    expect(Array.from(idx)).toEqual(want);
+  });
+
   it('fits the same model, bit for bit, with one thread and with two', async () => {
     const one = await new HistGradientBoostingClassifier({ maxIter: 6, maxDepth: 6, nJobs: 1 }).fit(X, y);
     const two = await new HistGradientBoostingClassifier({ maxIter: 6, maxDepth: 6, nJobs: 2 }).fit(X, y);

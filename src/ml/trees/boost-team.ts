@@ -17,7 +17,7 @@
 import { toShared } from '../parallel/pool.js';
 import type { BoostData } from './boost-tree.js';
 import type { SegmentTable } from './boost-steps.js';
-import { gradientRange, partitionBlock, scoreRange, segmentTable } from './boost-steps.js';
+import { gradientRange, partitionOut, placeBlock, scoreRange, segmentTable } from './boost-steps.js';
 
 /** The arrays a helper reads (all on SharedArrayBuffers). */
 export interface HistTeamShared {
@@ -47,10 +47,12 @@ export interface HistTeamShared {
   /** The root pass writes its bins here. */
   rootOut: Float64Array;
   histLength: number;
-  /** A partition block's rows that go right (at the block's own positions). */
+  /** A partition block's rows, left ones then right ones reversed (at the block's own positions). */
   scratch: Int32Array;
   /** Rows that went left, per partition block. */
   leftCounts: Int32Array;
+  /** Where partition block b's left rows ([2b]) and right rows ([2b + 1]) go in idx. */
+  blockDst: Int32Array;
   /** The fit's per-vector state for the gradient and score steps (boost-steps.ts). */
   score: Float64Array;
   tot: Float64Array;
@@ -80,6 +82,7 @@ const ROWS = 2;
 const PART = 3;
 const GRAD = 4;
 const SCORE = 5;
+const PLACE = 6;
 
 /** Rows per block of a node pass (at least), and the most blocks one node's pass is cut into. */
 export const ROW_BLOCK = 4096;
@@ -116,7 +119,7 @@ export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, 
     blockFrom: i32(BATCH_BLOCKS), blockTo: i32(BATCH_BLOCKS), blockCol: i32(BATCH_BLOCKS), blockThr: i32(BATCH_BLOCKS), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
     gh, idx, blockHists: f64(BATCH_BLOCKS * histLength), rootOut: f64(histLength), histLength,
-    scratch: i32(d.n), leftCounts: i32(BATCH_BLOCKS),
+    scratch: i32(d.n), leftCounts: i32(BATCH_BLOCKS), blockDst: i32(2 * BATCH_BLOCKS),
     score: fit?.score ?? f64(0), tot: fit?.tot ?? f64(0), pos: fit?.pos ?? f64(0), inSample: fit?.inSample ?? new Uint8Array(new SharedArrayBuffer(0)),
     segments: segmentTable(SEGMENTS, true),
   };
@@ -149,7 +152,11 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   if (kind === PART) {
-    s.leftCounts[b] = partitionBlock(s.colBins, s.blockCol[b]!, s.blockThr[b]!, s.idx, s.scratch, s.blockFrom[b]!, s.blockTo[b]!);
+    s.leftCounts[b] = partitionOut(s.colBins, s.blockCol[b]!, s.blockThr[b]!, s.idx, s.scratch, s.blockFrom[b]!, s.blockTo[b]!);
+    return;
+  }
+  if (kind === PLACE) {
+    placeBlock(s.scratch, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.leftCounts[b]!, s.blockDst[2 * b]!, s.blockDst[2 * b + 1]!);
     return;
   }
   if (kind === ROWS) {
@@ -161,10 +168,10 @@ function runBlock(s: HistTeamShared, b: number): void {
   const from = par[START]! + b * size;
   const to = Math.min(par[END]!, from + size);
   if (kind === GRAD) {
-    gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to);
+    gradientRange(s.score, s.tot, s.pos, s.gh, s.inSample, from, to, par[FUSE] === 1);
     return;
   }
-  scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s : undefined);
+  scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s.gh : undefined);
 }
 
 /**
@@ -390,34 +397,39 @@ export class HistTeam {
     return mids;
   }
 
-  /** Runs the partition pass of the nb blocks listed, and packs each of parts[i0 .. i1): left rows, then right. */
+  /**
+   * Runs the partition pass of the nb blocks listed, then a pass that places each of parts[i0 .. i1)'s
+   * rows into idx: left rows, then right, each side in its blocks' order.
+   */
   private splitBatch(parts: readonly PartSegment[], i0: number, i1: number, nb: number, mids: number[]): void {
     const s = this.shared;
     if (nb > 0) this.pass(PART, 0, 0, 0, nb);
-    const { idx, scratch, leftCounts, blockFrom, blockTo } = s;
+    const { leftCounts, blockFrom, blockTo, blockDst } = s;
     let b = 0;
     for (let i = i0; i < i1; i++) {
       const b1 = b + this.counts[i]!;
       let at = parts[i]!.start;
       for (let c = b; c < b1; c++) {
-        const a = blockFrom[c]!;
-        if (at !== a) idx.copyWithin(at, a, a + leftCounts[c]!);
+        blockDst[2 * c] = at;
         at += leftCounts[c]!;
       }
       mids.push(at);
       for (let c = b; c < b1; c++) {
-        const a = blockFrom[c]!;
-        const right = blockTo[c]! - a - leftCounts[c]!;
-        idx.set(scratch.subarray(a, a + right), at);
-        at += right;
+        blockDst[2 * c + 1] = at;
+        at += blockTo[c]! - blockFrom[c]! - leftCounts[c]!;
       }
       b = b1;
     }
+    if (nb > 0) this.pass(PLACE, 0, 0, 0, nb);
   }
 
-  /** Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange). */
-  gradients(): void {
+  /**
+   * Gradients, hessians and in-sample flags of every vector (boost-steps.ts gradientRange; with
+   * `addLeaf`, after a fused score pass).
+   */
+  gradients(addLeaf = false): void {
     const n = this.shared.score.length;
+    this.shared.par[FUSE] = addLeaf ? 1 : 0;
     const { size, nb } = blocksOf(n, STEP_BLOCK);
     this.pass(GRAD, 0, n, size, nb);
   }
@@ -425,8 +437,9 @@ export class HistTeam {
   /**
    * Adds a tree to the scores of the rows at idx[0..m): `fill` writes the tree's segments into the
    * given table and returns their count, or -1 when they do not fit (then the caller scores alone).
-   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores
-   * (boost-steps.ts scoreRange).
+   * Returns false in that case. With `fuse`, the rows' gradients follow from their new scores: the
+   * score pass leaves each row's leaf value in gh, and a gradient pass in vector order adds it
+   * (boost-steps.ts scoreRange, gradientRange).
    */
   score(m: number, fill: (t: SegmentTable) => number, fuse: boolean): boolean {
     const s = this.shared;
@@ -436,6 +449,7 @@ export class HistTeam {
     s.par[FUSE] = fuse ? 1 : 0;
     const { size, nb } = blocksOf(m, STEP_BLOCK);
     this.pass(SCORE, 0, m, size, nb);
+    if (fuse) this.gradients(true);
     return true;
   }
 

@@ -12,7 +12,7 @@
  */
 import type { HistTeam } from './boost-team.js';
 import { ROW_BLOCK, rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
-import { partitionBlock } from './boost-steps.js';
+import { partitionOut, placeBlock } from './boost-steps.js';
 import type { TreeArrays } from './tree.js';
 import { partitionByBin, TreeBuilderBuffer } from './tree.js';
 
@@ -94,8 +94,8 @@ export class BoostWorkspace {
     const scratch = this.scratch;
     if (scratch === undefined) return partitionByBin(colBins, col, t, idx, start, end);
     if (this.team !== undefined && end - start >= 2 * STEP_BLOCK) return this.team.partitionMany([{ col, thr: t, start, end }])[0]!;
-    const mid = start + partitionBlock(colBins, col, t, idx, scratch, start, end);
-    idx.set(scratch.subarray(start, start + end - mid), mid);
+    const mid = start + partitionOut(colBins, col, t, idx, scratch, start, end);
+    placeBlock(scratch, idx, start, end, mid - start, start, mid);
     return mid;
   }
 

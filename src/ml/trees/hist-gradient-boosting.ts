@@ -76,7 +76,8 @@ function addTree(d: BoostData, tree: TreeArrays, ws: BoostWorkspace, segs: Segme
       t = segmentTable(tree.feature.length, false);
       count = fill(t);
     }
-    scoreRange(t, count, idx, colBins, score, 0, m, grad);
+    scoreRange(t, count, idx, colBins, score, 0, m, grad?.gh);
+    if (grad !== undefined) gradientRange(score, grad.tot, grad.pos, grad.gh, inSample, 0, n, true);
   }
   if (m === n) return;
   const { feature, thresholdBin, left, value } = tree;
