@@ -2,7 +2,9 @@
  * Our side of the scale benchmark, one model family per process so the peak RSS is that fit's own:
  *   node --import tsx ours.ts <dataDir> <rows> <family> <reps> [predictRows]
  * Reads <dataDir>/train-<rows> and <dataDir>/test (int8 files of data.ts), fits once on the first
- * 20,000 rows (warm-up: JIT, and the worker thread started and answering), then `reps` timed fits on all rows (two threads: RF and boosting
+ * WARM_ROWS rows (warm-up: JIT of the code paths the timed fits run — 50,000 rows reach boosting's large-set
+ * mode, 32,768 distinct vectors or more — and the worker thread started and answering; peer.py warms up
+ * on as many rows), then `reps` timed fits on all rows (two threads: RF and boosting
  * nJobs 2), scores F1 (Result = 1 positive) on the test rows and, with predictRows, times batch
  * prediction of the first predictRows test rows on two threads (predictProbaAsync, nJobs 2).
  * Prints one JSON line: {"fit_s": [...], "fit_cpu_s": [...] (CPU seconds, all threads), "f1", "batch_s": [...], "max_rss_mb"}.
@@ -32,7 +34,9 @@ const family = familyArg as ScaleFamily;
 const reps = Number(repsArg);
 const columns = Array.from({ length: 30 }, (_, j) => `f${j}`);
 const train = readInt8(path.join(dir!, `train-${rowsArg}`), columns);
-const warm = head(train, 20_000);
+/** Rows of the warm-up fit; peer.py uses the same number. */
+const WARM_ROWS = 50_000;
+const warm = head(train, WARM_ROWS);
 await make(family).fit(warm.X, warm.y);
 // A forest's fit does not wait for a worker that is still starting (it grows the trees itself); here the
 // warm-up waits for it (up to 20 s, a loaded machine), so that the timed fits find the helper thread up.

@@ -3,7 +3,7 @@ or XGBoost hist (300 x depth 6, n_jobs=2) on exactly our rows, one family per pr
 
 Usage: python peer.py DATA_DIR ROWS FAMILY REPS [PREDICT_ROWS]
 Reads DATA_DIR/train-ROWS.{X,y}.i8 and DATA_DIR/test.{X,y}.i8 (int8, written by data.ts); fits once on
-the first 20,000 rows (warm-up), then REPS timed fits; F1 (Result = 1 positive) on the first 50,000
+the first 50,000 rows (warm-up, as many as ours.ts's), then REPS timed fits; F1 (Result = 1 positive) on the first 50,000
 test rows; with PREDICT_ROWS, REPS timed batch predictions of that many test rows.
 Prints one JSON line: {"fit_s", "fit_cpu_s" (CPU seconds of all threads), "f1", "batch_s", "max_rss_mb", "versions"}."""
 import json, os, resource, sys, time
@@ -31,7 +31,8 @@ def make():
 
 
 X, y = load("train-" + rows)
-make().fit(X[:20000], y[:20000])
+WARM_ROWS = 50000  # as in ours.ts
+make().fit(X[:WARM_ROWS], y[:WARM_ROWS])
 fits = []
 cpus = []
 m = None
