@@ -1,6 +1,7 @@
 /**
  * A note on a run or a model version: read from GET …/note, saved with POST …/note (the token is asked
- * for when the server wants it); an empty note removes it.
+ * for when the server wants it); an empty note removes it. The box is read-only until the stored note
+ * has loaded, so that nothing typed is overwritten by it.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, getJson, postJson } from './api.js';
@@ -29,7 +30,7 @@ export function NoteEditor(props: { url: string; label: string }) {
   return (
     <div class="note" data-testid="note">
       <label for={`note-${props.url}`}>{props.label}</label>
-      <textarea id={`note-${props.url}`} rows={3} maxLength={10_000} value={text} onInput={(e) => setText(e.currentTarget.value)} placeholder="What was tried, why it was promoted, …" />
+      <textarea id={`note-${props.url}`} rows={3} maxLength={10_000} value={text} disabled={saved === null} onInput={(e) => setText(e.currentTarget.value)} placeholder="What was tried, why it was promoted, …" />
       <div class="row">
         <button type="button" class="secondary small" disabled={saved === null || text === saved.text} onClick={() => void save()}>Save note</button>
         <span class="muted small" role="status">{status ?? (saved?.updatedAt ? `Last saved ${when(saved.updatedAt)}` : '')}</span>
