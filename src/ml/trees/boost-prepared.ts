@@ -9,6 +9,7 @@
  */
 import type { Matrix } from '../../core/matrix.js';
 import type { BoostData } from './boost-tree.js';
+import { jointCodes, LARGE_SET_VECTORS } from './boost-joint.js';
 import { prepareTraining } from './prepare.js';
 import type { TrainingSet } from './prepare.js';
 
@@ -22,7 +23,7 @@ export interface BoostPrepared {
   readonly data: BoostData;
 }
 
-/** Global bins, default bins and the sparse non-default lists of the distinct vectors. */
+/** Global bins, default bins and the sparse non-default lists of the distinct vectors (large sets: joint codes too). */
 export function boostData(ts: TrainingSet): BoostData {
   const { n, nFeatures, colBins } = ts.compact;
   const binOffset = new Int32Array(nFeatures + 1);
@@ -63,7 +64,9 @@ export function boostData(ts: TrainingSet): BoostData {
   for (let b = 0; b < totalBins; b++) if (binPtr[b + 1]! > binPtr[b]!) nonDefault.push(b);
   nonDefault.sort((a, b) => binPtr[b + 1]! - binPtr[b]! - (binPtr[a + 1]! - binPtr[a]!) || a - b);
   const binOrder = Int32Array.from(nonDefault);
-  return { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, binPtr, binRows, binOrder, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
+  const d: BoostData = { n, nFeatures, colBins, binOffset, defaultBin, sparsePtr, sparseBins, binPtr, binRows, binOrder, edges: ts.mapper.edges, offsets: ts.mapper.offsets };
+  if (n >= LARGE_SET_VECTORS) d.joint = jointCodes(d);
+  return d;
 }
 
 /**

@@ -137,10 +137,15 @@ export function scoreRange(t: SegmentTable, count: number, idx: Int32Array, colB
 export function partitionOut(colBins: Uint8Array, col: number, t: number, idx: Int32Array, scratch: Int32Array, a: number, e: number): number {
   let l = a;
   let r = e;
+  // Branch-free (a split's sides are as good as random to the branch predictor): u is written at both
+  // ends of the free slots scratch[l .. r), and only its side's end moves.
   for (let k = a; k < e; k++) {
     const u = idx[k]!;
-    if (colBins[col + u]! <= t) scratch[l++] = u;
-    else scratch[--r] = u;
+    const left = ((t - colBins[col + u]!) >>> 31) ^ 1;
+    scratch[l] = u;
+    scratch[r - 1] = u;
+    l += left;
+    r -= left ^ 1;
   }
   return l - a;
 }

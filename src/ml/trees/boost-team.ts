@@ -18,6 +18,7 @@ import { toShared } from '../parallel/pool.js';
 import type { BoostData } from './boost-tree.js';
 import type { SegmentTable } from './boost-steps.js';
 import { gradientRange, partitionOut, placeBlock, scoreRange, segmentTable } from './boost-steps.js';
+import { addMarginals, codeSums } from './boost-joint.js';
 
 /** The arrays a helper reads (all on SharedArrayBuffers). */
 export interface HistTeamShared {
@@ -42,8 +43,16 @@ export interface HistTeamShared {
   gh: Float64Array;
   /** Node row lists, rearranged by the lead between passes. */
   idx: Int32Array;
-  /** Block b of a row pass writes blockHists[b * histLength ..]. */
+  /** Block b of a row pass writes blockHists[b * blockLength ..]. */
   blockHists: Float64Array;
+  /** A block's sums: 2 × joint codes with joint codes, else histLength. */
+  blockLength: number;
+  /** The vectors' joint codes (boost-joint.ts; jointLength 0 when there are none): row passes sum these. */
+  jointWords: Uint32Array;
+  jointWidth: number;
+  jointLength: number;
+  margPtr: Int32Array;
+  margBins: Uint16Array;
   /** The root pass writes its bins here. */
   rootOut: Float64Array;
   histLength: number;
@@ -114,11 +123,15 @@ export function histTeamShared(d: BoostData, gh: Float64Array, idx: Int32Array, 
   const share = toShared;
   const f64 = (len: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * len));
   const i32 = (len: number): Int32Array => new Int32Array(new SharedArrayBuffer(4 * len));
+  const jc = d.joint;
+  const blockLength = jc !== undefined ? 2 * jc.length : histLength;
   return {
     word: new BigInt64Array(new SharedArrayBuffer(8)), par: new Int32Array(new SharedArrayBuffer(4 * 10)),
     blockFrom: i32(BATCH_BLOCKS), blockTo: i32(BATCH_BLOCKS), blockCol: i32(BATCH_BLOCKS), blockThr: i32(BATCH_BLOCKS), colBins: share(d.colBins),
     sparsePtr: share(d.sparsePtr), sparseBins: share(d.sparseBins), binPtr: share(d.binPtr), binRows: share(d.binRows), binOrder: share(d.binOrder),
-    gh, idx, blockHists: f64(BATCH_BLOCKS * histLength), rootOut: f64(histLength), histLength,
+    gh, idx, blockHists: f64(BATCH_BLOCKS * blockLength), rootOut: f64(histLength), histLength, blockLength,
+    jointWords: share(jc?.words ?? new Uint32Array(0)), jointWidth: jc?.width ?? 0, jointLength: jc?.length ?? 0,
+    margPtr: share(jc?.margPtr ?? new Int32Array(0)), margBins: share(jc?.margBins ?? new Uint16Array(0)),
     scratch: i32(d.n), leftCounts: i32(BATCH_BLOCKS), blockDst: i32(2 * BATCH_BLOCKS),
     score: fit?.score ?? f64(0), tot: fit?.tot ?? f64(0), pos: fit?.pos ?? f64(0), inSample: fit?.inSample ?? new Uint8Array(new SharedArrayBuffer(0)),
     segments: segmentTable(SEGMENTS, true),
@@ -160,9 +173,10 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   if (kind === ROWS) {
-    const hist = s.blockHists.subarray(b * s.histLength, (b + 1) * s.histLength);
+    const hist = s.blockHists.subarray(b * s.blockLength, (b + 1) * s.blockLength);
     hist.fill(0);
-    rowSums(s.sparsePtr, s.sparseBins, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
+    if (s.jointLength > 0) codeSums(s.jointWords, s.jointWidth, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
+    else rowSums(s.sparsePtr, s.sparseBins, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
     return;
   }
   const from = par[START]! + b * size;
@@ -293,15 +307,41 @@ export class HistTeam {
   private readonly counts: number[] = [];
   /** Blocks of the root pass when it has been posted and not yet joined, else 0. */
   private rootBlocks = 0;
+  /** A segment's joint sums, its blocks added (joint codes only). */
+  private readonly jointSum: Float64Array;
 
-  constructor(readonly shared: HistTeamShared) {}
+  constructor(readonly shared: HistTeamShared) {
+    this.jointSum = new Float64Array(shared.jointLength > 0 ? shared.blockLength : 0);
+  }
+
+  /**
+   * The non-default bins of the histogram of idx[start .. end) into `hist` (the default bins zero): a
+   * segment of at least two ROW_BLOCKs by the team, a shorter one by the lead alone, with the sums one
+   * block of a team pass makes.
+   */
+  segment(start: number, end: number, hist: Float64Array): void {
+    if (end - start >= 2 * ROW_BLOCK) {
+      this.rowsMany([{ start, end, hist }]);
+      return;
+    }
+    const s = this.shared;
+    if (s.jointLength === 0) {
+      hist.fill(0);
+      rowSums(s.sparsePtr, s.sparseBins, s.idx, start, end, s.gh, hist);
+      return;
+    }
+    const t = this.jointSum;
+    t.fill(0);
+    codeSums(s.jointWords, s.jointWidth, s.idx, start, end, s.gh, t);
+    addMarginals(s.margPtr, s.margBins, t, hist);
+  }
 
   /**
    * Posts the root pass, so the helpers start on it while the lead does other work: that work must not
    * write gh, and `root` must follow before any other pass. Does nothing when it is already posted.
    */
   postRoot(): void {
-    if (this.rootBlocks > 0) return;
+    if (this.rootBlocks > 0 || this.shared.jointLength > 0) return;
     const s = this.shared;
     s.rootOut.fill(0);
     const nb = Math.ceil(s.binOrder.length / ROOT_BLOCK);
@@ -309,8 +349,12 @@ export class HistTeam {
     this.rootBlocks = nb;
   }
 
-  /** The root histogram's non-default bins into `hist` (other entries untouched). */
-  root(hist: Float64Array): void {
+  /** The root histogram's non-default bins into `hist`, its default bins zero. */
+  root(hist: Float64Array, m: number): void {
+    if (this.shared.jointLength > 0) {
+      this.rowsMany([{ start: 0, end: m, hist }]);
+      return;
+    }
     this.postRoot();
     const nb = this.rootBlocks;
     this.rootBlocks = 0;
@@ -347,21 +391,28 @@ export class HistTeam {
     this.sumBatch(segs, first, segs.length, nb);
   }
 
-  /** Runs the row pass of the nb blocks listed, and adds each of segs[i0 .. i1)'s blocks into its histogram. */
+  /**
+   * Runs the row pass of the nb blocks listed, and adds each of segs[i0 .. i1)'s blocks into its
+   * histogram (with joint codes: into the segment's joint sums, then those into its bins).
+   */
   private sumBatch(segs: readonly HistSegment[], i0: number, i1: number, nb: number): void {
     const s = this.shared;
     if (nb > 0) this.pass(ROWS, 0, 0, 0, nb);
-    const L = s.histLength;
+    const L = s.blockLength;
+    const joint = s.jointLength > 0;
     const bh = s.blockHists;
     let b = 0;
     for (let i = i0; i < i1; i++) {
       const hist = segs[i]!.hist;
       const b1 = b + this.counts[i]!;
-      hist.set(bh.subarray(b * L, (b + 1) * L));
+      const sum = joint ? this.jointSum : hist;
+      if (joint && b1 - b === 1) addMarginals(s.margPtr, s.margBins, bh.subarray(b * L, (b + 1) * L), hist);
+      else sum.set(bh.subarray(b * L, (b + 1) * L));
       for (b++; b < b1; b++) {
         const o = b * L;
-        for (let j = 0; j < L; j++) hist[j]! += bh[o + j]!;
+        for (let j = 0; j < L; j++) sum[j]! += bh[o + j]!;
       }
+      if (joint && this.counts[i]! > 1) addMarginals(s.margPtr, s.margBins, sum, hist);
     }
   }
 

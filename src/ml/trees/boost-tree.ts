@@ -8,10 +8,13 @@
  * their other bins (`sparseBins`), and the skipped bin is filled in as node total minus the rest.
  * Rows are partitioned on the column-major byte bins (one feature's column is a few KB, cache-resident),
  * and a `BoostWorkspace` keeps the histograms and row segments from one round to the next. On large
- * sets without a leaf limit the row work runs level by level (growByLevels), with the same result.
+ * sets without a leaf limit the row work runs level by level (growByLevels), with the same result; on
+ * large sets the passes sum joint codes of feature groups instead of the sparse lists, where those
+ * codes pay (boost-joint.ts), and the root is a row pass too.
  */
+import type { JointCodes } from './boost-joint.js';
 import type { HistTeam } from './boost-team.js';
-import { ROW_BLOCK, rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
+import { rootBins, rowSums, STEP_BLOCK } from './boost-team.js';
 import { partitionOut, placeBlock } from './boost-steps.js';
 import type { TreeArrays } from './tree.js';
 import { partitionByBin, TreeBuilderBuffer } from './tree.js';
@@ -36,6 +39,8 @@ export interface BoostData {
   binOrder: Int32Array;
   edges: Float64Array;
   offsets: Int32Array;
+  /** Large sets: the vectors' joint codes (boost-joint.ts) for the team's row passes, when they pay. */
+  joint?: JointCodes | undefined;
 }
 
 export interface BoostTreeOptions {
@@ -126,11 +131,11 @@ export class BoostWorkspace {
 
 /**
  * Builds the histogram of (g, h) over the rows idx[start..end), whose sums are G and H; gh holds the
- * pair of each vector interleaved (gh[2u] = g, gh[2u + 1] = h). With a team (large sets), a segment of
- * at least two blocks is summed block by block (boost-team.ts).
+ * pair of each vector interleaved (gh[2u] = g, gh[2u + 1] = h). With a team (large sets), by the
+ * team's rules (boost-team.ts HistTeam.segment: blocks, joint codes).
  */
 function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined): void {
-  if (team !== undefined && end - start >= 2 * ROW_BLOCK) team.rowsMany([{ start, end, hist }]);
+  if (team !== undefined) team.segment(start, end, hist);
   else {
     hist.fill(0);
     rowSums(d.sparsePtr, d.sparseBins, idx, start, end, gh, hist);
@@ -142,9 +147,9 @@ function buildHist(d: BoostData, idx: Int32Array, start: number, end: number, gh
  * The root histogram, bin by bin over the by-bin lists (boost-team.ts rootBins): vectors outside the
  * sample add gh = +0, which leaves every sum bit for bit unchanged (a sum started at +0 is never -0).
  */
-function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined): void {
+function buildRootHist(d: BoostData, gh: Float64Array, G: number, H: number, hist: Float64Array, team: HistTeam | undefined, m: number): void {
   hist.fill(0);
-  if (team !== undefined) team.root(hist);
+  if (team !== undefined) team.root(hist, m);
   else rootBins(d.binPtr, d.binRows, d.binOrder, gh, hist, 0, d.binOrder.length);
   fillDefaultBins(d, G, H, hist);
 }
@@ -228,7 +233,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
     H += gh[2 * u + 1]!;
   }
   const rootHist = ws.takeHist();
-  buildRootHist(d, gh, G, H, rootHist, ws.team);
+  buildRootHist(d, gh, G, H, rootHist, ws.team, m);
   const root = openLeaf(buf.addLeaf((-G / (H + lambda)) * lr, H), 0, m, 0, G, H, rootHist);
   ws.setSeg(root.node, 0, m);
   if (opt.maxDepth > 0) findSplit(d, root, opt);

@@ -21,6 +21,7 @@ import { prepareBoosting } from './boost-prepared.js';
 import type { BoostData } from './boost-tree.js';
 import { BoostWorkspace, buildBoostTree } from './boost-tree.js';
 import { HistTeam, histTeamShared } from './boost-team.js';
+import { LARGE_SET_VECTORS } from './boost-joint.js';
 import type { GradArrays, SegmentTable } from './boost-steps.js';
 import { fillSegments, gradientRange, scoreRange, segmentTable } from './boost-steps.js';
 import { sharedPool } from '../parallel/pool.js';
@@ -53,12 +54,7 @@ export const histGradientBoostingDefaults: HistGradientBoostingParams = {
   earlyStopping: false, validationFraction: 0.1, nIterNoChange: 10, tol: 1e-7, randomState: 0, nJobs: 1,
 };
 
-/**
- * Distinct vectors from which a fit runs in the large-set mode (boost-team.ts): histogram passes cut
- * into blocks that threads share, stable partitions. Below it (the bundled data has 5,785) the
- * builder runs as it always has, so those models are unchanged.
- */
-export const LARGE_SET_VECTORS = 32_768;
+export { LARGE_SET_VECTORS } from './boost-joint.js';
 
 /**
  * Adds the tree's leaf value to the score of every vector: rows the tree was grown on take it from
