@@ -82,6 +82,22 @@ describe('expectedSeconds', () => {
     expect(large.perCandidate.KNN).toBeCloseTo(1.14 * (500_000 / 20_000), 6);
   });
 
+  it('counts a tree-count grid as one fit with its largest count (the search scores the others as its prefixes)', () => {
+    const size = { rows: 8_844, distinctShare: 0.52, testRows: 2_211 };
+    const one = (grid: Record<string, readonly unknown[]>, params: Record<string, unknown> = {}): number =>
+      expectedSeconds({ ...plan, candidates: [{ name: 'RF', kind: 'random_forest', params, grid }] }, 3, size, 1).seconds;
+    expect(one({ nEstimators: [8, 16, 32, 128, 256] })).toBeCloseTo(one({}, { nEstimators: 256 }), 9);
+    // Other grid parameters still count each setting: each adds the same cross-validation fits.
+    const depths = (k: number): number => one({ nEstimators: [8, 256], maxDepth: [4, 8, 16].slice(0, k) });
+    expect(depths(1)).toBeCloseTo(one({}, { nEstimators: 256 }), 9);
+    expect(depths(3) - depths(2)).toBeGreaterThan(0);
+    expect(depths(3) - depths(2)).toBeCloseTo(depths(2) - depths(1), 9);
+    // Out-of-bag scoring turns the prefixes off: every count is its own fit.
+    const oob = (k: number): number => one({ nEstimators: [100, 100, 100].slice(0, k) }, { oobScore: true });
+    expect(oob(2) - oob(1)).toBeGreaterThan(0);
+    expect(oob(3) - oob(2)).toBeCloseTo(oob(2) - oob(1), 9);
+  });
+
   it('prints short and long times', () => {
     expect(formatSeconds(42.4)).toBe('42 s');
     expect(formatSeconds(425)).toBe('7 min 5 s');

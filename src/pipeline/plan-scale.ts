@@ -34,6 +34,7 @@
  * @example
  *   const { plan, cvFolds, decisions } = planForData(plan, 5, { rows: 400_000, distinctShare: 0.7 });
  */
+import { stagedParam } from '../ml/model-selection/staged.js';
 import type { CandidateSpec, TrainingPlan } from './plan.js';
 
 export const KERNEL_MAX_ROWS = 20_000;
@@ -158,7 +159,8 @@ export interface ExpectedTime {
 
 /**
  * The expected time of the train stage's search: every setting of every candidate fit once per fold
- * on (folds - 1) / folds of the rows, its best refit on all of them, the CPU seconds of COST_50K
+ * on (folds - 1) / folds of the rows (a tree-count grid as one fit with its largest count: the search
+ * scores the smaller counts as its prefixes), its best refit on all of them, the CPU seconds of COST_50K
  * shared by `jobs` threads. `testRows` are scored once more by each refit model. Kinds without a
  * measured cost count as a logistic regression.
  */
@@ -167,7 +169,9 @@ export function expectedSeconds(plan: TrainingPlan, cvFolds: number, size: DataS
   const rows = size.rows;
   const share = (cvFolds - 1) / cvFolds;
   for (const c of plan.candidates) {
-    const settings = Object.values(c.grid).reduce((a, v) => a * Math.max(1, v.length), 1);
+    // A tree-count grid is scored as prefixes of one fit with its largest count per fold (staged.ts).
+    const countParam = stagedCount(c);
+    const settings = Object.entries(c.grid).reduce((a, [k, v]) => (k === countParam?.param ? a : a * Math.max(1, v.length)), 1);
     let cpu: number;
     if (c.kind === 'svc' || c.kind === 'knn') {
       const cap = typeof c.params.maxRows === 'number' ? c.params.maxRows : Infinity;
@@ -182,7 +186,7 @@ export function expectedSeconds(plan: TrainingPlan, cvFolds: number, size: DataS
     } else {
       const cost = COST_50K[c.kind] ?? COST_50K.logistic_regression!;
       const units = cost.by === 'rows' ? rows : rows * size.distinctShare;
-      const p = cost.per ? c.params[cost.per.param] : undefined;
+      const p = cost.per ? (countParam?.param === cost.per.param ? countParam.max : c.params[cost.per.param]) : undefined;
       const scale = cost.per && typeof p === 'number' ? p / cost.per.base : 1;
       const at = cost.by === 'rows' ? COST_ROWS : COST_ROWS * COST_DISTINCT_SHARE;
       const fit = (n: number): number => cost.seconds * scale * (n / at) ** cost.exponent;
@@ -192,6 +196,17 @@ export function expectedSeconds(plan: TrainingPlan, cvFolds: number, size: DataS
   }
   const total = Object.values(perCandidate).reduce((a, b) => a + b, 0);
   return { seconds: total / Math.max(1, jobs), perCandidate };
+}
+
+/** The candidate's tree-count grid parameter and its largest value, when the search scores it as prefixes. */
+function stagedCount(c: CandidateSpec): { param: string; max: number } | undefined {
+  for (const [param, values] of Object.entries(c.grid)) {
+    const counts = values.filter((v): v is number => typeof v === 'number');
+    if (counts.length === 0 || counts.length !== values.length) continue;
+    const max = Math.max(...counts);
+    if (stagedParam(c.kind, { ...c.params, [param]: max }) === param) return { param, max };
+  }
+  return undefined;
 }
 
 /** "42 s" below 90 seconds, else "7 min 5 s". */
