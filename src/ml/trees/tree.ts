@@ -130,14 +130,18 @@ export function leafOfBinned(t: TreeArrays, colBins: Uint8Array, n: number, u: n
 export function partitionByBin(colBins: Uint8Array, col: number, t: number, idx: Int32Array, start: number, end: number): number {
   let i = start;
   let j = end - 1;
+  // Branch-free (a split's sides are as good as random to the branch predictor), the same swaps as
+  // "row i goes left: i++; else swap rows i and j, j--": with r = 1 for right, both slots are written
+  // with a select by mask (unchanged when r = 0).
   while (i <= j) {
     const u = idx[i]!;
-    if (colBins[col + u]! <= t) i++;
-    else {
-      idx[i] = idx[j]!;
-      idx[j] = u;
-      j--;
-    }
+    const v = idx[j]!;
+    const r = (t - colBins[col + u]!) >>> 31;
+    const swap = (u ^ v) & -r;
+    idx[i] = u ^ swap;
+    idx[j] = v ^ swap;
+    i += r ^ 1;
+    j -= r;
   }
   return i;
 }
