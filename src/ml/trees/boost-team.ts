@@ -338,7 +338,8 @@ export class HistTeam {
 
   /**
    * Posts the root pass, so the helpers start on it while the lead does other work: that work must not
-   * write gh, and `root` must follow before any other pass. Does nothing when it is already posted.
+   * write gh, and `root` must follow before any other pass. Does nothing when it is already posted, or
+   * with joint codes (their root is a row pass that `root` runs).
    */
   postRoot(): void {
     if (this.rootBlocks > 0 || this.shared.jointLength > 0) return;

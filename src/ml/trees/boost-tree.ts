@@ -223,7 +223,7 @@ export function buildBoostTree(d: BoostData, idx: Int32Array, m: number, gh: Flo
   buf.size = 0;
   ws.deferred.length = 0;
 
-  // The helpers sum the root's bins while this thread sums the totals.
+  // Without joint codes, the helpers sum the root's bins while this thread sums the totals.
   ws.team?.postRoot();
   let G = 0;
   let H = 0;

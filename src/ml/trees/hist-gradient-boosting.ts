@@ -121,7 +121,7 @@ function gradients(score: Float64Array, tot: Float64Array, pos: Float64Array, gh
     if (team !== undefined) team.gradients();
     else gradientRange(score, tot, pos, gh, inSample, 0, n);
   }
-  // The helpers start on the tree's root histogram while this thread lists the vectors.
+  // Without joint codes, the helpers start on the tree's root histogram while this thread lists the vectors.
   team?.postRoot();
   let m = 0;
   for (let u = 0; u < n; u++) if (inSample[u] === 1) idx[m++] = u;
