@@ -350,7 +350,7 @@ export class HistTeam {
     this.rootBlocks = nb;
   }
 
-  /** The root histogram's non-default bins into `hist`, its default bins zero. */
+  /** The root histogram (the rows idx[0 .. m)): its non-default bins into `hist`, its default bins zero. */
   root(hist: Float64Array, m: number): void {
     if (this.shared.jointLength > 0) {
       this.rowsMany([{ start: 0, end: m, hist }]);
