@@ -42,16 +42,18 @@ describe('fitBinMapper', () => {
     expect(binCount(capped, 0)).toBeLessThanOrEqual(2);
   });
 
-  it('binColumns gives every value the bin binOf gives it, column-major', () => {
-    const X = matrix(300, 3);
+  it('binColumns gives every value the bin binOf gives it, column-major (one, two, several and many edges)', () => {
+    const X = matrix(300, 4);
     for (let i = 0; i < 300; i++) {
-      X.data[i * 3] = (i % 3) - 1;
-      X.data[i * 3 + 1] = Math.cos(i) * 50;
-      X.data[i * 3 + 2] = i % 7;
+      X.data[i * 4] = (i % 3) - 1;
+      X.data[i * 4 + 1] = Math.cos(i) * 50;
+      X.data[i * 4 + 2] = i % 7;
+      X.data[i * 4 + 3] = i % 2 === 0 ? -1 : 1;
     }
     const m = fitBinMapper(X);
+    expect([0, 1, 2, 3].map((f) => binCount(m, f))).toEqual([3, 255, 7, 2]);
     const bins = binColumns(X, m);
-    for (let f = 0; f < 3; f++) for (let i = 0; i < 300; i++) expect(bins[f * 300 + i]).toBe(binOf(m, f, X.data[i * 3 + f]!));
+    for (let f = 0; f < 4; f++) for (let i = 0; i < 300; i++) expect(bins[f * 300 + i]).toBe(binOf(m, f, X.data[i * 4 + f]!));
   });
 });
 
