@@ -173,10 +173,7 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   if (kind === ROWS) {
-    const hist = s.blockHists.subarray(b * s.blockLength, (b + 1) * s.blockLength);
-    hist.fill(0);
-    if (s.jointLength > 0) codeSums(s.jointWords, s.jointWidth, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
-    else rowSums(s.sparsePtr, s.sparseBins, s.idx, s.blockFrom[b]!, s.blockTo[b]!, s.gh, hist);
+    rowPass(s, s.blockFrom[b]!, s.blockTo[b]!, s.blockHists.subarray(b * s.blockLength, (b + 1) * s.blockLength));
     return;
   }
   const from = par[START]! + b * size;
@@ -186,6 +183,16 @@ function runBlock(s: HistTeamShared, b: number): void {
     return;
   }
   scoreRange(s.segments, par[COUNT]!, s.idx, s.colBins, s.score, from, to, par[FUSE] === 1 ? s.gh : undefined);
+}
+
+/**
+ * The sums of one block of a row pass over idx[start .. end) into `out` (zeroed first): per joint code
+ * with joint codes, else per non-default bin.
+ */
+function rowPass(s: HistTeamShared, start: number, end: number, out: Float64Array): void {
+  out.fill(0);
+  if (s.jointLength > 0) codeSums(s.jointWords, s.jointWidth, s.idx, start, end, s.gh, out);
+  else rowSums(s.sparsePtr, s.sparseBins, s.idx, start, end, s.gh, out);
 }
 
 /**
@@ -326,14 +333,11 @@ export class HistTeam {
     }
     const s = this.shared;
     if (s.jointLength === 0) {
-      hist.fill(0);
-      rowSums(s.sparsePtr, s.sparseBins, s.idx, start, end, s.gh, hist);
+      rowPass(s, start, end, hist);
       return;
     }
-    const t = this.jointSum;
-    t.fill(0);
-    codeSums(s.jointWords, s.jointWidth, s.idx, start, end, s.gh, t);
-    addMarginals(s.margPtr, s.margBins, t, hist);
+    rowPass(s, start, end, this.jointSum);
+    addMarginals(s.margPtr, s.margBins, this.jointSum, hist);
   }
 
   /**
@@ -406,14 +410,15 @@ export class HistTeam {
     for (let i = i0; i < i1; i++) {
       const hist = segs[i]!.hist;
       const b1 = b + this.counts[i]!;
-      const sum = joint ? this.jointSum : hist;
-      if (joint && b1 - b === 1) addMarginals(s.margPtr, s.margBins, bh.subarray(b * L, (b + 1) * L), hist);
-      else sum.set(bh.subarray(b * L, (b + 1) * L));
+      const first = bh.subarray(b * L, (b + 1) * L);
+      // One block: its sums are the segment's (with joint codes, straight into the bins).
+      const sum = !joint ? hist : b1 - b === 1 ? first : this.jointSum;
+      if (sum !== first) sum.set(first);
       for (b++; b < b1; b++) {
         const o = b * L;
         for (let j = 0; j < L; j++) sum[j]! += bh[o + j]!;
       }
-      if (joint && this.counts[i]! > 1) addMarginals(s.margPtr, s.margBins, sum, hist);
+      if (joint) addMarginals(s.margPtr, s.margBins, sum, hist);
     }
   }
 
