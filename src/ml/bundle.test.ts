@@ -23,6 +23,17 @@ describe('model bundle', () => {
     expect(back.model.json).toEqual({ nNodes: 3 });
   });
 
+  it('reads a Node Buffer (as readFileSync gives it) and a view into a larger buffer the same way', () => {
+    const bytes = encodeBundle(bundle);
+    const padded = Buffer.concat([Buffer.alloc(5), Buffer.from(bytes)]).subarray(5);
+    for (const input of [Buffer.from(bytes), padded]) {
+      const back = decodeBundle(input);
+      expect(back.model.arrays['value']).toEqual(new Float32Array([0.5, 0.25, 0.75]));
+      expect(back.model.arrays['feature']).toEqual(new Int32Array([0, -1, -1]));
+      expect(back.preprocessors[0]!.arrays['fill']).toEqual(new Float64Array([1, -1]));
+    }
+  });
+
   it('refuses a bundle made for another schema', () => {
     expect(() => decodeBundle(encodeBundle(bundle), { schemaHash: 'schema-2' })).toThrow(/BUNDLE_SCHEMA_MISMATCH|schema/);
   });

@@ -121,8 +121,9 @@ export function decodeBundle(bytes: Uint8Array, expect: DecodeExpectations = {})
   }
   const start = align8(12 + headerLength);
   if (bytes.length - start !== header.payloadLength) throw bad('the payload is truncated');
-  // Copy the payload once into an aligned buffer so every typed array can view it directly.
-  const payload = bytes.slice(start).buffer;
+  // Copy the payload once into an aligned buffer so every typed array can view it directly. Through
+  // Uint8Array's slice: a Node Buffer's own slice is a view that shares (and starts with) the file's bytes.
+  const payload = Uint8Array.prototype.slice.call(bytes, start).buffer;
   const states: ModelState[] = header.states.map((s) => ({ ...s, arrays: {} }));
   for (const ref of header.arrays) {
     const C = ctors[ref.dtype];
