@@ -75,6 +75,10 @@ describe('maskScores', () => {
         expectSameBits(maskScores(forest, mapper, plan!, X), scalarScores(forest, mapper, X));
         expectSameBits(forestScores(forest, mapper, X), scalarScores(forest, mapper, X));
       }
+      // One row at a time (the trees walked four at a time): the same bits as in a batch.
+      const batch = maskScores(forest, mapper, plan!, random);
+      const single = Float64Array.from({ length: 40 }, (_, i) => forestScores(forest, mapper, matrix(1, random.cols, random.data.slice(i * random.cols, (i + 1) * random.cols)))[0]!);
+      expectSameBits(single, batch.subarray(0, 40));
     }
   });
 
