@@ -132,22 +132,30 @@ async function readJson<T>(ctx: AppContext, key: string): Promise<T | undefined>
 /**
  * Follows Redis while a batch waits on it: `notice` says once that it cannot be reached (URL without
  * its password) and again when it is back; `failed` rejects with REDIS_UNAVAILABLE when it stays
- * unreachable longer than `waitMs`.
+ * unreachable longer than `waitMs`. `backUp` says it is back when the batch got through Redis before
+ * the watch's own connection noticed (its reconnect waits up to 1 s).
  */
-function redisWatch(scale: ScaleOut, waitMs: number, notice: (line: string) => void): { failed: Promise<never>; error(): NsError | undefined; stop(): void } {
+function redisWatch(scale: ScaleOut, waitMs: number, notice: (line: string) => void): { failed: Promise<never>; error(): NsError | undefined; backUp(): void; stop(): void } {
   const url = redactUrlCredentials(scale.target.url);
   const seconds = Math.round(waitMs / 100) / 10;
   let timer: NodeJS.Timeout | undefined;
   let error: NsError | undefined;
+  let down = false;
   let fail: (e: NsError) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
+  const back = (): void => {
+    if (!down) return;
+    down = false;
+    notice(`Redis ${url} is reachable again; the batch goes on`);
+  };
   const stop = scale.watchRedis((up, reason) => {
     clearTimeout(timer);
     if (up) {
-      notice(`Redis ${url} is reachable again; the batch goes on`);
+      back();
       return;
     }
+    down = true;
     notice(`Redis ${url} cannot be reached (${redactUrlCredentials(reason)}); waiting up to ${seconds} s for it`);
     timer = setTimeout(() => {
       error = new NsError('REDIS_UNAVAILABLE', `Redis ${url} could not be reached for ${seconds} s, so the batch stopped before its output was written.`, {
@@ -156,7 +164,7 @@ function redisWatch(scale: ScaleOut, waitMs: number, notice: (line: string) => v
       fail(error);
     }, waitMs);
   });
-  return { failed, error: () => error, stop: () => { clearTimeout(timer); stop(); } };
+  return { failed, error: () => error, backUp: back, stop: () => { clearTimeout(timer); stop(); } };
 }
 
 /** Scores `input` on the workers and writes `output`; `onShard` is called as shards complete, `notice` with news about Redis. */
@@ -165,7 +173,9 @@ export async function predictQueued(ctx: AppContext, opts: QueuedPredictOptions,
   if (!scale) throw new NsError('REDIS_REQUIRED', '--queue scores the file on workers through Redis, and REDIS_URL is not set.', { kind: 'config', hint: 'Set REDIS_URL and start `networksecurity worker`, or run without --queue.' });
   const watch = redisWatch(scale, opts.redisWaitMs ?? DEFAULT_REDIS_WAIT_MS, notice);
   try {
-    return await scoreOnWorkers(ctx, scale, opts, onShard, watch);
+    const result = await scoreOnWorkers(ctx, scale, opts, onShard, watch);
+    watch.backUp();
+    return result;
   } finally {
     watch.stop();
   }
