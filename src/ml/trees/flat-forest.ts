@@ -14,6 +14,7 @@ import type { BinMapper } from './binning.js';
 import type { MaskPlan } from './mask-scores.js';
 import { maskPlan, maskScores } from './mask-scores.js';
 import type { TreeArrays } from './tree.js';
+import { WORD_ROWS, wordSums } from './word-scores.js';
 
 /** The node arrays of every tree concatenated; `left` holds absolute indices (right = left + 1). */
 export interface FlatForest extends TreeArrays {
@@ -103,8 +104,15 @@ function binBlock(X: Matrix, start: number, m: number, mapper: BinMapper, out: U
   }
 }
 
-/** Fewest rows for which the mask walk (mask-scores.ts) is used; one-row calls keep the scalar walk. */
-const MASK_MIN_ROWS = 64;
+/**
+ * Which walk scores a batch of a model that suits the masks: fewer than WORD_MIN_ROWS rows walk row by
+ * row, then the one-word walk (word-scores.ts) up to MASK_MIN_ROWS, then the mask walk
+ * (mask-scores.ts). Measured on the default champion (300 boosting rounds), caches flushed between
+ * calls, µs per row: 1 row scalar 10.3 / word 18.4; 8 rows 9.1 / 8.9; 32 rows 8.5 / 4.1 (mask 8.6);
+ * 64 rows word 4.2 / mask 5.6; 128 rows 4.2 / 3.7.
+ */
+const WORD_MIN_ROWS = 8;
+const MASK_MIN_ROWS = 96;
 
 const plans = new WeakMap<FlatForest, { mapper: BinMapper; plan: MaskPlan | null }>();
 
@@ -118,15 +126,32 @@ export function planOf(forest: FlatForest, mapper: BinMapper): MaskPlan | null {
 }
 
 /**
- * Raw scores of every row of X. Batches of at least MASK_MIN_ROWS rows on a model with few cut points
- * per feature go through the bit-mask walk (same numbers, faster); everything else walks row by row.
+ * Raw scores of every row of X. On a model with few cut points per feature, batches of at least
+ * WORD_MIN_ROWS rows go through a bit-mask walk (same numbers, faster); everything else walks row by row.
  */
 export function forestScores(forest: FlatForest, mapper: BinMapper, X: Matrix): Float64Array {
-  if (X.rows >= MASK_MIN_ROWS && forest.feature.length > 0) {
+  if (X.rows >= WORD_MIN_ROWS && forest.feature.length > 0) {
     const plan = planOf(forest, mapper);
-    if (plan !== null) return maskScores(forest, mapper, plan, X);
+    if (plan !== null) return X.rows >= MASK_MIN_ROWS ? maskScores(forest, mapper, plan, X) : wordScores(forest, mapper, plan, X);
   }
   return scalarScores(forest, mapper, X);
+}
+
+/** Raw scores by the one-word walk (word-scores.ts), 32 rows per walk of each tree. */
+export function wordScores(forest: FlatForest, mapper: BinMapper, plan: MaskPlan, X: Matrix): Float64Array {
+  const n = X.rows;
+  const out = new Float64Array(n);
+  const bins = new Uint8Array(WORD_ROWS * X.cols);
+  const acc = new Float64Array(WORD_ROWS);
+  const { base, scale } = forest;
+  for (let start = 0; start < n; start += WORD_ROWS) {
+    const m = Math.min(WORD_ROWS, n - start);
+    binBlock(X, start, m, mapper, bins);
+    acc.fill(0);
+    wordSums(forest, plan, mapper.offsets, bins, X.cols, m, acc);
+    for (let j = 0; j < m; j++) out[start + j] = base + scale * acc[j]!;
+  }
+  return out;
 }
 
 /** Raw scores by walking each row down each tree (four rows in lock-step). */
