@@ -4,8 +4,10 @@
  */
 import { NsError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { BatchScorer, type Scored } from './batch-scorer.js';
 import type { ScoringModel, ServerDeps } from './deps.js';
 import type { ServerMetrics } from './metrics.js';
+import { rateLimit, type RateLimitHook } from './rate-limit.js';
 import { columnResolver, type ColumnResolver } from './rows.js';
 
 export interface RouteContext {
@@ -17,14 +19,17 @@ export interface RouteContext {
   /** The column lookup for a model (cached per model object). */
   columnsFor(model: ScoringModel): ColumnResolver;
   /** Predicts and counts the predicted classes in the metrics. */
-  score(model: ScoringModel, X: Matrix): { label: Float64Array; probPhishing: Float64Array };
-  /** Config of rate-limited (predict) routes. */
-  predictRateLimit: { max: number; timeWindow: number };
+  score(model: ScoringModel, X: Matrix): Scored;
+  /** As `score`, batched with the other requests that arrived at the same time (src/server/batch-scorer.ts). */
+  scoreSoon(model: ScoringModel, X: Matrix): Promise<Scored>;
+  /** A new per-address limiter for one scoring endpoint (NS_RATE_LIMIT_PER_MINUTE), as an onRequest hook. */
+  scoringRateLimit(): RateLimitHook;
 }
 
 /** Builds the route context of one server instance. */
 export function routeContext(deps: ServerDeps, metrics: ServerMetrics, version: string): RouteContext {
   const resolvers = new WeakMap<ScoringModel, ColumnResolver>();
+  const batcher = new BatchScorer((labels) => metrics.observePredictions(labels));
   return {
     deps,
     metrics,
@@ -48,6 +53,7 @@ export function routeContext(deps: ServerDeps, metrics: ServerMetrics, version: 
       metrics.observePredictions(out.label);
       return out;
     },
-    predictRateLimit: { max: deps.limits.predictPerMinute, timeWindow: 60_000 },
+    scoreSoon: (model, X) => batcher.score(model, X),
+    scoringRateLimit: () => rateLimit({ max: deps.limits.predictPerMinute, windowMs: 60_000 }),
   };
 }

@@ -63,7 +63,7 @@ export function registerMlflow(app: FastifyInstance, ctx: RouteContext): void {
   app.get('/health', { config }, health);
   app.get('/version', { config }, (_req, reply) => reply.type('text/plain; charset=utf-8').send(ctx.version));
 
-  app.post('/invocations', { config: { ...config, rateLimit: ctx.predictRateLimit } }, async (request) => {
+  app.post('/invocations', { config, onRequest: ctx.scoringRateLimit() }, async (request) => {
     const contentType = request.headers['content-type'] ?? '';
     const [mime = '', ...params] = contentType.split(';').map((s) => s.trim());
     const paramMap = new Map(params.map((p) => { const [k = '', v = ''] = p.split('='); return [k.trim().toLowerCase(), v.trim().toLowerCase()] as const; }));
@@ -82,7 +82,7 @@ export function registerMlflow(app: FastifyInstance, ctx: RouteContext): void {
     } else {
       throw unsupported(`This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got '${contentType}'.`);
     }
-    const { label } = ctx.score(model, X);
+    const { label } = await ctx.scoreSoon(model, X);
     return { predictions: Array.from(label) };
   });
 }

@@ -175,7 +175,7 @@ export function registerOip(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Params: ModelParams }>('/v2/models/:name/ready', { config }, (req, reply) => ready(req.params, reply));
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version/ready', { config }, (req, reply) => ready(req.params, reply));
 
-  const infer = (params: ModelParams, raw: unknown, headerLength: string | string[] | undefined): Record<string, unknown> => {
+  const infer = async (params: ModelParams, raw: unknown, headerLength: string | string[] | undefined): Promise<Record<string, unknown>> => {
     checkModel(params.name, params.version);
     const { json: body, binary } = parseInferBody(raw as Buffer, headerLength);
     if (!isObject(body)) throw bad('The body must be a JSON object with "inputs".');
@@ -183,7 +183,7 @@ export function registerOip(app: FastifyInstance, ctx: RouteContext): void {
     const outputs = requestedOutputs(body.outputs);
     const model = ctx.requireModel();
     const X = oipMatrix(body.inputs, ctx.columnsFor(model), binary);
-    const { label, probPhishing } = ctx.score(model, X);
+    const { label, probPhishing } = await ctx.scoreSoon(model, X);
     const n = X.rows;
     const out = outputs.map((name) => {
       if (name === 'predict') return { name, datatype: 'INT64', shape: [n, 1], data: Array.from(label) };
@@ -197,7 +197,7 @@ export function registerOip(app: FastifyInstance, ctx: RouteContext): void {
   void app.register((sub, _opts, done) => {
     sub.removeAllContentTypeParsers();
     sub.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, next) => next(null, body));
-    const inferConfig = { config: { ...config, rateLimit: ctx.predictRateLimit } };
+    const inferConfig = { config, onRequest: ctx.scoringRateLimit() };
     const header = 'inference-header-content-length';
     sub.post<{ Params: ModelParams }>('/v2/models/:name/infer', inferConfig, (req) => infer(req.params, req.body ?? Buffer.alloc(0), req.headers[header]));
     sub.post<{ Params: ModelParams }>('/v2/models/:name/versions/:version/infer', inferConfig, (req) => infer(req.params, req.body ?? Buffer.alloc(0), req.headers[header]));

@@ -48,7 +48,7 @@ const predictResponseSchema = {
 
 /** Registers POST /api/v1/predict. */
 export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: PredictBody }>('/api/v1/predict', { config: { rateLimit: ctx.predictRateLimit }, schema: { body: predictBodySchema, response: { 200: predictResponseSchema } } }, (request) => {
+  app.post<{ Body: PredictBody }>('/api/v1/predict', { onRequest: ctx.scoringRateLimit(), schema: { body: predictBodySchema, response: { 200: predictResponseSchema } } }, async (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new NsError('BAD_REQUEST', 'The body must be a JSON object with "row" or "rows".', { hint: 'Send {"rows": [{"having_IP_Address": 1, …}]}.' });
@@ -62,7 +62,7 @@ export function registerPredict(app: FastifyInstance, ctx: RouteContext): void {
     }
     const model = ctx.requireModel();
     const X = matrixFromRecords(records, ctx.columnsFor(model));
-    const { label, probPhishing } = ctx.score(model, X);
+    const { label, probPhishing } = await ctx.scoreSoon(model, X);
     const contrib = body.contributions === true ? model.contributions?.(X) : undefined;
     const names = model.featureNames;
     const predictions = Array.from(label, (l, i) => {
