@@ -9,7 +9,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { NsError } from '../core/errors.js';
@@ -67,12 +66,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // CSV bodies reach the handler as a stream, so they are parsed while they arrive and limited by count.
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   await app.register(multipart, { limits: { fileSize: deps.limits.csvUploadBytes, files: 1, fields: 5 } });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, context) => new NsError('RATE_LIMITED', `Too many requests to this endpoint: at most ${context.max} per minute from one address.`, {
-      kind: 'limit', httpStatus: 429, hint: `Retry after ${Math.ceil(context.ttl / 1000)} s, or send many rows per request (the server's NS_RATE_LIMIT_PER_MINUTE sets the limit).`,
-    }),
-  });
 
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');

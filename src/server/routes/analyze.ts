@@ -13,7 +13,7 @@ interface AnalyzeBody { url?: unknown; html?: unknown; fetch?: unknown }
 const HINT = 'Send {"url": "https://example.com/login"} (optionally "html": "<html>…" or "fetch": false).';
 
 export function registerAnalyze(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: AnalyzeBody }>('/api/v1/analyze', { config: { rateLimit: ctx.predictRateLimit } }, async (request, reply) => {
+  app.post<{ Body: AnalyzeBody }>('/api/v1/analyze', { onRequest: ctx.scoringRateLimit() }, async (request, reply) => {
     const analyze = ctx.deps.analyze;
     if (!analyze) throw new NsError('ANALYZE_UNAVAILABLE', 'URL checks are not available on this server.', { kind: 'unavailable', hint: 'Start it with `networksecurity serve`.' });
     const body = request.body;

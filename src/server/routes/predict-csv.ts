@@ -62,7 +62,7 @@ async function scoreUpload(ctx: RouteContext, model: ScoringModel, stream: Uploa
 
 /** Registers POST /api/v1/predict/csv. */
 export function registerPredictCsv(app: FastifyInstance, ctx: RouteContext): void {
-  app.post('/api/v1/predict/csv', { config: { rateLimit: ctx.predictRateLimit } }, async (request, reply) => {
+  app.post('/api/v1/predict/csv', { onRequest: ctx.scoringRateLimit() }, async (request, reply) => {
     const type = request.headers['content-type'] ?? '';
     if (!type.startsWith('text/csv') && !type.startsWith('multipart/form-data')) {
       throw new NsError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted here.`, {
