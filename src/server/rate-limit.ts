@@ -3,9 +3,10 @@
  * `windowMs` that starts at an address's first request (its count restarts when the window ends).
  * Over the limit the request ends with RATE_LIMITED (429) and a `retry-after` header; every answer
  * carries `x-ratelimit-limit` and `x-ratelimit-remaining`. It runs synchronously in the route's
- * onRequest hook: measured on the one-row predict route, @fastify/rate-limit's promise chain cost
- * about 5 µs of a ~45 µs request. Addresses are kept in memory per process; past `maxAddresses`
- * the finished windows are dropped, then the oldest.
+ * onRequest hook; @fastify/rate-limit's chain of promises cost about 5 µs per one-row predict request
+ * (17.7k against 19.3k requests/s without it, measured before requests were scored in batches).
+ * Addresses are kept in memory per process; past `maxAddresses` the finished windows are dropped,
+ * then the oldest.
  *
  * @example
  *   app.post('/api/v1/predict', { onRequest: rateLimit({ max: 600, windowMs: 60_000 }) }, handler);
