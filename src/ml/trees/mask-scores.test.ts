@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Matrix } from '../../core/matrix.js';
 import { matrix } from '../../core/matrix.js';
-import { Rng } from '../../core/rng.js';
 import { closeSharedPool, toShared, WorkerPool } from '../parallel/pool.js';
 import { AdaBoostClassifier } from './adaboost.js';
 import type { FittedTrees } from './base.js';
@@ -16,7 +15,7 @@ import type { SortJob } from './sort-rows.js';
 import { sortJob, sortRows } from './sort-rows.js';
 import type { BinMapper } from './binning.js';
 import type { FlatForest } from './flat-forest.js';
-import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
+import { marginalRows, PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 import type { ClaimScoreTask } from './score-task.js';
 import { scoreClaimedRows } from './score-task.js';
 import { xor } from './toy.test-helpers.js';
@@ -29,15 +28,6 @@ afterAll(async () => {
   await pool.close();
 });
 
-/** `rows` random vectors drawn from the training features' marginals (as the bench does). */
-function marginalRows(X: Matrix, rows: number, seed: number): Matrix {
-  const rng = new Rng(seed);
-  const out = matrix(rows, X.cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < X.cols; j++) out.data[i * X.cols + j] = X.data[rng.int(X.rows) * X.cols + j]!;
-  }
-  return out;
-}
 
 const fittedOf = (m: object): FittedTrees => (m as unknown as { fitted: FittedTrees }).fitted;
 

@@ -3,7 +3,7 @@
  * splits (random 80/20, and leakage-aware: rows with identical feature vectors stay on one side).
  * Pure functions; callers read the file.
  */
-import type { Dataset } from '../../core/matrix.js';
+import type { Dataset, Matrix } from '../../core/matrix.js';
 import { matrix, takeDataset } from '../../core/matrix.js';
 import { Rng } from '../../core/rng.js';
 
@@ -78,4 +78,14 @@ export function phishingSplit(text: string, seed = 42): { train: Dataset; test: 
   const ds = parsePhishingCsv(text);
   const { train, test } = randomSplit(ds.X.rows, 0.2, seed);
   return { train: takeDataset(ds, train), test: takeDataset(ds, test) };
+}
+
+/** `rows` random vectors drawn from the training features' marginals (as the bench does). */
+export function marginalRows(X: Matrix, rows: number, seed: number): Matrix {
+  const rng = new Rng(seed);
+  const out = matrix(rows, X.cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < X.cols; j++) out.data[i * X.cols + j] = X.data[rng.int(X.rows) * X.cols + j]!;
+  }
+  return out;
 }

@@ -1,26 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Matrix } from '../../core/matrix.js';
-import { matrix } from '../../core/matrix.js';
-import { Rng } from '../../core/rng.js';
 import { AdaBoostClassifier } from './adaboost.js';
 import type { FittedTrees } from './base.js';
 import { forestScores, scalarScores, withPacked, wordScores } from './flat-forest.js';
 import { RandomForestClassifier } from './forest.js';
 import { HistGradientBoostingClassifier } from './hist-gradient-boosting.js';
 import { maskPlan } from './mask-scores.js';
-import { PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
+import { marginalRows, PHISHING_CSV, phishingSplit } from './phishing.test-helpers.js';
 
 const { train } = phishingSplit(readFileSync(PHISHING_CSV, 'utf8'));
 const fittedOf = (m: object): FittedTrees => (m as unknown as { fitted: FittedTrees }).fitted;
 
-/** `rows` random vectors drawn from the training features' marginals. */
-function marginalRows(X: Matrix, rows: number, seed: number): Matrix {
-  const rng = new Rng(seed);
-  const out = matrix(rows, X.cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < X.cols; j++) out.data[i * X.cols + j] = X.data[rng.int(X.rows) * X.cols + j]!;
-  return out;
-}
 
 /** Rows whose bits differ (Object.is also tells 0 from -0). */
 const differing = (a: Float64Array, b: Float64Array): number => a.reduce((n, v, i) => n + (Object.is(v, b[i]) ? 0 : 1), 0);
