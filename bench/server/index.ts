@@ -4,7 +4,8 @@
  * loaded from the registry as `serve` does, POST /api/v1/predict at 50 concurrent connections with
  * autocannon — one row and 100 rows per request, every request carrying different rows (rotating
  * through 220k distinct feature vectors) — against a bare constant endpoint on the same server in the
- * same run (targets: one-row ≥ 0.5× its throughput, p99 ≤ 10 ms, zero errors); then a 100,000-row CSV
+ * same run (targets: one-row ≥ 0.5× its throughput, p99 ≤ 10 ms, zero errors), with the mean number of
+ * requests the server scored together per batch (its /metrics); then a 100,000-row CSV
  * upload → scored download (target ≤ 2 s). The server runs in its own process so the load generator
  * does not share its event loop.
  */
@@ -55,6 +56,21 @@ async function load(url: string, rows: Matrix, perRequest: number, seconds: numb
   };
 }
 
+/** The server's scored-batch histogram totals (requests and batches so far), read from /metrics. */
+async function batchTotals(base: string): Promise<{ requests: number; batches: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const total = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { requests: total('ns_scoring_batch_requests_sum'), batches: total('ns_scoring_batch_requests_count') };
+}
+
+/** `load`, plus the mean number of requests the server scored together in that phase. */
+async function loadWithBatches(base: string, rows: Matrix, perRequest: number, seconds: number): Promise<Load & { requestsPerBatch: number }> {
+  const before = await batchTotals(base);
+  const l = await load(`${base}/api/v1/predict`, rows, perRequest, seconds);
+  const after = await batchTotals(base);
+  return { ...l, requestsPerBatch: Math.round(10 * (after.requests - before.requests) / (after.batches - before.batches)) / 10 };
+}
+
 /** A temporary NS_HOME with the bundled data loaded by the built CLI's etl, and for `default` a champion trained by `train`. */
 async function prepareHome(opts: BenchOptions, which: 'forest' | 'default'): Promise<string> {
   const bin = join(opts.root, 'dist', 'cli', 'bin.js');
@@ -82,9 +98,9 @@ async function serveRows(opts: BenchOptions, which: 'forest' | 'default', rows: 
     opts.log(`server (${model}): constant endpoint, 50 connections, ${seconds} s`);
     const constant = await load(`${base}/bench/constant`, rows, 1, seconds);
     opts.log(`server (${model}): predict one row, 50 connections, ${seconds} s`);
-    const one = await load(`${base}/api/v1/predict`, rows, 1, seconds);
+    const one = await loadWithBatches(base, rows, 1, seconds);
     opts.log(`server (${model}): predict 100 rows, 50 connections, ${seconds} s`);
-    const hundred = await load(`${base}/api/v1/predict`, rows, 100, seconds);
+    const hundred = await loadWithBatches(base, rows, 100, seconds);
     const ratio = one.requestsPerSec / constant.requestsPerSec;
     return {
       model, constantEndpoint: constant, predictOneRow: one, predict100Rows: { ...hundred, rowsPerSec: hundred.requestsPerSec * 100 },
@@ -112,6 +128,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   return {
     path: 'production: createContext on a temporary NS_HOME (SQLite, local folder), champion bundle loaded from the registry by createServerDeps as `serve` does, the real buildServer; predict rate limit raised for the single load client',
     peer: 'bare constant endpoint (POST, JSON body) on the same Fastify server',
+    batching: 'the server scores concurrent requests together (src/server/batch-scorer.ts); requestsPerBatch is the mean per phase, from its ns_scoring_batch_requests histogram',
     rows: '220,000 distinct feature vectors drawn from the training features (bench/ml/data.ts); each request takes the next row(s), rotating',
     connections: 50, durationSeconds: seconds,
     forest100: forest, defaultChampion: champion, csv: csvRun,

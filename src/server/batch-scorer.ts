@@ -25,8 +25,8 @@ export class BatchScorer {
   /** Batches scored and requests in them, for tests and diagnostics. */
   readonly stats = { batches: 0, requests: 0 };
 
-  /** `observe` gets the labels of every scored batch (the predictions metric). */
-  constructor(private readonly observe: (labels: Float64Array) => void) {}
+  /** `observe` gets the labels of every scored call and, once per batch, the number of requests in it. */
+  constructor(private readonly observe: (labels: Float64Array) => void, private readonly observeBatch: (requests: number) => void = () => undefined) {}
 
   /** The labels and phishing probabilities of X's rows, scored with the rows queued beside them. */
   score(model: ScoringModel, X: Matrix): Promise<Scored> {
@@ -51,6 +51,7 @@ export class BatchScorer {
   private scoreBatch(model: ScoringModel, waiting: Waiting[]): void {
     this.stats.batches++;
     this.stats.requests += waiting.length;
+    this.observeBatch(waiting.length);
     if (waiting.length === 1) return this.scoreAlone(model, waiting[0]!);
     let out: Scored;
     let rows = 0;

@@ -29,7 +29,7 @@ export interface RouteContext {
 /** Builds the route context of one server instance. */
 export function routeContext(deps: ServerDeps, metrics: ServerMetrics, version: string): RouteContext {
   const resolvers = new WeakMap<ScoringModel, ColumnResolver>();
-  const batcher = new BatchScorer((labels) => metrics.observePredictions(labels));
+  const batcher = new BatchScorer((labels) => metrics.observePredictions(labels), (n) => metrics.observeBatch(n));
   return {
     deps,
     metrics,

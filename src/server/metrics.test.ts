@@ -44,7 +44,27 @@ describe('GET /metrics', () => {
     expect(latency.find((s) => s.labels.le === '+Inf')?.value).toBe(1);
     expect(families.get('ns_predictions_total')!.samples.map((s) => [s.labels.class, s.value])).toEqual(expect.arrayContaining([['phishing', 2], ['legitimate', 1]]));
     expect(families.get('ns_model_version')!.samples[0]!.value).toBe(1);
+    // One batch so far, of one request.
+    const batches = families.get('ns_scoring_batch_requests')!;
+    expect(batches.type).toBe('histogram');
+    expect(batches.samples.find((s) => s.name.endsWith('_count'))?.value).toBe(1);
+    expect(batches.samples.find((s) => s.name.endsWith('_sum'))?.value).toBe(1);
     expect(families.get('ns_model_loaded')!.samples[0]!.value).toBe(1);
+  });
+});
+
+describe('ns_scoring_batch_requests', () => {
+  it('counts requests that arrived together as one batch', async () => {
+    const scrape = async (): Promise<{ count: number; sum: number }> => {
+      const samples = parsePrometheusText(await (await fetch(`${base}/metrics`)).text()).get('ns_scoring_batch_requests')!.samples;
+      return { count: samples.find((s) => s.name.endsWith('_count'))!.value, sum: samples.find((s) => s.name.endsWith('_sum'))!.value };
+    };
+    const before = await scrape();
+    const sent = await Promise.all([1, -1, 1, -1].map((v) => app.inject({ method: 'POST', url: '/api/v1/predict', payload: { row: row(v) } })));
+    expect(sent.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    const after = await scrape();
+    expect(after.sum - before.sum).toBe(4);
+    expect(after.count - before.count).toBeLessThan(4);
   });
 });
 

@@ -2,7 +2,8 @@
  * Prometheus metrics of the server with prom-client, on a registry of each server's own (two servers in
  * one process do not mix counts): prom-client's default metrics (process CPU, memory and open files,
  * heap and its spaces, event-loop lag, GC durations, active handles) next to ours — requests per
- * method/route/status, a latency histogram per route, predictions per class, and the model in use.
+ * method/route/status, a latency histogram per route, predictions per class, requests per scored batch,
+ * and the model in use.
  * The default metrics describe the process, so they are collected once per process on a registry every
  * server renders: prom-client cannot stop their event-loop monitor and GC observer, and one set per
  * built server would pile up in a process that builds many (tests).
@@ -30,6 +31,7 @@ export class ServerMetrics {
   private readonly requests = new Counter({ name: 'ns_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
   private readonly latency = new Histogram({ name: 'ns_http_request_duration_seconds', help: 'Request latency by route.', labelNames: ['route'] as const, buckets, registers: [this.registry] });
   private readonly predictions = new Counter({ name: 'ns_predictions_total', help: 'Predicted rows by class.', labelNames: ['class'] as const, registers: [this.registry] });
+  private readonly batches = new Histogram({ name: 'ns_scoring_batch_requests', help: 'Requests scored together in one batch (predict, /invocations, OIP infer).', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers: [this.registry] });
   private readonly modelLoaded = new Gauge({ name: 'ns_model_loaded', help: '1 when a champion model is loaded.', registers: [this.registry] });
   private readonly modelVersion = new Gauge({ name: 'ns_model_version', help: 'Registry version of the champion in use (0 when none).', registers: [this.registry] });
 
@@ -51,6 +53,11 @@ export class ServerMetrics {
     let phishing = 0;
     for (let i = 0; i < labels.length; i++) if (labels[i] === -1) phishing++;
     this.countPredictions(phishing, labels.length);
+  }
+
+  /** Records one scored batch and how many requests it held. */
+  observeBatch(requests: number): void {
+    this.batches.observe(requests);
   }
 
   /** Counts `total` predictions of which `phishing` were phishing (scored elsewhere, e.g. the CSV scoring thread). */

@@ -28,7 +28,9 @@ function parseLabels(text: string, line: string): Record<string, string> {
 function parseValue(v: string, line: string): number {
   if (v === '+Inf') return Infinity;
   if (v === '-Inf') return -Infinity;
-  if (v === 'NaN') return NaN;
+  // Prometheus reads values with Go's strconv.ParseFloat, which takes NaN in any case; prom-client
+  // writes it as "Nan" (the event-loop lag mean of a scrape that follows another within its sampling).
+  if (v.toLowerCase() === 'nan') return NaN;
   if (!/^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(v)) throw new Error(`bad value in: ${line}`);
   return Number(v);
 }
