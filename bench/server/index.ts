@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import type { BenchOptions } from '../types.js';
 import type { Matrix } from '../../src/core/matrix.js';
 import { featureNames } from '../../src/server/fake-deps.test-helpers.js';
+import { parsePrometheusText } from '../../src/server/prometheus-text.test-helpers.js';
 import { runChild } from '../child.js';
 import { loadBenchData } from '../ml/data.js';
 
@@ -58,9 +59,9 @@ async function load(url: string, rows: Matrix, perRequest: number, seconds: numb
 
 /** The server's scored-batch histogram totals (requests and batches so far), read from /metrics. */
 async function batchTotals(base: string): Promise<{ requests: number; batches: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const total = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  return { requests: total('ns_scoring_batch_requests_sum'), batches: total('ns_scoring_batch_requests_count') };
+  const samples = parsePrometheusText(await (await fetch(`${base}/metrics`)).text()).get('ns_scoring_batch_requests')?.samples ?? [];
+  const total = (suffix: string): number => samples.find((s) => s.name.endsWith(suffix))?.value ?? NaN;
+  return { requests: total('_sum'), batches: total('_count') };
 }
 
 /** `load`, plus the mean number of requests the server scored together in that phase. */

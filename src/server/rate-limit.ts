@@ -47,6 +47,7 @@ export function rateLimit(opts: RateLimitOptions): RateLimitHook {
     const t = now();
     let w = windows.get(request.ip);
     if (w === undefined || w.endsAt <= t) {
+      // A new window goes to the end of the Map's order, so the oldest windows come first when trimming.
       if (w !== undefined) windows.delete(request.ip);
       w = { count: 0, endsAt: t + windowMs };
       windows.set(request.ip, w);
