@@ -125,6 +125,8 @@ export interface TestMetrics {
   rocAuc: number;
   /** [[tn, fp], [fn, tp]] with phishing positive. */
   confusion: [[number, number], [number, number]];
+  /** Where f1Phishing could be on another draw of the test vectors: a group bootstrap (src/ml/metrics/bootstrap.ts). */
+  f1PhishingInterval?: { low: number; high: number; level: number };
 }
 
 export interface TrainOutput {

@@ -10,7 +10,7 @@ import { bundledCsv, killWhen, runCli, startCli, tempHome } from './cli-helpers.
 
 interface TrainJson {
   runId: string; resumedFrom: string | null; champion: number | null; f1Phishing: number;
-  candidates: { name: string; test: { f1Phishing: number; f1Legit: number; precision: number; recall: number; accuracy: number; rocAuc: number; confusion: number[][] } }[];
+  candidates: { name: string; test: { f1Phishing: number; f1Legit: number; precision: number; recall: number; accuracy: number; rocAuc: number; confusion: number[][]; f1PhishingInterval: { low: number; high: number; level: number } } }[];
   gate: { accepted: boolean } | null; data: { rows: number; duplicates: { distinctVectors: number } };
 }
 
@@ -35,7 +35,15 @@ describe('the whole pipeline on the bundled data', () => {
       }
       expect(c.test.rocAuc).toBeGreaterThan(0.9);
       expect(c.test.confusion.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+      // The group-bootstrap interval brackets the point estimate, and is not degenerate on ~1,150 test vectors.
+      const ci = c.test.f1PhishingInterval;
+      expect(ci.level).toBe(0.95);
+      expect(ci.low).toBeLessThan(c.test.f1Phishing);
+      expect(ci.high).toBeGreaterThan(c.test.f1Phishing);
+      expect(ci.high - ci.low).toBeGreaterThan(0.005);
+      expect(ci.high - ci.low).toBeLessThan(0.1);
     }
+    expect(train.stderr).toMatch(/Gradient Boosting: CV F1 0\.\d{4}, test F1 0\.\d{4} \(95% interval 0\.\d{4}–0\.\d{4}\)/);
     expect(out.gate?.accepted).toBe(true);
     expect(out.champion).toBe(1);
     expect(out.f1Phishing).toBeGreaterThanOrEqual(0.95);

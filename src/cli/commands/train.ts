@@ -6,6 +6,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { NsError } from '../../core/errors.js';
 import type { ProgressEvent } from '../../core/logger.js';
+import { intervalText } from '../../pipeline/evaluation.js';
 import { newRunId } from '../../pipeline/runner.js';
 import { resultSummary, type ResultSummary } from '../../pipeline/summary.js';
 import { STAGES, type PipelineOptions } from '../../pipeline/types.js';
@@ -34,7 +35,7 @@ function printSummary(s: ResultSummary, json: boolean, io: CommandIo): void {
     return;
   }
   for (const c of s.candidates) {
-    io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
+    io.out(`${c.name.padEnd(22)} CV F1 ${c.cv.f1.toFixed(4)}  test F1 (phishing) ${c.test.f1Phishing.toFixed(4)}${intervalText(c.test)}  F1 (Result=1) ${c.test.f1Legit.toFixed(4)}  ROC AUC ${c.test.rocAuc.toFixed(4)}  fit ${(c.fitMs / 1000).toFixed(2)} s`);
   }
   for (const p of s.profiles) io.out(`profile ${p.name.padEnd(15)} ${String(p.features.length).padStart(2)} features  ${p.kind.padEnd(22)} CV F1 ${p.cv.f1.toFixed(4)}  test F1 (phishing) ${p.test.f1Phishing.toFixed(4)}`);
   io.out(`run ${s.runId}: best ${s.best ?? '-'}; ${s.gate?.reason ?? ''}; ${registeredText(s.registered)}`);

@@ -65,3 +65,4 @@ export function evaluateBinary(yTrue: Float64Array, proba: Matrix, classes: Floa
   };
 }
 export * from './mcnemar.js';
+export * from './bootstrap.js';

@@ -15,7 +15,7 @@ import type { Classifier } from '../../ml/estimator.js';
 import { statesFromJson } from '../../ml/state-json.js';
 import { VotingClassifier } from '../../ml/ensemble/voting.js';
 import { decodeDataset } from '../dataset-io.js';
-import { curves, phishingScores, testMetrics } from '../evaluation.js';
+import { curves, intervalText, phishingScores, testMetrics } from '../evaluation.js';
 import type { MlflowModelInput } from '../mlflow-model.js';
 import type { CandidateSpec } from '../plan.js';
 import { expectedSeconds, formatSeconds, planForData } from '../plan-scale.js';
@@ -34,6 +34,13 @@ const scalarParams = (p: Record<string, unknown>): Record<string, Scalar> =>
 /** The grid-searched part of the chosen parameters (fixed ones are logged already). */
 function combo0(params: Record<string, unknown>, spec: CandidateSpec): Record<string, unknown> {
   return Object.fromEntries(Object.keys(spec.grid).map((k) => [k, params[k]]));
+}
+
+/** The test split as the families are scored on it (preprocessed rows), with what its F1 interval needs. */
+interface TestSide {
+  X: Matrix;
+  y: Float64Array;
+  interval: { groups: Int32Array; seed: number };
 }
 
 interface Searched {
@@ -76,7 +83,8 @@ async function searchPlan(ctx: StageContext, specs: readonly CandidateSpec[], Xt
 }
 
 /** One family's searched result: its trials and folds logged, its refit model scored once on the test split. */
-async function familyResult(ctx: StageContext, spec: CandidateSpec, search: SearchResult, Xte: Matrix, yte: Float64Array): Promise<Searched> {
+async function familyResult(ctx: StageContext, spec: CandidateSpec, search: SearchResult, te: TestSide): Promise<Searched> {
+  const { X: Xte, y: yte } = te;
   const { trial: chosen, estimator: model, fitSeconds } = search.bestByKind![spec.kind]!;
   const tracked = await ctx.tracking.candidate(spec.name, { kind: spec.kind, ...scalarParams(spec.params), grid: JSON.stringify(spec.grid) });
   const nFolds = search.folds.length;
@@ -86,10 +94,11 @@ async function familyResult(ctx: StageContext, spec: CandidateSpec, search: Sear
   }
   const fitMs = fitSeconds * 1000;
   const scores = phishingScores(model, Xte);
-  const test = testMetrics(yte, { label: model.predict(Xte), probPhishing: scores });
+  const test = testMetrics(yte, { label: model.predict(Xte), probPhishing: scores }, te.interval);
   await tracked.logParams(scalarParams(Object.fromEntries(Object.entries(combo0(chosen.params, spec)).map(([k, v]) => [`best_${k}`, v]))));
   await tracked.logMetrics({ cv_f1_phishing_mean: chosen.meanScore, cv_f1_phishing_std: chosen.stdScore, fit_ms: fitMs });
-  await tracked.logTestMetrics({ f1_phishing: test.f1Phishing, f1_legit: test.f1Legit, precision: test.precision, recall: test.recall, accuracy: test.accuracy, roc_auc: test.rocAuc });
+  const ci = test.f1PhishingInterval;
+  await tracked.logTestMetrics({ f1_phishing: test.f1Phishing, f1_legit: test.f1Legit, precision: test.precision, recall: test.recall, accuracy: test.accuracy, roc_auc: test.rocAuc, ...(ci ? { f1_phishing_low: ci.low, f1_phishing_high: ci.high } : {}) });
   await tracked.finish('FINISHED');
   const importances = model.featureImportances?.();
   return {
@@ -107,7 +116,8 @@ async function familyResult(ctx: StageContext, spec: CandidateSpec, search: Sear
  * Soft voting over the two or three best candidates, judged on the same folds by their averaged
  * out-of-fold probabilities; offered only when it beats the best single candidate there (softVoteTopK).
  */
-function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: readonly Split[], Xte: Matrix, yte: Float64Array, report: (msg: string) => void): Searched | null {
+function votingCandidate(searched: Searched[], features: readonly string[], y: Float64Array, folds: readonly Split[], te: TestSide, report: (msg: string) => void): Searched | null {
+  const { X: Xte, y: yte } = te;
   const ranked = [...searched].sort((a, b) => b.result.cv.f1 - a.result.cv.f1);
   const bestSingle = ranked[0]?.result.cv.f1 ?? 0;
   const { tried, chosen } = softVoteTopK(ranked.map((s) => ({ meanScore: s.result.cv.f1, oof: s.oof })), y, folds, PHISHING, LEGIT);
@@ -124,7 +134,7 @@ function votingCandidate(searched: Searched[], features: readonly string[], y: F
       name: `Voting (${best.members.map((m) => m.result.name).join(' + ')})`, kind: 'voting',
       params: { members: best.members.map((m) => ({ kind: m.result.kind, ...m.result.params })) },
       cv: { f1: best.mean, f1Std: std, folds: best.folds },
-      test: testMetrics(yte, { label: model.predict(Xte), probPhishing: probs }),
+      test: testMetrics(yte, { label: model.predict(Xte), probPhishing: probs }, te.interval),
       fitMs: best.members.reduce((a, m) => a + m.result.fitMs, 0),
       ...(importances.length ? { featureImportances: Object.fromEntries(Array.from(importances, (v, j) => [features[j] ?? String(j), v])) } : {}),
     },
@@ -204,17 +214,19 @@ export async function train(ctx: StageContext): Promise<TrainOutput> {
 /** From the search to the run's model: each family refit and scored, the soft vote, the bundle and metrics written. */
 async function trainMain(ctx: StageContext, m: { plan: readonly CandidateSpec[]; search: SearchResult; folds: readonly Split[]; train: Dataset; test: Dataset; Xte: Matrix; preStates: ReturnType<typeof statesFromJson>; snapshotSha256: string }): Promise<{ winner: CandidateResult; bundle: { key: string; sha256: string }; output: Omit<TrainOutput, 'profiles' | 'profilesKey'> }> {
   const { search, folds, train, test, Xte, preStates } = m;
+  // Groups of the raw test rows: the preprocessing may not keep identical rows identical (KNN imputing).
+  const te: TestSide = { X: Xte, y: test.y, interval: { groups: featureVectorGroups(test.X), seed: ctx.options.seed } };
   const searched: Searched[] = [];
   for (const spec of m.plan) {
     // The profile searches run on the workers meanwhile: a turn of the event loop between families
     // hands them their next tasks (awaits that settle at once would not).
     await nextTurn();
-    const s = await familyResult(ctx, spec, search, Xte, test.y);
+    const s = await familyResult(ctx, spec, search, te);
     searched.push(s);
-    ctx.progress(1, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
+    ctx.progress(1, `${spec.name}: CV F1 ${s.result.cv.f1.toFixed(4)}, test F1 ${s.result.test.f1Phishing.toFixed(4)}${intervalText(s.result.test)}`, { candidate: spec.name, cvF1: s.result.cv.f1, testF1: s.result.test.f1Phishing });
   }
   await nextTurn();
-  const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, Xte, test.y, (msg) => ctx.progress(1, msg));
+  const ensemble = votingCandidate(searched, ctx.schema.features, train.y, folds, te, (msg) => ctx.progress(1, msg));
   if (ensemble) searched.push(ensemble);
   const winner = searched.reduce((a, b) => (b.result.cv.f1 > a.result.cv.f1 ? b : a));
   const decoded: ModelBundle = {
