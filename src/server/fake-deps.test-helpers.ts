@@ -162,7 +162,7 @@ export const fakeChosen = 'Voting (Random Forest + Gradient Boosting)';
 function fakeSummary(version: number, seed: number, preset: string): Record<string, unknown> {
   const cand = ([name, kind, cvF1, f1, params]: (typeof fakeCandidates)[number]): Record<string, unknown> => ({
     name, kind, params, cv: { f1: cvF1, f1Std: 0.004, folds: [cvF1 - 0.003, cvF1, cvF1 + 0.003] }, fitMs: 300 + name.length * 100,
-    test: { f1Phishing: f1, f1Legit: f1 + 0.01, precision: f1 + 0.005, recall: f1 - 0.005, accuracy: f1 + 0.006, rocAuc: Math.min(0.999, f1 + 0.03), confusion: [[1180, 40 + seed], [35, 956 - seed]] },
+    test: { f1Phishing: f1, f1Legit: f1 + 0.01, precision: f1 + 0.005, recall: f1 - 0.005, accuracy: f1 + 0.006, rocAuc: Math.min(0.999, f1 + 0.03), confusion: [[1180, 40 + seed], [35, 956 - seed]], f1PhishingInterval: { low: f1 - 0.0151, high: f1 + 0.0124, level: 0.95 } },
     featureImportances: Object.fromEntries(featureNames.map((f, j) => [f, Math.abs(weights[j]!) / 10])),
   });
   const chosen = fakeCandidates.find((c) => c[0] === fakeChosen)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenCandidate, chosenF1, chosenRule, defaultRunFilter, filterRuns, leaderboard, paramRows } from './runs-view.js';
+import { chosenCandidate, chosenF1, chosenRule, defaultRunFilter, f1IntervalText, filterRuns, leaderboard, paramRows } from './runs-view.js';
 import type { Candidate, Run } from './types.js';
 
 const cand = (name: string, cv: number, test: number): Candidate => ({ name, cv: { f1: cv }, test: { f1Phishing: test } });
@@ -15,6 +15,12 @@ describe('runs view', () => {
     expect(chosenF1(s)).toBe(0.957);
     expect(chosenRule(s)).toMatch(/cross-validation F1/);
     expect(leaderboard(cands).map((c) => c.name)).toEqual(['Voting', 'Gradient Boosting', 'KNN']);
+  });
+
+  it('words the test F1 interval when the metrics carry one, and says nothing for older runs', () => {
+    expect(f1IntervalText({ name: 'x', test: { f1Phishing: 0.9543, f1PhishingInterval: { low: 0.93817, high: 0.96731, level: 0.95 } } })).toBe(' (95% interval 0.9382–0.9673)');
+    expect(f1IntervalText(cands[0])).toBe('');
+    expect(f1IntervalText(undefined)).toBe('');
   });
 
   it('has no chosen model when the summary names none', () => {

@@ -26,6 +26,12 @@ export function chosenF1(s: RunSummary): number | undefined {
   return chosenCandidate(s)?.test?.f1Phishing ?? (typeof s.f1 === 'number' ? s.f1 : undefined);
 }
 
+/** " (95% interval 0.9382–0.9673)" when the run's metrics carry the test F1's bootstrap interval (runs since 2026-12-05), else "". */
+export function f1IntervalText(c: Candidate | undefined): string {
+  const ci = c?.test?.f1PhishingInterval;
+  return ci ? ` (${Math.round(ci.level * 100)}% interval ${ci.low.toFixed(4)}–${ci.high.toFixed(4)})` : '';
+}
+
 /** Candidates in the order of the selection rule (CV F1, highest first), so row 1 is the chosen one when the rule is CV F1. */
 export function leaderboard(cands: readonly Candidate[] = []): Candidate[] {
   return [...cands].sort((a, b) => (b.cv?.f1 ?? -1) - (a.cv?.f1 ?? -1));

@@ -3,7 +3,7 @@ export interface Prediction { label: number; verdict: string; probPhishing: numb
 export interface PredictResponse { modelVersion: number; modelKind: string; contributionsAvailable?: boolean; contributionSpace?: 'log-odds' | 'probability'; predictions: Prediction[] }
 
 export interface StageInfo { name: string; status: string; startedAt?: string; finishedAt?: string; durationMs?: number }
-export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?: number; recall?: number; accuracy?: number; rocAuc?: number; confusion?: number[][] }
+export interface TestMetrics { f1Phishing?: number; f1Legit?: number; precision?: number; recall?: number; accuracy?: number; rocAuc?: number; confusion?: number[][]; f1PhishingInterval?: { low: number; high: number; level: number } }
 export interface Candidate { name: string; kind?: string; params?: Record<string, unknown>; cv?: Record<string, number>; test?: TestMetrics; fitMs?: number; featureImportances?: Record<string, number> }
 /** One feature profile's model (a URL check answers with the profile whose features it could compute). */
 export interface ProfileSummary { name: string; features: number; kind?: string; cvF1?: number; testF1?: number }

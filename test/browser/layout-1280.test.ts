@@ -68,6 +68,8 @@ describe('the UI at 1280 px', () => {
     const chosen = page.getByTestId('chosen-model');
     await expectVisible(chosen);
     expect(await chosen.textContent()).toContain(`Chosen model: ${fakeChosen}`);
+    // The chosen model's test F1 (0.957) with its bootstrap interval.
+    expect(await chosen.textContent()).toContain('test F1 (phishing) 0.957 (95% interval 0.9419–0.9694)');
     expect(await chosen.textContent()).toMatch(/highest mean cross-validation F1/);
     const board = page.getByTestId('leaderboard');
     for (const h of ['Candidate', 'CV F1', 'Test F1', 'ROC AUC', 'Fit time']) await expectVisible(header(board, h));

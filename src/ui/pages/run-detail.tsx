@@ -10,7 +10,7 @@ import { seriesStyle } from '../colors.js';
 import { titleOf } from '../features.js';
 import { ms, num, when } from '../format.js';
 import { NoteEditor } from '../note-editor.js';
-import { chosenCandidate, chosenRule, leaderboard, paramRows } from '../runs-view.js';
+import { chosenCandidate, chosenRule, f1IntervalText, leaderboard, paramRows } from '../runs-view.js';
 import type { Candidate, Curves, ProfileSummary, Run, RunSummary } from '../types.js';
 
 /** How the run's model was registered: its version and the alias it got (older runs registered only champions). */
@@ -53,7 +53,7 @@ export function RunDetail(props: { id: string }) {
       {run.error && <div class="alert error">{run.error.code}: {run.error.message}</div>}
       {chosen && (
         <div class="chosen" data-testid="chosen-model">
-          <p><strong>Chosen model: {chosen.name}</strong> — test F1 (phishing) {num(chosen.test?.f1Phishing)}, CV F1 {num(chosen.cv?.f1)}. {registeredText(s)}</p>
+          <p><strong>Chosen model: {chosen.name}</strong> — test F1 (phishing) {num(chosen.test?.f1Phishing)}{f1IntervalText(chosen)}, CV F1 {num(chosen.cv?.f1)}. {registeredText(s)}</p>
           <p class="muted small">{chosenRule(s)}{s.gate ? ` Gate: ${s.gate.accepted ? 'accepted' : 'rejected'} — ${s.gate.reason}.` : ''}</p>
         </div>
       )}
