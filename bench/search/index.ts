@@ -18,7 +18,8 @@
  * split not lower than the seed's; best model >= 0.975 F1; twins within 0.005; RSS <= 500 MB.
  * `--only product` runs just the product rows: the product, both seed runs, one search on the original
  * split for the best F1 against the seed's, and the load average before and after. `--only splits` runs
- * just the repeated-splits row (ours.ts `splits` and peer_repeated.py).
+ * just the repeated-splits row (ours.ts `splits` and peer_repeated.py); `--only holdout` the default preset's
+ * holdout row (holdout.ts: the built CLI's `train` for six seeds, F1 with its bootstrap interval).
  */
 import { runChild, type ChildOut } from '../child.js';
 import { existsSync } from 'node:fs';
@@ -26,6 +27,7 @@ import path from 'node:path';
 import os from 'node:os';
 import type { BenchOptions } from '../types.js';
 import { interleavedRuns, type InterleavedRuns, type PeerRun, type ProductRun } from './product.js';
+import { holdoutRow } from './holdout.js';
 import { summariseSplits } from './splits-summary.js';
 
 /** Parses the last JSON object a child printed, or returns { error }. */
@@ -110,7 +112,8 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
 
   const loadAtStart = loadAvg();
   const productOnly = opts.only === 'product';
-  if (opts.only !== undefined && !productOnly && opts.only !== 'splits') throw new Error(`search has no row ${opts.only}; --only product or --only splits`);
+  if (opts.only !== undefined && !productOnly && opts.only !== 'splits' && opts.only !== 'holdout') throw new Error(`search has no row ${opts.only}; --only product, --only splits or --only holdout`);
+  if (opts.only === 'holdout') return { only: 'holdout', holdout: await holdoutRow(opts), loadAvg: { start: loadAtStart, end: loadAvg() } };
   const repeated = async (): Promise<Record<string, unknown>> => {
     let peerSplits: Record<string, unknown> | undefined;
     if (existsSync(python)) {
@@ -150,6 +153,7 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
   opts.log('search: ours, twins and CV-chosen strong model');
   const extras = lastJson(await node('extras'), 'ours.ts extras');
   const repeatedSplits = opts.quick ? null : await repeated();
+  const holdout = opts.quick ? null : await holdoutRow(opts);
 
   const totals = searches.map((o) => num(o, 'total_s')!);
   const rss = Math.max(...searches.map((o) => num(o, 'max_rss_mb')!));
@@ -191,5 +195,6 @@ export async function run(opts: BenchOptions): Promise<Record<string, unknown>> 
     twinsF1: twinRows,
     peakRssMb: { ours: rss, peer: peerRssMb ?? null, target: '<= 500', met: rss <= 500 },
     repeatedSplits,
+    holdout,
   };
 }

@@ -38,20 +38,13 @@ export interface InterleavedRuns { product: ProductRun[]; shipped?: PeerRun; nJo
  * runs, `opts.reps` times. Extra reps beyond 3 add ours runs at the end.
  */
 export async function interleavedRuns(opts: BenchOptions, peer: { python: string; seedScript: string; parse: (r: ChildOut, what: string) => Record<string, unknown> } | undefined): Promise<InterleavedRuns> {
-  const bin = path.join(opts.root, 'dist', 'cli', 'bin.js');
-  if (!existsSync(bin)) throw new Error(`no built CLI at ${bin}; run npm run build first`);
-  const home = mkdtempSync(path.join(tmpdir(), 'ns-bench-search-'));
-  // The embedded defaults (SQLite, local folder, local tracker), whatever the calling shell has set.
-  const env = { NS_HOME: home, MONGO_DB_URL: undefined, S3_BUCKET: undefined, MLFLOW_TRACKING_URI: undefined, REDIS_URL: undefined, NS_API_TOKEN: undefined };
-  const out: InterleavedRuns = { product: [], order: [] };
-  const ours = async (): Promise<void> => {
-    opts.log(`search: product train --preset original, run ${out.product.length + 1}`);
-    out.order.push(`ours ${out.product.length + 1}`);
-    out.product.push(await productRun(bin, env));
-  };
-  try {
-    const etl = await runChild(process.execPath, [bin, 'etl', '--source', path.join(opts.root, 'data', 'phisingData.csv')], opts.log, env);
-    if (etl.code !== 0) throw new Error(`etl failed (exit ${etl.code}): ${etl.stderr.slice(-300)}`);
+  return withBundledHome(opts, async (bin, env) => {
+    const out: InterleavedRuns = { product: [], order: [] };
+    const ours = async (): Promise<void> => {
+      opts.log(`search: product train --preset original, run ${out.product.length + 1}`);
+      out.order.push(`ours ${out.product.length + 1}`);
+      out.product.push(await productRun(bin, env));
+    };
     if (peer === undefined) {
       for (let r = 0; r < opts.reps; r++) await ours();
       return out;
@@ -65,6 +58,23 @@ export async function interleavedRuns(opts: BenchOptions, peer: { python: string
     await ours();
     for (let r = 3; r < opts.reps; r++) await ours();
     return out;
+  });
+}
+
+/**
+ * Runs `fn` with the built CLI and the environment of a temporary NS_HOME that holds the bundled data
+ * (loaded by `etl`, not timed), on the embedded defaults (SQLite, local folder, local tracker) whatever
+ * the calling shell has set; the folder is removed afterwards.
+ */
+export async function withBundledHome<T>(opts: BenchOptions, fn: (bin: string, env: Record<string, string | undefined>) => Promise<T>): Promise<T> {
+  const bin = path.join(opts.root, 'dist', 'cli', 'bin.js');
+  if (!existsSync(bin)) throw new Error(`no built CLI at ${bin}; run npm run build first`);
+  const home = mkdtempSync(path.join(tmpdir(), 'ns-bench-search-'));
+  const env = { NS_HOME: home, MONGO_DB_URL: undefined, S3_BUCKET: undefined, MLFLOW_TRACKING_URI: undefined, REDIS_URL: undefined, NS_API_TOKEN: undefined };
+  try {
+    const etl = await runChild(process.execPath, [bin, 'etl', '--source', path.join(opts.root, 'data', 'phisingData.csv')], opts.log, env);
+    if (etl.code !== 0) throw new Error(`etl failed (exit ${etl.code}): ${etl.stderr.slice(-300)}`);
+    return await fn(bin, env);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
