@@ -313,7 +313,8 @@ async function trackRunEnd(tracking: TrackingSession, run: RunArtifacts, outputs
   const chosen = tr?.candidates.find((c) => c.name === tr.best);
   if (tr && chosen) {
     const m = chosen.test;
-    await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, cv_f1_phishing_mean: chosen.cv.f1 });
+    await tracking.logMetrics({ test_f1_phishing: m.f1Phishing, test_f1_legit: m.f1Legit, test_precision: m.precision, test_recall: m.recall, test_accuracy: m.accuracy, test_roc_auc: m.rocAuc, cv_f1_phishing_mean: chosen.cv.f1,
+      ...(m.f1PhishingInterval ? { test_f1_phishing_low: m.f1PhishingInterval.low, test_f1_phishing_high: m.f1PhishingInterval.high } : {}) });
     await tracking.setTags({ 'networksecurity.chosen_model': tr.best, 'networksecurity.chosen_by': CHOSEN_BY });
   }
   if (ev) {

@@ -25,7 +25,7 @@ describe('pipeline tracked in MLflow', () => {
     expect((await runCli(['etl', '--source', bundledCsv], home, env)).code).toBe(0);
     const train = await runCli(['train', '--json', '--preset', 'quick'], home, env);
     expect(train.code, train.stderr).toBe(0);
-    const out = JSON.parse(train.stdout) as { runId: string; champion: number; best: string; candidates: { name: string; test: { f1Phishing: number } }[]; profiles: { name: string; cv: { f1: number }; test: { f1Phishing: number } }[] };
+    const out = JSON.parse(train.stdout) as { runId: string; champion: number; best: string; candidates: { name: string; test: { f1Phishing: number; f1PhishingInterval: { low: number; high: number } } }[]; profiles: { name: string; cv: { f1: number }; test: { f1Phishing: number } }[] };
 
     const { experiment_id } = (await api<{ experiment: { experiment_id: string } }>(uri, `experiments/get-by-name?experiment_name=${experiment}`)).experiment;
     const { runs } = await api<{ runs: Run[] }>(uri, 'runs/search', { experiment_ids: [experiment_id], max_results: 100 });
@@ -47,7 +47,12 @@ describe('pipeline tracked in MLflow', () => {
     const tags = Object.fromEntries((parent.data.tags ?? []).map((t) => [t.key, t.value]));
     expect(tags['networksecurity.chosen_model']).toBe(out.best);
     expect(tags['networksecurity.chosen_by']).toBe('cv_f1');
-    expect(metrics['test_f1_phishing']).toBeCloseTo(out.candidates.find((c) => c.name === out.best)!.test.f1Phishing, 9);
+    const chosenTest = out.candidates.find((c) => c.name === out.best)!.test;
+    expect(metrics['test_f1_phishing']).toBeCloseTo(chosenTest.f1Phishing, 9);
+    // Its bootstrap interval, as the run reported it.
+    expect(metrics['test_f1_phishing_low']).toBeCloseTo(chosenTest.f1PhishingInterval.low, 9);
+    expect(metrics['test_f1_phishing_high']).toBeCloseTo(chosenTest.f1PhishingInterval.high, 9);
+    expect(metrics['test_f1_phishing_low']).toBeLessThan(metrics['test_f1_phishing']!);
 
     const children = runs.filter((r) => r.data.tags?.some((t) => t.key === 'mlflow.parentRunId' && t.value === parent.info.run_id));
     expect(children.map((c) => c.info.run_name).sort()).toEqual(out.candidates.map((c) => c.name).sort());
