@@ -24,8 +24,8 @@ export function phishingScores(model: Classifier, X: Matrix): Float64Array {
 }
 
 /**
- * The test metrics of one model. With `groups` (featureVectorGroups of the test rows) they also carry the
- * 95% group-bootstrap interval of the phishing F1 (f1GroupBootstrap, 1,000 resamples, seeded by `seed`).
+ * The test metrics of one model. With `interval.groups` (featureVectorGroups of the test rows) they also carry the
+ * 95% group-bootstrap interval of the phishing F1 (f1GroupBootstrap, 1,000 resamples, seeded by `interval.seed`).
  */
 export function testMetrics(yTrue: Float64Array, pred: { label: Float64Array; probPhishing: Float64Array }, interval?: { groups: Int32Array; seed: number }): TestMetrics {
   const cm = confusionMatrix(yTrue, pred.label, [LEGIT, PHISHING]).counts;
