@@ -8,14 +8,15 @@
  * figure is the draw of the test vectors.
  */
 import { runChild } from '../child.js';
+import type { TestMetrics } from '../../src/pipeline/types.js';
 import type { BenchOptions } from '../types.js';
 import { withBundledHome } from './product.js';
 
 export const HOLDOUT_SEEDS = [42, 0, 1, 2, 3, 7];
 const TARGET = 0.955;
 
-interface Interval { low: number; high: number; level: number }
-interface TrainJson { best: string; candidates: { name: string; cv: { f1: number }; test: { f1Phishing: number; f1PhishingInterval?: Interval } }[] }
+type Interval = NonNullable<TestMetrics['f1PhishingInterval']>;
+interface TrainJson { best: string; candidates: { name: string; cv: { f1: number }; test: TestMetrics }[] }
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 

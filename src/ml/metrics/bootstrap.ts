@@ -12,6 +12,7 @@
  */
 import { NsError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
+import { percentileSorted } from '../preprocessing/base.js';
 
 export interface BootstrapInterval {
   low: number;
@@ -27,14 +28,6 @@ export interface BootstrapOptions {
   resamples?: number;
   level?: number;
   seed?: number;
-}
-
-/** Value at quantile q of sorted values, interpolated linearly (numpy's default). */
-function quantileSorted(s: Float64Array, q: number): number {
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
 /** Percentile bootstrap interval of F1 (`posLabel` positive), resampling `groups` with replacement. */
@@ -79,6 +72,6 @@ export function f1GroupBootstrap(yTrue: Float64Array, yPred: Float64Array, group
     f1s[r] = tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
   }
   f1s.sort();
-  const tail = (1 - level) / 2;
-  return { low: quantileSorted(f1s, tail), high: quantileSorted(f1s, 1 - tail), level, resamples, groups: n };
+  const tail = 50 * (1 - level);
+  return { low: percentileSorted(f1s, tail), high: percentileSorted(f1s, 100 - tail), level, resamples, groups: n };
 }
